@@ -169,3 +169,17 @@ func TestDecodeAliasBomb(t *testing.T) {
 		t.Fatal("alias bomb decoded without error")
 	}
 }
+
+func TestWithin(t *testing.T) {
+	err := Within("headers", errors.Join(Field("hsts.maxAge", errors.New("too small")), errors.New("general")))
+	es := splitErrors(err)
+	if len(es) != 2 {
+		t.Fatalf("Within gave %d errors, want 2", len(es))
+	}
+	if p, msg, _ := fieldOf(es[0]); p != "headers.hsts.maxAge" || msg != "too small" {
+		t.Errorf("first = %q %q", p, msg)
+	}
+	if p, _, _ := fieldOf(es[1]); p != "headers" {
+		t.Errorf("second path = %q, want headers", p)
+	}
+}

@@ -102,3 +102,23 @@ func fieldOf(err error) (path, msg string, ok bool) {
 	}
 	return f.Field(), msg, true
 }
+
+// Within places the validation errors of a section's struct under the
+// section's key: an error about "maxAge" becomes one about
+// "section.maxAge", and one naming no key is about the section itself.
+func Within(section string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var out []error
+	for _, e := range splitErrors(err) {
+		field, msg, ok := fieldOf(e)
+		if ok {
+			field = section + "." + field
+		} else {
+			field = section
+		}
+		out = append(out, &FieldError{Path: field, Err: errors.New(msg)})
+	}
+	return errors.Join(out...)
+}

@@ -1,0 +1,196 @@
+package guard
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"time"
+
+	"github.com/bulwark-sec/bulwark/config"
+	"github.com/bulwark-sec/bulwark/headers"
+	"github.com/bulwark-sec/bulwark/internal/clientip"
+)
+
+// Config is the gateway's part of bulwark.yaml. Its zero value, with an
+// Upstream, is a safe gateway.
+type Config struct {
+	// Listen is the public address. If empty, ":8080".
+	Listen string `yaml:"listen"`
+	// Upstream is the app's base URL, e.g. "http://127.0.0.1:3000". Required.
+	Upstream string `yaml:"upstream"`
+	// TrustedProxies lists the proxies (CIDRs or addresses) whose
+	// X-Forwarded-For and Forwarded headers are believed. If empty, none:
+	// the socket peer is always the client.
+	TrustedProxies []string `yaml:"trustedProxies"`
+	// Server bounds what a client may send and how long it may take.
+	Server Server `yaml:"server"`
+	// Proxy bounds the gateway's talk with the upstream.
+	Proxy Proxy `yaml:"proxy"`
+	// Admin is the separate listener for health and metrics.
+	Admin Admin `yaml:"admin"`
+	// Headers sets Helmet's secure headers; its zero value is Helmet's defaults.
+	Headers headers.Config `yaml:"headers"`
+	// Cookies hardens the upstream's Set-Cookie headers.
+	Cookies headers.CookieConfig `yaml:"cookies"`
+	// AccessEvents chooses which requests become events: "errors" (responses
+	// with status 400 and above), "all", or "none". If empty, "errors".
+	AccessEvents string `yaml:"accessEvents"`
+}
+
+// Server holds the public listener's limits.
+type Server struct {
+	// ReadHeaderTimeout bounds reading the request line and headers. If zero, 10s.
+	ReadHeaderTimeout time.Duration `yaml:"readHeaderTimeout"`
+	// ReadTimeout bounds reading the whole request, body included. If zero, 60s.
+	ReadTimeout time.Duration `yaml:"readTimeout"`
+	// WriteTimeout bounds writing the response. If zero, 120s.
+	WriteTimeout time.Duration `yaml:"writeTimeout"`
+	// IdleTimeout bounds keep-alive idleness. If zero, 120s.
+	IdleTimeout time.Duration `yaml:"idleTimeout"`
+	// MaxHeaderBytes bounds the request line and headers; more gets 431. If zero, 32KiB.
+	MaxHeaderBytes config.Size `yaml:"maxHeaderBytes"`
+	// MaxBodyBytes bounds a request body; more gets 413. If zero, 10MiB.
+	MaxBodyBytes config.Size `yaml:"maxBodyBytes"`
+	// ShutdownTimeout bounds the wait for in-flight requests on SIGTERM. If zero, 30s.
+	ShutdownTimeout time.Duration `yaml:"shutdownTimeout"`
+}
+
+// Proxy holds the upstream connection's limits.
+type Proxy struct {
+	// DialTimeout bounds connecting to the upstream. If zero, 5s.
+	DialTimeout time.Duration `yaml:"dialTimeout"`
+	// ResponseHeaderTimeout bounds the wait for the upstream's response
+	// headers; past it the client gets 504. If zero, 60s.
+	ResponseHeaderTimeout time.Duration `yaml:"responseHeaderTimeout"`
+	// MaxIdleConns bounds idle keep-alive connections to the upstream. If zero, 256.
+	MaxIdleConns int `yaml:"maxIdleConns"`
+}
+
+// Admin is the admin listener: never the public one, always behind a token.
+type Admin struct {
+	// Listen is the admin address. If empty, "127.0.0.1:9090".
+	Listen string `yaml:"listen"`
+	// Token is the bearer token every admin request must carry. If empty,
+	// one is generated at start and written to TokenFile.
+	Token config.Secret `yaml:"token"`
+	// TokenFile is where a generated token is written (mode 0600). If empty,
+	// "bulwark-admin.token" next to the store.
+	TokenFile string `yaml:"tokenFile"`
+}
+
+// WithDefaults returns c with every zero field set to its documented default.
+func (c Config) WithDefaults() Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	if c.Listen == "" {
+		c.Listen = ":8080"
+	}
+	s := &c.Server
+	def(&s.ReadHeaderTimeout, 10*time.Second)
+	def(&s.ReadTimeout, 60*time.Second)
+	def(&s.WriteTimeout, 120*time.Second)
+	def(&s.IdleTimeout, 120*time.Second)
+	def(&s.ShutdownTimeout, 30*time.Second)
+	if s.MaxHeaderBytes == 0 {
+		s.MaxHeaderBytes = 32 << 10
+	}
+	if s.MaxBodyBytes == 0 {
+		s.MaxBodyBytes = 10 << 20
+	}
+	def(&c.Proxy.DialTimeout, 5*time.Second)
+	def(&c.Proxy.ResponseHeaderTimeout, 60*time.Second)
+	if c.Proxy.MaxIdleConns == 0 {
+		c.Proxy.MaxIdleConns = 256
+	}
+	if c.Admin.Listen == "" {
+		c.Admin.Listen = "127.0.0.1:9090"
+	}
+	if c.AccessEvents == "" {
+		c.AccessEvents = "errors"
+	}
+	return c
+}
+
+// Validate reports every bad value, each at its key.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(path string, format string, args ...any) {
+		errs = append(errs, config.Field(path, fmt.Errorf(format, args...)))
+	}
+	if c.Upstream != "" {
+		if err := checkUpstream(c.Upstream); err != nil {
+			bad("upstream", "%v", err)
+		}
+	}
+	for i, p := range c.TrustedProxies {
+		if _, err := clientip.ParsePrefix(p); err != nil {
+			bad(fmt.Sprintf("trustedProxies[%d]", i), "%v", err)
+		}
+	}
+	for _, a := range []struct{ path, addr string }{{"listen", c.Listen}, {"admin.listen", c.Admin.Listen}} {
+		if a.addr == "" {
+			continue
+		}
+		if _, port, err := net.SplitHostPort(a.addr); err != nil || port == "" {
+			bad(a.path, "%q is not a host:port address (e.g. :8080 or 127.0.0.1:9090)", a.addr)
+		}
+	}
+	if c.Listen != "" && c.Admin.Listen != "" && sameListener(c.Listen, c.Admin.Listen) {
+		bad("admin.listen", "the admin listener must not be the public one (%s)", c.Listen)
+	}
+	for _, d := range []struct {
+		path string
+		v    time.Duration
+	}{
+		{"server.readHeaderTimeout", c.Server.ReadHeaderTimeout}, {"server.readTimeout", c.Server.ReadTimeout},
+		{"server.writeTimeout", c.Server.WriteTimeout}, {"server.idleTimeout", c.Server.IdleTimeout},
+		{"server.shutdownTimeout", c.Server.ShutdownTimeout}, {"proxy.dialTimeout", c.Proxy.DialTimeout},
+		{"proxy.responseHeaderTimeout", c.Proxy.ResponseHeaderTimeout},
+	} {
+		if d.v < 0 {
+			bad(d.path, "must be at least 0s, got %s", config.FormatDuration(d.v))
+		}
+	}
+	if c.Proxy.MaxIdleConns < 0 {
+		bad("proxy.maxIdleConns", "must be at least 0, got %d", c.Proxy.MaxIdleConns)
+	}
+	switch c.AccessEvents {
+	case "", "errors", "all", "none":
+	default:
+		bad("accessEvents", "must be errors, all or none, got %q", c.AccessEvents)
+	}
+	if err := c.Headers.Validate(); err != nil {
+		errs = append(errs, config.Within("headers", err))
+	}
+	if err := c.Cookies.Validate(); err != nil {
+		errs = append(errs, config.Within("cookies", err))
+	}
+	return errors.Join(errs...)
+}
+
+func checkUpstream(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL such as http://127.0.0.1:3000", s)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("%q: give only scheme, host and an optional path", s)
+	}
+	return nil
+}
+
+// sameListener reports whether two listen addresses would share a port on
+// some interface.
+func sameListener(a, b string) bool {
+	ha, pa, err1 := net.SplitHostPort(a)
+	hb, pb, err2 := net.SplitHostPort(b)
+	if err1 != nil || err2 != nil || pa != pb || pa == "0" {
+		return false
+	}
+	wild := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
+	return ha == hb || wild(ha) || wild(hb)
+}

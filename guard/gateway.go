@@ -1,0 +1,199 @@
+package guard
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/headers"
+	"github.com/bulwark-sec/bulwark/internal/clientip"
+)
+
+// A Gateway is the public handler and its admin side. It is safe for
+// concurrent use.
+type Gateway struct {
+	cfg      Config
+	log      *slog.Logger
+	bus      *event.Bus
+	resolver *clientip.Resolver
+	metrics  *metrics
+	registry *prometheus.Registry
+	handler  http.Handler // the stages around the proxy
+	tooLarge http.Handler // the 413 page, through the header stage
+}
+
+// Options are the gateway's collaborators.
+type Options struct {
+	// Bus receives the gateway's events. If nil, events are discarded.
+	Bus *event.Bus
+	// Logger is for operational messages. If nil, slog.Default().
+	Logger *slog.Logger
+}
+
+// New validates cfg (after defaults) and builds the gateway.
+func New(cfg Config, opts Options) (*Gateway, error) {
+	cfg = cfg.WithDefaults()
+	if cfg.Upstream == "" {
+		return nil, errors.New("guard: no upstream: give --upstream http://HOST:PORT or upstream: in bulwark.yaml")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	target, _ := url.Parse(cfg.Upstream)
+	resolver, _ := clientip.New(cfg.TrustedProxies)
+	g := &Gateway{
+		cfg:      cfg,
+		log:      opts.Logger,
+		bus:      opts.Bus,
+		resolver: resolver,
+		registry: prometheus.NewRegistry(),
+	}
+	if g.log == nil {
+		g.log = slog.Default()
+	}
+	if g.bus == nil {
+		g.bus = event.NewBus(nil)
+	}
+	g.metrics = newMetrics(g.registry)
+	g.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "bulwark_events_dropped_total",
+		Help: "Events a subscriber could not take in time and lost.",
+	}, func() float64 {
+		var n uint64
+		for _, s := range g.bus.Stats() {
+			n += s.Dropped
+		}
+		return float64(n)
+	}))
+	g.bus.Subscribe("metrics", 0, func(e event.Event) {
+		g.metrics.events.WithLabelValues(string(e.Kind), string(e.Category)).Inc()
+	})
+
+	secure, err := headers.New(cfg.Headers)
+	if err != nil {
+		return nil, fmt.Errorf("headers: %w", err)
+	}
+	cookies, err := headers.NewCookies(cfg.Cookies)
+	if err != nil {
+		return nil, fmt.Errorf("cookies: %w", err)
+	}
+	var h http.Handler = g.newProxy(target)
+	h = cookies(h)
+	if csp := cfg.Headers.ContentSecurityPolicy; csp != nil && strings.HasPrefix(csp.ReportPath, "/") {
+		h = g.withReports(csp.ReportPath, h)
+	}
+	g.handler = secure(h)
+	g.tooLarge = secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusRequestEntityTooLarge, infoFrom(r.Context()).id)
+	}))
+	return g, nil
+}
+
+// Config returns the effective configuration, defaults applied.
+func (g *Gateway) Config() Config { return g.cfg }
+
+// ServeHTTP decides who the client is, bounds the request and passes it
+// through the stages to the upstream.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	ri := &requestInfo{clientIP: g.resolver.ClientIP(r), https: g.resolver.HTTPS(r)}
+	if id := r.Header.Get(RequestHeader); id != "" && validRequestID(id) && g.resolver.Trusted(clientip.Peer(r)) {
+		ri.id = id
+	} else {
+		ri.id = newRequestID()
+	}
+	w.Header().Set(RequestHeader, ri.id)
+	if ri.https {
+		r = r.WithContext(headers.WithHTTPS(withInfo(r.Context(), ri)))
+	} else {
+		r = r.WithContext(withInfo(r.Context(), ri))
+	}
+	rec := &recorder{ResponseWriter: w}
+
+	if max := int64(g.cfg.Server.MaxBodyBytes); r.ContentLength > max {
+		g.metrics.upstreamErrors.WithLabelValues("body_too_large").Inc()
+		g.publish(r, event.Event{
+			Category: event.CategoryWeb, Type: "denied", Action: "body-too-large",
+			Outcome: event.OutcomeFailure, Severity: event.SeverityLow, Status: http.StatusRequestEntityTooLarge,
+			Message: fmt.Sprintf("request body of %d bytes is over the %d byte limit", r.ContentLength, max),
+		})
+		g.tooLarge.ServeHTTP(rec, r)
+	} else {
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(rec, r.Body, max)
+		}
+		g.handler.ServeHTTP(rec, r)
+	}
+
+	status := rec.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	g.metrics.observe(r.Method, status, time.Since(start).Seconds())
+	if g.cfg.AccessEvents == "all" || (g.cfg.AccessEvents == "errors" && status >= 400 && !ri.reported) {
+		g.publish(r, event.Event{Category: event.CategoryWeb, Type: "access", Status: status, Outcome: outcome(status)})
+	}
+}
+
+func outcome(status int) event.Outcome {
+	if status >= 400 {
+		return event.OutcomeFailure
+	}
+	return event.OutcomeSuccess
+}
+
+// publish fills the request's facts into e and puts it on the bus.
+func (g *Gateway) publish(r *http.Request, e event.Event) {
+	ri := infoFrom(r.Context())
+	ri.reported = true
+	e.SourceIP = ri.clientIP
+	e.RequestID = ri.id
+	e.Method = r.Method
+	e.Path = r.URL.Path
+	e.UserAgent = truncate(r.UserAgent(), 512)
+	g.bus.Publish(e)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// recorder remembers the status written. It unwraps for
+// http.ResponseController, so flushing and deadlines reach the connection.
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 && code >= 200 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) Flush() {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	http.NewResponseController(r.ResponseWriter).Flush()
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

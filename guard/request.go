@@ -1,0 +1,58 @@
+package guard
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"net/netip"
+)
+
+// requestInfo is what the gateway decided about a request before any stage
+// ran.
+type requestInfo struct {
+	id       string
+	clientIP netip.Addr
+	https    bool
+	reported bool // an event about this request was published
+}
+
+type infoKey struct{}
+
+func withInfo(ctx context.Context, ri *requestInfo) context.Context {
+	return context.WithValue(ctx, infoKey{}, ri)
+}
+
+func infoFrom(ctx context.Context) *requestInfo {
+	ri, _ := ctx.Value(infoKey{}).(*requestInfo)
+	if ri == nil {
+		return &requestInfo{}
+	}
+	return ri
+}
+
+// RequestHeader is the header carrying the request id, to the upstream and
+// back to the client.
+const RequestHeader = "X-Request-Id"
+
+var idEncoding = base32.HexEncoding.WithPadding(base32.NoPadding)
+
+func newRequestID() string {
+	var b [10]byte
+	rand.Read(b[:])
+	return idEncoding.EncodeToString(b[:])
+}
+
+// validRequestID accepts ids a trusted proxy may pass on: short, plain.
+func validRequestID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.':
+		default:
+			return false
+		}
+	}
+	return true
+}

@@ -61,7 +61,7 @@ func (d Decoder) Decode(name string, data []byte, v any) error {
 		st.validate(nil, out, "")
 	}
 	if len(st.errs) > 0 {
-		return st.errs
+		return st.errs.sorted()
 	}
 	rv.Elem().Set(out)
 	return nil
@@ -93,6 +93,11 @@ func (st *state) fail(n *yaml.Node, path, hint, format string, args ...any) {
 	e := &Error{File: st.file, Path: path, Msg: fmt.Sprintf(format, args...), Hint: hint}
 	if n != nil {
 		e.Line = n.Line
+	}
+	for _, seen := range st.errs {
+		if *seen == *e {
+			return // a parent's Validate repeating a child's
+		}
 	}
 	st.errs = append(st.errs, e)
 }
@@ -274,7 +279,6 @@ func (st *state) decodeMap(n *yaml.Node, v reflect.Value, path string) {
 
 func (st *state) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	fields := fieldsOf(v.Type())
-	before := len(st.errs)
 	switch {
 	case n.Kind == yaml.ScalarNode && n.Tag == "!!bool" && fields.has("disable"):
 		if n.Value == "false" {
@@ -305,9 +309,7 @@ func (st *state) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			}
 		}
 	}
-	if len(st.errs) == before {
-		st.validate(n, v, path)
-	}
+	st.validate(n, v, path)
 }
 
 // validate calls v's Validate method and reports its errors at their keys.

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"encoding"
 	"reflect"
 	"sort"
@@ -20,7 +21,14 @@ func Encode(v any) ([]byte, error) {
 	if n == nil {
 		return nil, nil
 	}
-	return yaml.Marshal(n)
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(n); err != nil {
+		return nil, err
+	}
+	enc.Close()
+	return b.Bytes(), nil
 }
 
 func scalarNode(tag, value string) *yaml.Node {

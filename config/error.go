@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -44,6 +45,12 @@ func (es Errors) Error() string {
 		msgs[i] = e.Error()
 	}
 	return strings.Join(msgs, "\n")
+}
+
+// sorted orders the errors by line, keeping the order of those on one line.
+func (es Errors) sorted() Errors {
+	slices.SortStableFunc(es, func(a, b *Error) int { return a.Line - b.Line })
+	return es
 }
 
 // A FieldError is a validation error about one key below the struct that

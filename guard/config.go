@@ -131,6 +131,7 @@ func (c Config) Validate() error {
 			bad(fmt.Sprintf("trustedProxies[%d]", i), "%v", err)
 		}
 	}
+	d := c.WithDefaults()
 	for _, a := range []struct{ path, addr string }{{"listen", c.Listen}, {"admin.listen", c.Admin.Listen}} {
 		if a.addr == "" {
 			continue
@@ -139,8 +140,12 @@ func (c Config) Validate() error {
 			bad(a.path, "%q is not a host:port address (e.g. :8080 or 127.0.0.1:9090)", a.addr)
 		}
 	}
-	if c.Listen != "" && c.Admin.Listen != "" && sameListener(c.Listen, c.Admin.Listen) {
-		bad("admin.listen", "the admin listener must not be the public one (%s)", c.Listen)
+	if sameListener(d.Listen, d.Admin.Listen) {
+		path := "admin.listen"
+		if c.Admin.Listen == "" {
+			path = "listen"
+		}
+		bad(path, "the public listener must not share the admin listener's address %s", d.Admin.Listen)
 	}
 	for _, d := range []struct {
 		path string

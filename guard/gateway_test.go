@@ -65,11 +65,16 @@ func newEvents() *events {
 
 func (e *events) wait(t *testing.T, action string) event.Event {
 	t.Helper()
+	return e.waitFor(t, action, func(ev event.Event) bool { return ev.Action == action })
+}
+
+func (e *events) waitFor(t *testing.T, what string, match func(event.Event) bool) event.Event {
+	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		e.mu.Lock()
 		for _, ev := range e.got {
-			if ev.Action == action {
+			if match(ev) {
 				e.mu.Unlock()
 				return ev
 			}
@@ -77,7 +82,7 @@ func (e *events) wait(t *testing.T, action string) event.Event {
 		e.mu.Unlock()
 		time.Sleep(5 * time.Millisecond)
 	}
-	t.Fatalf("no %q event published", action)
+	t.Fatalf("no %s event published", what)
 	return event.Event{}
 }
 
@@ -294,11 +299,11 @@ func TestAccessEventsForErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+	e := ev.waitFor(t, "access", func(e event.Event) bool { return e.Type == "access" })
 	ev.bus.Close()
 	if len(ev.got) != 1 {
-		t.Fatalf("got %d events, want 1 access event", len(ev.got))
+		t.Errorf("got %d events, want only the access event: %+v", len(ev.got), ev.got)
 	}
-	e := ev.got[0]
 	if e.Type != "access" || e.Status != 404 || e.Path != "/missing" || e.SourceIP.String() != "127.0.0.1" {
 		t.Errorf("access event = %+v", e)
 	}
@@ -317,7 +322,7 @@ func TestConfigValidate(t *testing.T) {
 	}{
 		{Config{Upstream: "ftp://x"}, "upstream: "},
 		{Config{Upstream: "http://a", TrustedProxies: []string{"10.0.0.0/40"}}, "trustedProxies[0]"},
-		{Config{Upstream: "http://a", Listen: ":9090"}, "admin.listen: the admin listener must not be the public one"},
+		{Config{Upstream: "http://a", Listen: ":9090"}, "listen: the public listener must not share the admin listener's address 127.0.0.1:9090"},
 		{Config{Upstream: "http://a", Listen: "127.0.0.1:8080", Admin: Admin{Listen: "0.0.0.0:8080"}}, "admin.listen"},
 		{Config{Upstream: "http://a", Server: Server{ReadTimeout: -1e9}}, "server.readTimeout: must be at least 0s"},
 		{Config{Upstream: "http://a", AccessEvents: "some"}, "accessEvents"},

@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/bulwark-sec/bulwark/config"
+	"github.com/bulwark-sec/bulwark/guard"
+)
+
+// fileConfig is the schema of bulwark.yaml: the gateway's sections at the
+// top level, then the store and the event output.
+type fileConfig struct {
+	guard.Config `yaml:",inline"`
+	// Store is the embedded state.
+	Store storeConfig `yaml:"store"`
+	// Events chooses where events are written.
+	Events eventsConfig `yaml:"events"`
+}
+
+type storeConfig struct {
+	// Path is the SQLite file. If empty, "bulwark.db".
+	Path string `yaml:"path"`
+}
+
+type eventsConfig struct {
+	// Output is "stdout", "stderr", "none" or a file path (appended to,
+	// mode 0600). If empty, "stdout".
+	Output string `yaml:"output"`
+}
+
+func (c fileConfig) Validate() error {
+	return c.Config.Validate()
+}
+
+func (c fileConfig) withDefaults() fileConfig {
+	c.Config = c.Config.WithDefaults()
+	if c.Store.Path == "" {
+		c.Store.Path = "bulwark.db"
+	}
+	if c.Events.Output == "" {
+		c.Events.Output = "stdout"
+	}
+	if c.Admin.TokenFile == "" {
+		c.Admin.TokenFile = filepath.Join(filepath.Dir(c.Store.Path), "bulwark-admin.token")
+	}
+	return c
+}
+
+// maxConfigSize bounds the configuration file read.
+const maxConfigSize = 1 << 20
+
+// loadConfig reads and decodes the file at path; an empty path gives the
+// zero configuration. Errors in the file are usage errors.
+func loadConfig(path string) (fileConfig, error) {
+	var c fileConfig
+	if path == "" {
+		return c, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return c, usageError{fmt.Errorf("reading configuration: %w", err)}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
+	if err != nil {
+		return c, usageError{fmt.Errorf("reading configuration: %w", err)}
+	}
+	if len(data) > maxConfigSize {
+		return c, usagef("%s: larger than %d bytes; is it the right file?", path, maxConfigSize)
+	}
+	if err := config.Decode(path, data, &c); err != nil {
+		var es config.Errors
+		if errors.As(err, &es) {
+			return c, usageError{configErrors(es)}
+		}
+		return c, usageError{err}
+	}
+	return c, nil
+}
+
+// configErrors prints one problem per line under a heading.
+type configErrors config.Errors
+
+func (es configErrors) Error() string {
+	if len(es) == 1 {
+		return "invalid configuration: " + es[0].Error()
+	}
+	return fmt.Sprintf("invalid configuration, %d problems:\n%s", len(es), config.Errors(es).Error())
+}

@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/guard"
+	"github.com/bulwark-sec/bulwark/internal/sqlite"
+)
+
+func newGuard() *cobra.Command {
+	var (
+		configPath, upstream, listen, admin string
+	)
+	cmd := &cobra.Command{
+		Use:   "guard",
+		Short: "Run the security gateway in front of an app",
+		Long: `Run the security gateway: a reverse proxy in front of the app that decides the
+client's real address (trusting forwarding headers only from trustedProxies),
+bounds requests, sets Helmet's secure headers, hardens cookies and answers 502
+with a request id when the app is down. Events go to stdout as ECS JSON lines.
+
+A separate admin listener (default 127.0.0.1:9090) serves /healthz and
+Prometheus /metrics; every admin request needs "Authorization: Bearer TOKEN".
+With no admin.token configured, a token is generated and written to
+bulwark-admin.token next to the store (mode 0600).
+
+SIGTERM or SIGINT stops accepting connections and lets in-flight requests
+finish (server.shutdownTimeout, default 30s).
+
+Flags override the configuration file.`,
+		Example: `  bulwark guard --upstream http://127.0.0.1:3000 --listen :8080
+  bulwark guard --config bulwark.yaml`,
+		Args: maxArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(configPath)
+			if err != nil {
+				return err
+			}
+			if upstream != "" {
+				cfg.Upstream = upstream
+			}
+			if listen != "" {
+				cfg.Listen = listen
+			}
+			if admin != "" {
+				cfg.Admin.Listen = admin
+			}
+			return runGuard(cmd.Context(), cfg.withDefaults(), cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&configPath, "config", "c", os.Getenv("BULWARK_CONFIG"), "configuration file (env BULWARK_CONFIG)")
+	f.StringVar(&upstream, "upstream", "", "the app's base URL, e.g. http://127.0.0.1:3000")
+	f.StringVar(&listen, "listen", "", `public address (default ":8080")`)
+	f.StringVar(&admin, "admin", "", `admin address for /healthz and /metrics (default "127.0.0.1:9090")`)
+	return cmd
+}
+
+func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) error {
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	bus := event.NewBus(nil)
+	out, closeOut, err := eventOutput(cfg.Events.Output, stdout, stderr)
+	if err != nil {
+		return usageError{err}
+	}
+	defer closeOut()
+	if out != nil {
+		bus.Subscribe("output", 0, event.NewJSONLWriter(out, log).Handle)
+	}
+	defer bus.Close()
+
+	g, err := guard.New(cfg.Config, guard.Options{Bus: bus, Logger: log})
+	if err != nil {
+		return usageError{err}
+	}
+	db, err := sqlite.Open(ctx, cfg.Store.Path, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	token := cfg.Admin.Token.Reveal()
+	if token == "" {
+		if token, err = writeToken(cfg.Admin.TokenFile); err != nil {
+			return err
+		}
+		log.LogAttrs(ctx, slog.LevelInfo, "admin token generated", slog.String("file", cfg.Admin.TokenFile))
+	}
+
+	var lc net.ListenConfig
+	pub, err := lc.Listen(ctx, "tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("public listener: %w", err)
+	}
+	adm, err := lc.Listen(ctx, "tcp", cfg.Admin.Listen)
+	if err != nil {
+		pub.Close()
+		return fmt.Errorf("admin listener: %w", err)
+	}
+	log.LogAttrs(ctx, slog.LevelInfo, "guarding",
+		slog.String("listen", pub.Addr().String()), slog.String("upstream", cfg.Upstream),
+		slog.String("admin", adm.Addr().String()))
+	bus.Publish(event.Event{Category: event.CategoryConfiguration, Type: "start", Action: "guard-started",
+		Message: "bulwark guard listening on " + pub.Addr().String() + " for " + cfg.Upstream})
+	err = g.Serve(ctx, pub, adm, token)
+	bus.Publish(event.Event{Category: event.CategoryConfiguration, Type: "end", Action: "guard-stopped"})
+	return err
+}
+
+// eventOutput opens where events are written; nil means nowhere.
+func eventOutput(output string, stdout, stderr io.Writer) (io.Writer, func(), error) {
+	switch output {
+	case "stdout":
+		return stdout, func() {}, nil
+	case "stderr":
+		return stderr, func() {}, nil
+	case "none":
+		return nil, func() {}, nil
+	}
+	f, err := os.OpenFile(output, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("events.output: %w", err)
+	}
+	return f, func() { f.Close() }, nil
+}
+
+// writeToken makes a random admin token and writes it to path, mode 0600,
+// replacing the file whole so no reader sees half a token.
+func writeToken(path string) (string, error) {
+	var b [24]byte
+	rand.Read(b[:])
+	token := hex.EncodeToString(b[:])
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(token+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("writing admin token: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("writing admin token: %w", errors.Unwrap(err))
+	}
+	return token, nil
+}

@@ -31,11 +31,19 @@ type (
 		Outcome  Outcome  `json:"outcome,omitempty"`
 		Severity Severity `json:"severity"`
 	}
-	ecsSource    struct{ IP string `json:"ip"` }
-	ecsUser      struct{ Name string `json:"name"` }
-	ecsUserAgent struct{ Original string `json:"original"` }
-	ecsURL       struct{ Path string `json:"path"` }
-	ecsHTTP      struct {
+	ecsSource struct {
+		IP string `json:"ip"`
+	}
+	ecsUser struct {
+		Name string `json:"name"`
+	}
+	ecsUserAgent struct {
+		Original string `json:"original"`
+	}
+	ecsURL struct {
+		Path string `json:"path"`
+	}
+	ecsHTTP struct {
 		Request  *ecsRequest  `json:"request,omitempty"`
 		Response *ecsResponse `json:"response,omitempty"`
 	}
@@ -50,8 +58,12 @@ type (
 		ID   string `json:"id,omitempty"`
 		Name string `json:"name,omitempty"`
 	}
-	ecsThreat    struct{ Technique ecsTechnique `json:"technique"` }
-	ecsTechnique struct{ ID string `json:"id"` }
+	ecsThreat struct {
+		Technique ecsTechnique `json:"technique"`
+	}
+	ecsTechnique struct {
+		ID string `json:"id"`
+	}
 )
 
 // MarshalJSON writes the event as one nested ECS JSON object.

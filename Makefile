@@ -1,0 +1,48 @@
+# Bulwark's two everyday commands are "make demo" and "make test".
+
+GO      ?= go
+BIN     := bin/bulwark
+APP     := examples/express-app
+PARITY  := headers/testdata/helmet-parity
+
+.PHONY: all build test test-go test-node deps demo bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/bulwark
+
+# npm dependencies, installed from the committed lockfiles (idempotent).
+deps: $(APP)/node_modules/.package-lock.json $(PARITY)/node_modules/.package-lock.json
+
+%/node_modules/.package-lock.json: %/package-lock.json
+	npm ci --prefix $* --no-audit --no-fund
+	touch $@
+
+# The whole test suite, as CI runs it.
+test: deps test-go test-node
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+test-node:
+	npm test --prefix $(APP)
+
+# The example app behind bulwark guard: http://127.0.0.1:8080
+demo: build deps
+	scripts/demo.sh
+
+# Short fuzzing of the parsers of untrusted input.
+FUZZTIME ?= 15s
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./config
+	$(GO) test -run '^$$' -fuzz FuzzClientIP -fuzztime $(FUZZTIME) ./internal/clientip
+	$(GO) test -run '^$$' -fuzz FuzzParseReport -fuzztime $(FUZZTIME) ./headers
+
+-include bench/bench.mk
+
+bench: bench-overhead
+
+clean:
+	rm -rf bin .demo

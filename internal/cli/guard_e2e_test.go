@@ -1,0 +1,274 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// requireExpressApp finds node and the example app's npm dependencies. In
+// CI they must be there; elsewhere the test says what is missing and skips.
+func requireExpressApp(t *testing.T) string {
+	t.Helper()
+	dir, _ := filepath.Abs("../../examples/express-app")
+	missing := ""
+	if _, err := exec.LookPath("node"); err != nil {
+		missing = "node is not on PATH"
+	} else if _, err := os.Stat(filepath.Join(dir, "node_modules", "express")); err != nil {
+		missing = "the example app's npm dependencies are not installed: run make deps"
+	}
+	if missing != "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("REAL PART MISSING: %s", missing)
+		}
+		t.Skipf("REAL PART MISSING: %s", missing)
+	}
+	return dir
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startExpressApp runs the example app and returns its address and a
+// function that stops it.
+func startExpressApp(t *testing.T, dir string) (string, func()) {
+	t.Helper()
+	addr := freePort(t)
+	_, port, _ := net.SplitHostPort(addr)
+	cmd := exec.Command("node", "server.js")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port)
+	out, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "listening on") {
+				close(ready)
+				break
+			}
+		}
+		io.Copy(io.Discard, out)
+	}()
+	select {
+	case <-ready:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the example app did not start in 20s")
+	}
+	stopped := false
+	stop := func() {
+		if !stopped {
+			stopped = true
+			cmd.Process.Signal(os.Interrupt)
+			cmd.Wait()
+		}
+	}
+	t.Cleanup(stop)
+	return addr, stop
+}
+
+func waitHTTP(t *testing.T, url string) {
+	t.Helper()
+	for range 200 {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			return
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatalf("%s did not answer", url)
+}
+
+var noRedirect = &http.Client{
+	Timeout:       10 * time.Second,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
+
+// TestGuardInFrontOfExpress runs `bulwark guard` in front of the real
+// example Express app and checks what a user of the gateway relies on.
+func TestGuardInFrontOfExpress(t *testing.T) {
+	dir := requireExpressApp(t)
+	appAddr, stopApp := startExpressApp(t, dir)
+	tmp := t.TempDir()
+	pub, adm := freePort(t), freePort(t)
+	cfg := filepath.Join(tmp, "bulwark.yaml")
+	os.WriteFile(cfg, []byte(`
+upstream: http://`+appAddr+`
+listen: `+pub+`
+admin: {listen: "`+adm+`"}
+store: {path: `+filepath.Join(tmp, "bulwark.db")+`}
+events: {output: `+filepath.Join(tmp, "events.jsonl")+`}
+`), 0o600)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr bytes.Buffer
+	exit := make(chan int, 1)
+	go func() { exit <- Main(ctx, []string{"guard", "--config", cfg}, nil, io.Discard, &stderr) }()
+	defer func() {
+		cancel()
+		if code := <-exit; code != 0 {
+			t.Errorf("guard exited %d: %s", code, stderr.String())
+		}
+	}()
+	base := "http://" + pub
+	waitHTTP(t, base+"/api/health")
+
+	// Directly the app leaks X-Powered-By and sets no security headers.
+	direct, err := http.Get("http://" + appAddr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct.Body.Close()
+	if direct.Header.Get("X-Powered-By") != "Express" || direct.Header.Get("Content-Security-Policy") != "" {
+		t.Fatalf("the example app changed: X-Powered-By=%q CSP=%q", direct.Header.Get("X-Powered-By"), direct.Header.Get("Content-Security-Policy"))
+	}
+
+	t.Run("helmet headers and hardened cookies", func(t *testing.T) {
+		resp, err := http.Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET / = %d", resp.StatusCode)
+		}
+		if v := resp.Header.Get("X-Powered-By"); v != "" {
+			t.Errorf("X-Powered-By = %q through the gateway", v)
+		}
+		want := "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' https: 'unsafe-inline';upgrade-insecure-requests"
+		if got := resp.Header.Get("Content-Security-Policy"); got != want {
+			t.Errorf("CSP = %q, want Helmet's default", got)
+		}
+		theme := cookieHeader(resp, "theme")
+		if !strings.Contains(theme, "HttpOnly") || !strings.Contains(theme, "SameSite=Lax") || strings.Contains(theme, "Secure") {
+			t.Errorf("theme cookie = %q, want HttpOnly and SameSite=Lax, not Secure over plain HTTP", theme)
+		}
+	})
+
+	t.Run("form login through the gateway", func(t *testing.T) {
+		form := url.Values{"username": {"alice"}, "password": {"correct horse battery staple"}}
+		resp, err := noRedirect.PostForm(base+"/login", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		sid := cookieHeader(resp, "sid")
+		if resp.StatusCode != 302 || resp.Header.Get("Location") != "/profile" || sid == "" {
+			t.Fatalf("login = %d to %q, sid %q", resp.StatusCode, resp.Header.Get("Location"), sid)
+		}
+		if !strings.Contains(sid, "SameSite=Lax") {
+			t.Errorf("session cookie %q lacks SameSite=Lax", sid)
+		}
+		req, _ := http.NewRequest("GET", base+"/profile", nil)
+		req.Header.Set("Cookie", strings.SplitN(sid, ";", 2)[0])
+		resp, err = noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), "alice@example.com") {
+			t.Errorf("profile with the session = %d", resp.StatusCode)
+		}
+	})
+
+	t.Run("failed login is an event without the password", func(t *testing.T) {
+		resp, err := http.Post(base+"/api/login", "application/json", strings.NewReader(`{"username":"alice","password":"Wr0ng-Pa55word-XYZ"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 401 {
+			t.Fatalf("bad JSON login = %d, want 401", resp.StatusCode)
+		}
+		events := waitFile(t, filepath.Join(tmp, "events.jsonl"), `"status_code":401`)
+		if !strings.Contains(events, `"source":{"ip":"127.0.0.1"}`) {
+			t.Errorf("event lacks the client IP:\n%s", events)
+		}
+		if strings.Contains(events, "Wr0ng-Pa55word-XYZ") {
+			t.Error("the password reached the events")
+		}
+	})
+
+	t.Run("metrics on the admin listener with the generated token", func(t *testing.T) {
+		token, err := os.ReadFile(filepath.Join(tmp, "bulwark-admin.token"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi, _ := os.Stat(filepath.Join(tmp, "bulwark-admin.token")); fi.Mode().Perm() != 0o600 {
+			t.Errorf("token file mode = %v, want 0600", fi.Mode().Perm())
+		}
+		req, _ := http.NewRequest("GET", "http://"+adm+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), `bulwark_http_requests_total{code="302",method="POST"} 1`) {
+			t.Errorf("metrics (%d) do not count the login:\n%.2000s", resp.StatusCode, body)
+		}
+	})
+
+	t.Run("502 with a request id when the app is down", func(t *testing.T) {
+		stopApp()
+		resp, err := http.Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		id := resp.Header.Get("X-Request-Id")
+		if resp.StatusCode != 502 || id == "" || !strings.Contains(string(body), id) {
+			t.Errorf("app down = %d %q (id %q)", resp.StatusCode, body, id)
+		}
+		waitFile(t, filepath.Join(tmp, "events.jsonl"), `"id":"`+id+`"`)
+	})
+}
+
+func cookieHeader(resp *http.Response, name string) string {
+	for _, c := range resp.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(c, name+"=") {
+			return c
+		}
+	}
+	return ""
+}
+
+// waitFile waits until the file contains want and returns its content.
+func waitFile(t *testing.T, path, want string) string {
+	t.Helper()
+	var data []byte
+	for range 200 {
+		data, _ = os.ReadFile(path)
+		if bytes.Contains(data, []byte(want)) {
+			return string(data)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatalf("%s never contained %s:\n%s", path, want, data)
+	return ""
+}

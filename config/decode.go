@@ -208,6 +208,10 @@ func (st *state) decodeBasic(n *yaml.Node, v reflect.Value, path string) {
 	var err error
 	switch k {
 	case reflect.String:
+		if n.Tag == "!!bool" {
+			st.fail(n, path, `quote it if you mean the text: "`+n.Value+`"`, "expected a string, got %q", s)
+			return
+		}
 		v.SetString(s)
 	case reflect.Bool:
 		switch s {
@@ -337,23 +341,34 @@ func (st *state) validate(n *yaml.Node, v reflect.Value, path string) {
 	}
 }
 
-// lookupNode finds the node for a dotted path below n, or the deepest node
-// on the way.
-func lookupNode(n *yaml.Node, dotted string) *yaml.Node {
-	for _, key := range strings.Split(dotted, ".") {
-		if n == nil || n.Kind != yaml.MappingNode {
-			return n
-		}
-		next := (*yaml.Node)(nil)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == key {
-				next = n.Content[i+1]
+// lookupNode finds the node for a relative key path such as "a.b[2].c"
+// below n, or the deepest node on the way.
+func lookupNode(n *yaml.Node, path string) *yaml.Node {
+	for _, seg := range strings.Split(path, ".") {
+		key, rest, _ := strings.Cut(seg, "[")
+		n = child(n, key)
+		for rest != "" {
+			idx, after, _ := strings.Cut(rest, "]")
+			i, err := strconv.Atoi(idx)
+			if err != nil || n == nil || n.Kind != yaml.SequenceNode || i < 0 || i >= len(n.Content) {
+				return n
 			}
+			n = n.Content[i]
+			rest = strings.TrimPrefix(after, "[")
 		}
-		if next == nil {
-			return n
+	}
+	return n
+}
+
+// child returns the value of key in mapping n, or n itself if there is none.
+func child(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return n
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
 		}
-		n = next
 	}
 	return n
 }

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestSIGTERMDrainsInFlight runs the real binary, sends SIGTERM while a slow
+// request is in flight, and checks the request completes and the process
+// exits 0.
+func TestSIGTERMDrainsInFlight(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) { testSignalDrains(t, sig) })
+	}
+}
+
+func testSignalDrains(t *testing.T, sig syscall.Signal) {
+	bin := filepath.Join(t.TempDir(), "bulwark")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	started := make(chan struct{}, 1)
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			started <- struct{}{}
+			time.Sleep(500 * time.Millisecond)
+		}
+		io.WriteString(w, "done")
+	}))
+	defer app.Close()
+
+	pub, adm := freeAddr(t), freeAddr(t)
+	cmd := exec.Command(bin, "guard", "--upstream", app.URL, "--listen", pub, "--admin", adm)
+	cmd.Dir = t.TempDir()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	for i := 0; ; i++ {
+		if c, err := net.Dial("tcp", pub); err == nil {
+			c.Close()
+			break
+		}
+		if i == 200 {
+			t.Fatal("guard did not start listening")
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+
+	result := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + pub + "/slow")
+		if err != nil {
+			result <- "error: " + err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		result <- string(b)
+	}()
+	<-started
+	cmd.Process.Signal(sig)
+	if got := <-result; got != "done" {
+		t.Errorf("in-flight request across %v = %q, want done", sig, got)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("guard exit after %v: %v, want 0", sig, err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("guard still running 10s after %v", sig)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}

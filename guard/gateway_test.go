@@ -3,6 +3,7 @@ package guard
 import (
 	"bytes"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -89,7 +90,7 @@ func (e *events) waitFor(t *testing.T, what string, match func(event.Event) bool
 func newGateway(t *testing.T, cfg Config) (*Gateway, *httptest.Server, *events) {
 	t.Helper()
 	ev := newEvents()
-	g, err := New(cfg, Options{Bus: ev.bus})
+	g, err := New(cfg, Options{Bus: ev.bus, Logger: quiet().Logger})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +231,7 @@ func TestBodyLimit(t *testing.T) {
 
 func TestHeaderLimit(t *testing.T) {
 	up := newUpstream(t, nil)
-	g, err := New(Config{Upstream: up.URL, Server: Server{MaxHeaderBytes: 4096}}, Options{})
+	g, err := New(Config{Upstream: up.URL, Server: Server{MaxHeaderBytes: 4096}}, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,12 +330,15 @@ func TestConfigValidate(t *testing.T) {
 		{Config{Upstream: "http://a", Listen: "8080"}, "listen: "},
 	}
 	for _, tt := range tests {
-		_, err := New(tt.cfg, Options{})
+		_, err := New(tt.cfg, quiet())
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("New(%+v) = %v, want error containing %q", tt.cfg, err, tt.want)
 		}
 	}
-	if _, err := New(Config{}, Options{}); err == nil || !strings.Contains(err.Error(), "--upstream") {
+	if _, err := New(Config{}, quiet()); err == nil || !strings.Contains(err.Error(), "--upstream") {
 		t.Errorf("New without upstream = %v, want a hint about --upstream", err)
 	}
 }
+
+// quiet gives options whose logger discards.
+func quiet() Options { return Options{Logger: slog.New(slog.DiscardHandler)} }

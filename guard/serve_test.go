@@ -41,7 +41,7 @@ func serveGatewayAdmin(t *testing.T, g *Gateway, token string, parent context.Co
 
 func TestAdminNeedsTokenAndIsNotPublic(t *testing.T) {
 	up := newUpstream(t, nil)
-	g, err := New(Config{Upstream: up.URL}, Options{})
+	g, err := New(Config{Upstream: up.URL}, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestGracefulShutdownDrainsInFlight(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 		io.WriteString(w, "finished")
 	})
-	g, err := New(Config{Upstream: up.URL}, Options{})
+	g, err := New(Config{Upstream: up.URL}, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,5 +124,29 @@ func TestGracefulShutdownDrainsInFlight(t *testing.T) {
 	}
 	if _, err := net.DialTimeout("tcp", pl.Addr().String(), time.Second); err == nil {
 		t.Error("public listener still accepts after shutdown")
+	}
+}
+
+func TestSlowHeadersCutOff(t *testing.T) {
+	up := newUpstream(t, nil)
+	g, err := New(Config{Upstream: up.URL, Server: Server{ReadHeaderTimeout: 200 * time.Millisecond}}, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := serveGateway(t, g, "t")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ") // and never finish
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	_, err = io.ReadAll(c) // returns when the server closes the connection
+	if err != nil {
+		t.Fatalf("connection not closed by the server: %v", err)
+	}
+	if waited := time.Since(start); waited > 3*time.Second {
+		t.Errorf("slow-header connection held for %v", waited)
 	}
 }

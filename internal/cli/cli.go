@@ -54,6 +54,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		Long: `Bulwark protects a web application without changing its code.
 
   bulwark guard --upstream http://127.0.0.1:3000   run the security gateway in front of the app
+  bulwark run -- node server.js                    keep an app running: restarts with backoff, health checks
   bulwark init                                     write a commented starter bulwark.yaml
   bulwark config check bulwark.yaml                validate a configuration and print it in full`,
 		SilenceUsage:  true,
@@ -65,7 +66,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
-	root.AddCommand(newGuard(), newInit(), newConfig(), newVersion())
+	root.AddCommand(newGuard(), newRun(), newInit(), newConfig(), newVersion())
 	return root
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/config"
 	"github.com/bulwark-sec/bulwark/guard"
+	"github.com/bulwark-sec/bulwark/supervise"
 )
 
 // fileConfig is the schema of bulwark.yaml: the gateway's sections at the
@@ -19,6 +20,8 @@ type fileConfig struct {
 	Store storeConfig `yaml:"store"`
 	// Events chooses where events are written.
 	Events eventsConfig `yaml:"events"`
+
+	Run supervise.Config `yaml:"run"` // the app bulwark run supervises
 }
 
 type storeConfig struct {
@@ -38,6 +41,7 @@ func (c fileConfig) Validate() error {
 
 func (c fileConfig) withDefaults() fileConfig {
 	c.Config = c.Config.WithDefaults()
+	c.Run = c.Run.WithDefaults()
 	if c.Store.Path == "" {
 		c.Store.Path = "bulwark.db"
 	}

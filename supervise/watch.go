@@ -1,0 +1,152 @@
+package supervise
+
+import (
+	"context"
+	"syscall"
+	"time"
+)
+
+// readyPoll is the most time between probes while waiting for readiness.
+const readyPoll = 200 * time.Millisecond
+
+// watch follows p from its start until it has exited and been cleaned up:
+// readiness, health probes, its exit, Restart calls and the end of ctx.
+func (r *runner) watch(ctx context.Context, p proc, started time.Time) ending {
+	s := r.s
+	h := s.cfg.Health
+	startMono := time.Now() // uptime for decisions; started (Clock) is for show
+
+	probeCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make(chan error, 1)
+	// The probe timer is reset only once a probe has answered, so at most
+	// one probe is in flight.
+	probeT := time.NewTimer(0)
+	defer probeT.Stop()
+	deadlineT := time.NewTimer(h.StartPeriod)
+	defer deadlineT.Stop()
+	probeC, deadlineC := probeT.C, deadlineT.C
+	stableT := time.NewTimer(s.cfg.Backoff.ResetAfter)
+	defer stableT.Stop()
+	ready := s.probe == nil
+	if ready {
+		probeC, deadlineC = nil, nil
+		r.markReady(p, started)
+	}
+
+	reason := ""
+	for reason == "" {
+		select {
+		case <-p.exited():
+			s.update(func(st *Status) { st.State = StateStopping })
+			reason = reasonExited
+		case <-ctx.Done():
+			reason = reasonShutdown
+			r.stop(ctx, p, true)
+		case req := <-s.restarts:
+			r.takeRestarts(req)
+			reason = reasonRestart
+			s.publish(restartingEvent(Exit{Reason: reasonRestart}, 0, 0))
+			r.stop(ctx, p, true)
+		case <-probeC:
+			go func() {
+				ctx, cancel := context.WithTimeout(probeCtx, h.Timeout)
+				defer cancel()
+				results <- s.probe(ctx)
+			}()
+		case err := <-results:
+			next := h.Interval
+			failures := r.recordProbe(err, ready)
+			switch {
+			case !ready && err == nil:
+				ready, deadlineC = true, nil
+				r.markReady(p, started)
+			case !ready:
+				next = min(readyPoll, h.Interval)
+			case err != nil:
+				s.publish(healthFailedEvent(p.pid(), err, failures, h.FailureThreshold))
+				if failures >= h.FailureThreshold {
+					s.publish(unhealthyEvent(p.pid(), failures))
+					reason = reasonUnhealthy
+					r.stop(ctx, p, false)
+					continue
+				}
+			}
+			probeT.Reset(next)
+		case <-stableT.C:
+			s.update(func(st *Status) { st.Failures = 0 }) // the next failure starts the backoff over
+		case <-deadlineC:
+			s.publish(notReadyEvent(p.pid(), h.StartPeriod))
+			reason = reasonNotReady
+			r.stop(ctx, p, false)
+		}
+	}
+
+	p.cleanup()
+	code, sig := p.exit()
+	now := s.now()
+	exit := Exit{Time: now, PID: p.pid(), Code: code, Uptime: time.Since(startMono), Reason: reason}
+	end := ending{exit: exit, exitCode: code, shutdown: reason == reasonShutdown, planned: reason == reasonRestart}
+	if sig != 0 {
+		end.exit.Signal, end.exitCode = signalName(sig), 128+int(sig)
+	}
+	s.update(func(st *Status) {
+		e := end.exit
+		st.LastExit, st.PID, st.Started, st.State = &e, 0, time.Time{}, StateStopping
+	})
+	s.publish(exitEvent(end.exit))
+	return end
+}
+
+// markReady records that p passed its first probe (or needs none).
+func (r *runner) markReady(p proc, started time.Time) {
+	s := r.s
+	s.update(func(st *Status) { st.State = StateReady })
+	s.publish(readyEvent(p.pid(), s.now().Sub(started)))
+}
+
+// recordProbe puts a probe's result in the status and returns the failures
+// in a row, counted only once the app is ready.
+func (r *runner) recordProbe(err error, ready bool) int {
+	s := r.s
+	var failures int
+	s.update(func(st *Status) {
+		h := &st.Health
+		h.Checked, h.OK, h.Error = s.now(), err == nil, ""
+		switch {
+		case err == nil:
+			h.Failures = 0
+		case ready:
+			h.Failures++
+			h.Error = err.Error()
+		default:
+			h.Error = err.Error()
+		}
+		failures = h.Failures
+	})
+	return failures
+}
+
+// stop stops p and returns once it has exited: for a planned stop,
+// BeforeStop first; then the stop signal to the process group, and SIGKILL
+// to the group if it is still there after the grace period.
+func (r *runner) stop(ctx context.Context, p proc, planned bool) {
+	s := r.s
+	s.update(func(st *Status) { st.State = StateStopping })
+	grace := s.cfg.Stop.Grace
+	if planned && s.opts.BeforeStop != nil {
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
+		s.opts.BeforeStop(bctx)
+		cancel()
+	}
+	p.signal(s.stopSig)
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-p.exited():
+	case <-t.C:
+		s.publish(killedEvent(p.pid(), s.cfg.Stop.Signal, grace))
+		p.signal(syscall.SIGKILL)
+		<-p.exited()
+	}
+}

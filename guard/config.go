@@ -9,6 +9,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/config"
 	"github.com/bulwark-sec/bulwark/headers"
+	"github.com/bulwark-sec/bulwark/inspect"
 	"github.com/bulwark-sec/bulwark/internal/clientip"
 )
 
@@ -27,10 +28,16 @@ type Config struct {
 	Server Server `yaml:"server"`
 	// Proxy bounds the gateway's talk with the upstream.
 	Proxy Proxy `yaml:"proxy"`
+	// AppWait bounds how requests wait for an app the gateway supervises.
+	AppWait AppWait `yaml:"appWait"`
 	// Admin is the separate listener for health and metrics.
 	Admin Admin `yaml:"admin"`
 	// Headers sets Helmet's secure headers; its zero value is Helmet's defaults.
 	Headers headers.Config `yaml:"headers"`
+	// Inspect detects and blocks attacks: SQL injection, XSS, traversal,
+	// command injection, probes for files such as .env, and more. Its zero
+	// value blocks at the recommended threshold.
+	Inspect inspect.Config `yaml:"inspect"`
 	// Cookies hardens the upstream's Set-Cookie headers.
 	Cookies headers.CookieConfig `yaml:"cookies"`
 	// AccessEvents chooses which requests become events: "errors" (responses
@@ -106,6 +113,10 @@ func (c Config) WithDefaults() Config {
 	if c.Proxy.MaxIdleConns == 0 {
 		c.Proxy.MaxIdleConns = 256
 	}
+	def(&c.AppWait.Timeout, 30*time.Second)
+	if c.AppWait.MaxWaiting == 0 {
+		c.AppWait.MaxWaiting = 1024
+	}
 	if c.Admin.Listen == "" {
 		c.Admin.Listen = "127.0.0.1:9090"
 	}
@@ -154,11 +165,14 @@ func (c Config) Validate() error {
 		{"server.readHeaderTimeout", c.Server.ReadHeaderTimeout}, {"server.readTimeout", c.Server.ReadTimeout},
 		{"server.writeTimeout", c.Server.WriteTimeout}, {"server.idleTimeout", c.Server.IdleTimeout},
 		{"server.shutdownTimeout", c.Server.ShutdownTimeout}, {"proxy.dialTimeout", c.Proxy.DialTimeout},
-		{"proxy.responseHeaderTimeout", c.Proxy.ResponseHeaderTimeout},
+		{"proxy.responseHeaderTimeout", c.Proxy.ResponseHeaderTimeout}, {"appWait.timeout", c.AppWait.Timeout},
 	} {
 		if d.v < 0 {
 			bad(d.path, "must be at least 0s, got %s", config.FormatDuration(d.v))
 		}
+	}
+	if c.AppWait.MaxWaiting < 0 {
+		bad("appWait.maxWaiting", "must be at least 0, got %d", c.AppWait.MaxWaiting)
 	}
 	if c.Proxy.MaxIdleConns < 0 {
 		bad("proxy.maxIdleConns", "must be at least 0, got %d", c.Proxy.MaxIdleConns)
@@ -170,6 +184,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Headers.Validate(); err != nil {
 		errs = append(errs, config.Within("headers", err))
+	}
+	if err := c.Inspect.Validate(); err != nil {
+		errs = append(errs, config.Within("inspect", err))
 	}
 	if err := c.Cookies.Validate(); err != nil {
 		errs = append(errs, config.Within("cookies", err))

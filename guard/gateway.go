@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/headers"
+	"github.com/bulwark-sec/bulwark/inspect"
 	"github.com/bulwark-sec/bulwark/internal/clientip"
 )
 
@@ -27,6 +29,10 @@ type Gateway struct {
 	registry *prometheus.Registry
 	handler  http.Handler // the stages around the proxy
 	tooLarge http.Handler // the 413 page, through the header stage
+
+	app      App          // the supervised upstream, if any
+	waiting  atomic.Int64 // requests waiting for the app
+	inflight atomic.Int64 // requests passed to the app
 }
 
 // Options are the gateway's collaborators.
@@ -35,6 +41,10 @@ type Options struct {
 	Bus *event.Bus
 	// Logger is for operational messages. If nil, slog.Default().
 	Logger *slog.Logger
+	// App is the upstream when the gateway supervises it (guard --run):
+	// requests wait while it starts or restarts. If nil, the upstream is
+	// someone else's to run.
+	App App
 }
 
 // New validates cfg (after defaults) and builds the gateway.
@@ -54,6 +64,7 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 		bus:      opts.Bus,
 		resolver: resolver,
 		registry: prometheus.NewRegistry(),
+		app:      opts.App,
 	}
 	if g.log == nil {
 		g.log = slog.Default()
@@ -84,14 +95,22 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cookies: %w", err)
 	}
+	engine, err := inspect.New(cfg.Inspect)
+	if err != nil {
+		return nil, fmt.Errorf("inspect: %w", err)
+	}
 	var h http.Handler = g.newProxy(target)
+	if g.app != nil {
+		h = g.withApp(h)
+	}
 	h = cookies(h)
+	h = engine.Middleware(g.reportVerdict)(h)
 	if csp := cfg.Headers.ContentSecurityPolicy; csp != nil && strings.HasPrefix(csp.ReportPath, "/") {
 		h = g.withReports(csp.ReportPath, h)
 	}
 	g.handler = secure(h)
 	g.tooLarge = secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusRequestEntityTooLarge, infoFrom(r.Context()).id)
+		writeError(w, http.StatusRequestEntityTooLarge, infoFrom(r.Context()).id, 0)
 	}))
 	return g, nil
 }
@@ -116,6 +135,9 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(withInfo(r.Context(), ri))
 	}
 	rec := &recorder{ResponseWriter: w}
+	// Deferred: ReverseProxy aborts the handler with a panic when the client
+	// goes away mid-response, and such requests must still be counted.
+	defer g.finish(rec, r, start)
 
 	if max := int64(g.cfg.Server.MaxBodyBytes); r.ContentLength > max {
 		g.metrics.upstreamErrors.WithLabelValues("body_too_large").Inc()
@@ -125,19 +147,22 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Message: fmt.Sprintf("request body of %d bytes is over the %d byte limit", r.ContentLength, max),
 		})
 		g.tooLarge.ServeHTTP(rec, r)
-	} else {
-		if r.Body != nil && r.Body != http.NoBody {
-			r.Body = http.MaxBytesReader(rec, r.Body, max)
-		}
-		g.handler.ServeHTTP(rec, r)
+		return
 	}
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = http.MaxBytesReader(rec, r.Body, int64(g.cfg.Server.MaxBodyBytes))
+	}
+	g.handler.ServeHTTP(rec, r)
+}
 
+// finish counts the request and, as configured, makes it an event.
+func (g *Gateway) finish(rec *recorder, r *http.Request, start time.Time) {
 	status := rec.status
 	if status == 0 {
 		status = http.StatusOK
 	}
 	g.metrics.observe(r.Method, status, time.Since(start).Seconds())
-	if g.cfg.AccessEvents == "all" || (g.cfg.AccessEvents == "errors" && status >= 400 && !ri.reported) {
+	if g.cfg.AccessEvents == "all" || (g.cfg.AccessEvents == "errors" && status >= 400 && !infoFrom(r.Context()).reported) {
 		g.publish(r, event.Event{Category: event.CategoryWeb, Type: "access", Status: status, Outcome: outcome(status)})
 	}
 }

@@ -342,3 +342,40 @@ func TestConfigValidate(t *testing.T) {
 
 // quiet gives options whose logger discards.
 func quiet() Options { return Options{Logger: slog.New(slog.DiscardHandler)} }
+
+func TestClientGoneMidResponseStillCounted(t *testing.T) {
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusFound)
+		for range 64 {
+			w.Write(make([]byte, 64<<10)) // more than the client reads
+			w.(http.Flusher).Flush()
+		}
+	})
+	g, err := New(Config{Upstream: up.URL}, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := serveGateway(t, g, "t")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(c, "POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+	buf := make([]byte, 1024)
+	c.Read(buf) // the status line, then hang up
+	c.Close()
+	want := `bulwark_http_requests_total{code="302",method="POST"} 1`
+	for range 200 {
+		var b strings.Builder
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		req.Header.Set("Authorization", "Bearer t")
+		rec := httptest.NewRecorder()
+		g.AdminHandler("t").ServeHTTP(rec, req)
+		b.WriteString(rec.Body.String())
+		if strings.Contains(b.String(), want) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("a request whose client hung up mid-response was not counted (%s)", want)
+}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/bulwark-sec/bulwark/event"
@@ -29,6 +30,10 @@ func (g *Gateway) newProxy(target *url.URL) *httputil.ReverseProxy {
 		DisableCompression:     true,
 		MaxResponseHeaderBytes: 1 << 20,
 	}
+	var rt http.RoundTripper = transport
+	if g.app != nil {
+		rt = &retryRefused{next: transport, app: g.app}
+	}
 	return &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			ri := infoFrom(pr.In.Context())
@@ -45,7 +50,7 @@ func (g *Gateway) newProxy(target *url.URL) *httputil.ReverseProxy {
 			}
 			h.Set(RequestHeader, ri.id)
 		},
-		Transport:     transport,
+		Transport:     rt,
 		FlushInterval: -1, // stream as the app writes; SSE and long polls work
 		ErrorHandler:  g.proxyError,
 		ErrorLog:      nil,
@@ -80,17 +85,19 @@ func (g *Gateway) proxyError(w http.ResponseWriter, r *http.Request, err error) 
 		Outcome: event.OutcomeFailure, Severity: sev, Status: status,
 		Message: fmt.Sprintf("upstream error: %v", err),
 	})
-	writeError(w, status, ri.id)
+	writeError(w, status, ri.id, 0)
 }
 
 var errorText = map[int]string{
 	http.StatusRequestEntityTooLarge: "Request body too large.",
 	http.StatusBadGateway:            "The application is not reachable right now.",
 	http.StatusGatewayTimeout:        "The application took too long to answer.",
+	http.StatusServiceUnavailable:    "The application is restarting; please try again shortly.",
 }
 
-// writeError writes a short plain-text error naming the request id.
-func writeError(w http.ResponseWriter, status int, id string) {
+// writeError writes a short plain-text error naming the request id, with
+// Retry-After when retryAfter (seconds) is positive.
+func writeError(w http.ResponseWriter, status int, id string, retryAfter int) {
 	h := w.Header()
 	for k := range h {
 		delete(h, k) // nothing of a failed upstream response leaks through
@@ -98,6 +105,9 @@ func writeError(w http.ResponseWriter, status int, id string) {
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set(RequestHeader, id)
+	if retryAfter > 0 {
+		h.Set("Retry-After", strconv.Itoa(retryAfter))
+	}
 	w.WriteHeader(status)
 	fmt.Fprintf(w, "%d %s\n%s\nRequest id: %s\n", status, http.StatusText(status), errorText[status], id)
 }

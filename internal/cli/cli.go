@@ -55,6 +55,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 
   bulwark guard --upstream http://127.0.0.1:3000   run the security gateway in front of the app
   bulwark run -- node server.js                    keep an app running: restarts with backoff, health checks
+  bulwark inspect --format access-log access.log   try the attack detection on recorded traffic
   bulwark init                                     write a commented starter bulwark.yaml
   bulwark config check bulwark.yaml                validate a configuration and print it in full`,
 		SilenceUsage:  true,
@@ -66,7 +67,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
-	root.AddCommand(newGuard(), newRun(), newInit(), newConfig(), newVersion())
+	root.AddCommand(newGuard(), newRun(), newInspect(), newInit(), newConfig(), newVersion())
 	return root
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -18,11 +19,12 @@ import (
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/guard"
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
+	"github.com/bulwark-sec/bulwark/supervise"
 )
 
 func newGuard() *cobra.Command {
 	var (
-		configPath, upstream, listen, admin string
+		configPath, upstream, listen, admin, run string
 	)
 	cmd := &cobra.Command{
 		Use:   "guard",
@@ -40,8 +42,18 @@ bulwark-admin.token next to the store (mode 0600).
 SIGTERM or SIGINT stops accepting connections and lets in-flight requests
 finish (server.shutdownTimeout, default 30s).
 
+With --run "node server.js" (or a run: section) guard also supervises the app,
+as bulwark run does, and does what no process manager can: while the app
+starts or restarts, requests wait (appWait.timeout, default 30s) instead of
+failing; a planned restart (SIGHUP) first lets in-flight requests finish; a GET
+that meets a refused connection is retried once when the app is back; and while
+the app is in backoff after a crash, clients get 503 with Retry-After. The
+app's readiness is its run.health check, or else its upstream port accepting
+connections. Its output goes to stderr.
+
 Flags override the configuration file.`,
 		Example: `  bulwark guard --upstream http://127.0.0.1:3000 --listen :8080
+  bulwark guard --upstream http://127.0.0.1:3000 --run "node server.js"
   bulwark guard --config bulwark.yaml`,
 		Args: maxArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -58,6 +70,13 @@ Flags override the configuration file.`,
 			if admin != "" {
 				cfg.Admin.Listen = admin
 			}
+			if run != "" {
+				argv, err := splitCommand(run)
+				if err != nil {
+					return usagef("--run: %v", err)
+				}
+				cfg.Run.Command = argv
+			}
 			return runGuard(cmd.Context(), cfg.withDefaults(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -66,10 +85,12 @@ Flags override the configuration file.`,
 	f.StringVar(&upstream, "upstream", "", "the app's base URL, e.g. http://127.0.0.1:3000")
 	f.StringVar(&listen, "listen", "", `public address (default ":8080")`)
 	f.StringVar(&admin, "admin", "", `admin address for /healthz and /metrics (default "127.0.0.1:9090")`)
+	f.StringVar(&run, "run", "", `also run and supervise the app, e.g. "node server.js"`)
 	return cmd
 }
 
 func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) error {
+	stderr = &syncWriter{w: stderr} // shared by logs and the app's output
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
@@ -85,8 +106,18 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	}
 	defer bus.Close()
 
-	g, err := guard.New(cfg.Config, guard.Options{Bus: bus, Logger: log})
-	if err != nil {
+	var g *guard.Gateway
+	var app *supervise.Supervisor
+	if len(cfg.Run.Command) > 0 {
+		if app, err = newGuardedApp(cfg, bus, log, stderr, func(ctx context.Context) { g.Drain(ctx) }); err != nil {
+			return err
+		}
+	}
+	opts := guard.Options{Bus: bus, Logger: log}
+	if app != nil {
+		opts.App = app
+	}
+	if g, err = guard.New(cfg.Config, opts); err != nil {
 		return usageError{err}
 	}
 	db, err := sqlite.Open(ctx, cfg.Store.Path, nil)
@@ -118,9 +149,70 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 		slog.String("admin", adm.Addr().String()))
 	bus.Publish(event.Event{Category: event.CategoryConfiguration, Type: "start", Action: "guard-started",
 		Message: "bulwark guard listening on " + pub.Addr().String() + " for " + cfg.Upstream})
+
+	if app != nil {
+		// The app outlives the gateway's drain: it is stopped only after
+		// Serve has let in-flight requests finish.
+		appCtx, stopApp := context.WithCancel(context.Background())
+		ctx, stopServing := context.WithCancel(ctx)
+		appDone := make(chan error, 1)
+		go func() { appDone <- app.Run(appCtx); stopServing() }()
+		go restartOnHUP(ctx, app, log)
+		defer func() {
+			stopApp()
+			if err := <-appDone; err != nil {
+				log.LogAttrs(context.Background(), slog.LevelError, "app", slog.String("error", err.Error()))
+			}
+		}()
+	}
 	err = g.Serve(ctx, pub, adm, token)
 	bus.Publish(event.Event{Category: event.CategoryConfiguration, Type: "end", Action: "guard-stopped"})
 	return err
+}
+
+// newGuardedApp builds the supervisor of guard --run. With no health check
+// configured, the app is ready when its upstream port accepts connections.
+func newGuardedApp(cfg fileConfig, bus *event.Bus, log *slog.Logger, output io.Writer, drain func(context.Context)) (*supervise.Supervisor, error) {
+	run := cfg.Run
+	if run.Health.HTTP == "" && run.Health.TCP == "" {
+		u, err := url.Parse(cfg.Upstream)
+		if err != nil || u.Host == "" {
+			return nil, usagef("--run needs --upstream, the address the app listens on")
+		}
+		port := u.Port()
+		if port == "" {
+			port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+		}
+		run.Health.TCP = net.JoinHostPort(u.Hostname(), port)
+	}
+	if err := run.Validate(); err != nil {
+		return nil, usageError{fmt.Errorf("invalid run settings: %w", flatten(err))}
+	}
+	app, err := supervise.New(run.WithDefaults(), supervise.Options{
+		Bus: bus, Logger: log, Stdout: output, Stderr: output, BeforeStop: drain,
+	})
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return app, nil
+}
+
+// restartOnHUP restarts the app, draining first, on every SIGHUP until ctx
+// is done.
+func restartOnHUP(ctx context.Context, app *supervise.Supervisor, log *slog.Logger) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			if err := app.Restart(ctx); err != nil && ctx.Err() == nil {
+				log.LogAttrs(ctx, slog.LevelWarn, "restart on SIGHUP", slog.String("error", err.Error()))
+			}
+		}
+	}
 }
 
 // eventOutput opens where events are written; nil means nowhere.

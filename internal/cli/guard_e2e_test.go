@@ -229,8 +229,43 @@ events: {output: `+filepath.Join(tmp, "events.jsonl")+`}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if !strings.Contains(string(body), `bulwark_http_requests_total{code="302",method="POST"} 1`) {
-			t.Errorf("metrics (%d) do not count the login:\n%.2000s", resp.StatusCode, body)
+			t.Errorf("metrics (%d) do not count the login:\n%s", resp.StatusCode, body)
 		}
+	})
+
+	t.Run("exploits work directly and are blocked through the gateway", func(t *testing.T) {
+		exploits := []struct {
+			name, method, path, ctype, body, proof string
+		}{
+			{"union sqli", "GET", "/search?q=" + url.QueryEscape("' UNION SELECT id, name, value FROM secrets--"), "", "", "FAKE-DEMO-SECRET"},
+			{"reflected xss", "GET", "/search?q=" + url.QueryEscape("<script>alert(1)</script>"), "", "", "<script>alert(1)</script>"},
+			{"path traversal", "GET", "/download?file=" + url.QueryEscape("../.env"), "", "", "SESSION_SECRET"},
+			{".env through static files", "GET", "/.env", "", "", "SESSION_SECRET"},
+			{"nosql operator injection", "POST", "/api/login", "application/json", `{"username":"admin","password":{"$ne":null}}`, `"username":"admin"`},
+		}
+		for _, x := range exploits {
+			send := func(base string) (int, string) {
+				req, _ := http.NewRequest(x.method, base+x.path, strings.NewReader(x.body))
+				if x.ctype != "" {
+					req.Header.Set("Content-Type", x.ctype)
+				}
+				resp, err := noRedirect.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				return resp.StatusCode, string(b)
+			}
+			if _, body := send("http://" + appAddr); !strings.Contains(body, x.proof) {
+				t.Errorf("%s: the exploit does not work against the app directly (no %q)", x.name, x.proof)
+			}
+			code, body := send(base)
+			if code != http.StatusForbidden || strings.Contains(body, x.proof) {
+				t.Errorf("%s through the gateway = %d, want 403 without %q", x.name, code, x.proof)
+			}
+		}
+		waitFile(t, filepath.Join(tmp, "events.jsonl"), `"category":"malicious"`)
 	})
 
 	t.Run("502 with a request id when the app is down", func(t *testing.T) {

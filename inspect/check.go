@@ -1,0 +1,92 @@
+package inspect
+
+import "unsafe"
+
+// check runs the detectors that apply to in.
+func (s *scan) check(in *input) {
+	if in.kind == kindPath {
+		s.pathProbe(in)
+		s.traversal(in)
+		if in.cls&^(plain|cSlash|cDot) == 0 {
+			return
+		}
+	}
+	if in.kind == kindHeader && in.name == "user-agent" {
+		s.scannerUA(in)
+	}
+	if in.key {
+		s.nosqlKey(in)
+		s.protoKey(in)
+	}
+	if in.cls&^plain == 0 {
+		// Words only: few attacks need no symbol at all.
+		if in.has(cAlpha) {
+			s.sqli(in)
+			s.xss(in)
+			s.cmdi(in)
+			s.java(in)
+			if in.key {
+				s.code(in)
+			}
+		}
+		return
+	}
+	s.sqli(in)
+	s.xss(in)
+	if in.kind != kindPath {
+		s.traversal(in)
+		s.fileParam(in)
+	}
+	s.cmdi(in)
+	s.urlParam(in)
+	s.jndi(in)
+	s.ssti(in)
+	s.crlf(in)
+	s.nosqlValue(in)
+	s.protoValue(in)
+	s.php(in)
+	s.java(in)
+	s.code(in)
+	if !in.base64 {
+		s.base64(in)
+	}
+}
+
+// find returns the first match of p in v, an input's low form or a form
+// derived from it.
+func (in *input) find(p *pattern, v string) (string, bool) {
+	if len(v) == len(in.low) && unsafe.StringData(v) == unsafe.StringData(in.low) {
+		if !in.hints.has(p.bit) {
+			return "", false
+		}
+	} else if m := scanHints(v); !m.has(p.bit) {
+		return "", false
+	}
+	loc := p.re.FindStringIndex(v)
+	if loc == nil {
+		return "", false
+	}
+	return v[loc[0]:loc[1]], true
+}
+
+// matchRule reports r if re matches v.
+func (s *scan) matchRule(r *rule, p *pattern, in *input, v string) bool {
+	if m, ok := in.find(p, v); ok {
+		s.report(r, in, fragmentAround(v, m))
+		return true
+	}
+	return false
+}
+
+// matchAny reports r if any of ps matches v.
+func (s *scan) matchAny(r *rule, ps []*pattern, in *input, v string) bool {
+	for _, p := range ps {
+		if s.matchRule(r, p, in, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// fragmentAround returns m, widened a little when it is short.
+func fragmentAround(_ string, m string) string { return m }

@@ -1,0 +1,316 @@
+package inspect
+
+import "strings"
+
+var (
+	ruleCmdSep     = newRule("bw-cmdi-001", CmdI, 5, "shell command after a separator: ;id, | whoami, && curl, $(…), `…`")
+	ruleCmdEvasion = newRule("bw-cmdi-002", CmdI, 5, "shell evasion: ${IFS}, quoted or escaped command names, wildcards for paths (/???/c?t)")
+	ruleCmdShell   = newRule("bw-cmdi-003", CmdI, 5, "reverse shell or download-and-run: /dev/tcp/, nc -e, bash -i, curl … | sh")
+	ruleCmdWindows = newRule("bw-cmdi-004", CmdI, 5, "Windows command: cmd /c, powershell, for /f, if exist, %comspec%")
+	ruleCmdStart   = newRule("bw-cmdi-005", CmdI, 5, "value that is a shell command line: uname -a, wget http://…, ls -l /etc")
+	ruleCmdProto   = newRule("bw-cmdi-006", CmdI, 5, "mail protocol command injection: CRLF then SMTP, IMAP or POP3 commands")
+)
+
+// unixCommands are commands whose name is not an English word: one after
+// a shell separator is an attack.
+var unixCommands = words(`whoami uname ifconfig ipconfig netstat nslookup wget curl ncat netcat nc bash zsh ksh csh tcsh dash sh
+	python python2 python3 perl ruby php node nodejs lua luajit powershell pwsh chmod chown chgrp mkfifo mknod busybox base64
+	base32 xxd hexdump telnet socat openssl nmap passwd useradd usermod userdel adduser deluser crontab systemctl sudo su ssh
+	scp rsync sftp tftp gcc g++ cc c89 c99 clang uptime hostname printenv env id ls ps pwd rm cp mv dd df du ln lsof pkill
+	killall nohup setsid xargs awk gawk mawk nawk sed grep egrep fgrep zgrep rgrep tee tac nl od wc tar gzip gunzip zcat bzip2
+	bunzip2 xz unxz 7z 7za unzip zip apt apt-get aptitude yum dnf apk dpkg rpm pip pip3 gem npm npx yarn docker kubectl
+	systeminfo tasklist taskkill wmic certutil bitsadmin schtasks vssadmin icacls cacls getent finger dig traceroute tracert
+	ping ping6 arp iptables ip6tables nft lastlog dmesg lsblk fdisk umount sysctl modprobe insmod rmmod lsmod strace ltrace gdb
+	chattr lsattr setfacl getfacl visudo cat head tail echo printf eval exec sleep kill export unset which whereis locate find
+	touch mkdir rmdir history rev iconv sendmail mutt vim vi nano emacs screen tmux wall who whois groups chpasswd ansible
+	ansible-vault ansible-pull ansible-playbook ansible-galaxy cscli jq yq cpan irb jshell osascript lwp-download
+	lwp-request lwp-mirror tclsh wish expect gawk nmcli ss tcpdump tshark ncat nping hping3 msfconsole
+	msfvenom rmt column bridge fold comm diff sdiff cmp readlink realpath basename dirname mktemp stat file strings objdump
+	readelf ldd ld nm shred wipe srm chroot pivot_root unshare nsenter runuser doas pkexec gpasswd newgrp sg chsh chfn
+	crontab at atq atrm batch ifup ifdown route ip iw iwconfig mount mysql psql sqlite3 mongo mongosh redis-cli
+	php-cgi perl5 python3.10 python3.11 python3.12 ruby2 jrunscript jjs sqlplus tnsping openvpn wg ssh-keygen ssh-keyscan
+	ssh-copy-id gpg gpg2 pgrep pidof nice renice timeout time watch env sort uniq cut tr paste split join xargs tput stty
+	sha1sum sha256sum md5sum cksum base64 uuencode uudecode rename chcon restorecon semanage setenforce getenforce
+	bcdedit bcdboot regedit reg mshta rundll32 regsvr32 cscript wscript msiexec wevtutil netsh sc net net1 nbtstat
+	qwinsta quser query whoami.exe cmd.exe powershell.exe diskpart format attrib takeown cipher forfiles`)
+
+// wrappers are commands that run the command after them.
+var wrappers = words(`time nohup sudo doas strace ltrace env nice ionice timeout exec xargs watch stdbuf setsid chroot runuser su command builtin`)
+
+// loneCommands are commands that, alone as a value, can only be one:
+// reconnaissance and administration tools whose names are not words.
+var loneCommands = words(`whoami uname ifconfig ipconfig netstat nslookup visudo useradd usermod userdel adduser crontab
+	systemctl printenv mkfifo mknod busybox chpasswd lastlog dmesg lsblk fdisk sysctl modprobe insmod lsmod chattr lsattr
+	getfacl setfacl systeminfo tasklist taskkill wmic certutil bitsadmin schtasks vssadmin icacls getent traceroute tracert
+	hostname uptime pwd ansible-console ansible-config ansible-inventory chef-shell chef-client knife cscli`)
+
+// englishCommands are commands that are also English words; after a
+// separator they count only with shell-like arguments.
+var englishCommands = words(`cat head tail echo find kill sort cut time watch set export source type file more less last
+	free top date cal join split paste fold column bridge comm stat strings test read wait alias shift trap jobs nice
+	dir del copy move start call ren md rd ver vol tree path print exit logout shutdown reboot halt sync mount which
+	locate history sleep env make install patch yes true false wall write mail touch rename mkdir ping host route tee
+	look spell units factor expand unexpand pr ptx fmt grep dig od`)
+
+func words(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[strings.ToLower(w)] = true
+	}
+	return m
+}
+
+var (
+	reCmdEvasion = pats(`\$\{?ifs\b|\$\{[^}]*\}[a-z]|\{\s*[a-z0-9./_-]+\s*,\s*[^,}\s]+[^}]*\}|/[a-z]*[?*][a-z?*]*/[a-z?*\[\]!]*[?*\[]|/(?:etc|bin|usr|dev|proc|tmp|var)/[a-z]*\[!?[a-z]+\][a-z]*|\$\[[^\]]*\]|\$\(\(|(?:^|[;&|\s])[a-z]*(?:\$@|\$\*|\$-|\$\{\}|\$_)[a-z]+|<<<\s*[a-z]|[<>]\(\s*[a-z]|\b[a-z]+(?:''|"")[a-z]+|(?:^|[;&|\s])(?:''|"")[a-z]+|\\[a-z]\\[a-z]`)
+	reCmdShell   = pats(`/dev/(?:tcp|udp)/|\bnc(?:at)?\b[^|;]{0,40}\s-[a-z]*[ec]\b|\b(?:ba|z|k|c|tc|da)?sh\s+-[a-z]*i\b|\bmkfifo\b|\bsocat\b.{0,40}\bexec:|\b(?:curl|wget|fetch)\b[^|;]{0,200}\|\s*(?:ba|z|k|da)?sh\b|\b(?:python[0-9.]*|perl|ruby|php|node|lua)\s+-[a-z]*[ecrm]\s+['"]?\S|\bsh\s*(?:,\s*)?-c\b|/bin/(?:ba|z|k|c|tc|da)?sh\b|\b(?:bash|sh)\s+-c\b|:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}|\b\w+\(\)\s*\{\s*\w+\s*\|\s*\w+\s*&\s*\}|\|\s*(?:ba|z|k|da)?sh\s*(?:$|[;#&|\s])|\bbase64\s+-{1,2}d(?:ecode)?\b.{0,20}\|\s*\w|\brev\s*\|\s*(?:ba|z|k|da)?sh\b|\bexec\s+\d*[<>]+\s*/dev/|\b0?>\s*&\s*\d|\b(?:sh|bash)\s*\)?\s*\d*[<>]+\s*&?\s*\$?|\bchmod\s+[+0-7][0-7x]*\s+\S|\b(?:wget|curl)\s+(?:-\S+\s+)*(?:https?|ftp)://\S+\s+(?:-\S+\s+)*-[oO]\b`)
+	reCmdWin     = pats(`\bcmd(?:\.exe)?\s*/[ckr]\b|\bcmd(?:\.exe)?\s+/[a-z]\s|\bpowershell\.exe\b|\b(?:powershell|pwsh)\s+(?:-[a-z]|['"(&{])|\binvoke-(?:expression|webrequest|restmethod|command|item|wmimethod|shellcommand|mimikatz)\b|\biex\s*[(\s]|\b(?:new-object\s+(?:system\.)?net\.webclient|downloadstring|downloadfile|start-process|set-executionpolicy|-encodedcommand|-executionpolicy\s+bypass|get-wmiobject|iwmi\b)|\bfor\s+(?:/[dlrf]\s+(?:/[a-z]\s+)*)?(?:"[^"]*"\s+)?(?:[a-z]:\\\S*\s+)?%{1,2}~?[a-z]\s+in\s*\(|\bfor\s+/[dlrf]\b|\bfor\s+.{0,60}?\bin\s*\(.{0,200}?\)\s*do\b|\bif\s+(?:/i\s+)?(?:not\s+)?.{0,60}?\s(?:==|equ|neq|lss|leq|gtr|geq)\s|\bif\s+/i\b|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b|\bif\s+(?:not\s+)?(?:%[^%\s]+%|"%[^%]+%")\s*(?:==|equ|neq|lss|leq|gtr|geq)\b|%(?:comspec|systemroot|windir|programfiles|userprofile|appdata|temp|homepath|computername|username|path|cd|errorlevel|random)%|\b(?:certutil(?:\.exe)?\s+-(?:urlcache|decode|encode)|bitsadmin\s+/transfer|mshta(?:\.exe)?\s+\S|rundll32(?:\.exe)?\s+\S|regsvr32(?:\.exe)?\s+/|reg(?:\.exe)?\s+(?:query|add|delete|save|export)\s|regedit(?:\.exe)?\s+/|wmic(?:\.exe)?\s+\S|net(?:1)?\s+(?:user|localgroup|group|view|share|use|session|accounts|start|stop)\b|schtasks\s+/|vssadmin\s+\w|wevtutil\s+\w|netsh\s+\w|bcdedit\b|bcdboot\b|sc\s+(?:create|config|start|stop|query)\b|taskkill\s+/|tasklist\b|systeminfo\b|whoami(?:\.exe)?\s*/|type\s+[a-z]:\\|dir\s+[a-z]:\\|copy\s+con\b|del\s+/[fqs]|@echo\s+off|set\s+/[ap]\s)`)
+	reCmdProto   = pat(`[\r\n]\s*(?:(?:mail\s+from|rcpt\s+to)\s*:|(?:helo|ehlo)\s+\S|data\s*[\r\n]|quit\s*$|vrfy\s|expn\s|starttls\b|[a-z]?\d{3,4}\s+(?:append|authenticate|capability|check|close|copy|create|delete|examine|expunge|fetch|list|login|logout|lsub|noop|rename|search|select|status|store|subscribe|uid|unsubscribe)\b|(?:retr|dele|list|top|user|pass|apop|auth|stat|uidl|rset|noop|capa)\s+\S)`)
+)
+
+// cmdi detects OS command injection.
+func (s *scan) cmdi(in *input) {
+	if in.cls&^cAlpha == 0 && !in.key {
+		if loneCommands[in.low] {
+			s.report(ruleCmdStart, in, in.low)
+		}
+		return
+	}
+	if in.has(cNewline) && s.matchRule(ruleCmdProto, reCmdProto, in, in.low) {
+		return
+	}
+	if !in.has(cSemi | cPipe | cAmp | cNewline | cDollar | cQuote | cBrace | cParen | cSlash | cBackslash | cPercent | cLT | cGT | cStar | cQuestion | cSpace | cCaret | cBracket) {
+		return
+	}
+	low := s.textOnly(in, in.low)
+	if in.has(cSlash|cDollar|cPipe|cLT|cGT|cAmp|cColon|cParen|cBrace) && s.matchAny(ruleCmdShell, reCmdShell, in, low) {
+		return
+	}
+	if in.has(cSlash|cPercent|cSpace) && s.matchAny(ruleCmdWindows, reCmdWin, in, low) {
+		return
+	}
+	if in.has(cDollar|cBrace|cQuestion|cStar|cBracket|cQuote|cLT|cGT|cBackslash) && s.matchAny(ruleCmdEvasion, reCmdEvasion, in, low) {
+		return
+	}
+	form := low
+	if in.has(cQuote | cBackslash | cCaret | cDollar) {
+		form = s.cmdForm(low)
+	}
+	if m, ok := commandAfterSeparator(form); ok {
+		if w, _ := commandWord(strings.TrimLeft(m, ";|&`$(<> \t\r\n")); form != low && !strings.Contains(low, w) {
+			s.report(ruleCmdEvasion, in, m)
+		} else {
+			s.report(ruleCmdSep, in, m)
+		}
+		return
+	}
+	if m, ok := commandLine(form); ok {
+		s.report(ruleCmdStart, in, m)
+	}
+}
+
+// cmdForm returns v as a shell would read the command words in it: quotes,
+// backslashes and carets removed, empty expansions ($@, ${x}) dropped,
+// ${IFS} as a space.
+func (s *scan) cmdForm(v string) string {
+	start := len(s.buf)
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch c {
+		case '\'', '"', '\\', '^':
+			continue
+		case '$':
+			if i+1 < len(v) {
+				switch n := v[i+1]; {
+				case n == '@' || n == '*' || n == '-' || n == '!' || n == '#' || n == '?' || n == '_' || ('0' <= n && n <= '9'):
+					i++
+					continue
+				case n == '{':
+					if j := strings.IndexByte(v[i:], '}'); j > 0 && j < 24 {
+						if strings.HasPrefix(v[i+2:], "ifs") {
+							s.buf = append(s.buf, ' ')
+						}
+						i += j
+						continue
+					}
+				case strings.HasPrefix(v[i+1:], "ifs"):
+					s.buf = append(s.buf, ' ')
+					i += 3
+					continue
+				case 'a' <= n && n <= 'z':
+					// An unset variable inside a word ("c$uat"): drop it.
+					j := i + 1
+					for j < len(v) && ('a' <= v[j] && v[j] <= 'z' || v[j] == '_') {
+						j++
+					}
+					if i > 0 && isWordByte(v[i-1]) && j-i <= 3 {
+						i = j - 1
+						continue
+					}
+				}
+			}
+		}
+		s.buf = append(s.buf, c)
+	}
+	return s.str(start)
+}
+
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.'
+}
+
+// commandAfterSeparator finds a command word after a shell separator
+// (; | & newline $( ` { <( >( and the start of a command substitution).
+func commandAfterSeparator(v string) (string, bool) {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch c {
+		case ';', '|', '&', '\n', '\r', '`':
+		case '(':
+			if i == 0 || v[i-1] != '<' && v[i-1] != '>' {
+				continue
+			}
+		case '$':
+			if i+1 < len(v) && v[i+1] == '(' {
+				i++
+				break
+			}
+			continue
+		default:
+			continue
+		}
+		j := i + 1
+		for j < len(v) && (v[j] == ' ' || v[j] == '\t' || v[j] == '&' || v[j] == '|' || v[j] == ';' || v[j] == '(' || v[j] == '`' || v[j] == '+') {
+			j++
+		}
+		w, next := commandWord(v[j:])
+		if w == "" {
+			// A command held in a variable: a=nc&&$a -nlvp 555.
+			if j+1 < len(v) && v[j] == '$' && c != '`' {
+				if vw, vnext := commandWord(v[j+1:]); vw != "" && len(vnext) > 2 && vnext[0] == ' ' && vnext[1] == '-' {
+					return strings.TrimSpace(v[i:min(len(v), j+24)]), true
+				}
+			}
+			continue
+		}
+		if c == '&' && w == "nbsp" {
+			continue
+		}
+		if unixCommands[w] && !englishCommands[w] {
+			// `ls` or $(id) must close or carry arguments; a command on
+			// a line of its own must look like a command line.
+			if (c == '`' || c == '(') && !closes(next) || (c == '\n' || c == '\r') && !shellArgs(next) {
+				continue
+			}
+			if c != '`' && c != '(' && c != '\n' && c != '\r' && !closes(next) && !shellArgs(next) {
+				continue
+			}
+			return strings.TrimSpace(v[i:min(len(v), j+len(w)+24)]), true
+		}
+		if (englishCommands[w] || unixCommands[w]) && shellArgs(next) {
+			return strings.TrimSpace(v[i:min(len(v), j+len(w)+24)]), true
+		}
+	}
+	return "", false
+}
+
+// commandWord returns the command name at the start of v (a path prefix
+// such as /usr/bin/ removed) and what follows it.
+func commandWord(v string) (string, string) {
+	j := 0
+	for j < len(v) && (isWordByte(v[j]) || v[j] == '/' || v[j] == '+') {
+		j++
+	}
+	w := v[:j]
+	if k := strings.LastIndexByte(w, '/'); k >= 0 {
+		if k == 0 || !strings.HasPrefix(w, "/") {
+			if k != 0 {
+				return "", ""
+			}
+		}
+		w = w[k+1:]
+	}
+	w = strings.TrimRight(w, ".")
+	return w, v[j:]
+}
+
+func closes(next string) bool {
+	t := strings.TrimLeft(next, " \t")
+	return t == "" || t[0] == '`' || t[0] == ')' || t[0] == '}' || t[0] == ';' || t[0] == '|' || t[0] == '&' || t[0] == '-' || t[0] == '/' || t[0] == '$' || t[0] == ',' || t[0] == '<' || t[0] == '>' || t[0] == '.' || t[0] == '*' || t[0] == '~' || len(t) > 0 && t[0] != ' ' && isWordByte(t[0]) && len(next) > len(t)
+}
+
+// shellArgs reports whether next, the text after a command word, looks
+// like shell arguments rather than prose.
+func shellArgs(next string) bool {
+	if next == "" {
+		return true
+	}
+	if next[0] != ' ' && next[0] != '\t' && next[0] != '<' && next[0] != '>' && next[0] != '|' && next[0] != ';' && next[0] != '&' && next[0] != ',' {
+		return false
+	}
+	t := strings.TrimLeft(next, " \t,")
+	if t == "" {
+		return true
+	}
+	switch t[0] {
+	case '-', '+':
+		return len(t) > 1 && (isWordByte(t[1]) || t[1] == '-')
+	case '/', '~', '$', '<', '>', '|', ';', '&', '*', '`', '%', '.', '\\':
+		return true
+	}
+	// A file name with an extension, or a word followed by a separator.
+	w, rest := commandWord(t)
+	if w == "" {
+		return false
+	}
+	if strings.Contains(w, ".") && !strings.HasSuffix(w, ".") || rest != "" && (rest[0] == ':' || rest[0] == '/') {
+		return true
+	}
+	r := strings.TrimLeft(rest, " \t")
+	return rest == "" || r != "" && (r[0] == ';' || r[0] == '|' || r[0] == '&' || r[0] == '>' || r[0] == '<' || r[0] == '`')
+}
+
+// commandLine reports values that are a whole command line: a command
+// that is not an English word followed by shell arguments.
+func commandLine(v string) (string, bool) {
+	t := strings.TrimLeft(v, " \t\r\n")
+	w, next := commandWord(t)
+	for range 3 {
+		// time, nohup, sudo… run the command that follows them.
+		if !wrappers[w] || len(next) < 2 || next[0] != ' ' {
+			break
+		}
+		t = strings.TrimLeft(next, " ")
+		w, next = commandWord(t)
+		if strings.TrimSpace(next) == "" && unixCommands[w] && !englishCommands[w] {
+			return t, true
+		}
+	}
+	if loneCommands[w] && strings.TrimSpace(next) == "" {
+		return w, true
+	}
+	if w == "" || englishCommands[w] || !unixCommands[w] || len(w) < 2 {
+		return "", false
+	}
+	if strings.HasPrefix(t, "/") {
+		// A command by full path: /usr/bin/perl, /bin/gunzip.
+		if next == "" || next[0] == ' ' {
+			return t[:min(len(t), 48)], true
+		}
+	}
+	nt := strings.TrimLeft(next, " \t")
+	if nt == "" || len(nt) == len(next) {
+		return "", false
+	}
+	switch nt[0] {
+	case '-':
+		if len(nt) > 1 && (isWordByte(nt[1]) || nt[1] == '-') {
+			return t[:min(len(t), 48)], true
+		}
+	case '/', '~', '$', '|', ';', '&', '<', '>', '`', '.', '*':
+		return t[:min(len(t), 48)], true
+	}
+	if strings.HasPrefix(nt, "http://") || strings.HasPrefix(nt, "https://") || strings.HasPrefix(nt, "ftp://") {
+		return t[:min(len(t), 48)], true
+	}
+	return "", false
+}

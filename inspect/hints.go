@@ -1,0 +1,276 @@
+package inspect
+
+import (
+	"regexp"
+	"strings"
+)
+
+// A pattern is a regular expression with the literal strings one of which
+// any match must contain. All patterns' hints are found together in one
+// pass over an input (an Aho–Corasick automaton), so that a pattern's
+// regular expression runs only on inputs that hold one of its hints.
+type pattern struct {
+	re    *regexp.Regexp
+	bit   int // index in the automaton's output masks
+	hints []string
+}
+
+var patterns []*pattern
+
+// pat compiles expr; hints must be lower case and each match of expr must
+// contain at least one of them. Without hints the expression always runs.
+func pat(expr string, hints ...string) *pattern {
+	p := &pattern{re: regexp.MustCompile(expr), bit: len(patterns), hints: hints}
+	patterns = append(patterns, p)
+	return p
+}
+
+// hintMask is a set of patterns, by bit.
+type hintMask [8]uint64
+
+func (m *hintMask) set(bit int)      { m[bit/64] |= 1 << (bit % 64) }
+func (m *hintMask) has(bit int) bool { return m[bit/64]&(1<<(bit%64)) != 0 }
+func (m *hintMask) or(o *hintMask) {
+	for i := range m {
+		m[i] |= o[i]
+	}
+}
+func (m *hintMask) empty() bool { return *m == hintMask{} }
+
+// An automaton finds every hint in one pass.
+type automaton struct {
+	next [][256]int32
+	out  []hintMask
+}
+
+var (
+	hintAC    *automaton
+	alwaysRun hintMask // patterns without hints
+)
+
+// buildHints builds the automaton; called once, after all patterns exist.
+func buildHints() {
+	a := &automaton{next: make([][256]int32, 1, 1024), out: make([]hintMask, 1, 1024)}
+	for _, p := range patterns {
+		if len(p.hints) == 0 {
+			alwaysRun.set(p.bit)
+			continue
+		}
+		for _, h := range p.hints {
+			n := int32(0)
+			for i := 0; i < len(h); i++ {
+				c := h[i]
+				if a.next[n][c] == 0 {
+					a.next = append(a.next, [256]int32{})
+					a.out = append(a.out, hintMask{})
+					a.next[n][c] = int32(len(a.next) - 1)
+				}
+				n = a.next[n][c]
+			}
+			a.out[n].set(p.bit)
+		}
+	}
+	if len(patterns) > len(hintMask{})*64 {
+		panic("inspect: too many patterns for hintMask")
+	}
+	// Breadth-first: fail links folded into a full transition table.
+	fail := make([]int32, len(a.next))
+	queue := make([]int32, 0, len(a.next))
+	for c := 0; c < 256; c++ {
+		if n := a.next[0][c]; n != 0 {
+			queue = append(queue, n)
+		}
+	}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		a.out[n].or(&a.out[fail[n]])
+		for c := 0; c < 256; c++ {
+			m := a.next[n][c]
+			if m == 0 {
+				a.next[n][c] = a.next[fail[n]][c]
+				continue
+			}
+			fail[m] = a.next[fail[n]][c]
+			queue = append(queue, m)
+		}
+	}
+	hintAC = a
+}
+
+// scanHints returns the patterns whose hints occur in v.
+func scanHints(v string) hintMask {
+	a := hintAC
+	m := alwaysRun
+	n := int32(0)
+	for i := 0; i < len(v); i++ {
+		n = a.next[n][v[i]]
+		if o := &a.out[n]; !o.empty() {
+			m.or(o)
+		}
+	}
+	return m
+}
+
+func init() { buildHints() }
+
+// pats compiles each top-level alternative of expr as its own pattern,
+// with the hints a match of it must contain, found by [literalHints]. A
+// big alternation costs then only the alternatives whose hints occur.
+func pats(expr string) []*pattern {
+	var out []*pattern
+	for _, alt := range splitAlternatives(expr) {
+		out = append(out, pat(alt, literalHints(alt)...))
+	}
+	return out
+}
+
+// splitAlternatives splits expr at its top-level | signs.
+func splitAlternatives(expr string) []string {
+	var alts []string
+	depth, start := 0, 0
+	inClass := false
+	for i := 0; i < len(expr); i++ {
+		switch c := expr[i]; {
+		case c == '\\':
+			i++
+		case inClass:
+			if c == ']' {
+				inClass = false
+			}
+		case c == '[':
+			inClass = true
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == '|' && depth == 0:
+			alts = append(alts, expr[start:i])
+			start = i + 1
+		}
+	}
+	return append(alts, expr[start:])
+}
+
+// literalHints returns strings one of which every match of alt contains:
+// the words of a leading group of plain alternatives ("\b(?:load_file|
+// extractvalue)\s*\("), or else the first run of three literal letters or
+// more outside any group. It returns nil (always run) when it finds none.
+func literalHints(alt string) []string {
+	a := strings.TrimPrefix(alt, `\b`)
+	a = strings.TrimPrefix(a, `^`)
+	if strings.HasPrefix(a, "(?:") {
+		end := matchingParen(a)
+		if end > 0 && (end+1 >= len(a) || strings.IndexByte("?*{", a[end+1]) < 0) {
+			inner := a[3:end]
+			var words []string
+			for _, w := range splitAlternatives(inner) {
+				lit := leadingLiteral(w)
+				if len(lit) < 2 {
+					words = nil
+					break
+				}
+				words = append(words, lit)
+			}
+			if words != nil {
+				return words
+			}
+		}
+	}
+	// The first literal run outside groups and classes, not made optional.
+	depth := 0
+	for i := 0; i < len(a); i++ {
+		c := a[i]
+		switch {
+		case c == '\\':
+			i++
+			continue
+		case c == '(':
+			depth++
+			continue
+		case c == ')':
+			depth--
+			continue
+		case c == '{':
+			for i < len(a) && a[i] != '}' {
+				i++
+			}
+			continue
+		case c == '[':
+			for i < len(a) && a[i] != ']' {
+				if a[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			continue
+		}
+		if depth != 0 || !isLit(c) {
+			continue
+		}
+		j := i
+		for j < len(a) && isLit(a[j]) {
+			j++
+		}
+		lit := a[i:j]
+		if j < len(a) && strings.IndexByte("?*{", a[j]) >= 0 {
+			lit = lit[:len(lit)-1] // the last letter is optional
+		}
+		if len(lit) >= 3 || len(lit) == 2 && i == 0 {
+			return []string{lit}
+		}
+		i = j - 1
+	}
+	return nil
+}
+
+func isLit(c byte) bool {
+	return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '@' || c == '~' || c == ':' || c == '<' || c == '>' || c == '=' || c == '!' || c == '#' || c == '%' || c == ',' || c == '\'' || c == '"' || c == '/' || c == '&' || c == ';' || c == '-'
+}
+
+// leadingLiteral returns the literal text at the start of w, if it is all
+// of w up to a point where the match may continue with anything.
+func leadingLiteral(w string) string {
+	var b strings.Builder
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c == '\\' && i+1 < len(w) && (w[i+1] == '.' || w[i+1] == '$' || w[i+1] == '(' || w[i+1] == '[' || w[i+1] == '{') {
+			b.WriteByte(w[i+1])
+			i++
+			continue
+		}
+		if !isLit(c) {
+			break
+		}
+		if i+1 < len(w) && strings.IndexByte("?*{", w[i+1]) >= 0 {
+			break
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func matchingParen(a string) int {
+	depth := 0
+	for i := 0; i < len(a); i++ {
+		switch a[i] {
+		case '\\':
+			i++
+		case '[':
+			for i < len(a) && a[i] != ']' {
+				if a[i] == '\\' {
+					i++
+				}
+				i++
+			}
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}

@@ -1,0 +1,73 @@
+package inspect
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestMiddleware(t *testing.T) {
+	e, err := New(Config{MaxBody: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reported []Verdict
+	var seenBody string
+	h := e.Middleware(func(_ *http.Request, v Verdict) { reported = append(reported, v) })(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		seenBody = string(b)
+		io.WriteString(w, "ok")
+	}))
+
+	// A benign body reaches the next handler intact.
+	req := httptest.NewRequest("POST", "/api/comments", strings.NewReader(`{"text":"hello"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 200 || seenBody != `{"text":"hello"}` || len(reported) != 0 {
+		t.Errorf("benign POST: %d, next saw %q, reported %v", rec.Code, seenBody, reported)
+	}
+
+	// An attack gets a 403 naming the request id, and is reported.
+	seenBody = ""
+	req = httptest.NewRequest("GET", "/items?id=1%27%20UNION%20SELECT%20password%20FROM%20users--", nil)
+	rec = httptest.NewRecorder()
+	rec.Header().Set(RequestIDHeader, "req-42")
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "req-42") || seenBody != "" {
+		t.Errorf("attack: %d %q", rec.Code, rec.Body.String())
+	}
+	if len(reported) != 1 || reported[0].Action != Block {
+		t.Errorf("reported %+v, want one block", reported)
+	}
+
+	// A body over the limit is refused with 413 before the handler.
+	req = httptest.NewRequest("POST", "/upload", strings.NewReader(strings.Repeat("x", 100)))
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("over-limit body: %d, want 413", rec.Code)
+	}
+	// Also without a Content-Length.
+	req = httptest.NewRequest("POST", "/upload", io.MultiReader(strings.NewReader(strings.Repeat("x", 100))))
+	req.ContentLength = -1
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("over-limit chunked body: %d, want 413", rec.Code)
+	}
+
+	// A body that cannot be read fails closed.
+	req = httptest.NewRequest("POST", "/x", errReader{})
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusBadRequest {
+		t.Errorf("unreadable body: %d, want 400", rec.Code)
+	}
+}
+
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }

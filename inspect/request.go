@@ -1,0 +1,142 @@
+package inspect
+
+import (
+	"mime"
+	"net/http"
+	"strings"
+)
+
+// A Request is what the engine inspects: the parts of an HTTP request an
+// attacker controls.
+type Request struct {
+	Method string
+	// URI is the path and query exactly as on the request line: "/p?q=1".
+	// An absolute URI ("http://host/p?q=1") is accepted too.
+	URI string
+	// Header is the request's header as received.
+	Header http.Header
+	// Body is the request body, already read and bounded by the caller.
+	Body []byte
+}
+
+// splitURI returns the path and query of a request-target.
+func splitURI(uri string) (path, query string, hasQuery bool) {
+	if i := strings.Index(uri, "://"); i > 0 && i < 10 && !strings.HasPrefix(uri, "/") {
+		rest := uri[i+3:]
+		if j := strings.IndexAny(rest, "/?"); j >= 0 {
+			uri = rest[j:]
+		} else {
+			uri = "/"
+		}
+	}
+	if i := strings.IndexByte(uri, '#'); i >= 0 {
+		uri = uri[:i]
+	}
+	path, query, hasQuery = strings.Cut(uri, "?")
+	return path, query, hasQuery
+}
+
+// run inspects every input of the request.
+func (s *scan) run() {
+	r := s.req
+	path, query, _ := splitURI(r.URI)
+	s.path(path)
+	s.params(kindQuery, query)
+	s.headers()
+	if len(r.Body) > 0 && !s.stopped {
+		s.body()
+	}
+}
+
+// count admits one more input, or reports the limit.
+func (s *scan) count() bool {
+	if s.stopped {
+		return false
+	}
+	s.inputs++
+	if s.inputs > s.e.maxInputs {
+		s.limit(ruleTooMany, "request")
+		return false
+	}
+	return true
+}
+
+// value inspects one value.
+func (s *scan) value(k kind, name, raw string) {
+	if raw == "" || !s.count() {
+		return
+	}
+	s.inspect(&s.in, k, name, raw, false)
+}
+
+// key inspects one key (a parameter, cookie or JSON member name).
+func (s *scan) key(k kind, name string) {
+	if name == "" || s.stopped {
+		return
+	}
+	s.inspect(&s.in, k, name, name, true)
+}
+
+func (s *scan) inspect(in *input, k kind, name, raw string, isKey bool) {
+	*in = input{kind: k, name: name, key: isKey, raw: raw, base64: in == &s.sub}
+	in.dec = s.decode(raw)
+	in.low = s.lower(in.dec)
+	in.cls = classes(in.low)
+	in.hints = scanHints(in.low)
+	s.check(in)
+}
+
+// body inspects the body by its content type; a body no parser accepts
+// is inspected as one value.
+func (s *scan) body() {
+	body := s.req.Body
+	ct := s.req.Header.Get("Content-Type")
+	mt, params, _ := mime.ParseMediaType(ct)
+	switch {
+	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+		if s.json(body) {
+			return
+		}
+	case mt == "application/x-www-form-urlencoded":
+		s.params(kindForm, string(body))
+		return
+	case mt == "multipart/form-data":
+		if s.multipart(body, params["boundary"]) {
+			return
+		}
+	case mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml"):
+		if s.xml(body) {
+			return
+		}
+	case mt == "" || mt == "text/plain":
+		// Parsed as a form by some frameworks; looks like JSON to others.
+		if looksJSON(body) && s.json(body) {
+			return
+		}
+		if looksXML(body) && s.xml(body) {
+			return
+		}
+		if looksForm(body) {
+			s.params(kindForm, string(body))
+		}
+	}
+	if !s.stopped {
+		s.value(kindBody, "", string(body))
+	}
+}
+
+func looksJSON(b []byte) bool {
+	t := strings.TrimSpace(string(b[:min(len(b), 16)]))
+	return strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")
+}
+
+func looksXML(b []byte) bool {
+	t := strings.TrimSpace(string(b[:min(len(b), 16)]))
+	return strings.HasPrefix(t, "<")
+}
+
+// looksForm reports whether b reads as name=value pairs.
+func looksForm(b []byte) bool {
+	i := strings.IndexByte(string(b), '=')
+	return i > 0 && !strings.ContainsAny(string(b[:i]), " \n<{")
+}

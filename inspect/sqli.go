@@ -1,0 +1,162 @@
+package inspect
+
+import (
+	"strings"
+
+	libinjection "github.com/corazawaf/libinjection-go"
+)
+
+var (
+	ruleSQLiTokens = newRule("bw-sqli-001", SQLi, 5, "SQL injection (libinjection tokenizer)")
+	ruleSQLiUnion  = newRule("bw-sqli-002", SQLi, 5, "UNION SELECT")
+	ruleSQLiTime   = newRule("bw-sqli-003", SQLi, 5, "time-based blind SQL injection: sleep(), benchmark(), pg_sleep(), waitfor delay")
+	ruleSQLiTaut   = newRule("bw-sqli-004", SQLi, 5, "SQL tautology after a quote or number: ' or '1'='1, 1 or 1=1")
+	ruleSQLiStack  = newRule("bw-sqli-005", SQLi, 5, "stacked query: ; drop table, ; exec, ; insert into")
+	ruleSQLiFunc   = newRule("bw-sqli-006", SQLi, 5, "SQL functions and catalogs attackers use: information_schema, load_file, extractvalue, @@version")
+	ruleSQLiCmt    = newRule("bw-sqli-007", SQLi, 5, "quote or keyword closed by an SQL comment: admin'--, /*!50000select*/")
+	ruleSQLiChain  = newRule("bw-sqli-009", SQLi, 5, "value starting with a boolean condition or holding a query fragment: and 1=1, ) AS x FROM, FROM t WHERE c=")
+	ruleSQLiSelect = newRule("bw-sqli-008", SQLi, 3, "SELECT … FROM, ORDER BY n and other SQL phrases")
+)
+
+var (
+	reSQLUnion     = pat(`\bunion[\s(]*(?:all|distinct|distinctrow)?[\s(]*select\b`, "union")
+	reSQLTime      = pat(`\b(?:sleep|benchmark|pg_sleep|randomblob|dbms_lock\.sleep|dbms_pipe\.receive_message|sys\.dbms_session\.sleep)\s*\(|\bwaitfor\s+(?:delay|time)\s*['"\d(@]`, "sleep", "benchmark", "randomblob", "dbms_", "waitfor")
+	reSQLTaut      = pats(`['")]\s*\)*\s*(?:or|and|xor|\|\||&&|div|like|rlike|regexp)\b\s*[\s(]*(?:not\s+)?(?:['"\x60]?[\w.-]*['"\x60]?|\d+|null|true|false)\s*(?:=|<=>|!=|<>|<|>|\blike\b|\bis\b|\bin\s*\(|\bbetween\b|\bregexp\b|\brlike\b|\bsounds\s+like\b)|\b\d+\s*\)*\s*(?:or|and|xor|\|\||&&)\s*[\s(]*['"]?(\d+|[a-z])['"]?\s*(?:=|<=>|!=|<>|<|>|\blike\b)\s*['"]?(\d+|[a-z])\b|^\s*['"\x60]\s*(?:or|and|\|\||&&)\s|['"\x60]\s*(?:or|and|\|\||&&)\s*['"\x60]?\s*\d+\s*(?:--|#|/\*|;|$)|['"\x60]\s*(?:or|and)\s+\w+\s*\(|['"\x60]\s*(?:=|<>|!=)\s*['"\x60]`)
+	reSQLStack     = pats(`;\s*(?:drop|truncate|alter|create|rename)\s+(?:table|database|schema|user|view|procedure|function|index|trigger)\b|;\s*(?:insert\s+into|delete\s+from|update\s+\S+\s+set\b|select\b.{0,100}?\bfrom\b|select\s+(?:@@|\d|null|char|pg_|sleep|benchmark|version|user|case|if)|exec(?:ute)?\s*(?:\(|@|master|xp_|sp_|immediate)|declare\s+@|shutdown\b|waitfor\b|begin\s|end\b|commit\b|rollback\b|grant\s|revoke\s|load\s+data|set\s+@|call\s+\w+\(|copy\s+\w+\s+(?:from|to)\b)`)
+	reSQLFunc      = pats(`\binformation_schema\b|\b(?:sysobjects|syscolumns|sysusers|sysdatabases|syscomments|msysobjects|msysaccessobjects|sqlite_master|sqlite_schema|pg_shadow|pg_user|pg_group|pg_database|pg_tables|pg_catalog|mysql\.user|mysql\.db|all_tables|user_tables|all_users|user_objects|dba_users|dual\b.{0,20}\bwhere)\b|\b(?:load_file|extractvalue|updatexml|name_const|geometrycollection|multipoint|multilinestring|multipolygon|linestring|polygon|exp|json_keys|gtid_subset|utl_inaddr\.get_host_\w+|utl_http\.request|ctxsys\.drithsx\.sn|dbms_xmlgen\.getxml|xmltype|sys_eval|sys_exec|pg_read_file|pg_ls_dir|lo_import|lo_export|current_setting|quote_ident|openrowset|opendatasource|convert_from|to_timestamp|is_srvrolemember|has_dbaccess|db_name|user_name|suser_name|host_name|schema_name|object_id|col_name|type_name|file_name|fn_virtualfilestats|fn_xe_file_target_read_file|fn_get_audit_file|master\.\.\w+)\s*\(|\binto\s+(?:out|dump)file\b|@@(?:version|datadir|hostname|basedir|servername|spid|language|connections)\b|\b(?:xp_cmdshell|xp_dirtree|xp_fileexist|xp_regread|xp_servicecontrol|xp_availablemedia|xp_reg\w+|sp_executesql|sp_oacreate|sp_oamethod|sp_makewebtask|sp_addlogin|sp_addsrvrolemember|sp_password|sp_configure|sp_helpdb|sp_who|sp_execute_external_script|dbms_java|dbms_scheduler)\b|\bfloor\s*\(\s*rand\s*\(|\bexp\s*\(\s*~|\bcast\s*\(.{0,80}?\bas\s+(?:int|integer|char|varchar|nvarchar|numeric|signed|unsigned|text|binary|bit|xml|date)\b|\bconvert\s*\(\s*(?:int|char|varchar|nvarchar|numeric)\b|\b(?:ascii|ord|hex|unhex|substring|substr|mid|length|len|lower|upper|concat|char|chr|count|left|right|isnull|ifnull|coalesce|nvl)\s*\(\s*\(?\s*select\b|\b(?:group_)?concat(?:_ws)?\s*\((?:[^)]*,){1,}[^)]*\b(?:0x[0-9a-f]+|char\s*\(|@@|user\s*\(|version\s*\(|database\s*\(|schema\s*\(|table_name|column_name)|\b(?:char|chr|nchar)\s*\(\s*\d+\s*\)\s*(?:\+|\|\||,|&)\s*(?:char|chr|nchar)\s*\(|\b(?:version|database|user|current_user|system_user|session_user|schema|@@version)\s*\(\s*\)\s*(?:--|#|/\*|,|\)|=|;|$)|\bselect\s+(?:@@|version\s*\(|user\s*\(|database\s*\(|schema\s*\(|current_user|system_user|banner\b|pg_sleep|sleep|benchmark|load_file|char\s*\(|concat|count\s*\(\s*\*\s*\)\s+from)|\bcase\s+when\b.{0,80}?\bthen\b.{0,80}?\belse\b|\bif\s*\(\s*\(?\s*(?:select|ascii|substr|substring|mid|length|\d+\s*[=<>])|\bprocedure\s+analyse\s*\(|\bhaving\s+\d+\s*(?:=|<|>)\s*\d+|\border\s+by\s+\d+\s*(?:--|#|/\*|;|$|asc|desc)|\bgroup\s+by\s+.{0,60}?\bhaving\b|\b0x[0-9a-f]{6,}\b.{0,40}?(?:--|#|/\*|\bfrom\b)|\blike\s+['"]?%?['"]?\s*(?:--|#)|\bdbms_\w+\.\w+|\bsys\.\w+\$|\bsysdate\s*\(|\bnull\s*,\s*null\s*,|\b(?:and|or)\s+\d+\s*=\s*\(?\s*select\b|\b(?:and|or)\s+(?:exists|not\s+exists)\s*\(\s*select\b|\bexists\s*\(\s*select\b|\bselect\s+\*\s+from\b|\bwhere\s+\d+\s*=\s*\d+|\b(?:and|or)\s+\(?\s*(?:select|ascii|substr|substring|mid|length|char|ord)\s*\(`)
+	reSQLCmt       = pats(`['")]\s*(?:--|#|/\*|;\s*--|;\s*#|;\s*$|;\s*%00)|/\*!\d*\s*\w|\b(?:or|and|union|select|sleep|having|admin)\s*/\*.*?\*/|\*/\s*(?:or|and|union|select|from|where)\b|\b(?:or|and)\s+(?:\d+|true|false|null)\s*(?:--|#|/\*)|\bselect\b.{0,80}?(?:--|#|/\*)\s*$|\badmin['"\x60]?\s*(?:--|#|/\*)|^\s*\d*['"\x60]\s*\)*\s*(?:--|#|/\*)`)
+	reSQLChain     = pats(`^\s*(?:[\w.]+\s*=\s*)?['"\x60)]?\s*(?:and|or|xor|&&|\|\|)\s*[(!\s]*['"\x60]?[\w.]*['"\x60]?\s*(?:==?|!=|<>|<=>|<=|>=|<|>|\bis\s+(?:not\s+)?null\b|\blike\b|\bregexp\b)|[)'"\x60]\s*as\s+['"\x60]?[\w.]+['"\x60]?\s+from\b|\bfrom\s+[\w.\x60"\[\]]+\s+(?:where\s+[\w.\x60"]+\s*(?:=|<|>|!=|<>|\blike\b|\bin\s*\(|\bis\b)|group\s+by\s+\w|order\s+by\s+\w)|&sql_delimit|\bexec(?:ute)?\s+(?:master\.|xp_|sp_|sys\.)`)
+	reSQLCallStart = pat(`^[\s,(]*(?:abs|acos|ascii|asin|atan2?|avg|bin|bit_and|bit_length|bit_or|bit_xor|cast|ceil|ceiling|char|char_length|character_length|charindex|chr|coalesce|concat|concat_ws|conv|convert|cos|cot|count|crc32|curdate|current_date|current_time|current_timestamp|curtime|database|date_add|date_format|date_sub|datediff|day|dayname|decode|degrees|elt|encode|exp|export_set|extract|extractvalue|field|find_in_set|floor|format|from_base64|from_days|from_unixtime|greatest|group_concat|hex|if|ifnull|inet_aton|inet_ntoa|insert|instr|isnull|last_insert_id|lcase|least|left|length|ln|load_file|locate|log|log10|log2|lower|lpad|ltrim|make_set|max|md5|mid|min|mod|month|monthname|now|nullif|oct|octet_length|ord|password|pi|position|pow|power|quote|radians|rand|repeat|replace|reverse|right|round|rpad|rtrim|schema|sha1|sha2|sign|sin|sleep|soundex|space|sqrt|std|stddev|str_to_date|strcmp|subdate|substr|substring|substring_index|sum|sysdate|tan|time_format|timestamp|to_base64|to_days|trim|truncate|ucase|unhex|updatexml|upper|user|utc_date|uuid|variance|version|week|weekday|year|starts_with|unistr|jsonb_\w+|json_\w+|pg_\w+|regexp_\w+|string_agg|array_agg|listagg|xmlagg|nvl2?|decode|instrb|utl_\w+)\s*\((?:\s*(?:$|['"\x60@\d)(]|[\w.]+\s*[,)]|select\b))`)
+	reSQLCall      = pat(`[\s,(](?:find_in_set|group_concat|concat_ws|substring_index|extractvalue|updatexml|load_file|make_set|export_set|from_base64|to_base64|str_to_date|json_extract|json_keys|starts_with|string_agg|array_agg)\s*\(|['")]\s*::\s*(?:jsonb?|int\d?|integer|text|varchar|bigint|numeric|regclass|oid|bytea|xml|boolean)\b|::\s*jsonb?\s*(?:<@|@>|\?\||\?&|#>>?|->>?)|\b\w+\s+as\s+['"\x60][\w ]+['"\x60]\s+from\b`, "find_in_set", "group_concat", "concat_ws", "substring_index", "extractvalue", "updatexml", "load_file", "make_set", "export_set", "from_base64", "to_base64", "str_to_date", "json_extract", "json_keys", "starts_with", "string_agg", "array_agg", "::", " as ")
+	reSQLPhrase    = pat(`\bselect\s+(?:\w+|\*|top\s+\d+|distinct)\s*(?:,\s*\w+\s*)*\bfrom\s+[\w.\[\]"\x60]+|\border\s+by\s+\d|\bgroup\s+by\s+\d|\b(?:insert\s+into|delete\s+from|drop\s+table|truncate\s+table|alter\s+table|create\s+table)\s+\w|\bunion\s+(?:all\s+)?\(|\bselect\s+.{0,100}?\bwhere\s+\w+\s*(?:=|like|in)`, "select", "order", "group", "insert", "delete", "drop", "truncate", "alter", "create", "union")
+)
+
+// sqli detects SQL injection.
+func (s *scan) sqli(in *input) {
+	if !in.has(cAlpha | cQuote | cDigit) {
+		return
+	}
+	sym := in.has(cQuote | cParen | cDash | cHash | cSemi | cEq | cStar | cPipe | cAmp | cLT | cGT | cAt | cComma | cSlash | cBackslash)
+	if !sym && !hasSQLWord(in.low) {
+		return
+	}
+	low := in.low
+	if in.has(cSlash | cHash | cDash | cNewline) {
+		low = s.sqlForm(low)
+	}
+	if ok, _ := libinjection.IsSQLi(in.dec); ok && !proseLike(in) {
+		s.report(ruleSQLiTokens, in, in.dec)
+	}
+	text := s.textOnly(in, low)
+	if strings.Contains(text, "select") {
+		if s.matchRule(ruleSQLiUnion, reSQLUnion, in, text) {
+			return
+		}
+	}
+	if in.has(cParen|cQuote) && s.matchRule(ruleSQLiTime, reSQLTime, in, low) {
+		return
+	}
+	if in.has(cQuote|cEq|cLT|cGT|cPipe|cAmp) && s.matchAny(ruleSQLiTaut, reSQLTaut, in, low) {
+		return
+	}
+	if in.has(cSemi) && s.matchAny(ruleSQLiStack, reSQLStack, in, low) {
+		return
+	}
+	if s.matchAny(ruleSQLiFunc, reSQLFunc, in, text) {
+		return
+	}
+	if in.has(cQuote|cDash|cHash|cStar|cSlash|cParen) && s.matchAny(ruleSQLiCmt, reSQLCmt, in, in.low) {
+		return
+	}
+	if s.matchAny(ruleSQLiChain, reSQLChain, in, text) {
+		return
+	}
+	if s.matchRule(ruleSQLiChain, reSQLCallStart, in, text) || s.matchRule(ruleSQLiChain, reSQLCall, in, text) {
+		return
+	}
+	s.matchRule(ruleSQLiSelect, reSQLPhrase, in, text)
+}
+
+// hasSQLWord reports whether a value made of words only holds a word that
+// starts SQL injection without symbols ("1 union select null").
+func hasSQLWord(v string) bool {
+	for _, w := range [...]string{"select", "union", "sleep", "waitfor", "benchmark", "order by", "group by", "having", "insert", "delete", "drop", "exec", "declare", "shutdown", "information_schema", "xp_", "sp_", "dbms_", "utl_", "pg_"} {
+		if strings.Contains(v, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// proseLike reports whether an input reads as a sentence: five words or
+// more, mostly letters, and none of the operators and comment marks SQL
+// injection needs. libinjection's tokenizer sees SQL in many sentences
+// ("Union is strength"); in them only the other rules count.
+func proseLike(in *input) bool {
+	if in.has(cEq|cHash|cParen|cAt|cPipe|cAmp|cLT|cGT|cStar|cBackslash) || strings.Contains(in.low, "--") || strings.Contains(in.low, "/*") {
+		return false
+	}
+	words, letters := 0, 0
+	inWord := false
+	for i := 0; i < len(in.low); i++ {
+		c := in.low[i]
+		if 'a' <= c && c <= 'z' || c >= 0x80 {
+			letters++
+			if !inWord {
+				words++
+			}
+			inWord = true
+		} else {
+			inWord = false
+			if c == ' ' {
+				letters++
+			}
+		}
+	}
+	return words >= 5 && letters*100 >= len(in.low)*85
+}
+
+// sqlForm returns v with SQL comments turned into spaces and runs of
+// whitespace (including the vertical tab and non-breaking space) folded.
+func (s *scan) sqlForm(v string) string {
+	if !strings.Contains(v, "/*") && !strings.ContainsAny(v, "\n\r\t\v\f") && !strings.Contains(v, "  ") {
+		return v
+	}
+	start := len(s.buf)
+	space := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == '/' && i+2 < len(v) && v[i+1] == '*' && v[i+2] == '!' {
+			// MySQL runs the inside of /*! … */: keep it.
+			i += 3
+			for i < len(v) && '0' <= v[i] && v[i] <= '9' {
+				i++
+			}
+			i--
+			c = ' '
+		} else if c == '*' && i+1 < len(v) && v[i+1] == '/' {
+			i++
+			c = ' '
+		} else if c == '/' && i+1 < len(v) && v[i+1] == '*' {
+			end := strings.Index(v[i+2:], "*/")
+			if end < 0 {
+				i = len(v)
+			} else {
+				i += 2 + end + 1
+			}
+			c = ' '
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r', '\v', '\f':
+			if space {
+				continue
+			}
+			space = true
+			s.buf = append(s.buf, ' ')
+			continue
+		}
+		space = false
+		s.buf = append(s.buf, c)
+	}
+	return s.str(start)
+}

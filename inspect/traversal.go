@@ -1,0 +1,86 @@
+package inspect
+
+import "strings"
+
+var (
+	ruleTraversal = newRule("bw-lfi-001", Traversal, 5, "path traversal: ../ or ..\\ in any encoding")
+	ruleOSFile    = newRule("bw-lfi-002", Traversal, 5, "path to an operating system file: /etc/passwd, /proc/self, win.ini")
+	ruleWrapper   = newRule("bw-lfi-003", Traversal, 5, "stream wrapper or file URL: php://, file://, phar://, expect://")
+	ruleNUL       = newRule("bw-lfi-004", Traversal, 3, "null byte")
+)
+
+var (
+	// reDotDot matches ../ after decoding, and the textual encodings that
+	// some decoders still understand (0x2e, 0x2f, 0x5c).
+	reDotDot = pat(`(?:^|[/\\=:;|,\s'"(])(?:\.|0x2e){2,}(?:[/\\;]|0x2f|0x5c|$)|(?:^|[/\\])\.{2,}(?:\s+|;)[/\\]|(?:0x2e|0x5c|0x2f){2}|\.\.;|(?:^|[/\\])\.{3,}[/\\]?`, "..", "0x2e", "0x5c", "0x2f")
+	reOSFile = pats(`(?:^|[^a-z0-9_.-])(?:/etc/(?:passwd|shadow|group|gshadow|hosts|hostname|issue|motd|crontab|sudoers|master\.passwd|subuid|subgid|fstab|mtab|profile|bashrc|resolv\.conf|network|os-release|lsb-release|redhat-release|debian_version|inittab|inetd\.conf|httpd|apache2?|nginx|mysql|my\.cnf|php|ssh|ssl|security|cron\w*|init\.d|rc\.d|sysconfig|default|pam\.d|aliases|environment|exports|ftp\w*|vsftpd\w*|proftpd\w*|samba|ldap|krb5|shells|login\.defs|syslog|rsyslog|logrotate|modules|sysctl|timezone|localtime|machine-id|x11|xinetd|apt|yum|dpkg|pki|openldap|postfix|dovecot|exim|sendmail|mail|named|bind|dhcp|snmp|tomcat|jetty|haproxy|squid|varnish|supervisor|docker|kubernetes|systemd|netplan|hosts\.(?:allow|deny)|wgetrc|updatedb|adduser|ld\.so|opt|skel|sudo)|/proc/(?:self|\d+|thread-self|version|cpuinfo|meminfo|mounts|net|sys|interrupts|cmdline|environ|kcore|modules|partitions|stat|uptime|loadavg|devices|filesystems|ioports|iomem|kallsyms|sched_debug|swaps|vmstat|zoneinfo|buddyinfo|diskstats|key-users|slabinfo|timer_list|tty|driver|bus|fs|irq|scsi|sysvipc|config\.gz)|/sys/(?:class|kernel|devices|block|module|firmware|power|fs|bus|dev|hypervisor)|/var/(?:log|www|lib|run|mail|spool|backups|cache/|db|lock|opt|tmp)/|/(?:root|home/[^/]+)/\.|/usr/local/(?:apache|apps|etc|lib|php|nginx|www|sbin|bin)|/boot/|/dev/(?:tcp|udp|null|zero|random|urandom|shm|fd|stdin|stdout|stderr|mem|kmem|port|tty|sd[a-z]|hd[a-z]|disk|mapper)|/bin/(?:\w*sh|cat|ls|id|nc|busybox|echo|bash|perl|python\w*)\b|/private/etc/|/library/preferences/|/applications/)|(?:^|[^a-z0-9])(?:[a-z]:)?[/\\](?:windows|winnt|win)[/\\](?:system32|system|win\.ini|system\.ini|repair|panther|debug|inf|temp|php\.ini|my\.ini|microsoft\.net|syswow64|explorer\.exe|iis\d*\.log|windowsupdate\.log|setupact\.log)|\betc/(?:passwd|shadow|master\.passwd|group|hosts|issue|motd|crontab|sudoers|fstab|httpd/|apache2?/|nginx/|mysql/|php\d*/|ssh/|init\.d/|vfstab|pure-ftpd|wu-ftpd|proftpd|vsftpd)|boot\.ini\b|win\.ini\b|system\.ini\b|\bsystem32\b|\bwindows[/\\]system\b|[a-z]:[/\\](?:inetpub|boot|program\s?files|programdata|documents\s+and\s+settings|users[/\\]|xampp|wamp|apache|php|mysql|sysprep|unattend)|\\\\[a-z0-9.-]+\\[a-z$]|(?:^|/)\.(?:ssh/(?:id_\w+|authorized_keys|known_hosts|config)|aws/(?:credentials|config)|docker/(?:config\.json|secrets)|kube/config|git/(?:config|head|index)|bash_history|zsh_history|history|mysql_history|psql_history|viminfo|netrc|pgpass|htpasswd|htaccess|env(?:\.\w+)?|git-credentials|npmrc|pypirc|s3cfg|boto)\b|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\bwp-config\.php|\bweb\.config\b|\bweb-inf/|\bmeta-inf/|/@fs/`)
+	// reOSTarget finds system files spelled with any separators, as
+	// traversal tools do with encodings no decoder knows (%c0%qf).
+	reOSTarget = pat(`etc(?:[^a-z0-9]|%[0-9a-z]{2}|0x[0-9a-f]{2}|u[0-9a-f]{4}){1,8}(?:passwd|shadow|issue|hosts|group|master\.passwd)\b|(?:windows|winnt)(?:[^a-z0-9]|%[0-9a-z]{2}|0x[0-9a-f]{2}|u[0-9a-f]{4}){1,8}(?:system32|win\.ini|system\.ini)`, "etc", "windows", "winnt")
+	reWrapper  = pat(`\b(?:php|file|phar|zip|expect|glob|zlib|compress\.zlib|compress\.bzip2|rar|ogg|ssh2\.(?:shell|exec|tunnel|sftp|scp)|data|input|jar|netdoc|gopher|dict|tftp|ldap|ldaps|local_file)://|\bfile:/|\bphp://|\burl:file:|\bjar:(?:file|https?|ftp):|\bdata:(?:text|application)/[a-z+-]+;base64,|\bphp:/?/?(?:filter|input|stdin|memory|temp|fd)\b|\bconvert\.(?:base64|iconv|quoted-printable|string)[.-]|\bresource=`, "://", "file:", "php:", "url:file", "jar:", "data:", "convert.", "resource=")
+)
+
+// traversal detects path traversal and local file inclusion.
+func (s *scan) traversal(in *input) {
+	if in.raw != in.dec && strings.IndexByte(in.raw, 0) >= 0 || hasEncodedNUL(in.raw) {
+		s.report(ruleNUL, in, in.dec)
+	}
+	if !in.has(cDot|cSlash|cBackslash|cColon) && !strings.Contains(in.low, "0x") {
+		return
+	}
+	low := in.low
+	if (in.has(cDot) || strings.Contains(low, "0x2e")) && s.matchRule(ruleTraversal, reDotDot, in, low) {
+		return
+	}
+	if in.has(cBackslash | cSlash) {
+		v := s.textOnly(in, low)
+		if in.has(cBackslash) || strings.Contains(v, "//") || strings.Contains(v, "/./") {
+			v = s.slashes(v)
+		}
+		if s.matchAny(ruleOSFile, reOSFile, in, v) {
+			return
+		}
+	} else if in.has(cDot) && (strings.Contains(low, ".ini") || strings.Contains(low, "id_")) && s.matchAny(ruleOSFile, reOSFile, in, low) {
+		return
+	}
+	if s.matchRule(ruleOSFile, reOSTarget, in, low) {
+		return
+	}
+	if in.raw != in.dec && strings.IndexByte(in.raw, '%') >= 0 && s.matchRule(ruleOSFile, reOSTarget, in, s.lower(in.raw)) {
+		return // separators in encodings no decoder agrees on (%c1%af)
+	}
+	if in.has(cColon) && in.kind != kindHeader && s.matchRule(ruleWrapper, reWrapper, in, low) {
+		return
+	}
+	if strings.Contains(low, "resource=") || strings.Contains(low, "convert.") {
+		s.matchRule(ruleWrapper, reWrapper, in, low)
+	}
+}
+
+func hasEncodedNUL(v string) bool {
+	return strings.Contains(v, "%00") || strings.Contains(v, "%u0000") || strings.Contains(v, `\x00`) || strings.Contains(v, `\u0000`) || strings.Contains(v, "&#0;") || strings.Contains(v, "%2500")
+}
+
+// slashes returns v with backslashes as slashes and runs of slashes and
+// /./ folded, as Windows and most servers read paths.
+func (s *scan) slashes(v string) string {
+	start := len(s.buf)
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == '\\' {
+			c = '/'
+		}
+		if c == '/' {
+			n := len(s.buf)
+			if n > start && s.buf[n-1] == '/' {
+				continue
+			}
+			if n-start >= 2 && s.buf[n-1] == '.' && s.buf[n-2] == '/' {
+				s.buf = s.buf[:n-1]
+				continue
+			}
+		}
+		s.buf = append(s.buf, c)
+	}
+	return s.str(start)
+}

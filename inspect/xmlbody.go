@@ -1,0 +1,75 @@
+package inspect
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"strings"
+)
+
+var (
+	ruleXXE     = newRule("bw-xxe-001", XXE, 5, "XML external entity: <!ENTITY … SYSTEM/PUBLIC, parameter entities, XInclude")
+	ruleXMLBomb = newRule("bw-xxe-002", XXE, 5, "XML entity expansion (billion laughs)")
+)
+
+var (
+	reXXE     = pat(`<!entity\s+(?:%\s*)?[\w.:-]+\s+(?:system|public)\b|<!doctype\s+[\w.:-]+\s+(?:system|public)\s+['"][a-z]+:|<!entity\s+%|<\w*:?include\b[^>]*\bxmlns(?::\w+)?\s*=\s*['"]http://www\.w3\.org/2001/xinclude|\bxi:include\b|<!doctype[^>]*\[\s*<!entity[^>]*(?:system|public)|%[\w.-]+;\s*(?:\]|%)|<!entity[^>]*['"](?:file|php|expect|jar|gopher|ftp|https?|netdoc|data)://|\bxmlns:xi\s*=|<xsl:(?:value-of|copy-of)\s+select\s*=\s*['"](?:document|system-property|unparsed-text)\s*\(`)
+	reXMLBomb = pat(`<!entity\s+\w+\s+['"](?:\s*&\w+;\s*){4,}`)
+)
+
+// xml inspects an XML body: entity declarations for XXE, then attribute
+// values and text, named by element path (xml:/root/a@probe). It reports
+// false if the body is not XML.
+func (s *scan) xml(body []byte) bool {
+	low := s.lower(bytesView(body))
+	if strings.Contains(low, "<!") || strings.Contains(low, "include") || strings.Contains(low, "xsl:") {
+		in := input{kind: kindBody, raw: low, dec: low, low: low, hints: scanHints(low)}
+		if !s.matchRule(ruleXXE, reXXE, &in, low) {
+			s.matchRule(ruleXMLBomb, reXMLBomb, &in, low)
+		}
+	}
+	d := xml.NewDecoder(bytes.NewReader(body))
+	d.Strict = false
+	d.Entity = xml.HTMLEntity
+	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	var path []string
+	parsed := false
+	for !s.stopped {
+		tok, err := d.RawToken()
+		if errors.Is(err, io.EOF) {
+			return parsed
+		}
+		if err != nil {
+			return parsed
+		}
+		parsed = true
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if len(path) >= s.e.maxDepth {
+				s.limit(ruleTooDeep, "body")
+				return true
+			}
+			path = append(path, t.Name.Local)
+			where := "/" + strings.Join(path, "/")
+			for _, a := range t.Attr {
+				if a.Value != "" && s.count() {
+					s.inspect(&s.in, kindXML, where+"@"+a.Name.Local, a.Value, false)
+				}
+			}
+		case xml.EndElement:
+			if len(path) > 0 {
+				path = path[:len(path)-1]
+			}
+		case xml.CharData:
+			v := strings.TrimSpace(string(t))
+			if v != "" && s.count() {
+				s.inspect(&s.in, kindXML, "/"+strings.Join(path, "/"), v, false)
+			}
+		case xml.Comment:
+			// Comments are not data the application reads.
+		case xml.Directive, xml.ProcInst:
+		}
+	}
+	return true
+}

@@ -22,9 +22,12 @@ deps: $(APP)/node_modules/.package-lock.json $(PARITY)/node_modules/.package-loc
 # The whole test suite, as CI runs it.
 test: deps test-go test-node
 
+# -short skips the corpus measurements under the race detector, where they
+# take ten times as long; they run without it right after.
 test-go:
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -short -count=1 ./...
+	$(GO) test -count=1 -run 'Corpus|Hints' ./inspect/
 
 test-node:
 	npm test --prefix $(APP)
@@ -39,6 +42,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./config
 	$(GO) test -run '^$$' -fuzz FuzzClientIP -fuzztime $(FUZZTIME) ./internal/clientip
 	$(GO) test -run '^$$' -fuzz FuzzParseReport -fuzztime $(FUZZTIME) ./headers
+	for f in $$($(GO) test -list 'Fuzz.*' ./inspect | grep ^Fuzz); do \
+		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./inspect || exit 1; done
 
 -include bench/bench.mk
 

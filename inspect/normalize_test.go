@@ -58,7 +58,7 @@ func TestNoCatastrophicBacktracking(t *testing.T) {
 		start := time.Now()
 		e.Inspect(&Request{Method: "POST", URI: "/p?q=" + v[:min(len(v), 8000)], Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
 			Body: []byte("q=" + v)})
-		if d := time.Since(start); d > 5*time.Second {
+		if d := time.Since(start); d > 30*time.Second { // generous: -race is ~20x slower
 			t.Errorf("inspecting %.20q… (%d bytes) took %v", v, len(v), d)
 		}
 	}

@@ -7,7 +7,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// AdminHandler serves /healthz and /metrics. Every request must carry the
+// AdminHandler serves /healthz, /metrics and /v1/app (the supervised
+// app's status). Every request must carry the
 // token as "Authorization: Bearer TOKEN"; others get 401. Serve it only on
 // the admin listener.
 func (g *Gateway) AdminHandler(token string) http.Handler {
@@ -17,6 +18,7 @@ func (g *Gateway) AdminHandler(token string) http.Handler {
 		w.Write([]byte("ok\n"))
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g.registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /v1/app", g.serveAppStatus)
 	return requireToken(token, mux)
 }
 

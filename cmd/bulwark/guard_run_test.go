@@ -153,6 +153,16 @@ func TestGuardRunZeroDowntime(t *testing.T) {
 		t.Errorf("during 5 restarts: %d of %d requests failed (first: %v)", failed.Load(), sent.Load(), firstFailure.Load())
 	}
 	t.Logf("%d requests across 5 restarts, %d failed", sent.Load(), failed.Load())
+
+	out, err := exec.Command(buildBulwark(t), "status", "--admin", adm, "--token-file", filepath.Join(cmd.Dir, "bulwark-admin.token")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("bulwark status: %v\n%s", err, out)
+	}
+	for _, want := range []string{"state              ready", "restarts           5", "health             ok", "last exit"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("bulwark status lacks %q:\n%s", want, out)
+		}
+	}
 }
 
 // TestGuardRunBackoff503 supervises an app that crashes at once: clients

@@ -379,3 +379,35 @@ func TestClientGoneMidResponseStillCounted(t *testing.T) {
 	}
 	t.Errorf("a request whose client hung up mid-response was not counted (%s)", want)
 }
+
+func TestServerSentEventsStream(t *testing.T) {
+	release := make(chan struct{})
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "data: first\n\n")
+		w.(http.Flusher).Flush()
+		<-release // the app has not finished: the client must have the event already
+		io.WriteString(w, "data: second\n\n")
+	})
+	_, gw, _ := newGateway(t, Config{Upstream: up.URL})
+	resp, err := http.Get(gw.URL + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got := make(chan string, 1)
+	go func() {
+		buf := make([]byte, 64)
+		n, _ := io.ReadAtLeast(resp.Body, buf, len("data: first\n\n"))
+		got <- string(buf[:n])
+	}()
+	select {
+	case s := <-got:
+		if s != "data: first\n\n" {
+			t.Errorf("first event = %q", s)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("the first event did not stream through before the app finished")
+	}
+	close(release)
+}

@@ -50,10 +50,12 @@ func (g *Gateway) newProxy(target *url.URL) *httputil.ReverseProxy {
 			}
 			h.Set(RequestHeader, ri.id)
 		},
-		Transport:     rt,
-		FlushInterval: -1, // stream as the app writes; SSE and long polls work
-		ErrorHandler:  g.proxyError,
-		ErrorLog:      nil,
+		Transport: rt,
+		// FlushInterval stays 0: ReverseProxy already streams event
+		// streams and responses of unknown length as the app writes them;
+		// flushing every write (-1) costs a write syscall per response.
+		ErrorHandler: g.proxyError,
+		ErrorLog:     nil,
 	}
 }
 

@@ -46,6 +46,7 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./inspect || exit 1; done
 
 -include bench/bench.mk
+-include bench/eval.mk
 
 bench: bench-overhead
 

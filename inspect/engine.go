@@ -217,7 +217,9 @@ func (s *scan) report(r *rule, in *input, frag string) {
 			return
 		}
 	}
-	f := Finding{RuleID: r.id, Class: r.class, Severity: severity(r.score), Score: r.score, Where: where}
+	// Findings outlive the request, and its inputs may live in a pooled
+	// buffer the next request reuses: copy what they keep.
+	f := Finding{RuleID: r.id, Class: r.class, Severity: severity(r.score), Score: r.score, Where: strings.Clone(where)}
 	if in.secret() {
 		f.Fragment = config.Secret("x").String()
 	} else {
@@ -267,7 +269,7 @@ func fragment(v string) string {
 		}
 		return strings.ToValidUTF8(v[:n], "\uFFFD") + "…"
 	}
-	return strings.ToValidUTF8(v, "\uFFFD")
+	return strings.Clone(strings.ToValidUTF8(v, "\uFFFD"))
 }
 
 var (

@@ -10,6 +10,7 @@ import (
 )
 
 func TestLoadCRS(t *testing.T) {
+	t.Parallel()
 	cases, err := LoadCRS(sharedDir(t), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +85,7 @@ func TestLoadCRS(t *testing.T) {
 }
 
 func TestLoadCRSFamilies(t *testing.T) {
+	t.Parallel()
 	cases, err := LoadCRS(sharedDir(t), []string{"913"})
 	if err != nil {
 		t.Fatal(err)

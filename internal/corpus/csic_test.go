@@ -6,6 +6,7 @@ import (
 )
 
 func TestLoadCSIC(t *testing.T) {
+	t.Parallel()
 	cases, err := LoadCSIC(sharedDir(t), 0)
 	if err != nil {
 		t.Fatal(err)

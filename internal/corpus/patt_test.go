@@ -9,6 +9,7 @@ import (
 )
 
 func TestLoadPATT(t *testing.T) {
+	t.Parallel()
 	cases, err := LoadPATT(sharedDir(t))
 	if err != nil {
 		t.Fatal(err)

@@ -23,8 +23,8 @@
 //
 // Coraza is slow (milliseconds a request), so its two paranoia levels come
 // from one pass (see plan), and its verdicts are kept in a cache (-cache)
-// keyed by everything they depend on: the first run takes about 4 minutes
-// on an idle 2-core machine, later runs about 1.
+// keyed by everything they depend on: the first run takes about 5½
+// minutes on an idle 2-core machine, later runs under one.
 package main
 
 import (

@@ -125,18 +125,8 @@ func (p *jsonParser) object(depth int) bool {
 			return false
 		}
 		s.jpath = s.jpath[:base]
-		p.ws()
-		if p.i >= len(p.b) {
-			return false
-		}
-		switch p.b[p.i] {
-		case ',':
-			p.i++
-		case '}':
-			p.i++
-			return true
-		default:
-			return false
+		if done, ok := p.separator('}'); done || !ok {
+			return ok
 		}
 	}
 }
@@ -157,18 +147,8 @@ func (p *jsonParser) array(depth int) bool {
 			return false
 		}
 		s.jpath = s.jpath[:base]
-		p.ws()
-		if p.i >= len(p.b) {
-			return false
-		}
-		switch p.b[p.i] {
-		case ',':
-			p.i++
-		case ']':
-			p.i++
-			return true
-		default:
-			return false
+		if done, ok := p.separator(']'); done || !ok {
+			return ok
 		}
 	}
 }
@@ -251,4 +231,22 @@ func (p *jsonParser) escaped(start int) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// separator reads what follows a member or element: a comma (more to come)
+// or the closing byte (done); anything else is malformed.
+func (p *jsonParser) separator(closing byte) (done, ok bool) {
+	p.ws()
+	if p.i >= len(p.b) {
+		return false, false
+	}
+	switch p.b[p.i] {
+	case ',':
+		p.i++
+		return false, true
+	case closing:
+		p.i++
+		return true, true
+	}
+	return false, false
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/bulwark-sec/bulwark/bench/internal/host"
+
 	"context"
 	"flag"
 	"os"
@@ -33,7 +35,7 @@ func fakeResults(t *testing.T, sets []set) []result {
 func TestReportGolden(t *testing.T) {
 	sets := fakeSets()
 	cfg := config{args: []string{"-limit", "3"}, workers: 2}
-	m := machine{CPUs: 2, CPU: "Test CPU", Kernel: "Linux 6.0", Go: "go1.26", Coraza: "v3.8.1", CRS: "v4.25.0"}
+	m := machine{Facts: host.Facts{CPUs: 2, CPU: "Test CPU", Kernel: "Linux 6.0", Go: "go1.26"}, Coraza: "v3.8.1", CRS: "v4.25.0"}
 	levels := map[int]int{942100: 1, 941100: 3}
 	st := runStats{took: 95 * time.Second, end: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC), cached: 1, cacheable: 2}
 	got := report(cfg, m, sets, fakeResults(t, sets), levels, st)

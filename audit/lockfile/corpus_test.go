@@ -1,0 +1,206 @@
+package lockfile
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// corpusDir returns the shared lockfile corpus beside the repository.
+func corpusDir(t testing.TB) string {
+	t.Helper()
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			t.Fatal("cannot find the repository root (no go.mod above the test)")
+		}
+		dir = up
+	}
+	c := filepath.Join(dir, "..", "shared", "corpus", "lockfiles")
+	if _, err := os.Stat(filepath.Join(c, "goldens", "summary.tsv")); err != nil {
+		t.Fatalf("lockfile corpus missing at %s (it is always present in CI; check out ../shared next to the repository): %v", c, err)
+	}
+	return c
+}
+
+// A corpusCase is one fixture and what osv-scanner v2.5.0 made of it.
+type corpusCase struct {
+	format string // osv-scanner's name of the format, which is our Extractor.Name
+	file   string // relative to the corpus
+	rc     int    // osv-scanner's exit code: 127 could not parse, 128 found no packages
+}
+
+func corpusCases(t *testing.T, dir string) []corpusCase {
+	f, err := os.Open(filepath.Join(dir, "goldens", "summary.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var cases []corpusCase
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		cols := strings.Split(sc.Text(), "\t")
+		if len(cols) < 3 || cols[0] == "format" {
+			continue
+		}
+		c := corpusCase{format: cols[0], file: cols[1]}
+		switch cols[2] {
+		case "127":
+			c.rc = 127
+		case "128":
+			c.rc = 128
+		}
+		cases = append(cases, c)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return cases
+}
+
+// goldenPackages reads osv-scanner's package list for a fixture as "ecosystem|name|version".
+func goldenPackages(t *testing.T, dir, file string) []string {
+	data, err := os.ReadFile(filepath.Join(dir, "goldens", strings.ReplaceAll(file, "/", "_")+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		return nil // osv-scanner printed nothing: it found no packages
+	}
+	var out struct {
+		Results []struct {
+			Packages []struct {
+				Package struct{ Name, Version, Ecosystem string }
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &out); err != nil {
+		t.Fatalf("golden for %s: %v", file, err)
+	}
+	var keys []string
+	for _, r := range out.Results {
+		for _, p := range r.Packages {
+			keys = append(keys, p.Package.Ecosystem+"|"+p.Package.Name+"|"+p.Package.Version)
+		}
+	}
+	return uniqueSorted(keys)
+}
+
+func uniqueSorted(keys []string) []string {
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+func packageKeys(pkgs []Package) []string {
+	keys := make([]string, 0, len(pkgs))
+	for _, p := range pkgs {
+		keys = append(keys, p.Ecosystem+"|"+p.Name+"|"+p.Version)
+	}
+	return uniqueSorted(keys)
+}
+
+// A knownDiff is where Bulwark and osv-scanner disagree on a fixture, on
+// purpose. The test checks the disagreement is exactly this one, so a change
+// on either side shows up.
+type knownDiff struct {
+	extra   []string // packages we report and osv-scanner does not
+	missing []string // packages osv-scanner reports and we do not
+	parseOK bool     // osv-scanner failed to parse (rc 127) but we read it
+	why     string   // who is right, and why
+}
+
+// knownDiffs lists every disagreement with osv-scanner v2.5.0, by fixture.
+var knownDiffs = map[string]knownDiff{
+	"javascript/packagelockjson/testdata/both/package-lock.json": {
+		extra: []string{"npm|supports-color|5.5.0", "npm|wrappy|1.0.2"},
+		why: "the directory also holds npm-shrinkwrap.json, which npm uses instead of package-lock.json, so osv-scanner " +
+			"skipped this file. Parse reads the file it is given; Scan skips it as npm and osv-scanner do (TestScanPrefersShrinkwrap). Both right.",
+	},
+}
+
+// pending lists formats still being written (the test skips them, loudly).
+var pending = map[string]bool{"yarn.lock": true, "pnpm-lock.yaml": true, "bun.lock": true, "go.mod": true, "requirements.txt": true,
+	"poetry.lock": true, "Pipfile.lock": true, "uv.lock": true, "Cargo.lock": true, "Gemfile.lock": true, "composer.lock": true}
+
+// unsupported lists formats of the corpus that Bulwark does not read at all.
+var unsupported = map[string]string{
+	"conan.lock": "C++ is not a target of Bulwark", "gradle.lockfile": "JVM is not a target yet", "mix.lock": "Elixir is not a target",
+	"packages.lock.json": ".NET is not a target yet", "pdm.lock": "not written yet", "pubspec.lock": "Dart is not a target",
+	"pylock.toml": "not written yet", "renv.lock": "R is not a target",
+}
+
+func TestCorpusMatchesOSVScanner(t *testing.T) {
+	dir := corpusDir(t)
+	for _, c := range corpusCases(t, dir) {
+		if why, ok := unsupported[c.format]; ok {
+			_ = why
+			continue
+		}
+		t.Run(c.file, func(t *testing.T) {
+			if pending[c.format] {
+				t.Skipf("%s: parser not written yet", c.format)
+			}
+			x, ok := Lookup(c.format)
+			if !ok {
+				t.Fatalf("no extractor named %q and the format is not listed as unsupported", c.format)
+			}
+			data, err := os.ReadFile(filepath.Join(dir, c.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			kd := knownDiffs[c.file]
+			pkgs, err := x.Parse(c.file, data)
+			if c.rc == 127 && !kd.parseOK {
+				var pe *ParseError
+				if !errors.As(err, &pe) {
+					t.Fatalf("osv-scanner could not parse %s; want a *ParseError, got %v (%d packages)", c.file, err, len(pkgs))
+				}
+				if pe.File != c.file || !strings.HasPrefix(err.Error(), c.file+":") {
+					t.Errorf("error %q does not name the file", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			for _, p := range pkgs {
+				if p.File != c.file || p.Ecosystem != x.Ecosystem {
+					t.Errorf("package %+v: want File %q and Ecosystem %q", p, c.file, x.Ecosystem)
+				}
+			}
+			want := goldenPackages(t, dir, c.file)
+			got := packageKeys(pkgs)
+			var extra, missing []string
+			for _, k := range got {
+				if _, ok := slices.BinarySearch(want, k); !ok {
+					extra = append(extra, k)
+				}
+			}
+			for _, k := range want {
+				if _, ok := slices.BinarySearch(got, k); !ok {
+					missing = append(missing, k)
+				}
+			}
+			if d := cmp.Diff(kd.extra, extra); d != "" {
+				t.Errorf("packages we report that osv-scanner does not (-known +now):\n%s\nall we report: %q", d, got)
+			}
+			if d := cmp.Diff(kd.missing, missing); d != "" {
+				t.Errorf("packages osv-scanner reports that we do not (-known +now):\n%s\nall we report: %q", d, got)
+			}
+		})
+	}
+}

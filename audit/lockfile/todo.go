@@ -1,0 +1,33 @@
+package lockfile
+
+// Formats not written yet.
+
+func notYet(file string) error { return errorf(file, 0, "this lockfile format is not supported yet") }
+
+func parseYarnLock(file string, data []byte, m *manifest) ([]Package, error) {
+	return nil, notYet(file)
+}
+func parsePnpmLock(file string, data []byte, m *manifest) ([]Package, error) {
+	return nil, notYet(file)
+}
+func parseBunLock(file string, data []byte, m *manifest) ([]Package, error) { return nil, notYet(file) }
+func parseGoMod(file string, data []byte, m *manifest) ([]Package, error)   { return nil, notYet(file) }
+func parseRequirements(file string, data []byte, m *manifest) ([]Package, error) {
+	return nil, notYet(file)
+}
+func parsePoetryLock(file string, data []byte, m *manifest) ([]Package, error) {
+	return nil, notYet(file)
+}
+func parsePipfileLock(file string, data []byte, m *manifest) ([]Package, error) {
+	return nil, notYet(file)
+}
+func parseUvLock(file string, data []byte, m *manifest) ([]Package, error) { return nil, notYet(file) }
+func parseCargoLock(file string, data []byte, m *manifest) ([]Package, error) {
+	return nil, notYet(file)
+}
+func parseGemfileLock(file string, data []byte, m *manifest) ([]Package, error) {
+	return nil, notYet(file)
+}
+func parseComposerLock(file string, data []byte, m *manifest) ([]Package, error) {
+	return nil, notYet(file)
+}

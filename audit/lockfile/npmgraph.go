@@ -52,50 +52,18 @@ func (t *npmTree) resolve(loc, name string) (int, bool) {
 	}
 }
 
-// packages turns the tree into Packages, with Path set from a breadth-first
-// walk starting at the direct dependencies.
+// packages turns the tree into Packages, deduplicated, with their paths.
 func (t *npmTree) packages(file string) []Package {
-	parent := make([]int, len(t.nodes))
-	seen := make([]bool, len(t.nodes))
-	queue := make([]int, 0, len(t.nodes))
-	for i, n := range t.nodes {
-		parent[i] = -1
-		if n.direct {
-			seen[i] = true
-			queue = append(queue, i)
-		}
+	g := &graph{}
+	for _, n := range t.nodes {
+		g.add(Package{Ecosystem: NPM, Name: n.name, Version: n.version, Direct: n.direct, Dev: n.dev, File: file, Line: n.line})
 	}
-	for len(queue) > 0 {
-		i := queue[0]
-		queue = queue[1:]
-		for _, d := range t.nodes[i].deps {
-			j, ok := t.resolve(t.nodes[i].loc, d)
-			if ok && !seen[j] {
-				seen[j] = true
-				parent[j] = i
-				queue = append(queue, j)
+	for i, n := range t.nodes {
+		for _, d := range n.deps {
+			if j, ok := t.resolve(n.loc, d); ok {
+				g.edge(i, j)
 			}
 		}
 	}
-	pkgs := make([]Package, 0, len(t.nodes))
-	for i, n := range t.nodes {
-		p := Package{Ecosystem: NPM, Name: n.name, Version: n.version, Direct: n.direct, Dev: n.dev, File: file, Line: n.line}
-		if parent[i] >= 0 {
-			p.Path = chain(t.nodes, parent, parent[i])
-		}
-		pkgs = append(pkgs, p)
-	}
-	return pkgs
-}
-
-// chain lists "name@version" from the root of i's walk down to i, at most maxDepth long.
-func chain(nodes []*npmNode, parent []int, i int) []string {
-	var rev []string
-	for ; i >= 0 && len(rev) < maxDepth; i = parent[i] {
-		rev = append(rev, nodes[i].name+"@"+nodes[i].version)
-	}
-	for a, b := 0, len(rev)-1; a < b; a, b = a+1, b-1 {
-		rev[a], rev[b] = rev[b], rev[a]
-	}
-	return rev
+	return g.finish(false)
 }

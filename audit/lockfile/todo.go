@@ -4,9 +4,6 @@ package lockfile
 
 func notYet(file string) error { return errorf(file, 0, "this lockfile format is not supported yet") }
 
-func parseYarnLock(file string, data []byte, m *manifest) ([]Package, error) {
-	return nil, notYet(file)
-}
 func parsePnpmLock(file string, data []byte, m *manifest) ([]Package, error) {
 	return nil, notYet(file)
 }

@@ -133,7 +133,7 @@ var knownDiffs = map[string]knownDiff{
 }
 
 // pending lists formats still being written (the test skips them, loudly).
-var pending = map[string]bool{"bun.lock": true, "go.mod": true, "requirements.txt": true,
+var pending = map[string]bool{"bun.lock": true, "requirements.txt": true,
 	"poetry.lock": true, "Pipfile.lock": true, "uv.lock": true, "Cargo.lock": true, "Gemfile.lock": true, "composer.lock": true}
 
 // unsupported lists formats of the corpus that Bulwark does not read at all.
@@ -158,18 +158,15 @@ func TestCorpusMatchesOSVScanner(t *testing.T) {
 			if !ok {
 				t.Fatalf("no extractor named %q and the format is not listed as unsupported", c.format)
 			}
-			data, err := os.ReadFile(filepath.Join(dir, c.file))
-			if err != nil {
-				t.Fatal(err)
-			}
 			kd := knownDiffs[c.file]
-			pkgs, err := x.Parse(c.file, data)
+			full := filepath.Join(dir, c.file)
+			pkgs, err := parseFileAs(x, full) // as Scan does, with the files beside it
 			if c.rc == 127 && !kd.parseOK {
 				var pe *ParseError
 				if !errors.As(err, &pe) {
 					t.Fatalf("osv-scanner could not parse %s; want a *ParseError, got %v (%d packages)", c.file, err, len(pkgs))
 				}
-				if pe.File != c.file || !strings.HasPrefix(err.Error(), c.file+":") {
+				if pe.File != full || !strings.HasPrefix(err.Error(), full+":") {
 					t.Errorf("error %q does not name the file", err)
 				}
 				return
@@ -178,14 +175,21 @@ func TestCorpusMatchesOSVScanner(t *testing.T) {
 				t.Fatalf("Parse: %v", err)
 			}
 			for _, p := range pkgs {
-				if p.File != c.file || p.Ecosystem != x.Ecosystem {
-					t.Errorf("package %+v: want File %q and Ecosystem %q", p, c.file, x.Ecosystem)
+				if p.File != full && p.File != strings.TrimSuffix(full, ".mod")+".sum" || p.Ecosystem != x.Ecosystem {
+					t.Errorf("package %+v: want File %q and Ecosystem %q", p, full, x.Ecosystem)
 				}
 			}
 			want := goldenPackages(t, dir, c.file)
 			got := packageKeys(pkgs)
 			var extra, missing []string
 			for _, k := range got {
+				if strings.HasPrefix(k, "Go|stdlib|") {
+					// Known difference for every go.mod: Bulwark reports the Go toolchain as the module
+					// "stdlib" (the toolchain line, else the go line as x.y.0), so that advisories against
+					// the standard library match; osv-scanner v2.5.0 lists no stdlib for go.mod files.
+					// We think we are right: a go.mod is the only place that says which Go builds the code.
+					continue
+				}
 				if _, ok := slices.BinarySearch(want, k); !ok {
 					extra = append(extra, k)
 				}

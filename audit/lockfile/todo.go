@@ -5,7 +5,6 @@ package lockfile
 func notYet(file string) error { return errorf(file, 0, "this lockfile format is not supported yet") }
 
 func parseBunLock(file string, data []byte, m *manifest) ([]Package, error) { return nil, notYet(file) }
-func parseGoMod(file string, data []byte, m *manifest) ([]Package, error)   { return nil, notYet(file) }
 func parseRequirements(file string, data []byte, m *manifest) ([]Package, error) {
 	return nil, notYet(file)
 }

@@ -90,7 +90,7 @@ func (d *jsonDoc) elements(off int, what string, fn func(val []byte, valOff int)
 func (d *jsonDoc) top(fn func(key string, val []byte, valOff int) error) error {
 	start := valueStart(d.data)
 	if start == len(d.data) {
-		return errorf(d.file, 1, "empty file: regenerate the lockfile with its package manager")
+		return nil // an empty file: no packages, as osv-scanner sees it too
 	}
 	if err := d.members(start, "top level", fn); err != nil {
 		return err

@@ -4,14 +4,7 @@ package lockfile
 
 func notYet(file string) error { return errorf(file, 0, "this lockfile format is not supported yet") }
 
-func parseBunLock(file string, data []byte, m *manifest) ([]Package, error) { return nil, notYet(file) }
-func parseRequirements(file string, data []byte, m *manifest) ([]Package, error) {
-	return nil, notYet(file)
-}
 func parsePoetryLock(file string, data []byte, m *manifest) ([]Package, error) {
-	return nil, notYet(file)
-}
-func parsePipfileLock(file string, data []byte, m *manifest) ([]Package, error) {
 	return nil, notYet(file)
 }
 func parseUvLock(file string, data []byte, m *manifest) ([]Package, error) { return nil, notYet(file) }
@@ -21,6 +14,6 @@ func parseCargoLock(file string, data []byte, m *manifest) ([]Package, error) {
 func parseGemfileLock(file string, data []byte, m *manifest) ([]Package, error) {
 	return nil, notYet(file)
 }
-func parseComposerLock(file string, data []byte, m *manifest) ([]Package, error) {
+func parseRequirements(file string, data []byte, m *manifest) ([]Package, error) {
 	return nil, notYet(file)
 }

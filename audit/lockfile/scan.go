@@ -99,6 +99,12 @@ func parseFileAs(x Extractor, path string) ([]Package, error) {
 			m, _ = parseManifest(pj) // a broken package.json only costs the direct flags
 		}
 	}
+	if x.Name == "requirements.txt" {
+		if len(data) > MaxFileSize {
+			return nil, errorf(path, 0, "file is larger than the %d bytes a lockfile may have", MaxFileSize)
+		}
+		return parseRequirementsWith(path, data, requirementsInclude, map[string]bool{path: true}, 0)
+	}
 	pkgs, err := x.parseWith(path, data, m)
 	if err != nil || x.Name != "go.mod" || !goModNeedsSum(data) {
 		return pkgs, err

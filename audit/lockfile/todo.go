@@ -11,9 +11,3 @@ func parseUvLock(file string, data []byte, m *manifest) ([]Package, error) { ret
 func parseCargoLock(file string, data []byte, m *manifest) ([]Package, error) {
 	return nil, notYet(file)
 }
-func parseGemfileLock(file string, data []byte, m *manifest) ([]Package, error) {
-	return nil, notYet(file)
-}
-func parseRequirements(file string, data []byte, m *manifest) ([]Package, error) {
-	return nil, notYet(file)
-}

@@ -1,0 +1,106 @@
+package alert
+
+import "time"
+
+func ptr[T any](v T) *T { return &v }
+
+// DefaultRules returns the rules that run unless disabled, by name. Each is
+// a [RuleConfig] that bulwark.yaml may override field by field.
+//
+//   - malicious-burst: 20 attack events (category malicious) from one IP
+//     within 1m. A scanner or an injection tool sends hundreds; one stray
+//     payload in a search box does not page anyone. All attacking IPs share
+//     one notification group, so a distributed attack is one message.
+//   - brute-force: 10 failed logins for one user within 5m: someone is
+//     guessing that account's password.
+//   - credential-stuffing: failed logins for 10 different users from one IP
+//     within 10m (leaked password lists are tried across accounts), or at
+//     once when the detection scenario bans an IP for it.
+//   - new-ip-login: every login from an IP the user has not used before,
+//     grouped per user; the resolve notice is not sent.
+//   - ban: every ban of the black book, grouped into one notification; a
+//     ban of an IP already reported by malicious-burst or
+//     credential-stuffing is not reported again. It waits 1m before its
+//     first notification so the burst that caused the ban is seen first.
+//   - crash-loop: the supervisor gave up restarting the app, or it could
+//     not start it, or the app crashed 3 times within 5m.
+//   - advisory: a new advisory affects a dependency (from bulwark audit
+//     --monitor); all new advisories of a scan in one notification.
+func DefaultRules() map[string]RuleConfig {
+	return map[string]RuleConfig{
+		"malicious-burst": {
+			Match:     &Match{Categories: []string{"malicious"}, ExceptActions: []string{"ban", "unban"}},
+			Window:    time.Minute,
+			Threshold: 20,
+			CountBy:   []string{"source.ip"},
+			Severity:  "high",
+			Summary:   `Attack burst from {{.Values "source.ip"}}`,
+			Description: `Bulwark blocked {{.Count}} malicious requests ({{.Values "labels.class"}}) from ` +
+				`{{len .Alerts}} address(es). The requests were refused; check the console's attack view ` +
+				`and ban the addresses if the black book has not already.`,
+		},
+		"brute-force": {
+			Match:     &Match{Categories: []string{"authentication"}, Actions: []string{"login-failure"}},
+			Window:    5 * time.Minute,
+			Threshold: 10,
+			CountBy:   []string{"user.name"},
+			Severity:  "high",
+			Summary:   `Password guessing on {{.Values "user.name"}}`,
+			Description: `{{.Count}} failed logins for {{.Values "user.name"}} within minutes. Someone is ` +
+				`guessing the password; consider locking the account and asking its owner to change it.`,
+		},
+		"credential-stuffing": {
+			Match:     &Match{Categories: []string{"authentication"}, Actions: []string{"login-failure"}},
+			Immediate: &Match{Actions: []string{"ban"}, Labels: map[string]string{"scenario": "credential-stuffing"}},
+			Window:    10 * time.Minute,
+			Threshold: 10,
+			Distinct:  "user.name",
+			CountBy:   []string{"source.ip"},
+			Severity:  "critical",
+			Summary:   `Credential stuffing from {{.Values "source.ip"}}`,
+			Description: `Logins for many different accounts failed from {{.Values "source.ip"}}: a list of ` +
+				`leaked passwords is being tried. Check which accounts logged in successfully from there.`,
+		},
+		"new-ip-login": {
+			Match:        &Match{Actions: []string{"login-new-ip"}},
+			Threshold:    1,
+			CountBy:      []string{"user.name", "source.ip"},
+			GroupBy:      []string{"user.name"},
+			Severity:     "medium",
+			SendResolved: ptr(false),
+			Summary:      `{{.Values "user.name"}} logged in from a new address: {{.Values "source.ip"}}`,
+			Description:  `If this was not them, reset the password and end their sessions.`,
+		},
+		"ban": {
+			Match:        &Match{Actions: []string{"ban"}},
+			Threshold:    1,
+			CountBy:      []string{"source.ip"},
+			Severity:     "medium",
+			SendResolved: ptr(false),
+			InhibitedBy:  []string{"malicious-burst", "credential-stuffing"},
+			Route:        Route{GroupWait: time.Minute},
+			Summary:      `Banned {{.Values "source.ip"}}`,
+			Description:  `The black book banned {{len .Alerts}} address(es) ({{.Values "labels.scenario"}}).`,
+		},
+		"crash-loop": {
+			Match:     &Match{Categories: []string{"process"}, Actions: []string{"process-crashed"}},
+			Immediate: &Match{Categories: []string{"process"}, Actions: []string{"crash-loop", "process-start-failed"}},
+			Window:    5 * time.Minute,
+			Threshold: 3,
+			Severity:  "critical",
+			Summary:   `The app is crashing`,
+			Description: `The supervised app crashed repeatedly or could not start ({{.Values "event.action"}}). ` +
+				`Look at its logs; bulwark status shows the last exit.`,
+		},
+		"advisory": {
+			Match:        &Match{Categories: []string{"vulnerability"}, Actions: []string{"advisory-new"}},
+			Threshold:    1,
+			CountBy:      []string{"rule.id", "labels.package"},
+			Severity:     "high",
+			SendResolved: ptr(false),
+			Route:        Route{ResolveTimeout: 24 * time.Hour},
+			Summary:      `{{len .Alerts}} new advisory(ies) for dependencies`,
+			Description:  `New advisories: {{.Values "rule.id"}}. Run bulwark audit for details and bulwark update to fix.`,
+		},
+	}
+}

@@ -3,6 +3,8 @@ package watch
 import (
 	"fmt"
 	"regexp"
+
+	"github.com/bulwark-sec/bulwark/config"
 )
 
 // A Generic parser reads lines with regular expressions (RE2: linear time,
@@ -19,11 +21,11 @@ func NewGeneric(failure, success string) (*Generic, error) {
 	g := &Generic{}
 	var err error
 	if g.failure, err = compileLogPattern(failure); err != nil {
-		return nil, fmt.Errorf("failure: %w", err)
+		return nil, config.Field("failure", err)
 	}
 	if success != "" {
 		if g.success, err = compileLogPattern(success); err != nil {
-			return nil, fmt.Errorf("success: %w", err)
+			return nil, config.Field("success", err)
 		}
 	}
 	return g, nil

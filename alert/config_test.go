@@ -92,7 +92,7 @@ func TestCounter(t *testing.T) {
 		want bool
 	}{
 		{"a", 0, false}, {"a", time.Second, false}, {"a", 2 * time.Second, true},
-		{"a", 70 * time.Second, false}, // the two first fell out of the window
+		{"a", 70 * time.Second, false},   // the two first fell out of the window
 		{"b", 0, false}, {"c", 0, false}, // a is evicted: at most 2 keys
 		{"a", 71 * time.Second, false},
 	}

@@ -3,9 +3,9 @@ package alert
 import (
 	"context"
 	"crypto/tls"
-	htmltemplate "html/template"
 	"errors"
 	"fmt"
+	htmltemplate "html/template"
 	"strings"
 	"text/template"
 	"time"
@@ -18,14 +18,14 @@ import (
 // watch, say) send their own mail through the same server. An Email is
 // safe for concurrent use.
 type Email struct {
-	name     string
-	c        NotifierConfig
-	tls      *tls.Config
-	subject  *template.Template
-	text     *template.Template
-	html     *htmltemplate.Template
-	timeout  time.Duration
-	clock    func() time.Time
+	name    string
+	c       NotifierConfig
+	tls     *tls.Config
+	subject *template.Template
+	text    *template.Template
+	html    *htmltemplate.Template
+	timeout time.Duration
+	clock   func() time.Time
 }
 
 var _ Notifier = (*Email)(nil)

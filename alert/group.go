@@ -72,7 +72,11 @@ func (g *group) flush(now time.Time, isInhibited func(*Rule, *alertState) bool) 
 	}
 	var toldResolved []*alertState
 	for _, a := range p.resolved {
-		if a.notified && !a.inhibited && g.rule.SendResolved {
+		switch {
+		case a.inhibited:
+		case !a.notified: // it fired and stopped between two flushes: still news
+			toldResolved = append(toldResolved, a)
+		case g.rule.SendResolved:
 			toldResolved = append(toldResolved, a)
 		}
 	}

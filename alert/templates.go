@@ -2,8 +2,8 @@ package alert
 
 import (
 	"embed"
-	htmltemplate "html/template"
 	"fmt"
+	htmltemplate "html/template"
 	"io"
 	"os"
 	"strings"

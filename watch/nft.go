@@ -44,8 +44,13 @@ func (n *NFT) Add(ctx context.Context, bl Block) error {
 	return n.Run(ctx, n.element("add", bl), "nft", "-f", "-")
 }
 
+// Remove deletes p; an entry the kernel already timed out is not an error.
 func (n *NFT) Remove(ctx context.Context, p netip.Prefix) error {
-	return n.Run(ctx, fmt.Sprintf("delete element inet %s %s { %s }\n", n.Table, setOf(p), p.Masked()), "nft", "-f", "-")
+	err := n.Run(ctx, fmt.Sprintf("delete element inet %s %s { %s }\n", n.Table, setOf(p), p.Masked()), "nft", "-f", "-")
+	if err != nil && (strings.Contains(err.Error(), "element does not exist") || strings.Contains(err.Error(), "No such file or directory")) {
+		return nil
+	}
+	return err
 }
 
 func (n *NFT) element(verb string, bl Block) string {

@@ -14,7 +14,7 @@ type Package struct {
 	Version   string   // exact resolved version as OSV spells it: no leading "v" (npm, and Go too: OSV's Go ranges are "1.2.3")
 	Direct    bool     // the project depends on it itself
 	Dev       bool     // only a development dependency, where the file says so
-	Path      []string // the chain of dependents from a direct dependency down to this package's parent, where the file records it
+	Path      []string // the chain of dependents from a direct dependency down to this package's parent, each "name@version", where the file records it; nil for direct packages
 	File      string   // the lockfile, as given to Parse
 	Line      int      // 1-based line of the package's entry in File, 0 if unknown
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
+	"net/textproto"
 	"strings"
 	"text/template"
 	"time"
@@ -174,6 +175,10 @@ func (e *Email) classify(err error) error {
 	err = fmt.Errorf("sending mail through %s:%d: %w", e.c.Host, e.c.Port, err)
 	var se *mail.SendError
 	if errors.As(err, &se) && !se.IsTemp() && se.ErrorCode() >= 500 {
+		return Permanent(err)
+	}
+	var te *textproto.Error // a refused AUTH, for one
+	if errors.As(err, &te) && te.Code >= 500 {
 		return Permanent(err)
 	}
 	return err

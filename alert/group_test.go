@@ -148,7 +148,7 @@ func TestInhibition(t *testing.T) {
 		defer a.Close(context.Background())
 		ban := attack("192.0.2.9")
 		ban.Action, ban.Kind = "ban", ""
-		a.Handle(ban)            // ban first: its group waits 1m
+		a.Handle(ban)             // ban first: its group waits 1m
 		burst(a, "192.0.2.9", 25) // the burst that caused it fires malicious-burst
 		other := ban
 		other.SourceIP = attack("192.0.2.10").SourceIP

@@ -117,7 +117,8 @@ type Breach struct {
 	// Timeout bounds one range request; past it the check fails open and
 	// logs. If zero, 2s.
 	Timeout time.Duration `yaml:"timeout"`
-	// CacheSize is how many range answers are cached. If zero, 4096.
+	// CacheSize is how many range answers (prefixes) are cached; one takes
+	// about 60KiB. If zero, 512.
 	CacheSize int `yaml:"cacheSize"`
 	// CacheTTL is how long a range answer is cached. If zero, 24h.
 	CacheTTL time.Duration `yaml:"cacheTTL"`
@@ -182,7 +183,7 @@ func (c Config) WithDefaults() Config {
 		b.BaseURL = "https://api.pwnedpasswords.com"
 	}
 	def(&b.Timeout, 2*time.Second)
-	defInt(&b.CacheSize, 4096)
+	defInt(&b.CacheSize, 512)
 	def(&b.CacheTTL, 24*time.Hour)
 	defInt(&b.MinCount, 1)
 	defInt(&c.Sessions.Max, 100000)

@@ -10,7 +10,7 @@ import (
 // fakeClock is a settable clock for tests.
 type fakeClock struct{ t time.Time }
 
-func (c *fakeClock) now() time.Time           { return c.t }
+func (c *fakeClock) now() time.Time          { return c.t }
 func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 func newTestLimiter(t testing.TB, cfg Config, clock func() time.Time) *Limiter {

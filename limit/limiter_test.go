@@ -179,18 +179,20 @@ func TestDisabled(t *testing.T) {
 
 func TestAllowDoesNotAllocate(t *testing.T) {
 	l := newTestLimiter(t, Config{
-		PerIP:  Limit{Rate: mustRate("1000000/s"), Burst: 1000},
-		Global: Limit{Rate: mustRate("1000000/s"), Burst: 1000},
-		Routes: []Route{{Name: "login", Paths: []string{"/login", "/a/*", "/u/*/x"}, Rate: mustRate("1000000/s")}},
-		Exempt: []string{"10.0.0.0/8"},
+		PerIP:      Limit{Rate: mustRate("1000000/s"), Burst: 1000000},
+		PerNetwork: Network{Rate: mustRate("1000000/s"), Burst: 1000000},
+		Global:     Limit{Rate: mustRate("1000000/s"), Burst: 1000000},
+		Routes:     []Route{{Name: "login", Paths: []string{"/login", "/a/*", "/u/*/x"}, Rate: mustRate("1000000/s"), Burst: 1000000}},
+		Exempt:     []string{"10.0.0.0/8"},
 	}, nil)
 	v6 := netip.MustParseAddr("2001:db8::1")
 	for _, c := range []struct {
 		ip   netip.Addr
 		path string
 	}{{client, "/"}, {client, "/login"}, {v6, "/a/b"}, {v6, "/u/1/x"}} {
-		if n := testing.AllocsPerRun(1000, func() { l.Allow(c.ip, "POST", c.path) }); n != 0 {
-			t.Errorf("Allow(%v, %s) allocates %v times per call, want 0", c.ip, c.path, n)
+		allowed := true
+		if n := testing.AllocsPerRun(1000, func() { allowed = allowed && l.Allow(c.ip, "POST", c.path).Allowed }); n != 0 || !allowed {
+			t.Errorf("Allow(%v, %s) allocates %v times per call (allowed: %v), want 0 and allowed", c.ip, c.path, n, allowed)
 		}
 	}
 }

@@ -4,8 +4,8 @@
 //
 // A [Scenario] selects events (attack findings, 404s, failed logins…),
 // groups them by a key (the client IP, the user, or the pair), and pours
-// each into that key's bucket. A bucket holds at most Capacity units and
-// loses one every Leak; the event that brings it to Capacity produces a
+// each into that key's bucket. A bucket loses one unit every Leak; the
+// event that finds more than Capacity-1 units left in it produces a
 // [Decision] (ban this IP for BanDuration, or act on this user), handed to
 // a [Banner] — the black book — or, in simulate mode, only published as an
 // event. A burst of Capacity events triggers at once; a steady stream

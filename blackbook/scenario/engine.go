@@ -136,7 +136,7 @@ func (e *Engine) Handle(ev event.Event) {
 	if e.closed {
 		return
 	}
-	now := e.clock()
+	var now time.Time // read once, and only for an event some scenario wants
 	for _, s := range e.scenarios {
 		if len(s.Reset) > 0 && anyMatch(s.Reset, &ev) {
 			if k, ok := keyOf(s, &ev); ok {
@@ -148,6 +148,9 @@ func (e *Engine) Handle(ev event.Event) {
 			continue
 		}
 		if k, ok := keyOf(s, &ev); ok {
+			if now.IsZero() {
+				now = e.clock()
+			}
 			e.pour(s, k, &ev, now)
 		}
 	}

@@ -3,6 +3,7 @@ package scenario
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -83,31 +84,31 @@ func TestBanFailurePublishedAndRetried(t *testing.T) {
 }
 
 // blocking is a Banner that waits for its context to end.
-type blocking struct{ started chan struct{} }
+type blocking struct {
+	started  chan struct{}
+	returned *atomic.Bool
+}
+
+func newBlocking() blocking { return blocking{make(chan struct{}), new(atomic.Bool)} }
 
 func (b blocking) Ban(ctx context.Context, d Decision) error {
 	close(b.started)
 	<-ctx.Done()
+	b.returned.Store(true)
 	return ctx.Err()
 }
 
 func TestCloseEndsBanInProgress(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		b := blocking{started: make(chan struct{})}
+		b := newBlocking()
 		e, err := New(Config{}, Options{Banner: b, Logger: quiet(), BanTimeout: time.Hour})
 		if err != nil {
 			t.Fatal(err)
 		}
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			e.Handle(attack("192.0.2.10", "/.env", "sensitive-file", "bw-file-001", true))
-		}()
+		go e.Handle(attack("192.0.2.10", "/.env", "sensitive-file", "bw-file-001", true))
 		<-b.started
 		e.Close()
-		select {
-		case <-done:
-		default:
+		if !b.returned.Load() {
 			t.Fatal("Close returned while Handle was still in Ban")
 		}
 		e.Handle(attack("192.0.2.11", "/.env", "sensitive-file", "bw-file-001", true)) // no panic, no Ban
@@ -117,7 +118,7 @@ func TestCloseEndsBanInProgress(t *testing.T) {
 func TestBanTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var p published
-		b := blocking{started: make(chan struct{})}
+		b := newBlocking()
 		e := newEngine(t, Config{}, Options{Banner: b, Publish: p.publish, BanTimeout: 2 * time.Second})
 		start := time.Now()
 		e.Handle(attack("192.0.2.10", "/.env", "sensitive-file", "bw-file-001", true))

@@ -90,7 +90,7 @@ func TestEventsWithoutKeyAreSkipped(t *testing.T) {
 	noIP := loginFailure("192.0.2.5", "alice")
 	noIP.SourceIP = event.Event{}.SourceIP
 	for range 100 {
-		e.Handle(noIP)                            // counts only per user
+		e.Handle(noIP)                           // counts only per user
 		e.Handle(loginFailure("192.0.2.6", " ")) // no user: counts only per IP
 	}
 	for _, d := range b.decisions() {

@@ -13,7 +13,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
 )
 
-func openDB(t *testing.T, path string) *sqlite.DB {
+func openDB(t testing.TB, path string) *sqlite.DB {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), path, sqlite.Migrations{"alert": Migrations})
 	if err != nil {
@@ -22,7 +22,7 @@ func openDB(t *testing.T, path string) *sqlite.DB {
 	return db
 }
 
-func tempDB(t *testing.T) (*sqlite.DB, string) {
+func tempDB(t testing.TB) (*sqlite.DB, string) {
 	path := filepath.Join(t.TempDir(), "bulwark.db")
 	return openDB(t, path), path
 }

@@ -67,7 +67,8 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
-	root.AddCommand(newGuard(), newRun(), newStatus(), newInspect(), newInit(), newConfig(), newVersion())
+	root.AddCommand(newGuard(), newRun(), newStatus(), newInspect(), newInit(), newConfig(), newVersion(),
+		newWatch(), newBans())
 	return root
 }
 

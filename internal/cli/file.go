@@ -7,9 +7,12 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/bulwark-sec/bulwark/blackbook"
+	"github.com/bulwark-sec/bulwark/blackbook/scenario"
 	"github.com/bulwark-sec/bulwark/config"
 	"github.com/bulwark-sec/bulwark/guard"
 	"github.com/bulwark-sec/bulwark/supervise"
+	"github.com/bulwark-sec/bulwark/watch"
 )
 
 // fileConfig is the schema of bulwark.yaml: the gateway's sections at the
@@ -20,13 +23,14 @@ type fileConfig struct {
 	Store storeConfig `yaml:"store"`
 	// Events chooses where events are written.
 	Events eventsConfig `yaml:"events"`
+	// Blackbook keeps offenders and bans.
+	Blackbook blackbook.Config `yaml:"blackbook"`
+	// Scenarios turn events into bans.
+	Scenarios scenario.Config `yaml:"scenarios"`
+	// Watch follows the server's own login logs (SSH, FTP).
+	Watch watch.Config `yaml:"watch"`
 
 	Run supervise.Config `yaml:"run"` // the app bulwark run supervises
-}
-
-type storeConfig struct {
-	// Path is the SQLite file. If empty, "bulwark.db".
-	Path string `yaml:"path"`
 }
 
 type eventsConfig struct {

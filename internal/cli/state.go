@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bulwark-sec/bulwark/blackbook"
+	"github.com/bulwark-sec/bulwark/blackbook/scenario"
+	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/sqlite"
+	"github.com/bulwark-sec/bulwark/watch"
+)
+
+// migrations are every component's store steps.
+var migrations = sqlite.Migrations{
+	"blackbook": blackbook.Migrations,
+	"watch":     watch.Migrations,
+}
+
+// state is what guard, watch and bans share: the store, Redis, and the
+// black book.
+type state struct {
+	db    *sqlite.DB
+	redis *redis.Client
+	book  *blackbook.Book
+}
+
+// openState opens the store and the black book; the book's events go to
+// publish (nil: dropped).
+func openState(ctx context.Context, cfg fileConfig, publish func(event.Event), log *slog.Logger) (*state, error) {
+	db, err := sqlite.Open(ctx, cfg.Store.Path, migrations)
+	if err != nil {
+		return nil, err
+	}
+	st := &state{db: db, redis: openRedis(cfg.Store.Redis)}
+	if st.redis != nil {
+		if err := pingRedis(ctx, st.redis); err != nil {
+			log.LogAttrs(ctx, slog.LevelWarn, "redis is not answering; bans stay local until it does",
+				slog.String("address", cfg.Store.Redis.Address), slog.String("error", err.Error()))
+		}
+	}
+	opts := blackbook.Options{DB: db, Publish: publish, Logger: log}
+	if st.redis != nil {
+		opts.Redis = st.redis
+	}
+	if st.book, err = blackbook.Open(ctx, cfg.Blackbook, opts); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// Close closes the book, then what it uses.
+func (st *state) Close() {
+	if st.book != nil {
+		st.book.Close()
+	}
+	if st.redis != nil {
+		st.redis.Close()
+	}
+	st.db.Close()
+}
+
+// startScenarios subscribes the scenarios to the bus, banning through the
+// book, and records attacks as offences.
+func (st *state) startScenarios(cfg scenario.Config, bus *event.Bus, log *slog.Logger) error {
+	engine, err := scenario.New(cfg, scenario.Options{Banner: bookBanner{st.book, bus}, Publish: bus.Publish, Logger: log})
+	if err != nil {
+		return fmt.Errorf("scenarios: %w", err)
+	}
+	bus.Subscribe("scenarios", 0, engine.Handle)
+	bus.Subscribe("offences", 0, func(e event.Event) {
+		if e.Category == event.CategoryMalicious && e.SourceIP.IsValid() {
+			st.book.Record(context.Background(), blackbook.Offence{
+				IP: e.SourceIP, User: e.UserName, Class: e.Labels["class"], RuleID: e.RuleID,
+				Evidence: e.Method + " " + e.Path + ": " + e.Message, Time: e.Time,
+			})
+		}
+	})
+	return nil
+}
+
+// bookBanner carries out scenario decisions in the black book.
+type bookBanner struct {
+	book *blackbook.Book
+	bus  *event.Bus
+}
+
+func (b bookBanner) Ban(ctx context.Context, d scenario.Decision) error {
+	source := "scenario:" + d.Scenario
+	if d.Target.Service != "" {
+		source = "watch:" + d.Target.Service
+	}
+	if !d.Target.IP.IsValid() {
+		// A user attacked from many addresses: locking the account would
+		// hand the attacker a way to lock anyone out, so people are told.
+		b.bus.Publish(event.Event{
+			Kind: event.KindAlert, Category: event.CategoryAuthentication, Type: "info",
+			Action: "account-under-attack", Outcome: event.OutcomeFailure, Severity: event.SeverityHigh,
+			UserName: d.Target.User, Message: d.Reason,
+			Labels: map[string]string{"scenario": d.Scenario, "service": d.Target.Service},
+		})
+		return nil
+	}
+	// A user+IP pair is banned by its IP: the address is the attacker's.
+	_, err := b.book.Ban(ctx, blackbook.BanRequest{
+		Target: blackbook.IPTarget(d.Target.IP), Duration: d.Duration,
+		Reason: d.Reason, Source: source,
+	})
+	if errors.Is(err, blackbook.ErrAllowlisted) {
+		return nil
+	}
+	return err
+}
+
+// hasSourcePrefix reports whether a ban's source starts with prefix.
+func hasSourcePrefix(b blackbook.Ban, prefix string) bool { return strings.HasPrefix(b.Source, prefix) }

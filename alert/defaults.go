@@ -15,7 +15,8 @@ func ptr[T any](v T) *T { return &v }
 //     guessing that account's password.
 //   - credential-stuffing: failed logins for 10 different users from one IP
 //     within 10m (leaked password lists are tried across accounts), or at
-//     once when the detection scenario bans an IP for it.
+//     once when the black book bans an IP for it (label ban_source
+//     "scenario:credential-stuffing").
 //   - new-ip-login: every login from an IP the user has not used before,
 //     grouped per user; the resolve notice is not sent.
 //   - ban: every ban of the black book, grouped into one notification; a
@@ -51,7 +52,7 @@ func DefaultRules() map[string]RuleConfig {
 		},
 		"credential-stuffing": {
 			Match:     &Match{Categories: []string{"authentication"}, Actions: []string{"login-failure"}},
-			Immediate: &Match{Actions: []string{"ban"}, Labels: map[string]string{"scenario": "credential-stuffing"}},
+			Immediate: &Match{Actions: []string{"ban"}, Labels: map[string]string{"ban_source": "scenario:credential-stuffing"}},
 			Window:    10 * time.Minute,
 			Threshold: 10,
 			Distinct:  "user.name",
@@ -80,7 +81,7 @@ func DefaultRules() map[string]RuleConfig {
 			InhibitedBy:  []string{"malicious-burst", "credential-stuffing"},
 			Route:        Route{GroupWait: time.Minute},
 			Summary:      `Banned {{.Values "source.ip"}}`,
-			Description:  `The black book banned {{len .Alerts}} address(es) ({{.Values "labels.scenario"}}).`,
+			Description:  `The black book banned {{len .Alerts}} address(es) (by {{.Values "labels.ban_source"}}).`,
 		},
 		"crash-loop": {
 			Match:     &Match{Categories: []string{"process"}, Actions: []string{"process-crashed"}},

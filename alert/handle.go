@@ -8,7 +8,7 @@ import (
 
 // extraLabels are event labels copied into a new alert's labels when set,
 // so notifications can say what kind of attack or scenario it was.
-var extraLabels = []string{"class", "scenario"}
+var extraLabels = []string{"class", "scenario", "ban_source"}
 
 // Handle evaluates e against every rule. It is an [event.Handler] for the
 // bus: it does no I/O, takes one short lock, and returns at once; the

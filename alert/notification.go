@@ -40,7 +40,8 @@ type Notification struct {
 type Alert struct {
 	Status string `json:"status"`
 	// Labels are the alert's values of the rule's countBy fields, plus
-	// the last event's labels.class and labels.scenario when set.
+	// the first event's labels.class, labels.scenario and
+	// labels.ban_source when set.
 	Labels   map[string]string `json:"labels,omitempty"`
 	StartsAt time.Time         `json:"startsAt"`
 	EndsAt   time.Time         `json:"endsAt,omitzero"`

@@ -225,15 +225,7 @@ func (a *Alerter) Test(ctx context.Context, name string) error {
 		}
 		return fmt.Errorf("no notifier %q (known: %s)", name, strings.Join(known, ", "))
 	}
-	now := a.now()
-	note := Notification{ID: event.NewID(), Rule: "test", Status: StatusFiring, Severity: "info", Time: now, Test: true,
-		Summary:     "Test notification from Bulwark",
-		Description: "If you read this, the " + name + " notifier works.",
-		Alerts:      []Alert{{Status: StatusFiring, StartsAt: now, Count: 1, Message: "bulwark alert test --notifier " + name}}}
-	if err := n.Notify(ctx, note); err != nil {
-		return fmt.Errorf("notifier %s: %w", name, err)
-	}
-	return nil
+	return sendTest(ctx, n, name, a.now)
 }
 
 // Close stops evaluating and delivering and waits, until ctx is done, for

@@ -48,3 +48,17 @@ func BenchmarkHandleBurst(b *testing.B) {
 		a.Handle(e)
 	}
 }
+
+func TestSendTest(t *testing.T) {
+	tw, srv := startTwilio(t)
+	cfg := Config{Notifiers: map[string]NotifierConfig{"oncall": smsConfig(srv.URL)}}
+	if err := SendTest(context.Background(), cfg, "oncall", NotifierOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := tw.all(); len(got) != 1 || got[0].Get("Body") != "Bulwark test message" {
+		t.Errorf("SMS requests %v", got)
+	}
+	if err := SendTest(context.Background(), cfg, "mail", NotifierOptions{}); err == nil || !strings.Contains(err.Error(), "known: oncall") {
+		t.Errorf("SendTest(mail) = %v", err)
+	}
+}

@@ -1,0 +1,282 @@
+package limit
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// redisServer is a real redis-server on a loopback port, for one test.
+type redisServer struct {
+	t    *testing.T
+	bin  string
+	port int
+	dir  string
+	cmd  *exec.Cmd
+}
+
+// startRedis starts redis-server, or skips (fails in CI) when it is not
+// installed.
+func startRedis(t *testing.T) *redisServer {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("redis-server not found: CI must install the Debian package redis-server")
+		}
+		t.Skip("SKIPPING the Redis tests: redis-server not found; install the Debian package redis-server (apt-get install redis-server)")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	s := &redisServer{t: t, bin: bin, port: port, dir: t.TempDir()}
+	s.start()
+	t.Cleanup(s.stop)
+	return s
+}
+
+func (s *redisServer) addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
+
+// start runs the server on s.port and waits (bounded) until it answers.
+func (s *redisServer) start() {
+	s.t.Helper()
+	s.cmd = exec.Command(s.bin, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", s.dir)
+	var out bytes.Buffer
+	s.cmd.Stdout, s.cmd.Stderr = &out, &out
+	if err := s.cmd.Start(); err != nil {
+		s.t.Fatalf("starting redis-server: %v", err)
+	}
+	c := redis.NewClient(&redis.Options{Addr: s.addr(), DialTimeout: 100 * time.Millisecond, MaxRetries: -1})
+	defer c.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		err := c.Ping(ctx).Err()
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("redis-server on port %d did not answer within 10s: %v\n%s", s.port, err, out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// stop kills the server and waits for it to exit.
+func (s *redisServer) stop() {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	s.cmd.Process.Kill()
+	s.cmd.Wait()
+	s.cmd = nil
+}
+
+// client is how a gateway should talk to Redis: context deadlines honoured,
+// no retries (the limiter falls back instead).
+func (s *redisServer) client(t *testing.T) *redis.Client {
+	c := redis.NewClient(&redis.Options{
+		Addr: s.addr(), ContextTimeoutEnabled: true, MaxRetries: -1,
+		DialTimeout: 200 * time.Millisecond, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
+	})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// logBuffer collects log output from several goroutines.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) count(s string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Count(l.b.String(), s)
+}
+
+func newSharedLimiter(t *testing.T, cfg Config, c redis.UniversalClient, logs *logBuffer) *Limiter {
+	l, err := New(cfg, Options{Redis: c, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+// waitShared pokes both limiters until both decide through Redis again.
+func waitShared(t *testing.T, ls ...*Limiter) {
+	t.Helper()
+	poke := netip.MustParseAddr("192.0.2.250")
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		up := true
+		for _, l := range ls {
+			l.Allow(poke, "GET", "/poke")
+			up = up && l.shared.up.Load()
+		}
+		if up {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the limiters did not go back to Redis within 15s of it restarting")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// count sends n requests from ip through l and returns how many passed.
+func count(l *Limiter, ip netip.Addr, n int) int {
+	ok := 0
+	for range n {
+		if l.Allow(ip, "GET", "/").Allowed {
+			ok++
+		}
+	}
+	return ok
+}
+
+func TestRedisSharedBudgetAndOutage(t *testing.T) {
+	srv := startRedis(t)
+	cfg := Config{
+		PerIP:      Limit{Rate: mustRate("1/m"), Burst: 5},
+		PerNetwork: Network{Rate: mustRate("1/m"), Burst: 1000},
+		Routes:     []Route{{Name: "login", Paths: []string{"/login"}, Rate: mustRate("1/h"), Burst: 2, Per: "global"}},
+	}
+	var logsA, logsB logBuffer
+	a := newSharedLimiter(t, cfg, srv.client(t), &logsA)
+	b := newSharedLimiter(t, cfg, srv.client(t), &logsB)
+
+	// Two gateways, one budget.
+	x := netip.MustParseAddr("198.51.100.1")
+	if n := count(a, x, 3); n != 3 {
+		t.Fatalf("gateway A: %d of 3 allowed", n)
+	}
+	if n := count(b, x, 10); n != 2 {
+		t.Fatalf("gateway B after A took 3 of a burst of 5: %d allowed, want 2", n)
+	}
+	d := a.Allow(x, "GET", "/")
+	if d.Allowed || d.Limit != "perIP" || d.Key != netip.MustParsePrefix("198.51.100.1/32") || d.RetryAfter <= 0 || d.RetryAfter > time.Minute {
+		t.Fatalf("gateway A after the shared burst: %+v; want refused by perIP with a retry within 1m", d)
+	}
+	// A global route group is one budget across gateways and clients.
+	if !a.Allow(netip.MustParseAddr("192.0.2.1"), "POST", "/login").Allowed || !b.Allow(netip.MustParseAddr("192.0.2.2"), "POST", "/login").Allowed {
+		t.Fatal("the first two logins were refused")
+	}
+	if d := a.Allow(netip.MustParseAddr("192.0.2.3"), "POST", "/login"); d.Allowed || d.Limit != "route:login" {
+		t.Fatalf("third login across two gateways: %+v; want refused by route:login", d)
+	}
+	rc := srv.client(t)
+	if ttl, err := rc.PTTL(context.Background(), "bulwark:rl:ip:198.51.100.1/32").Result(); err != nil || ttl <= 0 || ttl > 6*time.Minute {
+		t.Errorf("PTTL of the client's key = %v, %v; want a positive expiry within 5m (its debt)", ttl, err)
+	}
+
+	// Redis goes away: what was known is still enforced, a new client gets
+	// its local budget, nothing panics, and the fault is logged once.
+	srv.stop()
+	for range 50 {
+		if d := a.Allow(x, "GET", "/"); d.Allowed {
+			t.Fatalf("with Redis down, gateway A let the limited client through: %+v", d)
+		}
+	}
+	if d := b.Allow(x, "GET", "/"); d.Allowed {
+		t.Fatalf("with Redis down, gateway B let the limited client through: %+v", d)
+	}
+	y := netip.MustParseAddr("203.0.113.9")
+	if n := count(a, y, 20); n != 5 {
+		t.Errorf("with Redis down, a new client on A: %d of 20 allowed, want its local burst of 5", n)
+	}
+	if n := logsA.count("redis unavailable"); n != 1 {
+		t.Errorf("gateway A logged the outage %d times, want once:\n%s", n, logsA.b.String())
+	}
+	if a.shared.up.Load() {
+		t.Error("gateway A still decides through Redis while it is down")
+	}
+
+	// Redis comes back on the same port: shared again, and what A enforced
+	// alone (y used its burst) reaches B.
+	srv.start()
+	waitShared(t, a, b)
+	if n := logsA.count("redis answers again"); n != 1 {
+		t.Errorf("gateway A logged the recovery %d times, want once", n)
+	}
+	if d := b.Allow(y, "GET", "/"); d.Allowed {
+		t.Errorf("after Redis came back, gateway B let through a client that A had limited during the outage: %+v", d)
+	}
+	z := netip.MustParseAddr("203.0.113.77")
+	if na, nb := count(a, z, 3), count(b, z, 10); na != 3 || nb != 2 {
+		t.Errorf("shared again: A allowed %d of 3, B %d of 10; want 3 and 2 (one burst of 5)", na, nb)
+	}
+}
+
+// TestRedisStalls: a Redis that accepts but does not answer costs one
+// request the timeout, then requests are decided locally.
+func TestRedisStalls(t *testing.T) {
+	if testing.Short() {
+		t.Skip("stops redis-server with SIGSTOP")
+	}
+	srv := startRedis(t)
+	var logs logBuffer
+	l := newSharedLimiter(t, onlyPerIP("1/m", 3), srv.client(t), &logs)
+	ip := netip.MustParseAddr("198.51.100.5")
+	if !l.Allow(ip, "GET", "/").Allowed {
+		t.Fatal("first request refused")
+	}
+	srv.cmd.Process.Signal(syscall.SIGSTOP)
+	defer srv.cmd.Process.Signal(syscall.SIGCONT)
+	start := time.Now()
+	d := l.Allow(ip, "GET", "/")
+	if el := time.Since(start); el > 5*time.Second {
+		t.Fatalf("Allow took %v against a stalled Redis: the timeout was not honoured", el)
+	}
+	if !d.Allowed || l.shared.up.Load() {
+		t.Fatalf("against a stalled Redis: %+v, shared %v; want allowed locally", d, l.shared.up.Load())
+	}
+	if n := count(l, ip, 10); n != 1 {
+		t.Errorf("locally, after 2 of a burst of 3: %d allowed, want 1", n)
+	}
+	if !strings.Contains(logs.b.String(), "redis unavailable") {
+		t.Errorf("no log line for the stall:\n%s", logs.b.String())
+	}
+	srv.cmd.Process.Signal(syscall.SIGCONT)
+	waitShared(t, l)
+}
+
+func TestRedisKeys(t *testing.T) {
+	l := newTestLimiter(t, Config{Routes: []Route{{Name: "login", Paths: []string{"/l"}, Rate: mustRate("1/s")}}}, nil)
+	ip := netip.MustParseAddr("2001:db8:aa:bb:1::1")
+	var got []string
+	for _, r := range l.allRules() {
+		got = append(got, l.redisKey(check{r, keyOf(ip, r.kind, l.v4bits, l.v6bits)}, ip))
+	}
+	want := "bulwark:rl:route:login:2001:db8:aa:bb::/64 bulwark:rl:ip:2001:db8:aa:bb::/64 bulwark:rl:net:2001:db8:aa::/48"
+	if s := strings.Join(got, " "); s != want {
+		t.Errorf("keys = %s\nwant   %s", s, want)
+	}
+	if k := l.redisKey(check{l.rules[0], 0}, netip.Addr{}); k != "bulwark:rl:ip:unknown" {
+		t.Errorf("key for an unknown address = %s", k)
+	}
+}

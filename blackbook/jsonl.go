@@ -44,7 +44,7 @@ type allowLine struct {
 func (k *Book) Export(ctx context.Context, w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
-	bans, err := queryBans(ctx, k.db, `SELECT `+banCols+` FROM blackbook_bans ORDER BY created, id`)
+	bans, err := queryBans(ctx, k.db, `SELECT `+banCols+` FROM blackbook_bans ORDER BY created, rowid`)
 	if err != nil {
 		return fmt.Errorf("exporting bans: %w", err)
 	}
@@ -349,4 +349,3 @@ func mergeOffender(ctx context.Context, tx querier, o Offender) error {
 		(SELECT id FROM blackbook_evidence WHERE ip = ? ORDER BY time DESC, id DESC LIMIT ?)`, ip, ip, maxEvidence)
 	return err
 }
-

@@ -63,7 +63,7 @@ func (k *Book) List(ctx context.Context, f Filter) ([]Ban, error) {
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY created DESC, id DESC LIMIT ?"
+	q += " ORDER BY created DESC, rowid DESC LIMIT ?"
 	bans, err := queryBans(ctx, k.db, q, append(args, limit(f.Limit))...)
 	if err != nil {
 		return nil, fmt.Errorf("listing bans: %w", err)

@@ -166,7 +166,7 @@ func (k *Book) runPusher(ctx context.Context) {
 func (k *Book) drainOutbox(ctx context.Context) error {
 	for {
 		type row struct {
-			id     int64
+			id      int64
 			op, ban string
 		}
 		var batch []row

@@ -67,9 +67,10 @@ func (st *state) Close() {
 }
 
 // startScenarios subscribes the scenarios to the bus, banning through the
-// book, and records attacks as offences.
-func (st *state) startScenarios(cfg scenario.Config, bus *event.Bus, log *slog.Logger) error {
-	engine, err := scenario.New(cfg, scenario.Options{Banner: bookBanner{st.book, bus}, Publish: bus.Publish, Logger: log})
+// book with sources named source+scenario ("scenario:", "watch:"), and
+// records attacks as offences.
+func (st *state) startScenarios(cfg scenario.Config, bus *event.Bus, source string, log *slog.Logger) error {
+	engine, err := scenario.New(cfg, scenario.Options{Banner: bookBanner{st.book, bus, source}, Publish: bus.Publish, Logger: log})
 	if err != nil {
 		return fmt.Errorf("scenarios: %w", err)
 	}
@@ -87,15 +88,13 @@ func (st *state) startScenarios(cfg scenario.Config, bus *event.Bus, log *slog.L
 
 // bookBanner carries out scenario decisions in the black book.
 type bookBanner struct {
-	book *blackbook.Book
-	bus  *event.Bus
+	book   *blackbook.Book
+	bus    *event.Bus
+	source string // the bans' source, before the scenario's name
 }
 
 func (b bookBanner) Ban(ctx context.Context, d scenario.Decision) error {
-	source := "scenario:" + d.Scenario
-	if d.Target.Service != "" {
-		source = "watch:" + d.Target.Service
-	}
+	source := b.source + d.Scenario
 	if !d.Target.IP.IsValid() {
 		// A user attacked from many addresses: locking the account would
 		// hand the attacker a way to lock anyone out, so people are told.

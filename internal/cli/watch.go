@@ -74,7 +74,7 @@ func runWatch(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 		return err
 	}
 	defer st.Close()
-	if err := st.startScenarios(cfg.Scenarios, bus, log); err != nil {
+	if err := st.startScenarios(cfg.Scenarios, bus, "watch:", log); err != nil {
 		return usageError{err}
 	}
 	done, err := startWatch(ctx, cfg.Watch, st, bus, log, stdout)

@@ -41,7 +41,9 @@ func affects(eco string, a *osv.Affected, v string) bool {
 }
 
 // inRange evaluates one range as the OSV schema prescribes: events are
-// sorted by version ("0" first; at equal versions "introduced" first),
+// sorted by version ("0" first; events at equal versions keep the order
+// the advisory gives them, as osv-scanner does, so "last_affected 6.0.0,
+// introduced 6.0.0" joins two ranges),
 // then walked in order: v at or after an introduced version enters the
 // range, v at or after a fixed version or after a last_affected version
 // leaves it. A range with limit events covers only versions below one of
@@ -109,10 +111,7 @@ func inRange(eco string, r *osv.Range, v string) bool {
 		case b.zero:
 			return 1
 		}
-		if c := a.v.Compare(b.v); c != 0 {
-			return c
-		}
-		return a.kind - b.kind
+		return a.v.Compare(b.v)
 	})
 	affected := false
 	for _, e := range evs {

@@ -43,6 +43,8 @@ func TestAffects(t *testing.T) {
 			[]string{"1.0.0"}, []string{"2.0.0", "3.0.0"}},
 		{"multiple introduced, one fixed", "npm", semver(ev("i", "1.0.0"), ev("i", "2.0.0"), ev("f", "3.0.0")),
 			[]string{"1.0.0", "2.5.0"}, []string{"0.5.0", "3.0.0"}},
+		{"adjacent ranges at one version", "npm", semver(ev("i", "5.2.1"), ev("l", "6.0.0"), ev("i", "6.0.0"), ev("l", "6.0.2")),
+			[]string{"5.2.1", "6.0.0", "6.0.1", "6.0.2"}, []string{"5.2.0", "6.0.3"}},
 		{"equal introduced and fixed", "npm", semver(ev("i", "1.0.0"), ev("f", "1.0.0")),
 			nil, []string{"1.0.0", "0.1.0", "2.0.0"}},
 		{"versions list", "npm", osv.Affected{Versions: []string{"3.0.0-rc.1", "2.1.4"}},

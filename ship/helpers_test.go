@@ -1,6 +1,7 @@
 package ship
 
 import (
+	"io"
 	"log/slog"
 	"testing"
 )
@@ -16,3 +17,5 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(p))
 	return len(p), nil
 }
+
+func testLoggerTo(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }

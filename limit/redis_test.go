@@ -20,7 +20,7 @@ import (
 
 // redisServer is a real redis-server on a loopback port, for one test.
 type redisServer struct {
-	t    *testing.T
+	t    testing.TB
 	bin  string
 	port int
 	dir  string
@@ -29,7 +29,7 @@ type redisServer struct {
 
 // startRedis starts redis-server, or skips (fails in CI) when it is not
 // installed.
-func startRedis(t *testing.T) *redisServer {
+func startRedis(t testing.TB) *redisServer {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -91,7 +91,7 @@ func (s *redisServer) stop() {
 
 // client is how a gateway should talk to Redis: context deadlines honoured,
 // no retries (the limiter falls back instead).
-func (s *redisServer) client(t *testing.T) *redis.Client {
+func (s *redisServer) client(t testing.TB) *redis.Client {
 	c := redis.NewClient(&redis.Options{
 		Addr: s.addr(), ContextTimeoutEnabled: true, MaxRetries: -1,
 		DialTimeout: 200 * time.Millisecond, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,

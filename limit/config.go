@@ -46,7 +46,12 @@ type Config struct {
 	// If zero, 262144 (1<<18), which costs at most about 10 MB per limit:
 	// a key at the default PerIP rate is forgotten 2 s after the client
 	// stops, so that is room for over 100,000 clients each second. At least
-	// 1024.
+	// 1024. When a limit is full, keys that owe nothing go first, then
+	// those owing least. Eviction forgives: it can let a request through
+	// early, never refuse one. That is acceptable because a sprayer's keys
+	// owe one request each, which a new address would be allowed anyway,
+	// while a client being refused owes the most and is kept; rotating
+	// addresses is what PerNetwork and Global are for.
 	MaxKeys int `yaml:"maxKeys"`
 }
 

@@ -41,6 +41,7 @@ func (db *DB) LookupBatch(ctx context.Context, keys []Key) (map[Key][]*Entry, er
 	}
 	out := make(map[Key][]*Entry, len(keys))
 	decoded := map[string]*Entry{}
+	var dec decompressor
 	for eco, names := range byEco {
 		list := make([]string, 0, len(names))
 		for n := range names {
@@ -63,7 +64,7 @@ func (db *DB) LookupBatch(ctx context.Context, keys []Key) (map[Key][]*Entry, er
 			}
 			e := decoded[id]
 			if e == nil {
-				if e, err = decodeStored(raw); err != nil {
+				if e, err = dec.decode(raw); err != nil {
 					rows.Close()
 					return nil, fmt.Errorf("reading advisory %s: %w", id, err)
 				}
@@ -110,14 +111,29 @@ func (c *compressor) compress(data []byte) ([]byte, error) {
 	return c.buf.Bytes(), nil
 }
 
-// decodeStored inflates and decodes a stored advisory.
-func decodeStored(raw []byte) (*Entry, error) {
-	data, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(raw)), MaxEntrySize+1))
-	if err != nil {
+// A decompressor inflates stored advisories, reusing its buffers (a
+// fresh flate reader allocates tens of KiB). It is not safe for
+// concurrent use.
+type decompressor struct {
+	r   io.ReadCloser
+	src bytes.Reader
+	buf bytes.Buffer
+}
+
+// decode inflates and decodes a stored advisory.
+func (d *decompressor) decode(raw []byte) (*Entry, error) {
+	d.src.Reset(raw)
+	if d.r == nil {
+		d.r = flate.NewReader(&d.src)
+	} else if err := d.r.(flate.Resetter).Reset(&d.src, nil); err != nil {
+		return nil, err
+	}
+	d.buf.Reset()
+	if _, err := d.buf.ReadFrom(io.LimitReader(d.r, MaxEntrySize+1)); err != nil {
 		return nil, err
 	}
 	var e Entry
-	if err := json.Unmarshal(data, &e); err != nil {
+	if err := json.Unmarshal(d.buf.Bytes(), &e); err != nil {
 		return nil, err
 	}
 	return &e, nil

@@ -2,7 +2,6 @@ package ship
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"math/bits"
@@ -27,6 +26,7 @@ type runner struct {
 	sendCtx     context.Context // done: abandon the batch in flight
 	cancelSend  context.CancelFunc
 	done        chan struct{}
+	recs        []Record
 	started     atomic.Bool
 
 	spooled, delivered, dropped, failures atomic.Uint64
@@ -95,16 +95,13 @@ func (r *runner) run() {
 	}
 }
 
-// records decodes a batch for the sink.
+// records wraps a batch for the sink, reusing r.recs.
 func (r *runner) records(batch []entry) []Record {
-	recs := make([]Record, len(batch))
-	for i, e := range batch {
-		recs[i].JSON = e.data
-		if err := json.Unmarshal(e.data, &recs[i].Event); err != nil {
-			r.log.LogAttrs(context.Background(), slog.LevelWarn, "spooled event unreadable; sending its JSON as is", slog.String("error", err.Error()))
-		}
+	r.recs = r.recs[:0]
+	for _, e := range batch {
+		r.recs = append(r.recs, Record{JSON: e.data})
 	}
-	return recs
+	return r.recs
 }
 
 // backoff is the wait after the attempt-th failure (from 0): full jitter,

@@ -2,6 +2,7 @@ package ship
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -19,10 +20,17 @@ type Sink interface {
 	Close() error
 }
 
-// A Record is one spooled event.
+// A Record is one spooled event: its ECS JSON, which most sinks send as
+// is. Sinks that need the fields call Event.
 type Record struct {
-	Event event.Event
-	JSON  []byte // the event's ECS JSON as spooled, without a newline
+	JSON []byte // the event's ECS JSON as spooled, without a newline
+}
+
+// Event decodes the record.
+func (r Record) Event() (event.Event, error) {
+	var e event.Event
+	err := json.Unmarshal(r.JSON, &e)
+	return e, err
 }
 
 // RetryAfterError is a refusal that says when to come back (HTTP 429 or

@@ -1,6 +1,7 @@
 package ship
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +31,7 @@ type spool struct {
 	total       int64      // bytes in segs, including pending ones
 	pending     []chunk    // appended, not yet written
 	pendingRecs int
+	free        [][]byte // written chunk buffers, for reuse
 	toDelete    []uint64 // segment files the flusher removes
 	acked       position // everything before it is delivered
 	ackRecs     int      // records before ack.off in ack.seg
@@ -50,6 +52,8 @@ type spool struct {
 	readFile *os.File // owned by the delivery goroutine
 	readSeg  uint64
 	readBuf  []byte
+	readBR   *bufio.Reader
+	slab     []byte
 }
 
 type spoolOptions struct {

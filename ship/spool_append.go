@@ -25,7 +25,11 @@ func (s *spool) append(payload []byte) (dropped int, err error) {
 	if n := len(s.pending); n > 0 && s.pending[n-1].seg == last.id {
 		s.pending[n-1].data = appendRecord(s.pending[n-1].data, payload)
 	} else {
-		s.pending = append(s.pending, chunk{last.id, appendRecord(make([]byte, 0, 64<<10), payload)})
+		buf := make([]byte, 0, 64<<10)
+		if n := len(s.free); n > 0 {
+			buf, s.free = s.free[n-1], s.free[:n-1]
+		}
+		s.pending = append(s.pending, chunk{last.id, appendRecord(buf, payload)})
 	}
 	last.size += size
 	last.records++

@@ -67,6 +67,11 @@ func (s *spool) flush() error {
 		}
 		close(s.notify)
 		s.notify = make(chan struct{})
+		for _, c := range written {
+			if len(s.free) < 4 {
+				s.free = append(s.free, c.data[:0]) // reused by append
+			}
+		}
 		s.mu.Unlock()
 	}
 	if ackDirty {

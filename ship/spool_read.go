@@ -116,22 +116,36 @@ func (s *spool) readSegment(at position, end int64, max int) ([]entry, error) {
 		}
 		s.readFile, s.readSeg = f, at.Seg
 	}
-	br := bufio.NewReaderSize(io.NewSectionReader(s.readFile, at.Off, end-at.Off), 64<<10)
-	var out []entry
+	if s.readBR == nil {
+		s.readBR = bufio.NewReaderSize(nil, 64<<10)
+	}
+	br := s.readBR
+	br.Reset(io.NewSectionReader(s.readFile, at.Off, end-at.Off))
+	// Payloads go into one slab, reused by the next call: a batch is
+	// acknowledged before the next is read.
+	type span struct{ from, to int }
+	var spans []span
+	s.slab = s.slab[:0]
 	off := at.Off
-	for len(out) < max {
-		p, err := readRecord(br, nil)
+	for len(spans) < max {
+		p, err := readRecord(br, s.readBuf)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			if len(out) > 0 {
+			if len(spans) > 0 {
 				break // report it on the next call
 			}
 			return nil, err
 		}
-		off += headerLen + int64(len(p))
-		out = append(out, entry{data: p, end: position{at.Seg, off}})
+		s.readBuf = p
+		spans = append(spans, span{len(s.slab), len(s.slab) + len(p)})
+		s.slab = append(s.slab, p...)
+	}
+	out := make([]entry, len(spans))
+	for i, sp := range spans {
+		off += headerLen + int64(sp.to-sp.from)
+		out[i] = entry{data: s.slab[sp.from:sp.to:sp.to], end: position{at.Seg, off}}
 	}
 	return out, nil
 }

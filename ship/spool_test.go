@@ -23,7 +23,9 @@ func mustOpen(t *testing.T, dir string, o spoolOptions) *spool {
 	return s
 }
 
-func payload(i int) []byte { return fmt.Appendf(nil, `{"n":%d,"pad":"%s"}`, i, bytes.Repeat([]byte("x"), i%50)) }
+func payload(i int) []byte {
+	return fmt.Appendf(nil, `{"n":%d,"pad":"%s"}`, i, bytes.Repeat([]byte("x"), i%50))
+}
 
 // drain reads n records, acknowledging each batch, within a bounded time.
 func drain(t *testing.T, s *spool, n int) [][]byte {
@@ -37,7 +39,7 @@ func drain(t *testing.T, s *spool, n int) [][]byte {
 			t.Fatalf("after %d of %d records: %v", len(got), n, err)
 		}
 		for _, e := range batch {
-			got = append(got, e.data)
+			got = append(got, bytes.Clone(e.data))
 		}
 		s.ack(batch)
 	}
@@ -170,7 +172,7 @@ func TestSpoolBudgetDropsOldestAndCounts(t *testing.T) {
 			t.Fatalf("read %d of %d kept records: %v", len(got), n-dropped, err)
 		}
 		for _, e := range batch {
-			got = append(got, e.data)
+			got = append(got, bytes.Clone(e.data))
 		}
 		s.ack(batch)
 	}

@@ -65,12 +65,16 @@ func (s *Syslog) Send(ctx context.Context, batch []Record) error {
 	return s.stream.write(ctx, s.buf)
 }
 
+// format renders one record. A record whose JSON does not decode (it
+// passed the spool's CRC, so only a future format change could cause it)
+// still goes out, with the JSON as its message and no structured data.
 func (s *Syslog) format(b []byte, r Record) []byte {
+	e, _ := r.Event()
 	msg := r.JSON
 	if s.cfg.Format == "text" {
-		msg = textMessage(r.Event)
+		msg = textMessage(e)
 	}
-	return appendRFC5424(b, r.Event, msg, s.facility, s.hostname, s.procID)
+	return appendRFC5424(b, e, msg, s.facility, s.hostname, s.procID)
 }
 
 func (s *Syslog) sendUDP(ctx context.Context, batch []Record) error {

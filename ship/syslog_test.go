@@ -52,7 +52,8 @@ func TestSyslogOverTCPAndTLSParsesAsRFC5424(t *testing.T) {
 				t.Fatalf("parse errors: %v", errs)
 			}
 			for i, m := range msgs {
-				checkSyslog(t, m, batch[i].Event)
+				e, _ := batch[i].Event()
+				checkSyslog(t, m, e)
 			}
 		})
 	}
@@ -97,7 +98,7 @@ func records(t testing.TB, es ...event.Event) []Record {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out[i] = Record{Event: e, JSON: b}
+		out[i] = Record{JSON: b}
 	}
 	return out
 }

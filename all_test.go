@@ -20,7 +20,8 @@ var layers = [][]string{
 	{"supervise", "watch"},
 	{"headers", "inspect", "limit", "accounts", "blackbook"},
 	{"alert", "ship"},
-	{"audit", "update"},
+	{"update"}, // uses audit (STYLE.md)
+	{"audit"},
 	{"event", "config"},
 }
 

@@ -7,8 +7,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// AdminHandler serves /healthz, /metrics and /v1/app (the supervised
-// app's status). Every request must carry the
+// AdminHandler serves /healthz, /metrics, /v1/app (the supervised
+// app's status), the black book's API (/v1/bans, /v1/offenders,
+// /v1/allowlist, /v1/blackbook/) and the account events an app reports
+// (POST /bulwark/v1/events). Every request must carry the
 // token as "Authorization: Bearer TOKEN"; others get 401. Serve it only on
 // the admin listener.
 func (g *Gateway) AdminHandler(token string) http.Handler {
@@ -19,6 +21,15 @@ func (g *Gateway) AdminHandler(token string) http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g.registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /v1/app", g.serveAppStatus)
+	if g.book != nil {
+		api := g.book.Handler()
+		for _, p := range []string{"/v1/bans", "/v1/bans/", "/v1/offenders", "/v1/offenders/", "/v1/allowlist", "/v1/allowlist/", "/v1/blackbook/"} {
+			mux.Handle(p, api)
+		}
+	}
+	if g.accounts != nil {
+		mux.Handle("POST /bulwark/v1/events", g.accounts.IngestHandler())
+	}
 	return requireToken(token, mux)
 }
 

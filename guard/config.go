@@ -7,10 +7,12 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/bulwark-sec/bulwark/accounts"
 	"github.com/bulwark-sec/bulwark/config"
 	"github.com/bulwark-sec/bulwark/headers"
 	"github.com/bulwark-sec/bulwark/inspect"
 	"github.com/bulwark-sec/bulwark/internal/clientip"
+	"github.com/bulwark-sec/bulwark/limit"
 )
 
 // Config is the gateway's part of bulwark.yaml. Its zero value, with an
@@ -40,6 +42,12 @@ type Config struct {
 	Inspect inspect.Config `yaml:"inspect"`
 	// Cookies hardens the upstream's Set-Cookie headers.
 	Cookies headers.CookieConfig `yaml:"cookies"`
+	// Limits are the rate limits: per client, per network, per route group
+	// and global. Its zero value limits each client generously.
+	Limits limit.Config `yaml:"limits"`
+	// Accounts watches logins and account changes. Its zero value detects
+	// failed logins on paths that look like logins.
+	Accounts accounts.Config `yaml:"accounts"`
 	// AccessEvents chooses which requests become events: "errors" (responses
 	// with status 400 and above), "all", or "none". If empty, "errors".
 	AccessEvents string `yaml:"accessEvents"`
@@ -190,6 +198,12 @@ func (c Config) Validate() error {
 	}
 	if err := c.Cookies.Validate(); err != nil {
 		errs = append(errs, config.Within("cookies", err))
+	}
+	if err := c.Limits.Validate(); err != nil {
+		errs = append(errs, config.Within("limits", err))
+	}
+	if err := c.Accounts.Validate(); err != nil {
+		errs = append(errs, config.Within("accounts", err))
 	}
 	return errors.Join(errs...)
 }

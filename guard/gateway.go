@@ -11,11 +11,16 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
 
+	"github.com/bulwark-sec/bulwark/accounts"
+	"github.com/bulwark-sec/bulwark/blackbook"
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/headers"
 	"github.com/bulwark-sec/bulwark/inspect"
 	"github.com/bulwark-sec/bulwark/internal/clientip"
+	"github.com/bulwark-sec/bulwark/internal/sqlite"
+	"github.com/bulwark-sec/bulwark/limit"
 )
 
 // A Gateway is the public handler and its admin side. It is safe for
@@ -29,6 +34,10 @@ type Gateway struct {
 	registry *prometheus.Registry
 	handler  http.Handler // the stages around the proxy
 	tooLarge http.Handler // the 413 page, through the header stage
+
+	book     *blackbook.Book // bans, if any
+	limiter  *limit.Limiter  // rate limits
+	accounts *accounts.Watch // account watch, with a store
 
 	app      App          // the supervised upstream, if any
 	waiting  atomic.Int64 // requests waiting for the app
@@ -45,6 +54,17 @@ type Options struct {
 	// requests wait while it starts or restarts. If nil, the upstream is
 	// someone else's to run.
 	App App
+	// Book is the black book: banned clients are refused first of all. If
+	// nil, nobody is banned.
+	Book *blackbook.Book
+	// DB is the store the account watch keeps its state in. If nil, there
+	// is no account watch.
+	DB *sqlite.DB
+	// Redis, if set, shares the rate limits with the other gateways.
+	Redis redis.UniversalClient
+	// Mailer mails users about new-device logins and account changes. If
+	// nil, those are events only.
+	Mailer accounts.Mailer
 }
 
 // New validates cfg (after defaults) and builds the gateway.
@@ -99,14 +119,37 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 	if err != nil {
 		return nil, fmt.Errorf("inspect: %w", err)
 	}
+	if g.limiter, err = limit.New(cfg.Limits, limit.Options{Logger: g.log, Redis: opts.Redis}); err != nil {
+		return nil, fmt.Errorf("limits: %w", err)
+	}
+	g.book = opts.Book
+	if opts.DB != nil {
+		if err := g.newAccounts(opts); err != nil {
+			g.limiter.Close()
+			return nil, err
+		}
+	}
+
+	// The stages, innermost first: a request meets them in the opposite
+	// order (DESIGN.md's data flow).
 	var h http.Handler = g.newProxy(target)
 	if g.app != nil {
 		h = g.withApp(h)
+	}
+	if g.accounts != nil {
+		h = g.accounts.Middleware()(h)
 	}
 	h = cookies(h)
 	h = engine.Middleware(g.reportVerdict)(h)
 	if csp := cfg.Headers.ContentSecurityPolicy; csp != nil && strings.HasPrefix(csp.ReportPath, "/") {
 		h = g.withReports(csp.ReportPath, h)
+	}
+	if g.accounts != nil {
+		h = g.withNotMe(h)
+	}
+	h = g.limiter.Middleware(g.clientIP, g.reportLimited)(h)
+	if g.book != nil {
+		h = g.book.Middleware(g.clientIP, g.denyBanned)(h)
 	}
 	g.handler = secure(h)
 	g.tooLarge = secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -183,6 +226,9 @@ func (g *Gateway) publish(r *http.Request, e event.Event) {
 	e.Method = r.Method
 	e.Path = r.URL.Path
 	e.UserAgent = truncate(r.UserAgent(), 512)
+	if e.UserName == "" && g.accounts != nil {
+		e.UserName = g.accounts.UserFor(r)
+	}
 	g.bus.Publish(e)
 }
 

@@ -13,6 +13,7 @@ type metrics struct {
 	duration       prometheus.Histogram
 	upstreamErrors *prometheus.CounterVec
 	events         *prometheus.CounterVec
+	banned         prometheus.Counter
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -34,11 +35,15 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Name: "bulwark_events_total",
 			Help: "Events published, by kind and category.",
 		}, []string{"kind", "category"}),
+		banned: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "bulwark_banned_requests_total",
+			Help: "Requests refused because the client is banned.",
+		}),
 	}
 	for _, kind := range []string{"unavailable", "timeout", "body_too_large", "canceled"} {
 		m.upstreamErrors.WithLabelValues(kind) // export zeros, so rates work from the start
 	}
-	reg.MustRegister(m.requests, m.duration, m.upstreamErrors, m.events,
+	reg.MustRegister(m.requests, m.duration, m.upstreamErrors, m.events, m.banned,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -124,7 +124,9 @@ func TestGuardRunZeroDowntime(t *testing.T) {
 				if i%2 == 0 {
 					resp, err = client.Get("http://" + pub + "/api/products")
 				} else { // not idempotent: never replayed, must not fail either
-					resp, err = client.Post("http://"+pub+"/api/login", "application/json", strings.NewReader(`{"username":"bob","password":"wrong"}`))
+					// The right password: thousands of wrong ones would be,
+					// rightly, a brute force the gateway blocks.
+					resp, err = client.Post("http://"+pub+"/api/login", "application/json", strings.NewReader(`{"username":"alice","password":"correct horse battery staple"}`))
 				}
 				sent.Add(1)
 				if err != nil {
@@ -134,7 +136,7 @@ func TestGuardRunZeroDowntime(t *testing.T) {
 				}
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
-				if want := map[bool]int{true: 200, false: 401}[i%2 == 0]; resp.StatusCode != want {
+				if resp.StatusCode != http.StatusOK {
 					failed.Add(1)
 					firstFailure.CompareAndSwap(nil, resp.Status)
 				}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/bulwark-sec/bulwark/alert"
 	"github.com/bulwark-sec/bulwark/blackbook"
 	"github.com/bulwark-sec/bulwark/blackbook/scenario"
 	"github.com/bulwark-sec/bulwark/config"
@@ -29,6 +30,13 @@ type fileConfig struct {
 	Scenarios scenario.Config `yaml:"scenarios"`
 	// Watch follows the server's own login logs (SSH, FTP).
 	Watch watch.Config `yaml:"watch"`
+	// Alerts are the alert rules and the notifiers they send through.
+	Alerts alert.Config `yaml:"alerts"`
+	// UserMail names the email notifier (under alerts.notifiers) that
+	// mails users about logins from new devices and account changes. If
+	// empty: the only email notifier, or with none or several, an outbox
+	// directory next to the store.
+	UserMail string `yaml:"userMail"`
 
 	Run supervise.Config `yaml:"run"` // the app bulwark run supervises
 }
@@ -52,11 +60,23 @@ func (c fileConfig) withDefaults() fileConfig {
 	if c.Events.Output == "" {
 		c.Events.Output = "stdout"
 	}
+	// Like fail2ban's ignoreip and CrowdSec's default whitelist: a client
+	// on this host is a local proxy or a health check, and banning or
+	// limiting it would refuse everyone behind it. "[]" in the file
+	// removes the default.
+	if c.Blackbook.Allowlist == nil {
+		c.Blackbook.Allowlist = loopback
+	}
+	if c.Limits.Exempt == nil {
+		c.Limits.Exempt = loopback
+	}
 	if c.Admin.TokenFile == "" {
 		c.Admin.TokenFile = filepath.Join(filepath.Dir(c.Store.Path), "bulwark-admin.token")
 	}
 	return c
 }
+
+var loopback = []string{"127.0.0.0/8", "::1"}
 
 // maxConfigSize bounds the configuration file read.
 const maxConfigSize = 1 << 20

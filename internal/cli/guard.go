@@ -18,7 +18,6 @@ import (
 
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/guard"
-	"github.com/bulwark-sec/bulwark/internal/sqlite"
 	"github.com/bulwark-sec/bulwark/supervise"
 )
 
@@ -95,6 +94,8 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
+	// Deferred calls run in reverse: the bus is drained first, then the
+	// consumers close, then the store, then the event output.
 	bus := event.NewBus(nil)
 	out, closeOut, err := eventOutput(cfg.Events.Output, stdout, stderr)
 	if err != nil {
@@ -104,7 +105,26 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	if out != nil {
 		bus.Subscribe("output", 0, event.NewJSONLWriter(out, log).Handle)
 	}
+	st, err := openState(ctx, cfg, bus.Publish, log)
+	if err != nil {
+		bus.Close()
+		return err
+	}
+	defer st.Close()
+	alerter, err := startAlerts(ctx, cfg, st, bus, log)
+	if err != nil {
+		bus.Close()
+		return err
+	}
+	defer alerter.Close(context.WithoutCancel(ctx))
 	defer bus.Close()
+	if err := st.startScenarios(cfg.Scenarios, bus, "scenario:", log); err != nil {
+		return usageError{err}
+	}
+	mailer, err := userMailer(cfg, alerter)
+	if err != nil {
+		return usageError{err}
+	}
 
 	var g *guard.Gateway
 	var app *supervise.Supervisor
@@ -113,18 +133,17 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	opts := guard.Options{Bus: bus, Logger: log}
+	opts := guard.Options{Bus: bus, Logger: log, Book: st.book, DB: st.db, Mailer: mailer}
+	if st.redis != nil {
+		opts.Redis = st.redis
+	}
 	if app != nil {
 		opts.App = app
 	}
 	if g, err = guard.New(cfg.Config, opts); err != nil {
 		return usageError{err}
 	}
-	db, err := sqlite.Open(ctx, cfg.Store.Path, nil)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	defer g.Close()
 
 	token := cfg.Admin.Token.Reveal()
 	if token == "" {
@@ -150,6 +169,15 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	bus.Publish(event.Event{Category: event.CategoryConfiguration, Type: "start", Action: "guard-started",
 		Message: "bulwark guard listening on " + pub.Addr().String() + " for " + cfg.Upstream})
 
+	if len(cfg.Watch.Sources) > 0 {
+		watchCtx, stopWatch := context.WithCancel(ctx)
+		done, err := startWatch(watchCtx, cfg.Watch, st, bus, log, stdout)
+		if err != nil {
+			stopWatch()
+			return err
+		}
+		defer func() { stopWatch(); <-done }()
+	}
 	if app != nil {
 		// The app outlives the gateway's drain: it is stopped only after
 		// Serve has let in-flight requests finish.

@@ -9,6 +9,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/bulwark-sec/bulwark/accounts"
+	"github.com/bulwark-sec/bulwark/alert"
 	"github.com/bulwark-sec/bulwark/blackbook"
 	"github.com/bulwark-sec/bulwark/blackbook/scenario"
 	"github.com/bulwark-sec/bulwark/event"
@@ -20,6 +22,8 @@ import (
 var migrations = sqlite.Migrations{
 	"blackbook": blackbook.Migrations,
 	"watch":     watch.Migrations,
+	"accounts":  accounts.Migrations,
+	"alert":     alert.Migrations,
 }
 
 // state is what guard, watch and bans share: the store, Redis, and the

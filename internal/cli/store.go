@@ -57,7 +57,7 @@ func openRedis(c redisConfig) *redis.Client {
 	opts := &redis.Options{
 		Addr: c.Address, Username: c.Username, Password: c.Password.Reveal(), DB: c.DB,
 		DialTimeout: 2 * time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second,
-		PoolTimeout: time.Second, MaxRetries: 1,
+		PoolTimeout: time.Second, MaxRetries: 1, ContextTimeoutEnabled: true,
 	}
 	if c.TLS {
 		host, _, _ := net.SplitHostPort(c.Address)

@@ -1,0 +1,90 @@
+package update
+
+import (
+	"strings"
+
+	"github.com/bulwark-sec/bulwark/audit/version"
+)
+
+// Ecosystem names, as OSV and audit/lockfile spell them.
+const (
+	Go  = "Go"
+	NPM = "npm"
+)
+
+// A Kind says how far a candidate moves from the installed version.
+type Kind string
+
+// Kinds of update.
+const (
+	Patch Kind = "patch"
+	Minor Kind = "minor"
+	Major Kind = "major"
+)
+
+// A Candidate is one newer version of one dependency.
+type Candidate struct {
+	Ecosystem    string   `json:"ecosystem"`
+	Name         string   `json:"name"` // module path or npm package name
+	From         string   `json:"from"` // installed version, as the ecosystem spells it (Go with "v")
+	To           string   `json:"to"`
+	Kind         Kind     `json:"kind"`
+	Dev          bool     `json:"dev,omitempty"`          // an npm devDependency
+	NewPath      string   `json:"newPath,omitempty"`      // a Go major: the module path the imports must move to
+	Notes        []string `json:"notes,omitempty"`        // versions skipped on the way (deprecated, retracted) and other remarks
+	Advisories   []string `json:"advisories,omitempty"`   // advisory IDs the update fixes
+	ReleaseNotes string   `json:"releaseNotes,omitempty"` // a link, where the registry names a repository
+}
+
+// ID names the candidate uniquely: "npm:express@5.3.1".
+func (c Candidate) ID() string { return c.Ecosystem + ":" + c.Name + "@" + c.To }
+
+// dep names the dependency the candidate updates.
+func (c Candidate) dep() string { return c.Ecosystem + ":" + c.Name }
+
+// kindOf classifies a move from one version to another of ecosystem.
+func kindOf(ecosystem, from, to string) Kind {
+	f, t := strings.TrimPrefix(from, "v"), strings.TrimPrefix(to, "v")
+	eco := ecosystem
+	if version.MajorBump(eco, f, t) {
+		return Major
+	}
+	fp, tp := strings.SplitN(f, ".", 3), strings.SplitN(t, ".", 3)
+	if len(fp) >= 2 && len(tp) >= 2 && fp[0] == tp[0] && fp[1] == tp[1] {
+		return Patch
+	}
+	return Minor
+}
+
+// newest returns, among versions newer than from, the newest patch, the
+// newest minor (a different minor of the same major) and the newest major.
+// Empty strings mean none. Versions must be valid for ecosystem.
+func newest(ecosystem, from string, versions []string) (patch, minor, major string) {
+	for _, v := range versions {
+		if version.Compare(ecosystem, trimV(ecosystem, v), trimV(ecosystem, from)) <= 0 {
+			continue
+		}
+		slot := &patch
+		switch kindOf(ecosystem, from, v) {
+		case Minor:
+			slot = &minor
+		case Major:
+			slot = &major
+		}
+		if *slot == "" || version.Compare(ecosystem, trimV(ecosystem, v), trimV(ecosystem, *slot)) > 0 {
+			*slot = v
+		}
+	}
+	return patch, minor, major
+}
+
+func trimV(ecosystem, v string) string {
+	if ecosystem == Go {
+		return strings.TrimPrefix(v, "v")
+	}
+	return v
+}
+
+func compareVersions(ecosystem, a, b string) int {
+	return version.Compare(ecosystem, trimV(ecosystem, a), trimV(ecosystem, b))
+}

@@ -1,0 +1,41 @@
+package update
+
+import (
+	"context"
+	"time"
+)
+
+// A project is one ecosystem's side of a project: how to put candidates
+// into a copy, install and run its tests. Implementations keep no state
+// between calls and are safe for concurrent use on different copies.
+type project interface {
+	// ecosystem returns Go or NPM.
+	ecosystem() string
+	// find lists the update candidates, with notes about what was skipped.
+	find(ctx context.Context, dir string) ([]Candidate, []string, error)
+	// install puts cs (possibly none) into the copy at dir and installs.
+	install(ctx context.Context, dir string, cs []Candidate) (output string, err error)
+	// test runs the test command in dir.
+	test(ctx context.Context, dir string) (output string, truncated bool, err error)
+	// suspects narrows a failed run of cs down to the candidates that can
+	// have caused it, one set per independent failure; nil if it cannot
+	// tell.
+	suspects(ctx context.Context, dir, output string, cs []Candidate) [][]Candidate
+	// files are the files an update changes, relative to the project.
+	files() []string
+}
+
+// testCmd is the shared part of running a test command.
+type testCmd struct {
+	command []string // argv; nil: the ecosystem's default
+	env     []string
+	timeout time.Duration
+}
+
+func (t testCmd) run(ctx context.Context, dir string, def ...string) (string, bool, error) {
+	argv := t.command
+	if len(argv) == 0 {
+		argv = def
+	}
+	return runTail(ctx, dir, t.env, t.timeout, argv[0], argv[1:]...)
+}

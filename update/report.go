@@ -1,0 +1,129 @@
+package update
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// A Status is what trying decided about a candidate.
+type Status string
+
+// Statuses of a [Result].
+const (
+	Passed  Status = "passed"
+	Failed  Status = "failed"
+	Skipped Status = "skipped"   // not tried: a major without --major, a Go major, or a lower version when a higher one passed
+	Listed  Status = "not tried" // --dry-run, or the run was cut short
+)
+
+// A Result is one candidate with what trying it decided.
+type Result struct {
+	Candidate
+	Status  Status        `json:"status"`
+	How     string        `json:"how,omitempty"` // how it was decided: "alone", "in a group of 18", …
+	Time    time.Duration `json:"-"`
+	Seconds float64       `json:"seconds"`
+	Tail    string        `json:"tail,omitempty"` // the end of the failing run's output
+	Keep    bool          `json:"keep"`           // in the set Apply writes
+}
+
+// A Report is the outcome of [Run].
+type Report struct {
+	Dir      string    `json:"dir"`
+	Date     time.Time `json:"date"`
+	Group    bool      `json:"group"`
+	Results  []Result  `json:"results"`
+	Notes    []string  `json:"notes,omitempty"`
+	Runs     int       `json:"runs"` // test runs with candidates (the baseline run not counted)
+	Baseline []string  `json:"baseline,omitempty"`
+	Applied  *Applied  `json:"applied,omitempty"`
+}
+
+// Failed reports whether any tried candidate failed its tests.
+func (r *Report) Failed() bool {
+	for _, x := range r.Results {
+		if x.Status == Failed {
+			return true
+		}
+	}
+	return false
+}
+
+// Passing returns the candidates to keep: per dependency, the newest that
+// passed.
+func (r *Report) Passing() []Candidate {
+	var out []Candidate
+	for _, x := range r.Results {
+		if x.Keep {
+			out = append(out, x.Candidate)
+		}
+	}
+	return out
+}
+
+// WriteTable writes the report as a table for a terminal.
+func (r *Report) WriteTable(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "DEPENDENCY\tFROM\tTO\tKIND\tRESULT\tTIME\tADVISORIES FIXED")
+	for _, x := range r.Results {
+		res := string(x.Status)
+		if x.Keep {
+			res += " (keep)"
+		}
+		t := "-"
+		if x.Time > 0 {
+			t = x.Time.Round(100 * time.Millisecond).String()
+		}
+		adv := strings.Join(x.Advisories, ", ")
+		if adv == "" {
+			adv = "-"
+		}
+		fmt.Fprintf(tw, "%s (%s)\t%s\t%s\t%s\t%s\t%s\t%s\n", x.Name, x.Ecosystem, x.From, x.To, x.Kind, res, t, adv)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, x := range r.Results {
+		if x.Status == Failed {
+			fmt.Fprintf(w, "\n%s %s → %s failed (%s):\n%s\n", x.Name, x.From, x.To, x.How, indent(x.Tail, "    "))
+		}
+	}
+	for _, x := range r.Results {
+		for _, n := range x.Notes {
+			fmt.Fprintf(w, "note: %s %s: %s\n", x.Name, x.To, n)
+		}
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	if r.Runs > 0 {
+		mode := "one by one"
+		if r.Group {
+			mode = "grouped, bisecting failures"
+		}
+		_, err := fmt.Fprintf(w, "%d test run(s), %s\n", r.Runs, mode)
+		return err
+	}
+	return nil
+}
+
+// WriteJSON writes the report as indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	for i := range r.Results {
+		r.Results[i].Seconds = r.Results[i].Time.Round(time.Millisecond).Seconds()
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+func indent(s, prefix string) string {
+	if s == "" {
+		return prefix + "(no output)"
+	}
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}

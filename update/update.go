@@ -1,0 +1,277 @@
+package update
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Options configure [Run]. The zero value tries every non-major update
+// one by one with the detected test command.
+type Options struct {
+	Group   bool          // try all candidates together, bisecting a failing group down to the culprits
+	Jobs    int           // trials run in parallel. If zero, 1.
+	Test    []string      // the test command (argv). If nil, go test ./... or npm test.
+	Timeout time.Duration // limit of each install and each test run. If zero, 10 minutes.
+	Major   bool          // also try npm major updates (Go majors change the import path and are only reported)
+	DryRun  bool          // list candidates, run nothing
+
+	Env           []string         // environment of the commands run. If nil, os.Environ().
+	WorkDir       string           // where the isolated copies go. If empty, os.TempDir().
+	Keep          bool             // keep the copies for inspection
+	NpmUserConfig string           // the user's .npmrc. If empty, $NPM_CONFIG_USERCONFIG or ~/.npmrc.
+	Advisories    Advisories       // if nil, no security ordering
+	HTTPClient    *http.Client     // for registries. If nil, a client with a 30s timeout.
+	Logger        *slog.Logger     // if nil, nothing is logged
+	Now           func() time.Time // if nil, time.Now
+}
+
+// ErrNoProject is returned by [Run] for a directory with neither go.mod
+// nor package.json.
+var ErrNoProject = errors.New("no go.mod or package.json")
+
+// A SetupError says the project could not be tried at all: its tests
+// fail without any update, or a registry could not be read.
+type SetupError struct{ Err error }
+
+func (e *SetupError) Error() string { return e.Err.Error() }
+func (e *SetupError) Unwrap() error { return e.Err }
+
+func (o *Options) defaults() {
+	if o.Jobs < 1 {
+		o.Jobs = 1
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Minute
+	}
+	if o.Env == nil {
+		o.Env = os.Environ()
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.NpmUserConfig == "" {
+		o.NpmUserConfig = getenv(o.Env, "NPM_CONFIG_USERCONFIG")
+		if o.NpmUserConfig == "" {
+			o.NpmUserConfig = getenv(o.Env, "npm_config_userconfig")
+		}
+		if home := getenv(o.Env, "HOME"); o.NpmUserConfig == "" && home != "" {
+			o.NpmUserConfig = filepath.Join(home, ".npmrc")
+		}
+	}
+}
+
+// getenv looks key up in env (last one wins, as exec does).
+func getenv(env []string, key string) string {
+	v := ""
+	for _, kv := range env {
+		if k, val, ok := strings.Cut(kv, "="); ok && k == key {
+			v = val
+		}
+	}
+	return v
+}
+
+// projects returns the ecosystems found in dir.
+func projects(dir string, o *Options) []project {
+	tc := testCmd{command: o.Test, env: goTestEnv(slices.Clone(o.Env)), timeout: o.Timeout}
+	var ps []project
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		ps = append(ps, &goProject{finder: goFinder{env: tc.env, client: o.HTTPClient}, test_: tc})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "package.json")); err == nil {
+		getenv := func(k string) string { return getenv(o.Env, k) }
+		ps = append(ps, &npmProject{finder: npmFinder{userconfig: o.NpmUserConfig, getenv: getenv, client: o.HTTPClient},
+			test_: testCmd{command: o.Test, env: o.Env, timeout: o.Timeout}})
+	}
+	return ps
+}
+
+// Run finds the updates of the project in dir and tries them in isolated
+// copies, never writing to dir. The error is a [*SetupError] (or
+// [ErrNoProject]) when nothing could be tried; failing updates are not an
+// error but results in the report ([Report.Failed]).
+func Run(ctx context.Context, dir string, o Options) (*Report, error) {
+	o.defaults()
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	ps := projects(dir, &o)
+	if len(ps) == 0 {
+		return nil, fmt.Errorf("%s: %w: run bulwark update in a Go module or an npm project", dir, ErrNoProject)
+	}
+	rep := &Report{Dir: dir, Date: o.Now(), Group: o.Group}
+	found := map[string][]Candidate{}
+	var all []Candidate
+	for _, p := range ps {
+		cs, notes, err := p.find(ctx, dir)
+		if err != nil {
+			return nil, &SetupError{fmt.Errorf("finding %s updates: %w", p.ecosystem(), err)}
+		}
+		rep.Notes = append(rep.Notes, notes...)
+		all = append(all, cs...)
+	}
+	rep.Notes = append(rep.Notes, markSecurity(ctx, o.Advisories, all)...)
+	for _, c := range all {
+		found[c.Ecosystem] = append(found[c.Ecosystem], c)
+	}
+	findings := map[string]finding{}
+	if !o.DryRun && len(all) > 0 {
+		work, err := os.MkdirTemp(o.WorkDir, "bulwark-update-")
+		if err != nil {
+			return nil, &SetupError{fmt.Errorf("creating a work directory: %w", err)}
+		}
+		if !o.Keep {
+			defer os.RemoveAll(work)
+		}
+		t := &trialer{src: dir, work: work, keep: o.Keep, log: o.Logger}
+		for _, p := range ps {
+			cs := tryable(found[p.ecosystem()], o.Major)
+			if len(cs) == 0 {
+				continue
+			}
+			base := t.try(ctx, p, nil)
+			if !base.pass {
+				rep.Baseline = append(rep.Baseline, fmt.Sprintf("%s: the tests fail before any update (%s):\n%s", p.ecosystem(), base.stage, base.tail))
+				return rep, &SetupError{fmt.Errorf("%s: the %s tests fail before any update, so no update can be judged: fix them or give --test (%s output ends: %s)",
+					dir, p.ecosystem(), base.stage, tailLines(base.tail, 3))}
+			}
+			try := func(ctx context.Context, cs []Candidate) outcome { return t.try(ctx, p, cs) }
+			for k, v := range trySet(ctx, cs, try, o) {
+				findings[k] = v
+			}
+		}
+		rep.Runs = int(t.runs.Load())
+	}
+	rep.Results = results(all, findings, o)
+	return rep, ctx.Err()
+}
+
+// tryable returns the candidates to try: all but majors (npm majors with
+// --major; Go majors never, as their import path changes).
+func tryable(cs []Candidate, major bool) []Candidate {
+	var out []Candidate
+	for _, c := range cs {
+		if c.Kind != Major || major && c.NewPath == "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// trySet tries cs one by one, or grouped: the newest candidate of each
+// dependency together, bisected, then the older candidates of the
+// dependencies whose newest failed, one by one.
+func trySet(ctx context.Context, cs []Candidate, try tryFunc, o Options) map[string]finding {
+	if !o.Group {
+		return oneByOne(ctx, cs, try, o.Jobs)
+	}
+	var top, lower []Candidate
+	seen := map[string]bool{}
+	for _, c := range newestFirst(cs) {
+		if seen[c.dep()] {
+			lower = append(lower, c)
+			continue
+		}
+		seen[c.dep()] = true
+		top = append(top, c)
+	}
+	res := groupSearch(ctx, keepOrder(cs, top), try, o.Jobs)
+	var retry []Candidate
+	for _, c := range keepOrder(cs, lower) {
+		// Only the newest passing version of a dependency is wanted.
+		if passedDep(res, cs, c) {
+			continue
+		}
+		retry = append(retry, c)
+	}
+	for k, v := range oneByOne(ctx, retry, try, o.Jobs) {
+		res[k] = v
+	}
+	return res
+}
+
+func passedDep(res map[string]finding, cs []Candidate, c Candidate) bool {
+	for _, x := range cs {
+		if x.dep() == c.dep() && res[x.ID()].pass {
+			return true
+		}
+	}
+	return false
+}
+
+// newestFirst orders cs by dependency, newest version first.
+func newestFirst(cs []Candidate) []Candidate {
+	first := map[string]int{}
+	for i, c := range cs {
+		if _, ok := first[c.dep()]; !ok {
+			first[c.dep()] = i
+		}
+	}
+	out := slices.Clone(cs)
+	slices.SortStableFunc(out, func(a, b Candidate) int {
+		if d := first[a.dep()] - first[b.dep()]; d != 0 {
+			return d
+		}
+		return -compareVersions(a.Ecosystem, a.To, b.To)
+	})
+	return out
+}
+
+// keepOrder returns the members of sub in the order they have in cs.
+func keepOrder(cs, sub []Candidate) []Candidate {
+	var out []Candidate
+	for _, c := range cs {
+		if slices.ContainsFunc(sub, func(s Candidate) bool { return s.ID() == c.ID() }) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// results turns the findings into the report's rows, choosing per
+// dependency the newest passing candidate to keep.
+func results(all []Candidate, findings map[string]finding, o Options) []Result {
+	out := make([]Result, 0, len(all))
+	keep := map[string]Candidate{}
+	for _, c := range all {
+		if f, ok := findings[c.ID()]; ok && f.pass {
+			if k, ok := keep[c.dep()]; !ok || compareVersions(c.Ecosystem, c.To, k.To) > 0 {
+				keep[c.dep()] = c
+			}
+		}
+	}
+	for _, c := range all {
+		r := Result{Candidate: c, Status: Listed}
+		f, tried := findings[c.ID()]
+		switch {
+		case tried && f.pass:
+			r.Status, r.How, r.Time = Passed, f.how, f.o.dur
+			r.Keep = keep[c.dep()].ID() == c.ID()
+		case tried:
+			r.Status, r.How, r.Time, r.Tail = Failed, f.how, f.o.dur, f.o.tail
+		case c.Kind == Major && c.NewPath != "":
+			r.Status, r.How = Skipped, "module path changes to "+c.NewPath
+		case c.Kind == Major && !o.Major:
+			r.Status, r.How = Skipped, "major: try with --major"
+		case !o.DryRun && keep[c.dep()].ID() != "":
+			r.Status, r.How = Skipped, "a newer version passed"
+		}
+		out = append(out, r)
+	}
+	return out
+}

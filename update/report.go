@@ -92,9 +92,13 @@ func (r *Report) WriteTable(w io.Writer) error {
 			fmt.Fprintf(w, "\n%s %s → %s failed (%s):\n%s\n", x.Name, x.From, x.To, x.How, indent(x.Tail, "    "))
 		}
 	}
+	seen := map[string]bool{}
 	for _, x := range r.Results {
 		for _, n := range x.Notes {
-			fmt.Fprintf(w, "note: %s %s: %s\n", x.Name, x.To, n)
+			if line := x.Name + ": " + n; !seen[line] {
+				seen[line] = true
+				fmt.Fprintf(w, "note: %s\n", line)
+			}
 		}
 	}
 	for _, n := range r.Notes {

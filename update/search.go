@@ -48,8 +48,12 @@ func groupSearch(ctx context.Context, cs []Candidate, try tryFunc, jobs int) map
 	for len(rest) > 0 && ctx.Err() == nil {
 		o := try(ctx, rest)
 		if o.pass {
+			how := fmt.Sprintf("in a group of %d", len(rest))
+			if len(rest) == 1 {
+				how = "alone"
+			}
 			for _, c := range rest {
-				res[c.ID()] = finding{pass: true, how: fmt.Sprintf("in a group of %d", len(rest)), o: o}
+				res[c.ID()] = finding{pass: true, how: how, o: o}
 			}
 			break
 		}

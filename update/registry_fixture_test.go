@@ -1,0 +1,151 @@
+package update
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha1"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// An npmVersion is one published version of a package in the test
+// registry.
+type npmVersion struct {
+	name, version string
+	index         string // index.js
+	deprecated    string
+}
+
+// npmRegistry is a minimal npm registry on loopback serving real
+// packuments and tarballs, enough for npm install. Packages whose name
+// starts with "@acme/" live under /scoped/ and need the bearer token.
+type npmRegistry struct {
+	URL      string
+	token    string
+	mu       sync.Mutex
+	packs    map[string]map[string]any // name → packument
+	tarballs map[string][]byte        // path → .tgz
+}
+
+func newNPMRegistry(t testing.TB, token string, versions []npmVersion) *npmRegistry {
+	t.Helper()
+	r := &npmRegistry{token: token, packs: map[string]map[string]any{}, tarballs: map[string][]byte{}}
+	srv := httptest.NewServer(http.HandlerFunc(r.serve))
+	t.Cleanup(srv.Close)
+	r.URL = srv.URL + "/"
+	for _, v := range versions {
+		r.publish(t, v)
+	}
+	return r
+}
+
+func (r *npmRegistry) base(name string) string {
+	if strings.HasPrefix(name, "@acme/") {
+		return r.URL + "scoped/"
+	}
+	return r.URL
+}
+
+func (r *npmRegistry) publish(t testing.TB, v npmVersion) {
+	t.Helper()
+	pj, _ := json.Marshal(map[string]any{"name": v.name, "version": v.version, "main": "index.js"})
+	tgz := tarball(t, map[string]string{"package/package.json": string(pj), "package/index.js": v.index})
+	tarPath := "tarballs/" + strings.ReplaceAll(v.name, "/", "-") + "-" + v.version + ".tgz"
+	s512, s1 := sha512.Sum512(tgz), sha1.Sum(tgz)
+	meta := map[string]any{"name": v.name, "version": v.version, "main": "index.js",
+		"dist": map[string]any{"tarball": r.base(v.name) + tarPath,
+			"integrity": "sha512-" + base64.StdEncoding.EncodeToString(s512[:]), "shasum": hex.EncodeToString(s1[:])}}
+	if v.deprecated != "" {
+		meta["deprecated"] = v.deprecated
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.tarballs[strings.TrimPrefix(r.base(v.name), r.URL)+tarPath] = tgz
+	p, ok := r.packs[v.name]
+	if !ok {
+		p = map[string]any{"name": v.name, "dist-tags": map[string]string{}, "versions": map[string]any{},
+			"repository": map[string]string{"type": "git", "url": "git+https://github.com/acme/" + strings.TrimPrefix(v.name, "@acme/") + ".git"}}
+		r.packs[v.name] = p
+	}
+	p["versions"].(map[string]any)[v.version] = meta
+	p["dist-tags"].(map[string]string)["latest"] = v.version
+}
+
+func (r *npmRegistry) serve(w http.ResponseWriter, req *http.Request) {
+	path := strings.TrimPrefix(req.URL.Path, "/")
+	if strings.HasPrefix(path, "scoped/") && req.Header.Get("Authorization") != "Bearer "+r.token {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if tgz, ok := r.tarballs[path]; ok {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Write(tgz)
+		return
+	}
+	if p, ok := r.packs[strings.TrimPrefix(path, "scoped/")]; ok {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(p)
+		return
+	}
+	http.NotFound(w, req)
+}
+
+// tarball builds a .tgz of files.
+func tarball(t testing.TB, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	for name, content := range files {
+		hdr := &tar.Header{Name: name, Mode: 0o644, Size: int64(len(content)), Typeflag: tar.TypeReg, ModTime: time.Unix(1700000000, 0)}
+		if err := tw.WriteHeader(hdr); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write([]byte(content))
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	gz.Close()
+	return buf.Bytes()
+}
+
+// needNPM skips the test without npm and node, or fails it in CI.
+func needNPM(t testing.TB) {
+	t.Helper()
+	for _, tool := range []string{"npm", "node"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s not found: CI must install Node.js (apt-get install nodejs npm)", tool)
+			}
+			t.Skipf("SKIPPING: %s not found; install Node.js to run the npm update tests", tool)
+		}
+	}
+}
+
+// npmEnv is the environment of npm in tests: a cache and user config of
+// the test's own, nothing sent anywhere but the loopback registry.
+func npmEnv(t testing.TB) []string {
+	t.Helper()
+	home := t.TempDir()
+	write(t, home, ".npmrc", "")
+	return append(os.Environ(), "HOME="+home, "npm_config_userconfig="+filepath.Join(home, ".npmrc"),
+		"npm_config_cache="+filepath.Join(home, "npm-cache"), "npm_config_update_notifier=false",
+		"npm_config_audit=false", "npm_config_fund=false", "npm_config_loglevel=error",
+		"GIT_AUTHOR_NAME=Bulwark Test", "GIT_AUTHOR_EMAIL=test@example.com",
+		"GIT_COMMITTER_NAME=Bulwark Test", "GIT_COMMITTER_EMAIL=test@example.com")
+}

@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bulwark-sec/bulwark/update"
+)
+
+func newUpdate() *cobra.Command {
+	var (
+		o       update.Options
+		test    string
+		apply   bool
+		asJSON  bool
+		verbose bool
+	)
+	cmd := &cobra.Command{
+		Use:   "update [DIR]",
+		Short: "Try newer dependency versions against the project's tests and keep what passes",
+		Long: `Find newer versions of the Go modules (go.mod) and npm packages (package.json)
+of the project in DIR (default .), try each against the project's own tests in
+an isolated copy, and report which pass. The project is not touched unless
+--apply is given.
+
+Versions come from the Go module proxy (GOPROXY, GOPRIVATE and GONOPROXY are
+honoured) and from the npm registries in .npmrc. Deprecated and retracted
+versions are skipped with a note. Majors are listed; npm majors are tried with
+--major, Go majors (a new import path) only reported.
+
+With --group, the newest version of every dependency is tried at once and a
+failing group is bisected down to the culprits: far fewer test runs when most
+updates pass.
+
+--apply tests the passing updates together once more, writes them into the
+project, commits go.mod/go.sum and package.json/package-lock.json on a new
+branch bulwark/update-DATE and writes a PR description to
+.bulwark/update-DATE.md.
+
+Exit status: 0 nothing to update or every update passed, 1 some updates fail
+their tests, 2 usage or setup errors (such as tests failing before any update).
+
+  bulwark update --dry-run                 list the updates, run nothing
+  bulwark update --group --jobs 4          try them, bisecting failures
+  bulwark update --test "go test -short ./..." --apply`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := "."
+			if len(args) == 1 {
+				dir = args[0]
+			}
+			if o.Jobs < 1 {
+				return usagef("--jobs must be at least 1, got %d", o.Jobs)
+			}
+			if o.Timeout <= 0 {
+				return usagef("--timeout must be positive, got %s", o.Timeout)
+			}
+			if apply && o.DryRun {
+				return usagef("--apply and --dry-run exclude each other")
+			}
+			if test != "" {
+				o.Test = []string{"sh", "-c", test}
+			}
+			level := slog.LevelWarn
+			if verbose {
+				level = slog.LevelDebug
+			}
+			o.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
+			return runUpdate(cmd, dir, o, apply, asJSON)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&o.Group, "group", false, "try all updates together and bisect a failing group down to the culprits")
+	f.IntVar(&o.Jobs, "jobs", 1, "trials to run in parallel")
+	f.StringVar(&test, "test", "", `test command, run with sh -c in the copy (default "go test ./..." or "npm test")`)
+	f.DurationVar(&o.Timeout, "timeout", 10*time.Minute, "time limit of each install and each test run")
+	f.BoolVar(&o.Major, "major", false, "also try npm major updates")
+	f.BoolVar(&o.DryRun, "dry-run", false, "list the updates without trying them")
+	f.BoolVar(&apply, "apply", false, "write the passing updates into the project and commit them on a new branch")
+	f.BoolVar(&asJSON, "json", false, "print the report as JSON")
+	f.BoolVar(&o.Keep, "keep", false, "keep the isolated copies (their paths are logged with -v)")
+	f.BoolVarP(&verbose, "verbose", "v", false, "log each trial")
+	return cmd
+}
+
+func runUpdate(cmd *cobra.Command, dir string, o update.Options, apply, asJSON bool) error {
+	ctx := cmd.Context()
+	out := cmd.OutOrStdout()
+	rep, err := update.Run(ctx, dir, o)
+	var setup *update.SetupError
+	switch {
+	case errors.Is(err, update.ErrNoProject):
+		return usageError{err}
+	case errors.As(err, &setup):
+		if rep != nil {
+			for _, b := range rep.Baseline {
+				fmt.Fprintln(cmd.ErrOrStderr(), b)
+			}
+		}
+		return usageError{err}
+	case err != nil:
+		return err
+	}
+	var applyErr error
+	if apply && len(rep.Passing()) > 0 {
+		_, applyErr = update.Apply(ctx, rep, o)
+	}
+	if err := writeReport(out, rep, asJSON); err != nil {
+		return err
+	}
+	if applyErr != nil {
+		if errors.As(applyErr, &setup) {
+			return usageError{applyErr}
+		}
+		return applyErr
+	}
+	if a := rep.Applied; a != nil && !asJSON {
+		fmt.Fprintf(out, "committed %d update(s) on branch %s (%s); PR description: %s\n", len(rep.Passing()), a.Branch, a.Commit[:min(12, len(a.Commit))], a.PRBody)
+	}
+	if len(rep.Results) == 0 && !asJSON {
+		fmt.Fprintln(out, "everything is up to date")
+	}
+	if rep.Failed() {
+		return failedUpdates{}
+	}
+	return nil
+}
+
+func writeReport(w io.Writer, rep *update.Report, asJSON bool) error {
+	if asJSON {
+		return rep.WriteJSON(w)
+	}
+	if len(rep.Results) == 0 {
+		return nil
+	}
+	return rep.WriteTable(w)
+}
+
+// failedUpdates is the exit status 1 of a run where updates failed their
+// tests; the report already says which.
+type failedUpdates struct{}
+
+func (failedUpdates) Error() string {
+	return "some updates fail the tests and were left out (see the table above)"
+}
+func (failedUpdates) ExitCode() int { return exitFailure }

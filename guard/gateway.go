@@ -65,6 +65,9 @@ type Options struct {
 	// Mailer mails users about new-device logins and account changes. If
 	// nil, those are events only.
 	Mailer accounts.Mailer
+	// Registry gets the gateway's metrics, served on the admin /metrics;
+	// others (the sinks) may register theirs in it too. If nil, a new one.
+	Registry *prometheus.Registry
 }
 
 // New validates cfg (after defaults) and builds the gateway.
@@ -83,11 +86,14 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 		log:      opts.Logger,
 		bus:      opts.Bus,
 		resolver: resolver,
-		registry: prometheus.NewRegistry(),
+		registry: opts.Registry,
 		app:      opts.App,
 	}
 	if g.log == nil {
 		g.log = slog.Default()
+	}
+	if g.registry == nil {
+		g.registry = prometheus.NewRegistry()
 	}
 	if g.bus == nil {
 		g.bus = event.NewBus(nil)

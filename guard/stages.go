@@ -32,8 +32,16 @@ func (g *Gateway) reportLimited(r *http.Request, d limit.Decision) {
 		Category: event.CategoryWeb, Type: "denied", Action: "rate-limited",
 		Outcome: event.OutcomeFailure, Severity: event.SeverityLow, Status: http.StatusTooManyRequests,
 		Message: "over the " + d.Limit + " rate limit",
-		Labels:  map[string]string{"limit": d.Limit, "key": d.Key.String(), "retryAfter": strconv.FormatInt(limit.RetryAfterSeconds(d.RetryAfter), 10)},
+		Labels:  limitLabels(d),
 	})
+}
+
+func limitLabels(d limit.Decision) map[string]string {
+	labels := map[string]string{"limit": d.Limit, "retryAfter": strconv.FormatInt(limit.RetryAfterSeconds(d.RetryAfter), 10)}
+	if d.Key.IsValid() { // a global limit has no key
+		labels["key"] = d.Key.String()
+	}
+	return labels
 }
 
 // newAccounts builds the account watch, banning through the black book.

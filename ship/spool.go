@@ -25,6 +25,7 @@ import (
 type spool struct {
 	dir  string
 	opts spoolOptions
+	lock *os.File // held while open: one process per spool
 
 	mu          sync.Mutex
 	segs        []*segment // oldest first; the last one takes appends
@@ -101,11 +102,16 @@ func openSpool(dir string, o spoolOptions) (*spool, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating spool directory: %w", err)
 	}
+	lock, err := lockSpool(dir)
+	if err != nil {
+		return nil, err
+	}
 	s := &spool{
-		dir: dir, opts: o, notify: make(chan struct{}),
+		dir: dir, opts: o, notify: make(chan struct{}), lock: lock,
 		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
 	}
 	if err := s.recover(); err != nil {
+		lock.Close()
 		return nil, err
 	}
 	go s.flusher()

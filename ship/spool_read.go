@@ -220,5 +220,6 @@ func (s *spool) close() error {
 	if s.readFile != nil {
 		s.readFile.Close()
 	}
+	s.lock.Close()
 	return err
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -200,4 +201,21 @@ func TestSpoolUnreadableStateStartsOver(t *testing.T) {
 	if got := drain(t, s, 3); !bytes.Equal(got[0], payload(0)) {
 		t.Errorf("first record = %s", got[0])
 	}
+}
+
+func TestSpoolRefusesASecondOpener(t *testing.T) {
+	dir := t.TempDir()
+	s, err := openSpool(dir, testSpoolOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := openSpool(dir, testSpoolOptions()); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Errorf("second open = %v, want refused as in use", err)
+	}
+	s.close()
+	s2, err := openSpool(dir, testSpoolOptions())
+	if err != nil {
+		t.Fatalf("open after close: %v", err)
+	}
+	s2.close()
 }

@@ -3,25 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 	"slices"
 
 	"github.com/bulwark-sec/bulwark/accounts"
 	"github.com/bulwark-sec/bulwark/alert"
-	"github.com/bulwark-sec/bulwark/event"
 )
-
-// startAlerts subscribes the alert rules to the bus.
-func startAlerts(ctx context.Context, cfg fileConfig, st *state, bus *event.Bus, log *slog.Logger) (*alert.Alerter, error) {
-	a, err := alert.New(ctx, cfg.Alerts, alert.Options{DB: st.db, Publish: bus.Publish,
-		Logger: log.With(slog.String("component", "alert"))})
-	if err != nil {
-		return nil, usageError{fmt.Errorf("alerts: %w", err)}
-	}
-	bus.Subscribe("alerts", 0, a.Handle)
-	return a, nil
-}
 
 // userMailer chooses how users are mailed (new-device logins, account
 // changes): through the email notifier named by userMail, or the only one

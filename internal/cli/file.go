@@ -12,6 +12,7 @@ import (
 	"github.com/bulwark-sec/bulwark/blackbook/scenario"
 	"github.com/bulwark-sec/bulwark/config"
 	"github.com/bulwark-sec/bulwark/guard"
+	"github.com/bulwark-sec/bulwark/ship"
 	"github.com/bulwark-sec/bulwark/supervise"
 	"github.com/bulwark-sec/bulwark/watch"
 )
@@ -30,6 +31,9 @@ type fileConfig struct {
 	Scenarios scenario.Config `yaml:"scenarios"`
 	// Watch follows the server's own login logs (SSH, FTP).
 	Watch watch.Config `yaml:"watch"`
+	// Ship sends events to log services and webhooks, through a spool on
+	// disk so none is lost while a receiver is down.
+	Ship ship.Config `yaml:"ship"`
 	// Alerts are the alert rules and the notifiers they send through.
 	Alerts alert.Config `yaml:"alerts"`
 	// UserMail names the email notifier (under alerts.notifiers) that

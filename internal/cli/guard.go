@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
 	"github.com/bulwark-sec/bulwark/event"
@@ -94,46 +95,43 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
-	// Deferred calls run in reverse: the bus is drained first, then the
-	// consumers close, then the store, then the event output.
 	bus := event.NewBus(nil)
-	out, closeOut, err := eventOutput(cfg.Events.Output, stdout, stderr)
-	if err != nil {
-		return usageError{err}
-	}
-	defer closeOut()
-	if out != nil {
-		bus.Subscribe("output", 0, event.NewJSONLWriter(out, log).Handle)
-	}
 	st, err := openState(ctx, cfg, bus.Publish, log)
 	if err != nil {
-		bus.Close()
 		return err
 	}
-	defer st.Close()
-	alerter, err := startAlerts(ctx, cfg, st, bus, log)
+	reg := prometheus.NewRegistry()
+	outs, err := openOutputs(ctx, cfg, st, bus, reg, "guard", stdout, stderr, log)
 	if err != nil {
-		bus.Close()
+		st.Close()
 		return err
 	}
-	defer alerter.Close(context.WithoutCancel(ctx))
-	defer bus.Close()
+	var g *guard.Gateway
+	// The bus is drained into the outputs before they close, then the
+	// store closes.
+	defer func() {
+		if g != nil {
+			g.Close()
+		}
+		bus.Close()
+		outs.Close()
+		st.Close()
+	}()
 	if err := st.startScenarios(cfg.Scenarios, bus, "scenario:", log); err != nil {
 		return usageError{err}
 	}
-	mailer, err := userMailer(cfg, alerter)
+	mailer, err := userMailer(cfg, outs.alerter)
 	if err != nil {
 		return usageError{err}
 	}
 
-	var g *guard.Gateway
 	var app *supervise.Supervisor
 	if len(cfg.Run.Command) > 0 {
 		if app, err = newGuardedApp(cfg, bus, log, stderr, func(ctx context.Context) { g.Drain(ctx) }); err != nil {
 			return err
 		}
 	}
-	opts := guard.Options{Bus: bus, Logger: log, Book: st.book, DB: st.db, Mailer: mailer}
+	opts := guard.Options{Bus: bus, Logger: log, Book: st.book, DB: st.db, Mailer: mailer, Registry: reg}
 	if st.redis != nil {
 		opts.Redis = st.redis
 	}
@@ -143,7 +141,6 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	if g, err = guard.New(cfg.Config, opts); err != nil {
 		return usageError{err}
 	}
-	defer g.Close()
 
 	token := cfg.Admin.Token.Reveal()
 	if token == "" {

@@ -60,20 +60,20 @@ func runWatch(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	bus := event.NewBus(nil)
-	out, closeOut, err := eventOutput(cfg.Events.Output, stdout, stderr)
-	if err != nil {
-		return usageError{err}
-	}
-	defer closeOut()
-	if out != nil {
-		bus.Subscribe("output", 0, event.NewJSONLWriter(out, log).Handle)
-	}
-	defer bus.Close()
 	st, err := openState(ctx, cfg, bus.Publish, log)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	outs, err := openOutputs(ctx, cfg, st, bus, nil, "watch", stdout, stderr, log)
+	if err != nil {
+		st.Close()
+		return err
+	}
+	defer func() {
+		bus.Close()
+		outs.Close()
+		st.Close()
+	}()
 	if err := st.startScenarios(cfg.Scenarios, bus, "watch:", log); err != nil {
 		return usageError{err}
 	}

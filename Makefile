@@ -28,6 +28,7 @@ test-go:
 	$(GO) vet ./...
 	$(GO) test -race -short -count=1 ./...
 	$(GO) test -count=1 -run 'Corpus|Hints' ./inspect/
+	$(MAKE) --no-print-directory fuzz FUZZTIME=2s FUZZPKGS=./inspect
 
 test-node:
 	npm test --prefix $(APP)
@@ -36,14 +37,17 @@ test-node:
 demo: build deps
 	scripts/demo.sh
 
-# Short fuzzing of the parsers of untrusted input.
+# Short fuzzing of every parser of untrusted input: each Fuzz target of
+# FUZZPKGS for FUZZTIME. make test runs the detection engine's (the
+# normaliser and every body parser) for 2s each.
 FUZZTIME ?= 15s
+FUZZPKGS ?= ./...
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./config
-	$(GO) test -run '^$$' -fuzz FuzzClientIP -fuzztime $(FUZZTIME) ./internal/clientip
-	$(GO) test -run '^$$' -fuzz FuzzParseReport -fuzztime $(FUZZTIME) ./headers
-	for f in $$($(GO) test -list 'Fuzz.*' ./inspect | grep ^Fuzz); do \
-		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./inspect || exit 1; done
+	for p in $$($(GO) list $(FUZZPKGS)); do \
+		for f in $$($(GO) test -list '^Fuzz' $$p | grep ^Fuzz); do \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
+		done; \
+	done
 
 -include bench/bench.mk
 -include bench/eval.mk

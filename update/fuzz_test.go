@@ -1,0 +1,53 @@
+package update
+
+import "testing"
+
+// FuzzPackument feeds registry documents (untrusted) to the packument
+// decoder and the candidate picker.
+func FuzzPackument(f *testing.F) {
+	f.Add([]byte(`{"dist-tags":{"latest":"1.1.0"},"versions":{"1.0.0":{},"1.0.1":{"deprecated":"x"},"1.1.0":{}},"repository":{"url":"git+https://github.com/a/b.git"}}`))
+	f.Add([]byte(`{"versions":{"01.0.0":{"deprecated":true},"1.0.0-rc":{}},"repository":"github:a/b"}`))
+	f.Add([]byte(`{"dist-tags":null,"versions":[]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := parsePackument(data)
+		if err != nil {
+			return
+		}
+		cs, _ := npmCandidates("x", "1.0.0", p)
+		for _, c := range cs {
+			if compareVersions(NPM, c.To, "1.0.0") <= 0 {
+				t.Fatalf("candidate %s is not newer than 1.0.0", c.To)
+			}
+		}
+		p.repoURL()
+	})
+}
+
+// FuzzNpmrc feeds .npmrc files (untrusted: they come with the project) to
+// the parser.
+func FuzzNpmrc(f *testing.F) {
+	f.Add([]byte("registry=http://127.0.0.1:4873/\n@a:registry=https://x/\n//x/:_authToken=${T}\n"))
+	f.Add([]byte("; c\n# c\n=\n==\n${${}}\n@:registry\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c := npmConfig{scopes: map[string]string{}, tokens: map[string]secret{}}
+		c.parse(data, func(string) string { return "v" })
+		r := c.registryFor("@a/b")
+		c.tokenFor(r)
+	})
+}
+
+// FuzzSetRange checks that rewriting a range keeps package.json valid
+// JSON whenever it succeeds.
+func FuzzSetRange(f *testing.F) {
+	f.Add([]byte(`{"dependencies":{"a":"^1.0.0"},"devDependencies":{"a":"1.0.0"}}`), "a")
+	f.Add([]byte(`{"dependencies":{"a" : "~1.0.0" , "b":"2"}}`), "b")
+	f.Fuzz(func(t *testing.T, data []byte, name string) {
+		out, err := setRange(data, name, "1.2.3")
+		if err != nil {
+			return
+		}
+		if _, err := setRange(out, name, "1.2.4"); err != nil {
+			t.Fatalf("rewritten package.json no longer parses: %v\n%s", err, out)
+		}
+	})
+}

@@ -1,0 +1,60 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Markdown writes the report as GitHub-flavoured Markdown, for a pull
+// request comment or a job summary: a table with one row per package
+// version and advisory, then the fixes and notes.
+func Markdown(w io.Writer, r *Report) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "## Dependency audit\n\n%s.\n", Summary(r))
+	if len(r.Packages) > 0 {
+		fmt.Fprint(bw, "\n| Package | Severity | Advisory | Summary | Fixed in | Where |\n|---|---|---|---|---|---|\n")
+		for _, p := range r.Packages {
+			var where []string
+			for _, o := range p.Occurrences {
+				s := "`" + o.Where() + "`"
+				if via := o.Via(); via != "" {
+					s += " " + via
+				}
+				where = append(where, s)
+			}
+			for i, v := range p.Vulns {
+				pkg, loc := "", ""
+				if i == 0 {
+					pkg = fmt.Sprintf("**%s@%s** (%s)", p.Name, p.Version, p.Ecosystem)
+					loc = strings.Join(where, "<br>")
+				}
+				fmt.Fprintf(bw, "| %s | %s | [%s](%s) | %s | %s | %s |\n", pkg, SeverityText(v.Severity), v.ID,
+					AdvisoryURL(v.ID), cell(oneLine(v.Summary, 120)), cell(orNone(v.Fixed)), cell(loc))
+			}
+		}
+		fmt.Fprint(bw, "\n### Upgrades\n\n")
+		for _, p := range r.Packages {
+			fmt.Fprintf(bw, "- `%s@%s` → %s\n", p.Name, p.Version, p.FixText())
+		}
+	}
+	if len(r.Ignored) > 0 || len(r.Expired) > 0 || len(r.Errors) > 0 {
+		fmt.Fprint(bw, "\n### Notes\n\n")
+		for _, ig := range r.Ignored {
+			fmt.Fprintf(bw, "- ignored %s on `%s` until %s: %s\n", ig.ID, ig.Package, ig.Until, cell(ig.Reason))
+		}
+		for _, ex := range r.Expired {
+			fmt.Fprintf(bw, "- **ignore for %s expired on %s**: it no longer silences anything (%s)\n", ex.ID, ex.Until, cell(ex.Reason))
+		}
+		for _, e := range r.Errors {
+			fmt.Fprintf(bw, "- not scanned: %s\n", cell(e))
+		}
+	}
+	return bw.Flush()
+}
+
+// cell escapes text for a table cell.
+func cell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}

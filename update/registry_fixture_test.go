@@ -26,6 +26,8 @@ type npmVersion struct {
 	name, version string
 	index         string // index.js
 	deprecated    string
+	manifest      map[string]any    // package.json; if nil, name, version and main
+	files         map[string]string // the package's files, by path in the tarball below package/; if nil, index.js
 }
 
 // npmRegistry is a minimal npm registry on loopback serving real
@@ -60,13 +62,30 @@ func (r *npmRegistry) base(name string) string {
 
 func (r *npmRegistry) publish(t testing.TB, v npmVersion) {
 	t.Helper()
-	pj, _ := json.Marshal(map[string]any{"name": v.name, "version": v.version, "main": "index.js"})
-	tgz := tarball(t, map[string]string{"package/package.json": string(pj), "package/index.js": v.index})
+	man := v.manifest
+	if man == nil {
+		man = map[string]any{"name": v.name, "version": v.version, "main": "index.js"}
+	}
+	pj, _ := json.Marshal(man)
+	files := map[string]string{"package/index.js": v.index}
+	if v.files != nil {
+		files = map[string]string{}
+		for name, content := range v.files {
+			files["package/"+name] = content
+		}
+	}
+	files["package/package.json"] = string(pj)
+	tgz := tarball(t, files)
 	tarPath := "tarballs/" + strings.ReplaceAll(v.name, "/", "-") + "-" + v.version + ".tgz"
 	s512, s1 := sha512.Sum512(tgz), sha1.Sum(tgz)
-	meta := map[string]any{"name": v.name, "version": v.version, "main": "index.js",
-		"dist": map[string]any{"tarball": r.base(v.name) + tarPath,
-			"integrity": "sha512-" + base64.StdEncoding.EncodeToString(s512[:]), "shasum": hex.EncodeToString(s1[:])}}
+	meta := map[string]any{"name": v.name, "version": v.version, "main": "index.js"}
+	for _, k := range []string{"main", "dependencies", "optionalDependencies", "peerDependencies", "peerDependenciesMeta", "bin", "engines", "os", "cpu"} {
+		if x, ok := man[k]; ok {
+			meta[k] = x
+		}
+	}
+	meta["dist"] = map[string]any{"tarball": r.base(v.name) + tarPath,
+			"integrity": "sha512-" + base64.StdEncoding.EncodeToString(s512[:]), "shasum": hex.EncodeToString(s1[:])}
 	if v.deprecated != "" {
 		meta["deprecated"] = v.deprecated
 	}

@@ -47,7 +47,8 @@ func (t *trialer) try(ctx context.Context, p project, cs []Candidate) outcome {
 		defer os.RemoveAll(dir)
 	}
 	fail := func(stage, out string, err error) outcome {
-		tail := tailLines(out, tailSize)
+		// Paths in the copy read as paths in the project.
+		tail := strings.ReplaceAll(tailLines(out, tailSize), dir+string(filepath.Separator), "")
 		if err != nil && !strings.Contains(tail, err.Error()) {
 			tail = strings.TrimLeft(tail+"\n"+err.Error(), "\n")
 		}

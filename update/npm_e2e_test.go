@@ -163,4 +163,3 @@ func TestSetRange(t *testing.T) {
 		t.Error("setRange of a missing dependency: no error")
 	}
 }
-

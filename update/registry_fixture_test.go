@@ -38,7 +38,7 @@ type npmRegistry struct {
 	token    string
 	mu       sync.Mutex
 	packs    map[string]map[string]any // name → packument
-	tarballs map[string][]byte        // path → .tgz
+	tarballs map[string][]byte         // path → .tgz
 }
 
 func newNPMRegistry(t testing.TB, token string, versions []npmVersion) *npmRegistry {
@@ -85,7 +85,7 @@ func (r *npmRegistry) publish(t testing.TB, v npmVersion) {
 		}
 	}
 	meta["dist"] = map[string]any{"tarball": r.base(v.name) + tarPath,
-			"integrity": "sha512-" + base64.StdEncoding.EncodeToString(s512[:]), "shasum": hex.EncodeToString(s1[:])}
+		"integrity": "sha512-" + base64.StdEncoding.EncodeToString(s512[:]), "shasum": hex.EncodeToString(s1[:])}
 	if v.deprecated != "" {
 		meta["deprecated"] = v.deprecated
 	}

@@ -143,7 +143,7 @@ func monitorEvent(now time.Time, project string, f Finding, action, fixed string
 		labels["fixed"] = fixed
 	}
 	return event.Event{
-		Time: now, Kind: event.KindAlert, Category: event.CategoryVulnerability, Type: "info",
+		ID: event.NewID(), Time: now, Kind: event.KindAlert, Category: event.CategoryVulnerability, Type: "info",
 		Action: action, Severity: eventSeverity(f.Severity.Level), Message: msg,
 		RuleID: f.IDs[0], RuleName: f.Summary, Labels: labels,
 	}

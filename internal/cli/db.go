@@ -1,0 +1,218 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bulwark-sec/bulwark/audit"
+	"github.com/bulwark-sec/bulwark/audit/osv"
+	"github.com/bulwark-sec/bulwark/internal/sqlite"
+)
+
+// defaultOSVDB is the advisory database's file, next to the store
+// (bulwark.db) in the current directory.
+const defaultOSVDB = "bulwark-osv.db"
+
+// dbPathFlag adds --db to cmd, defaulting to $BULWARK_OSV_DB or
+// bulwark-osv.db.
+func dbPathFlag(cmd *cobra.Command, p *string, persistent bool) {
+	def := os.Getenv("BULWARK_OSV_DB")
+	if def == "" {
+		def = defaultOSVDB
+	}
+	fs := cmd.Flags()
+	if persistent {
+		fs = cmd.PersistentFlags()
+	}
+	fs.StringVar(p, "db", def, "the advisory database (env BULWARK_OSV_DB)")
+}
+
+// openAdvisoryDB opens (creating if asked) the advisory database, with
+// the monitor's snapshot table in the same file.
+func openAdvisoryDB(ctx context.Context, path string, create bool) (*osv.DB, *sqlite.DB, error) {
+	if !create {
+		if _, err := os.Stat(path); err != nil {
+			return nil, nil, usagef("no advisory database at %s: run bulwark db import PATH or bulwark db update", path)
+		}
+	}
+	store, err := sqlite.Open(ctx, path, sqlite.Migrations{"osv": osv.Migrations, "audit_monitor": audit.MonitorMigrations})
+	if err != nil {
+		return nil, nil, usagef("opening the advisory database %s: %w (is it a bulwark db file?)", path, err)
+	}
+	return osv.New(store), store, nil
+}
+
+// newDB is "bulwark db": the local copy of the OSV advisories.
+func newDB() *cobra.Command {
+	var dbPath string
+	cmd := &cobra.Command{
+		Use:   "db",
+		Short: "Import, update and inspect the local OSV advisory database",
+		Long: `bulwark audit matches lockfiles against a local copy of the OSV advisories
+(https://osv.dev), kept in one SQLite file (--db, default bulwark-osv.db).
+Fill it from files (import) or by downloading osv.dev's per-ecosystem
+all.zip files (update, the only command that uses the network).`,
+		Example: `  bulwark db import npm-all.zip ./vulndb        # zips, OSV JSON directories, the Go vulndb layout
+  bulwark db update npm Go                      # download https://osv-vulnerabilities.storage.googleapis.com/{npm,Go}/all.zip
+  bulwark db info --json`,
+		Args: maxArgs(0),
+	}
+	dbPathFlag(cmd, &dbPath, true)
+
+	importCmd := &cobra.Command{
+		Use:   "import PATH...",
+		Short: "Import advisories from zips (osv.dev's all.zip) or directories of OSV JSON (the Go vulndb layout too)",
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("import takes at least one zip or directory (see %s --help)", c.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			for _, p := range args {
+				if _, err := os.Stat(p); err != nil {
+					return usagef("import: %v", err)
+				}
+			}
+			db, store, err := openAdvisoryDB(c.Context(), dbPath, true)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			out := c.OutOrStdout()
+			for _, p := range args {
+				st, err := db.Import(c.Context(), p)
+				if err != nil {
+					return fmt.Errorf("importing %s (nothing of it was imported): %w", p, err)
+				}
+				fmt.Fprintf(out, "%s: %d advisories (%d new, %d updated, %d unchanged, %d older ignored)\n",
+					p, st.Total(), st.Added, st.Updated, st.Unchanged, st.Older)
+			}
+			return nil
+		},
+	}
+
+	var offline bool
+	var baseURL string
+	var timeout time.Duration
+	update := &cobra.Command{
+		Use:   "update [ECOSYSTEM...]",
+		Short: "Download osv.dev's all.zip of each ecosystem (default: those in the database, else npm and Go)",
+		Long: `Download {base-url}/{ECOSYSTEM}/all.zip for each ecosystem and import it. The
+next update sends the ETag and Last-Modified back, so an unchanged zip is not
+downloaded again. Ecosystems are spelled as OSV does: npm, Go, PyPI,
+crates.io, RubyGems, Packagist. With --offline nothing is downloaded: import
+zips with bulwark db import instead.`,
+		RunE: func(c *cobra.Command, args []string) error {
+			if offline {
+				return usageError{fmt.Errorf("db update --offline: %w", osv.ErrOffline)}
+			}
+			if timeout <= 0 {
+				return usagef("--timeout: must be positive, got %s", timeout)
+			}
+			db, store, err := openAdvisoryDB(c.Context(), dbPath, true)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			ecosystems := args
+			if len(ecosystems) == 0 {
+				info, err := db.Info(c.Context())
+				if err != nil {
+					return err
+				}
+				ecosystems = slices.Sorted(maps.Keys(info.ByEcosystem))
+				if len(ecosystems) == 0 {
+					ecosystems = []string{"npm", "Go"}
+				}
+			}
+			client := &http.Client{Timeout: timeout}
+			res, err := db.Update(c.Context(), ecosystems, osv.UpdateOptions{BaseURL: baseURL, Client: client})
+			out := c.OutOrStdout()
+			for _, r := range res {
+				if r.NotModified {
+					fmt.Fprintf(out, "%s: not modified since the last update\n", r.Ecosystem)
+					continue
+				}
+				fmt.Fprintf(out, "%s: %d bytes, %d advisories (%d new, %d updated, %d unchanged)\n",
+					r.Ecosystem, r.Bytes, r.Stats.Total(), r.Stats.Added, r.Stats.Updated, r.Stats.Unchanged)
+			}
+			if err != nil {
+				return fmt.Errorf("db update: %w (the ecosystems listed above are imported)", err)
+			}
+			return nil
+		},
+	}
+	update.Flags().BoolVar(&offline, "offline", false, "refuse to use the network (exits 2)")
+	update.Flags().StringVar(&baseURL, "base-url", osv.DefaultBaseURL, "where {ECOSYSTEM}/all.zip are published")
+	update.Flags().DurationVar(&timeout, "timeout", 10*time.Minute, "overall time allowed per download")
+
+	var asJSON bool
+	info := &cobra.Command{
+		Use: "info", Short: "Count the advisories per ecosystem and list the downloaded sources", Args: maxArgs(0),
+		RunE: func(c *cobra.Command, _ []string) error {
+			db, store, err := openAdvisoryDB(c.Context(), dbPath, false)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			in, err := db.Info(c.Context())
+			if err != nil {
+				return err
+			}
+			return printDBInfo(c.OutOrStdout(), dbPath, in, asJSON)
+		},
+	}
+	info.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+
+	cmd.AddCommand(importCmd, update, info)
+	return cmd
+}
+
+func printDBInfo(w io.Writer, path string, in osv.Info, asJSON bool) error {
+	if asJSON {
+		type source struct {
+			URL          string `json:"url"`
+			ETag         string `json:"etag,omitempty"`
+			LastModified string `json:"lastModified,omitempty"`
+			Fetched      string `json:"fetched,omitempty"`
+		}
+		doc := struct {
+			Path        string         `json:"path"`
+			Entries     int            `json:"entries"`
+			Withdrawn   int            `json:"withdrawn"`
+			ByEcosystem map[string]int `json:"byEcosystem"`
+			Sources     []source       `json:"sources"`
+		}{Path: path, Entries: in.Entries, Withdrawn: in.Withdrawn, ByEcosystem: in.ByEcosystem, Sources: []source{}}
+		if doc.ByEcosystem == nil {
+			doc.ByEcosystem = map[string]int{}
+		}
+		for _, s := range in.Sources {
+			doc.Sources = append(doc.Sources, source{s.URL, s.ETag, s.LastModified, s.Fetched})
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(doc)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "database\t%s\n", path)
+	fmt.Fprintf(tw, "advisories\t%d (%d withdrawn)\n", in.Entries, in.Withdrawn)
+	for _, eco := range slices.Sorted(maps.Keys(in.ByEcosystem)) {
+		fmt.Fprintf(tw, "  %s\t%d\n", eco, in.ByEcosystem[eco])
+	}
+	for _, s := range in.Sources {
+		fmt.Fprintf(tw, "source\t%s (fetched %s)\n", s.URL, strings.TrimSpace(s.Fetched))
+	}
+	return tw.Flush()
+}

@@ -28,6 +28,7 @@ test-go:
 	$(GO) vet ./...
 	$(GO) test -race -short -count=1 ./...
 	$(GO) test -count=1 -run 'Corpus|Hints' ./inspect/
+	$(GO) test -count=1 -short -run '^TestExpressApp$$' ./update/  # too slow under -race, which skips it
 	$(MAKE) --no-print-directory fuzz FUZZTIME=2s FUZZPKGS=./inspect
 
 test-node:

@@ -30,7 +30,10 @@ func (g *Gateway) AdminHandler(token string) http.Handler {
 	if g.accounts != nil {
 		mux.Handle("POST /bulwark/v1/events", g.accounts.IngestHandler())
 	}
-	return requireToken(token, mux)
+	if g.console == nil {
+		return requireToken(token, mux)
+	}
+	return g.withConsole(mux, token)
 }
 
 func requireToken(token string, next http.Handler) http.Handler {

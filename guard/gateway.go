@@ -15,6 +15,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/accounts"
 	"github.com/bulwark-sec/bulwark/blackbook"
+	"github.com/bulwark-sec/bulwark/console"
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/headers"
 	"github.com/bulwark-sec/bulwark/inspect"
@@ -38,6 +39,8 @@ type Gateway struct {
 	book     *blackbook.Book // bans, if any
 	limiter  *limit.Limiter  // rate limits
 	accounts *accounts.Watch // account watch, with a store
+
+	console *console.Console // the web console on the admin listener, if any
 
 	app      App          // the supervised upstream, if any
 	waiting  atomic.Int64 // requests waiting for the app
@@ -68,6 +71,9 @@ type Options struct {
 	// Registry gets the gateway's metrics, served on the admin /metrics;
 	// others (the sinks) may register theirs in it too. If nil, a new one.
 	Registry *prometheus.Registry
+	// Console is the web console, served on the admin listener at
+	// /console/ behind its own login. If nil, there is none.
+	Console *console.Console
 }
 
 // New validates cfg (after defaults) and builds the gateway.
@@ -129,6 +135,10 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 		return nil, fmt.Errorf("limits: %w", err)
 	}
 	g.book = opts.Book
+	if opts.Console != nil {
+		g.console = opts.Console
+		g.console.Recorder().SetProbe(g.consoleProbe)
+	}
 	if opts.DB != nil {
 		if err := g.newAccounts(opts); err != nil {
 			g.limiter.Close()

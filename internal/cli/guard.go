@@ -125,13 +125,20 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 		return usageError{err}
 	}
 
+	cons, consDB, err := startConsole(ctx, cfg, bus, log)
+	if err != nil {
+		return err
+	}
+	defer consDB.Close()
+	defer cons.Close()
+
 	var app *supervise.Supervisor
 	if len(cfg.Run.Command) > 0 {
 		if app, err = newGuardedApp(cfg, bus, log, stderr, func(ctx context.Context) { g.Drain(ctx) }); err != nil {
 			return err
 		}
 	}
-	opts := guard.Options{Bus: bus, Logger: log, Book: st.book, DB: st.db, Mailer: mailer, Registry: reg}
+	opts := guard.Options{Bus: bus, Logger: log, Book: st.book, DB: st.db, Mailer: mailer, Registry: reg, Console: cons}
 	if st.redis != nil {
 		opts.Redis = st.redis
 	}
@@ -163,6 +170,13 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	log.LogAttrs(ctx, slog.LevelInfo, "guarding",
 		slog.String("listen", pub.Addr().String()), slog.String("upstream", cfg.Upstream),
 		slog.String("admin", adm.Addr().String()))
+	consoleURL := "http://" + adm.Addr().String() + "/console/"
+	if pw := cons.StartPassword(); pw != "" {
+		// Once, to the operator only: never to the logs or events.
+		fmt.Fprintf(stderr, "\n  console: %s  password for this run: %s\n  (set a lasting one with bulwark console passwd)\n\n", consoleURL, pw)
+	} else {
+		log.LogAttrs(ctx, slog.LevelInfo, "console", slog.String("url", consoleURL))
+	}
 	bus.Publish(event.Event{Category: event.CategoryConfiguration, Type: "start", Action: "guard-started",
 		Message: "bulwark guard listening on " + pub.Addr().String() + " for " + cfg.Upstream})
 

@@ -51,11 +51,11 @@ type Book struct {
 	// follow them, so that a watcher's stale read never undoes a newer change.
 	writeMu sync.Mutex
 
-	offences chan Offence
-	dropped  atomic.Uint64
-	kick     chan struct{} // wakes the Redis loop to push the outbox
-	redisUp  atomic.Bool
-	instance string // this Book's id in Redis messages
+	offences   chan Offence
+	dropped    atomic.Uint64
+	kick       chan struct{} // wakes the Redis loop to push the outbox
+	redisState atomic.Int32  // redisUnknown, redisUp or redisDown
+	instance   string        // this Book's id in Redis messages
 
 	stop      context.CancelFunc
 	wg        sync.WaitGroup
@@ -90,7 +90,6 @@ func Open(ctx context.Context, cfg Config, opts Options) (*Book, error) {
 		kick:     make(chan struct{}, 1),
 		instance: event.NewID(),
 	}
-	k.redisUp.Store(true)
 	if k.publish == nil {
 		k.publish = func(event.Event) {}
 	}

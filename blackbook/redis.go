@@ -21,6 +21,13 @@ import (
 // {bans} hash tag keeps the keys in one Redis Cluster slot, so the scripts
 // that change them are atomic.
 
+// States of the link to Redis, logged when they change.
+const (
+	redisUnknown int32 = iota
+	redisUp
+	redisDown
+)
+
 // Outbox operations.
 const (
 	opBan   = "ban"
@@ -131,7 +138,7 @@ func (k *Book) redisFault(ctx context.Context, err error) {
 	if ctx.Err() != nil {
 		return
 	}
-	if k.redisUp.CompareAndSwap(true, false) {
+	if k.redisState.Swap(redisDown) != redisDown {
 		k.log.LogAttrs(ctx, slog.LevelError, "black book: Redis unreachable; enforcing the bans known here and keeping new ones for when it returns",
 			slog.String("error", err.Error()))
 	}
@@ -139,7 +146,7 @@ func (k *Book) redisFault(ctx context.Context, err error) {
 
 // redisOK notes that Redis works, logging the recovery once.
 func (k *Book) redisOK(ctx context.Context) {
-	if k.redisUp.CompareAndSwap(false, true) {
+	if k.redisState.Swap(redisUp) != redisUp {
 		k.log.LogAttrs(ctx, slog.LevelInfo, "black book: Redis reachable; bans are shared")
 	}
 }
@@ -244,6 +251,9 @@ func (k *Book) subscribe(ctx context.Context) error {
 	kk := k.keys()
 	sub := k.rdb.Subscribe(ctx, kk.channel)
 	defer sub.Close()
+	// A receive does not always watch ctx: closing the subscription ends it.
+	stop := context.AfterFunc(ctx, func() { sub.Close() })
+	defer stop()
 	if _, err := sub.ReceiveTimeout(ctx, 5*time.Second); err != nil { // the confirmation
 		return fmt.Errorf("subscribing to %s: %w", kk.channel, err)
 	}
@@ -251,7 +261,7 @@ func (k *Book) subscribe(ctx context.Context) error {
 		return fmt.Errorf("resynchronising bans with Redis: %w", err)
 	}
 	k.redisOK(ctx)
-	for {
+	for ctx.Err() == nil {
 		m, err := sub.ReceiveTimeout(ctx, redisPingEvery)
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
@@ -267,6 +277,7 @@ func (k *Book) subscribe(ctx context.Context) error {
 			k.applyMessage(ctx, msg.Payload)
 		}
 	}
+	return ctx.Err()
 }
 
 // applyMessage applies one change published by a gateway.

@@ -1,0 +1,201 @@
+package blackbook
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bulwark-sec/bulwark/internal/sqlite"
+)
+
+// redisServer is a real redis-server on a loopback port, owned by a test.
+type redisServer struct {
+	t    *testing.T
+	port int
+	dir  string
+	cmd  *exec.Cmd
+}
+
+func startRedis(t *testing.T) *redisServer {
+	t.Helper()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("redis-server not found; install the Debian package redis-server")
+		}
+		t.Skip("SKIPPING Redis tests: redis-server not found; install the Debian package redis-server")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	s := &redisServer{t: t, port: port, dir: t.TempDir()}
+	s.start()
+	t.Cleanup(s.stop)
+	return s
+}
+
+func (s *redisServer) addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
+
+func (s *redisServer) start() {
+	s.t.Helper()
+	s.cmd = exec.Command("redis-server", "--save", "", "--appendonly", "no", "--port", strconv.Itoa(s.port),
+		"--bind", "127.0.0.1", "--dir", s.dir)
+	if err := s.cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, err := net.DialTimeout("tcp", s.addr(), 100*time.Millisecond); err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.t.Fatalf("redis-server did not listen on %s within 10s", s.addr())
+}
+
+func (s *redisServer) stop() {
+	if s.cmd == nil {
+		return
+	}
+	s.cmd.Process.Kill()
+	s.cmd.Wait()
+	s.cmd = nil
+}
+
+func (s *redisServer) client(t *testing.T) *redis.Client {
+	c := redis.NewClient(&redis.Options{
+		Addr: s.addr(), DialTimeout: 300 * time.Millisecond, ReadTimeout: time.Second, WriteTimeout: time.Second,
+		MaxRetries: 1, PoolSize: 4,
+	})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// redisBook opens a Book with its own store on the shared Redis, on the
+// real clock.
+func redisBook(t *testing.T, s *redisServer, name string) *Book {
+	t.Helper()
+	k, _ := openBook(t, Config{PollInterval: 100 * time.Millisecond}, Options{
+		Redis: s.client(t), Clock: time.Now,
+		DB: func() *sqlite.DB {
+			db := openDB(t, filepath.Join(t.TempDir(), name+".db"))
+			t.Cleanup(func() { db.Close() })
+			return db
+		}(),
+	})
+	return k
+}
+
+func TestRedisSharing(t *testing.T) {
+	srv := startRedis(t)
+	ctx := context.Background()
+	a := redisBook(t, srv, "a")
+	b := redisBook(t, srv, "b")
+	waitUp(t, a, b)
+
+	start := time.Now()
+	if _, err := a.Ban(ctx, BanRequest{Target: mustTarget(t, "203.0.113.9"), Duration: time.Hour, Reason: "sqli"}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, time.Second, "ban on A enforced on B", func() bool { _, ok := b.Banned(ip("203.0.113.9")); return ok })
+	t.Logf("ban propagated from A to B in %s", time.Since(start))
+
+	// B keeps it in its own store: it survives without Redis.
+	if bans, err := b.List(ctx, Filter{Active: true}); err != nil || len(bans) != 1 {
+		t.Errorf("B's store holds %d active bans, %v; want 1", len(bans), err)
+	}
+
+	start = time.Now()
+	if _, err := b.Unban(ctx, mustTarget(t, "203.0.113.9"), "false positive"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, time.Second, "unban on B lifted on A", func() bool { _, ok := a.Banned(ip("203.0.113.9")); return !ok })
+	t.Logf("unban propagated from B to A in %s", time.Since(start))
+
+	// A short ban expires on both.
+	if _, err := a.Ban(ctx, BanRequest{Target: mustTarget(t, "198.51.100.0/24"), Duration: 1500 * time.Millisecond, Exact: true}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, time.Second, "CIDR ban on B", func() bool { _, ok := b.Banned(ip("198.51.100.7")); return ok })
+	eventually(t, 3*time.Second, "expiry on both", func() bool {
+		_, okA := a.Banned(ip("198.51.100.7"))
+		_, okB := b.Banned(ip("198.51.100.7"))
+		return !okA && !okB
+	})
+}
+
+func TestRedisOutage(t *testing.T) {
+	srv := startRedis(t)
+	ctx := context.Background()
+	a := redisBook(t, srv, "a")
+	b := redisBook(t, srv, "b")
+	waitUp(t, a, b)
+	if _, err := a.Ban(ctx, BanRequest{Target: mustTarget(t, "192.0.2.1"), Duration: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, time.Second, "first ban on B", func() bool { _, ok := b.Banned(ip("192.0.2.1")); return ok })
+
+	srv.stop()
+	eventually(t, 5*time.Second, "A notices Redis is down", func() bool { return a.redisState.Load() == redisDown })
+	var during []string
+	for i := 0; i < 5; i++ {
+		s := fmt.Sprintf("192.0.2.%d", 10+i)
+		if _, err := a.Ban(ctx, BanRequest{Target: mustTarget(t, s), Duration: time.Hour}); err != nil {
+			t.Fatalf("Ban during the outage: %v", err)
+		}
+		if _, ok := a.Banned(ip(s)); !ok {
+			t.Fatalf("A does not enforce its own ban of %s during the outage", s)
+		}
+		during = append(during, s)
+		time.Sleep(400 * time.Millisecond)
+	}
+	if _, ok := b.Banned(ip("192.0.2.1")); !ok {
+		t.Error("B forgot the first ban during the outage")
+	}
+
+	srv.start() // same port, empty: Redis kept nothing
+	start := time.Now()
+	eventually(t, 10*time.Second, "B gets every ban made during the outage", func() bool {
+		for _, s := range during {
+			if _, ok := b.Banned(ip(s)); !ok {
+				return false
+			}
+		}
+		return true
+	})
+	t.Logf("bans made during the outage reached B %s after Redis returned", time.Since(start))
+	// And Redis is rebuilt from the gateways' stores, the first ban too.
+	rdb := srv.client(t)
+	eventually(t, 5*time.Second, "Redis holds every ban again", func() bool {
+		n, err := rdb.ZCard(ctx, "bulwark:{bans}:index").Result()
+		return err == nil && n == 6
+	})
+	var n int
+	a.db.QueryRow(`SELECT count(*) FROM blackbook_outbox`).Scan(&n)
+	if n != 0 {
+		t.Errorf("A's outbox holds %d rows after Redis returned", n)
+	}
+}
+
+func waitUp(t *testing.T, ks ...*Book) {
+	t.Helper()
+	eventually(t, 5*time.Second, "Books connected to Redis", func() bool {
+		for _, k := range ks {
+			if k.redisState.Load() != redisUp {
+				return false
+			}
+		}
+		return true
+	})
+}

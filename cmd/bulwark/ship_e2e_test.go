@@ -277,17 +277,23 @@ alerts:
 		t.Errorf("guard did not stop cleanly: %v", err)
 	}
 	places := map[string]string{
-		"the gateway's stderr":     g.stderr.String(),
-		"the gateway's stdout":     g.stdout.String(),
-		"the event output":         readFile(eventsFile),
-		"the syslog stream":        sys.rawBytes(),
-		"the json_lines stream":    lines.rawBytes(),
-		"the webhook bodies":       hook.rawBytes(),
-		"the email (DATA)":         strings.Join(mapSlice(smtpSrv.all(), func(r e2eMail) string { return r.data }), "\n"),
-		"the SMS request bodies":   strings.Join(mapSlice(sms.all(), func(r twilioReq) string { return r.form.Encode() }), "\n"),
-		"the gateway's spool dirs": spoolText(filepath.Join(tmp, "bulwark-spool")),
+		"the gateway's stderr":   g.stderr.String(),
+		"the gateway's stdout":   g.stdout.String(),
+		"the syslog stream":      sys.rawBytes(),
+		"the json_lines stream":  lines.rawBytes(),
+		"the webhook bodies":     hook.rawBytes(),
+		"the email (DATA)":       strings.Join(mapSlice(smtpSrv.all(), func(r e2eMail) string { return r.data }), "\n"),
+		"the SMS request bodies": strings.Join(mapSlice(sms.all(), func(r twilioReq) string { return r.form.Encode() }), "\n"),
+		// The event output, the spools, the store (outbox, alert state)…
+		"the gateway's files": filesText(tmp, cfg),
 	}
-	for name, secret := range map[string]string{"SMTP password": smtpPassword, "Twilio auth token": twilioToken, "webhook secret": hookSecret} {
+	noSecrets(t, places, map[string]string{"SMTP password": smtpPassword, "Twilio auth token": twilioToken, "webhook secret": hookSecret})
+}
+
+// noSecrets reports each secret found in one of the places (name: text).
+func noSecrets(t *testing.T, places, secrets map[string]string) {
+	t.Helper()
+	for name, secret := range secrets {
 		for place, text := range places {
 			if strings.Contains(text, secret) {
 				t.Errorf("the %s appears in %s", name, place)
@@ -406,11 +412,12 @@ func readFile(path string) string {
 	return string(b)
 }
 
-// spoolText is every spool file's bytes, to look for secrets in.
-func spoolText(dir string) string {
+// filesText is the bytes of every file under dir but skip, to look for
+// secrets in.
+func filesText(dir, skip string) string {
 	var b strings.Builder
 	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+		if err == nil && !d.IsDir() && path != skip {
 			b.WriteString(readFile(path))
 		}
 		return nil
@@ -908,4 +915,97 @@ func (x *twilio) all() []twilioReq {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	return slices.Clone(x.got)
+}
+
+// TestShipAlertBurstWithBans runs the same burst with the black book's
+// scenarios on, as they are by default: each attacker is banned after a
+// few blocked attacks, and the operator still gets exactly one email and
+// one SMS naming every attacker. The ban rule's 1m group wait is shortened
+// so the test is quick; everything else about the rules is the default.
+func TestShipAlertBurstWithBans(t *testing.T) {
+	appDir := expressAppDir(t)
+	tmp := t.TempDir()
+	srvTLS, caFile := e2eCert(t, tmp)
+	smtpPassword, twilioToken := "smtp-pw-"+randHex(), "twilio-token-"+randHex()
+	const twilioSID = "AC0123456789abcdef0123456789abcdef"
+	smtpSrv := startE2ESMTP(t, srvTLS, "bulwark", smtpPassword)
+	sms := startTwilio(t, srvTLS, twilioSID, twilioToken)
+
+	appAddr, pub, adm := freeAddr(t), freeAddr(t), freeAddr(t)
+	_, appPort, _ := net.SplitHostPort(appAddr)
+	eventsFile := filepath.Join(tmp, "events.jsonl")
+	cfg := filepath.Join(tmp, "bulwark.yaml")
+	yaml := `
+trustedProxies: [127.0.0.1/32]
+store: {path: ` + filepath.Join(tmp, "bulwark.db") + `}
+events: {output: ` + eventsFile + `}
+alerts:
+  route: {groupWait: 2s}
+  notify: [mail, sms]
+  notifiers:
+    mail: {type: email, host: 127.0.0.1, port: ` + strconv.Itoa(smtpSrv.port) + `, username: bulwark, password: "${E2E_SMTP_PASSWORD}", from: bulwark@example.com, to: [ops@example.com]}
+    sms: {type: sms, accountSid: ` + twilioSID + `, authToken: "${E2E_TWILIO_TOKEN}", from: "+15005550006", to: ["+15551234567"], baseUrl: ` + sms.srv.URL + `}
+  rules:
+    ban: {route: {groupWait: 2s}}
+`
+	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	g := startLoggedGuard(t, []string{"HOST=127.0.0.1", "PORT=" + appPort, "SSL_CERT_FILE=" + caFile,
+		"E2E_SMTP_PASSWORD=" + smtpPassword, "E2E_TWILIO_TOKEN=" + twilioToken},
+		"guard", "--config", cfg, "--upstream", "http://"+appAddr, "--listen", pub, "--admin", adm,
+		"--run", "node "+filepath.Join(appDir, "server.js"))
+	waitFor(t, "the app behind the gateway", func() bool {
+		if g.exited() {
+			t.Fatalf("guard exited before it was ready:\n%s", g.stderr.String())
+		}
+		return strings.Contains(readFile(eventsFile), `"action":"process-ready"`)
+	})
+
+	attackers := []string{"203.0.113.7", "203.0.113.8", "203.0.113.9"}
+	client := &http.Client{Timeout: 10 * time.Second}
+	const perAttacker = 25
+	for i := range perAttacker * len(attackers) {
+		req, _ := http.NewRequest("GET", "http://"+pub+"/search?q="+url.QueryEscape("' UNION SELECT id, name, value FROM secrets--"), nil)
+		req.Header.Set("X-Forwarded-For", attackers[i%len(attackers)])
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("attack %d: %v", i, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("attack %d from %s = %d, want 403", i, attackers[i%len(attackers)], resp.StatusCode)
+		}
+	}
+	waitFor(t, "the email and the SMS", func() bool { return len(smtpSrv.all()) >= 1 && len(sms.all()) >= 1 })
+	time.Sleep(3 * time.Second)
+	mails, texts := smtpSrv.all(), sms.all()
+	var subjects []string
+	for _, m := range mails {
+		s, _, _ := decodeMail(m.data)
+		subjects = append(subjects, s)
+	}
+	t.Logf("%d blocked attack events, %d bans; emails %q; SMS %v", len(attackIDs(eventsFile, attackers)),
+		strings.Count(readFile(eventsFile), `"action":"ban"`), subjects, mapSlice(texts, func(r twilioReq) string { return r.form.Get("Body") }))
+	if len(mails) != 1 || len(texts) != 1 {
+		t.Fatalf("after the burst: %d emails %q and %d SMS requests, want exactly 1 and 1", len(mails), subjects, len(texts))
+	}
+	_, body, err := decodeMail(mails[0].data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ip := range attackers {
+		if !strings.Contains(body, ip) || !strings.Contains(texts[0].form.Get("Body"), ip) {
+			t.Errorf("the notification does not name attacker %s:\nemail: %s\nSMS: %s", ip, body, texts[0].form.Get("Body"))
+		}
+	}
+	if err := g.stop(); err != nil {
+		t.Errorf("guard did not stop cleanly: %v", err)
+	}
+	noSecrets(t, map[string]string{
+		"the gateway's stderr": g.stderr.String(), "the gateway's stdout": g.stdout.String(),
+		"the email (DATA)": mails[0].data, "the SMS request body": texts[0].form.Encode(),
+		"the gateway's files": filesText(tmp, cfg),
+	}, map[string]string{"SMTP password": smtpPassword, "Twilio auth token": twilioToken})
 }

@@ -19,6 +19,11 @@
 // open-loop generator. It prints a markdown table and writes it to -out.
 // With -perf DIR it then profiles the bare proxy and guard under load.
 // Every child is stopped at the end, on error, and on SIGINT or SIGTERM.
+//
+// The nginx subcommand compares guard with nginx + ModSecurity 3 + the
+// OWASP CRS on the same cores instead (make bench-nginx):
+//
+//	bin/overhead nginx -bulwark ../bin/bulwark -out results/nginx.md
 package main
 
 import (
@@ -60,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return serveUpstream(ctx, args[1:])
 		case "serve-bare-proxy":
 			return serveBareProxy(ctx, args[1:])
+		case "nginx":
+			return compareNginx(ctx, args[1:], stdout, stderr)
 		}
 	}
 	cfg, err := parseFlags(args, stderr)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -39,6 +40,33 @@ const page = `<!DOCTYPE html>
 </html>
 `
 
+// The upstream's other routes, used by the comparison with nginx and
+// ModSecurity: a search page that takes query parameters (it answers the
+// same page as /) and a JSON login that always succeeds.
+const (
+	searchPath = "/search"
+	loginPath  = "/api/login"
+)
+
+// loginAnswer is what POST /api/login answers, with a session cookie, as an
+// Express API would after a successful login.
+const loginAnswer = `{"ok":true,"user":{"id":1042,"email":"alice@example.com","name":"Alice"}}`
+
+// serveLogin reads the whole JSON body, as the app would, and answers a
+// successful login.
+func serveLogin(w http.ResponseWriter, r *http.Request) {
+	if _, err := io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20)); err != nil {
+		http.Error(w, "reading the body", http.StatusBadRequest)
+		return
+	}
+	hdr := w.Header()
+	hdr.Set("X-Powered-By", "Express")
+	hdr.Set("Content-Type", "application/json; charset=utf-8")
+	hdr.Set("Content-Length", strconv.Itoa(len(loginAnswer)))
+	hdr.Set("Set-Cookie", "sid=s%3Ab1946ac92492d2347c6235b4d2611184; Path=/; HttpOnly")
+	w.Write([]byte(loginAnswer))
+}
+
 // serveUpstream is the hidden "upstream" subcommand: the application the
 // targets are measured in front of. It serves until ctx is done.
 func serveUpstream(ctx context.Context, args []string) error {
@@ -50,7 +78,11 @@ func serveUpstream(ctx context.Context, args []string) error {
 	length := strconv.Itoa(len(page))
 	etag := fmt.Sprintf(`W/"%x-bench"`, len(page))
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/" {
+		switch {
+		case r.URL.Path == loginPath && r.Method == http.MethodPost:
+			serveLogin(w, r)
+			return
+		case r.URL.Path != "/" && r.URL.Path != searchPath:
 			http.NotFound(w, r)
 			return
 		}

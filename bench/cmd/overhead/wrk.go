@@ -26,22 +26,37 @@ type wrkResult struct {
 type wrkLoad struct {
 	Threads, Connections int
 	Duration             time.Duration
+	Script               string // a Lua script (-s) that shapes the request; if empty, GET url
+	CPUs                 string // if not empty, wrk runs under taskset -c CPUs
 }
 
 // args returns wrk's command line for url.
 func (l wrkLoad) args(url string) []string {
-	return []string{
+	a := []string{
 		"-t" + strconv.Itoa(l.Threads), "-c" + strconv.Itoa(l.Connections),
 		"-d" + strconv.Itoa(int(l.Duration.Round(time.Second)/time.Second)) + "s",
-		"--latency", url,
 	}
+	if l.Script != "" {
+		a = append(a, "-s", l.Script)
+	}
+	return append(a, "--latency", url)
+}
+
+// command returns the program to run and its arguments: wrk, or taskset
+// running wrk on l.CPUs.
+func (l wrkLoad) command(url string) (string, []string) {
+	if l.CPUs == "" {
+		return "wrk", l.args(url)
+	}
+	return "taskset", append([]string{"-c", l.CPUs, "wrk"}, l.args(url)...)
 }
 
 // runWrk runs wrk against url as fast as it can for l.Duration.
 func runWrk(ctx context.Context, l wrkLoad, url string) (wrkResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, l.Duration+30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "wrk", l.args(url)...)
+	name, args := l.command(url)
+	cmd := exec.CommandContext(ctx, name, args...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		if errors.Is(err, exec.ErrNotFound) {

@@ -55,7 +55,7 @@ func TestAbuseHydraBruteForceBanned(t *testing.T) {
 	app := startExampleApp(t, expressAppDir(t))
 	dir := t.TempDir()
 	pub := freeAddr(t)
-	cfg := writeGatewayConfig(t, dir, pub, app, fmt.Sprintf(`accounts: {preset: express-example}
+	cfg := writeGatewayConfig(t, dir, pub, app, "", fmt.Sprintf(`accounts: {preset: express-example}
 scenarios:
   scenarios:
     login-user-ip: {capacity: %d}
@@ -224,17 +224,18 @@ func startExampleApp(t *testing.T, dir string) string {
 
 // writeGatewayConfig writes bulwark.yaml in dir for a gateway listening on
 // pub in front of upstream, trusting 127.0.0.1 as its proxy, with its store
-// and events in dir, and extra appended.
-func writeGatewayConfig(t *testing.T, dir, pub, upstream, extra string) string {
+// and events in dir, sharing state through the Redis at redisAddr if it is
+// set, and extra appended.
+func writeGatewayConfig(t *testing.T, dir, pub, upstream, redisAddr, extra string) string {
 	t.Helper()
 	cfg := filepath.Join(dir, "bulwark.yaml")
 	body := fmt.Sprintf(`upstream: %s
 listen: %s
 admin: {listen: %s}
 trustedProxies: [127.0.0.1/32]
-store: {path: %s}
+store: {path: %s, redis: {address: %q}}
 events: {output: %s}
-`, upstream, pub, freeAddr(t), filepath.Join(dir, "bulwark.db"), filepath.Join(dir, "events.jsonl")) + extra
+`, upstream, pub, freeAddr(t), filepath.Join(dir, "bulwark.db"), redisAddr, filepath.Join(dir, "events.jsonl")) + extra
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -91,7 +91,11 @@ func New(ctx context.Context, cfg Config, opts Options) (*Alerter, error) {
 	if a.maxKeys == 0 {
 		a.maxKeys = defaultMaxKeys
 	}
-	no := NotifierOptions{TLSConfig: opts.TLSConfig, Clock: a.now}
+	tlsConfig, err := cfg.tlsConfig(opts.TLSConfig)
+	if err != nil {
+		return nil, fmt.Errorf("alerts: %w", err)
+	}
+	no := NotifierOptions{TLSConfig: tlsConfig, Clock: a.now}
 	for _, name := range sortedKeys(cfg.Notifiers) {
 		if _, ok := opts.Notifiers[name]; ok {
 			continue

@@ -117,7 +117,7 @@ func checkBurstMail(t *testing.T, data string) {
 	t.Helper()
 	decoded, _ := io.ReadAll(quotedprintable.NewReader(strings.NewReader(data)))
 	data = string(decoded)
-	for _, want := range []string{"Attack burst from 203.0.113.66", "events=4981"} {
+	for _, want := range []string{"Attack burst from 203.0.113.66", "events=4996"} {
 		if !strings.Contains(data, want) {
 			t.Errorf("email lacks %q:\n%s", want, data)
 		}

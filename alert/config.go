@@ -33,6 +33,9 @@ type Config struct {
 	// MaxKeys bounds the keys (IPs, users…) each rule counts at once; the
 	// least recently seen key is forgotten first. If zero, 10000.
 	MaxKeys int `yaml:"maxKeys"`
+	// CAFile is a PEM file of certificates the notifiers trust besides the
+	// system's, e.g. a private SMTP relay's CA. If empty, the system's only.
+	CAFile string `yaml:"caFile"`
 }
 
 // Route holds the Alertmanager-style timers of notification groups. A zero

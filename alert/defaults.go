@@ -31,8 +31,11 @@ func DefaultRules() map[string]RuleConfig {
 	return map[string]RuleConfig{
 		"malicious-burst": {
 			Match:     &Match{Categories: []string{"malicious"}, ExceptActions: []string{"ban", "unban"}},
-			Window:    time.Minute,
-			Threshold: 20,
+			Window: time.Minute,
+			// 5: the black book's attack scenario bans on 5 blocked
+			// attacks, after which a banned address makes no more
+			// malicious events; a higher threshold would never fire.
+			Threshold: 5,
 			CountBy:   []string{"source.ip"},
 			Severity:  "high",
 			Summary:   `Attack burst from {{.Values "source.ip"}}`,

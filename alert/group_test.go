@@ -64,7 +64,7 @@ func TestGroupingTimeline(t *testing.T) {
 		synctest.Wait()
 		n := expectCount(t, rec, 1, "after group wait")[0]
 		if n.Rule != "malicious-burst" || n.Status != StatusFiring || len(n.Alerts) != 1 ||
-			n.Alerts[0].Labels["source.ip"] != "192.0.2.1" || n.Alerts[0].Count != 981 {
+			n.Alerts[0].Labels["source.ip"] != "192.0.2.1" || n.Alerts[0].Count != 996 {
 			t.Fatalf("first notification = %+v", n)
 		}
 		if n.Summary != "Attack burst from 192.0.2.1" || n.Alerts[0].Labels["labels.class"] != "sqli" {
@@ -130,8 +130,8 @@ func TestBelowThresholdNeverFires(t *testing.T) {
 		rec := newRecorder("rec")
 		a := newAlerter(t, recConfig(), db, rec)
 		defer a.Close(context.Background())
-		for range 10 { // 19 per minute is under 20 per minute
-			burst(a, "192.0.2.3", 19)
+		for range 10 { // 4 per minute is under 5 per minute
+			burst(a, "192.0.2.3", 4)
 			time.Sleep(61 * time.Second)
 		}
 		synctest.Wait()

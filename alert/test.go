@@ -22,6 +22,11 @@ func SendTest(ctx context.Context, cfg Config, name string, o NotifierOptions) e
 		}
 		return fmt.Errorf("no notifier %q (known: %s)", name, strings.Join(known, ", "))
 	}
+	tlsConfig, err := cfg.tlsConfig(o.TLSConfig)
+	if err != nil {
+		return err
+	}
+	o.TLSConfig = tlsConfig
 	n, err := newNotifier(name, c, o)
 	if err != nil {
 		return err

@@ -119,13 +119,23 @@ func Open(ctx context.Context, cfg Config, opts Options) (*Book, error) {
 	return k, nil
 }
 
-// Close stops the Book's goroutines, writing the offences still buffered.
-// It does not close the store or the Redis client.
+// Close stops the Book's goroutines, writing the offences still buffered
+// and, with Redis, trying for up to two seconds to write the outbox (what is
+// left there is written by the next Book to open the store, or by a running
+// one sharing it). It does not close the store or the Redis client.
 func (k *Book) Close() error {
 	k.closeOnce.Do(func() {
 		k.closed.Store(true)
 		k.stop()
 		k.wg.Wait()
+		if k.rdb != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			if err := k.drainOutbox(ctx); err != nil {
+				k.log.LogAttrs(ctx, slog.LevelWarn, "black book: bans left in the outbox for Redis",
+					slog.String("error", err.Error()))
+			}
+		}
 	})
 	return nil
 }

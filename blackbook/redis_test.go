@@ -199,3 +199,22 @@ func waitUp(t *testing.T, ks ...*Book) {
 		return true
 	})
 }
+
+// TestRedisCloseWritesOutbox is the bulwark bans add case: a short-lived
+// Book bans and closes at once; a gateway on another store gets the ban.
+func TestRedisCloseWritesOutbox(t *testing.T) {
+	srv := startRedis(t)
+	gw := redisBook(t, srv, "gateway")
+	waitUp(t, gw)
+	db := openDB(t, filepath.Join(t.TempDir(), "cli.db"))
+	t.Cleanup(func() { db.Close() })
+	cli, err := Open(context.Background(), Config{}, Options{DB: db, Redis: srv.client(t), Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli.Ban(context.Background(), BanRequest{Target: mustTarget(t, "user:mallory"), Source: "cli", Exact: true}); err != nil {
+		t.Fatal(err)
+	}
+	cli.Close()
+	eventually(t, time.Second, "the gateway gets the CLI's ban", func() bool { _, ok := gw.BannedUser("mallory"); return ok })
+}

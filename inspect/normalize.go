@@ -243,12 +243,15 @@ func (a *arena) confusables(v string) string {
 		return v
 	}
 	start := len(a.buf)
-	for _, r := range v {
+	for i := 0; i < len(v); {
+		r, n := utf8.DecodeRuneInString(v[i:])
 		if c, ok := confusable(r); ok {
 			a.buf = append(a.buf, c)
 		} else {
-			a.buf = utf8.AppendRune(a.buf, r)
+			// Invalid bytes stay as they are: U+FFFD would triple them.
+			a.buf = append(a.buf, v[i:i+n]...)
 		}
+		i += n
 	}
 	return a.str(start)
 }

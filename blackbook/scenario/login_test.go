@@ -5,6 +5,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/bulwark-sec/bulwark/event"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -144,5 +146,58 @@ func TestCredentialStuffing(t *testing.T) {
 		if want := "10 user names with failed logins from 192.0.2.77 in 45s"; got[0].Reason != want {
 			t.Errorf("reason = %q, want %q", got[0].Reason, want)
 		}
+	})
+}
+
+// TestServiceLoginsAsFail2ban: failed logins to the server's own SSH (as
+// bulwark watch reports them) ban at fail2ban's sshd defaults — 5 in 10
+// minutes — while the same number of web login failures does not.
+func TestServiceLoginsAsFail2ban(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var b banner
+		e := newEngine(t, Config{}, Options{Banner: &b})
+		ssh := func(addr string) event.Event {
+			ev := loginFailure(addr, "root")
+			ev.Labels = map[string]string{"service": "ssh"}
+			return ev
+		}
+		for range 4 { // the 5 failures span 9m30s: inside fail2ban's 10m
+			e.Handle(ssh("198.51.100.7"))
+			e.Handle(loginFailure("198.51.100.8", "root"))
+			time.Sleep(2*time.Minute + 22*time.Second)
+		}
+		if got := b.decisions(); len(got) != 0 {
+			t.Fatalf("after 4 failures: %+v, want none", got)
+		}
+		e.Handle(ssh("198.51.100.7"))
+		e.Handle(loginFailure("198.51.100.8", "root"))
+		got := by(b.decisions(), SSHLogin)
+		if len(got) != 1 || got[0].Target.IP != ip("198.51.100.7") || got[0].Duration != 10*time.Minute {
+			t.Fatalf("after the 5th SSH failure: %+v, want one 10m ban of 198.51.100.7", b.decisions())
+		}
+		if len(b.decisions()) != 1 {
+			t.Errorf("5 web login failures made a decision too: %+v", b.decisions())
+		}
+	})
+}
+
+// TestSlowSSHGuessingFail2banMisses: one failure every 3 minutes never puts
+// 5 inside fail2ban's 10-minute window, so fail2ban's sshd jail never bans
+// it; the leaky bucket does within the hour.
+func TestSlowSSHGuessingFail2banMisses(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var b banner
+		e := newEngine(t, Config{}, Options{Banner: &b})
+		n := 0
+		for ; n < 20 && len(by(b.decisions(), SSHLogin)) == 0; n++ {
+			ev := loginFailure("198.51.100.9", "root")
+			ev.Labels = map[string]string{"service": "ssh"}
+			e.Handle(ev)
+			time.Sleep(3 * time.Minute)
+		}
+		if len(by(b.decisions(), SSHLogin)) != 1 || n > 10 {
+			t.Fatalf("after %d failures 3 minutes apart: %+v, want an ssh-login ban within 10", n, b.decisions())
+		}
+		t.Logf("banned after %d failures, %d minutes", n, 3*(n-1))
 	})
 }

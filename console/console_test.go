@@ -286,16 +286,28 @@ func TestLoginRateLimit(t *testing.T) {
 
 func TestLoginFromAnotherSiteRefused(t *testing.T) {
 	tc := newTestConsole(t, Config{})
-	req, _ := http.NewRequest("POST", tc.srv.URL+"/console/login", strings.NewReader("password="+url.QueryEscape(tc.StartPassword())))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", "https://evil.example")
-	resp, err := tc.client().Do(req)
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		header, value string
+		want          int
+	}{
+		{"Origin", "https://evil.example", http.StatusForbidden},
+		{"Sec-Fetch-Site", "cross-site", http.StatusForbidden},
+		{"Sec-Fetch-Site", "same-site", http.StatusForbidden},
+		{"Sec-Fetch-Site", "same-origin", http.StatusSeeOther},
+		{"Origin", "null", http.StatusSeeOther}, // Referrer-Policy: no-referrer
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden {
-		t.Errorf("login posted from another origin: %s, want 403", resp.Status)
+	for _, tt := range tests {
+		req, _ := http.NewRequest("POST", tc.srv.URL+"/console/login", strings.NewReader("password="+url.QueryEscape(tc.StartPassword())))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set(tt.header, tt.value)
+		resp, err := tc.client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("login with %s: %s: %s, want %d", tt.header, tt.value, resp.Status, tt.want)
+		}
 	}
 }
 

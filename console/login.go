@@ -83,14 +83,16 @@ func sessionCookie(id string, maxAge int) *http.Cookie {
 		Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode}
 }
 
-// sameOrigin refuses a login posted from another site (login CSRF):
-// browsers send Origin on a form POST and Sec-Fetch-Site with it.
+// sameOrigin refuses a login posted from another site (login CSRF). Modern
+// browsers say where a request comes from in Sec-Fetch-Site; older ones
+// send Origin, which is "null" under the console's Referrer-Policy
+// no-referrer, so only a foreign origin there is refused.
 func sameOrigin(r *http.Request) bool {
-	if s := r.Header.Get("Sec-Fetch-Site"); s != "" && s != "same-origin" && s != "none" {
-		return false
+	if s := r.Header.Get("Sec-Fetch-Site"); s != "" {
+		return s == "same-origin" || s == "none"
 	}
 	o := r.Header.Get("Origin")
-	return o == "" || o == "http://"+r.Host || o == "https://"+r.Host
+	return o == "" || o == "null" || o == "http://"+r.Host || o == "https://"+r.Host
 }
 
 func (c *Console) publish(ip netip.Addr, outcome event.Outcome, msg string) {

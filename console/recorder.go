@@ -65,8 +65,15 @@ func NewRecorder(bus *event.Bus, size int, clock Clock) *Recorder {
 }
 
 // SetProbe sets what the sampler asks, every 10 seconds, for the figures
-// that are not events: requests, bans in force, the app.
-func (r *Recorder) SetProbe(probe func() Probe) { r.probe.Store(&probe) }
+// that are not events: requests, bans in force, the app. It takes the
+// first sample at once.
+func (r *Recorder) SetProbe(probe func() Probe) {
+	r.probe.Store(&probe)
+	p := probe()
+	r.mu.Lock()
+	r.series.add(r.clock(), p)
+	r.mu.Unlock()
+}
 
 // Record adds e to the ring, the series and the watchers' streams. The bus
 // calls it; tests may too.

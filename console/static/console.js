@@ -163,16 +163,20 @@ async function traffic() {
       tbody.prepend(eventRow(e, attackCols));
       while (tbody.rows.length > 500) tbody.deleteRow(-1);
       $('#events-empty').hidden = true;
+      document.dispatchEvent(new Event('bulwark:event'));
     };
   }
-  form.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
-  await load();
-  setInterval(async () => {
+  async function refreshTop() {
     try {
       const top = await api('/v1/events/top?' + query());
       topList($('#top-ips'), top.ips); topList($('#top-rules'), top.rules); topList($('#top-paths'), top.paths);
     } catch (e) { /* retried */ }
-  }, 10000);
+  }
+  let pending = null;
+  document.addEventListener('bulwark:event', () => { clearTimeout(pending); pending = setTimeout(refreshTop, 500); });
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
+  await load();
+  setInterval(refreshTop, 10000);
 }
 
 // ---- black book ----

@@ -132,9 +132,10 @@ func runAudit(ctx context.Context, dir string, o auditOptions, stdout, stderr io
 		return err
 	}
 	defer store.Close()
-	if info, err := db.Info(ctx); err != nil {
+	var some bool // Info would count every advisory: only ask whether there is one
+	if err := store.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM osv_entries)`).Scan(&some); err != nil {
 		return fmt.Errorf("reading the advisory database %s: %w", o.dbPath, err)
-	} else if info.Entries == 0 {
+	} else if !some {
 		return usagef("the advisory database %s is empty: run bulwark db import PATH or bulwark db update", o.dbPath)
 	}
 

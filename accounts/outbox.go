@@ -32,6 +32,9 @@ func (o Outbox) Send(ctx context.Context, m Mail) error {
 	var rnd [6]byte
 	rand.Read(rnd[:])
 	name := time.Now().UTC().Format("20060102T150405.000000000Z") + "-" + hex.EncodeToString(rnd[:]) + ".json"
+	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
 	tmp, err := os.CreateTemp(o.Dir, ".mail-*")
 	if err != nil {
 		return fmt.Errorf("outbox: %w", err)

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 
@@ -25,7 +26,11 @@ func userMailer(cfg fileConfig, a *alert.Alerter) (accounts.Mailer, error) {
 		}
 		slices.Sort(emails)
 		if len(emails) != 1 {
-			return accounts.Outbox{Dir: filepath.Join(filepath.Dir(cfg.Store.Path), "outbox")}, nil
+			dir := filepath.Join(filepath.Dir(cfg.Store.Path), "outbox")
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("the users' mail outbox: %w", err)
+			}
+			return accounts.Outbox{Dir: dir}, nil
 		}
 		name = emails[0]
 	}

@@ -41,7 +41,7 @@ func openState(ctx context.Context, cfg fileConfig, publish func(event.Event), l
 	if err != nil {
 		return nil, err
 	}
-	st := &state{db: db, redis: openRedis(cfg.Store.Redis)}
+	st := &state{db: db, redis: openRedis(cfg.Store.Redis, log)}
 	if st.redis != nil {
 		if err := pingRedis(ctx, st.redis); err != nil {
 			log.LogAttrs(ctx, slog.LevelWarn, "redis is not answering; bans stay local until it does",

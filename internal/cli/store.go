@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"time"
 
@@ -47,13 +48,22 @@ func (c redisConfig) Validate() error {
 	return nil
 }
 
+// redisLogger sends go-redis's own messages (a dial failure per attempt
+// while the server is away) to debug level: the stages log an outage once.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.LogAttrs(ctx, slog.LevelDebug, "redis", slog.String("message", fmt.Sprintf(format, v...)))
+}
+
 // openRedis returns a client for the configured server, nil when none is.
 // The client connects lazily: a server that is down at start is the
 // stages' to notice and wait for, never a reason not to start.
-func openRedis(c redisConfig) *redis.Client {
+func openRedis(c redisConfig, log *slog.Logger) *redis.Client {
 	if c.Address == "" {
 		return nil
 	}
+	redis.SetLogger(redisLogger{log})
 	opts := &redis.Options{
 		Addr: c.Address, Username: c.Username, Password: c.Password.Reveal(), DB: c.DB,
 		DialTimeout: 2 * time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second,

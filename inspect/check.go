@@ -25,6 +25,9 @@ func (s *scan) check(in *input) {
 			s.xss(in)
 			s.cmdi(in)
 			s.java(in)
+			if in.kind == kindFilename || fileHeader(in) {
+				s.php(in) // an upload named sess_…
+			}
 			if in.key {
 				s.code(in)
 			}

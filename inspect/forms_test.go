@@ -6,7 +6,10 @@ import "testing"
 // need no well-known keyword pair: globs and empty expansions inside
 // command words, brace lists, aliases, batch IF, options after a
 // subcommand; comparisons of a literal with itself, comments closing a
-// quoted operand, JSON operators, T-SQL variables and casts. Each attack
+// quoted operand, JSON operators, T-SQL variables and casts; UTF-7 and
+// comment-split script, JSFuck, VML and XInclude; PHP [php] blocks, array
+// and brace variable calls, php.ini namespaces; private host names for
+// SSRF. Each attack
 // has near misses beside it that must pass.
 func TestEvasionForms(t *testing.T) {
 	e, err := New(Config{})
@@ -34,6 +37,17 @@ func TestEvasionForms(t *testing.T) {
 			[]string{"I'm not sure --", "it's 5 - 2 --", "\"Union Station\" tickets", "'Select all' button", "Delete from cart", "page 2 = page 2",
 				"1 + 1 = 2", "v1.0=1.0", "a=1&b=1", "x==x", "in case when you arrive then call me", "std::string", "values (such as honesty)",
 				"11!=1"}},
+		{XSS,
+			[]string{"+ADw-img src=x+AD4-", "document/**/.cookie", "top /*x*/ [\"eval\"](1)", "!![]+[]", "(![]+[])[1]", "a:url(vbscript",
+				"<v:vmlframe src=\"x.example/a\"/>", "<xi:include href=\"file:///etc/passwd\"/>"},
+			[]string{"the url(javascript) docs", "a + b = c", "[] is an empty list", "one /* two */ three", "vml frames are old"}},
+		{PHP,
+			[]string{"[php]phpinfo();[/php]", "x<?", "exec(uname)", "$f[$g[0]](1)", "$o0{1}(2)", "$x /*y*/ ()", "session.use_trans_sid=1",
+				"pcre.backtrack_limit=1"},
+			[]string{"the system(s) are down", "[php] tag docs", "what? ", "session=abc", "exec(summary)"}},
+		{SSRF,
+			[]string{"metadata.internal/x", "ip6-localhost/", "redis.default.svc.cluster.local/", "a.lvh.me/", "kubernetes.default/"},
+			[]string{"lvh.me is a domain", "example.com/internal", "internal/docs"}},
 	}
 	for _, tt := range tests {
 		for _, a := range tt.attacks {

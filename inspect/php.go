@@ -48,18 +48,18 @@ var phpCore = words(`passthru popen phpinfo unserialize shell_exec proc_open pcn
 	preg_replace_callback_array mb_ereg_replace hex2bin str_rot13 strrev`)
 
 var (
-	rePHPTag     = pat(`<\?(?:php\b|=|\s)|<script\s+language\s*=\s*['"]?php`, "<?", "?>", "<script")
+	rePHPTag     = pat(`<\?(?:php\b|=|\s|$)|<script\s+language\s*=\s*['"]?php|\[[/\\]php\]|\[php\]\s*(?:echo|print|eval|system|exec|passthru|phpinfo|include|require|\$|<\?)`, "<?", "?>", "<script", "php]")
 	rePHPGlobal  = pat(`\$_(?:get|post|cookie|request|server|files|env|session)\b|\$globals\b|\$http_(?:get|post|cookie|server|env|raw_post_data|post_files|session)_vars\b|\$php_self\b|\$http_raw_post_data\b|\$\s*\{\s*['"\x60$]|\$\$\w|\bphp://`, "$", "php:")
 	rePHPSerial  = pat(`\b[oc]:\d+:"[a-z0-9_\\]+":\d+:\{|\ba:\d+:\{(?:[sidbn]:\d*[:;]|\})|\bs:\d+:"[^"]*";[}sidbna]`)
-	rePHPVarCall = pat(`\$\{?\s*[a-z_@$'"]\w*['"]?\s*\}?\s*(?:\[[^\]]*\]\s*)*\(|\(\s*['"]\s*[a-z_]+\s*['"]\s*(?:\.\s*['"]\s*[a-z_]+\s*['"]\s*)+\)\s*\(|['"]\s*[a-z_]+\s*['"]\s*\.\s*['"][a-z_]*['"]\s*;|\(\s*['"]?\s*(?:system|exec|passthru|shell_exec|popen|eval|assert|phpinfo)\s*['"]?\s*\)\s*\(|\[\s*['"]?\s*(?:system|exec|passthru|shell_exec|popen|eval|assert|phpinfo)\s*['"]?\s*\]\s*\[\s*\d+\s*\]\s*\(|\breturn\s*['"](?:system|exec|passthru|shell_exec|assert|eval)['"]\s*\(|@\s*(?:eval|exec|system|assert|passthru|include|require)\s*\(`)
-	rePHPConfig  = pat(`\b(?:allow_url_include|allow_url_fopen|auto_prepend_file|auto_append_file|disable_functions|open_basedir|safe_mode|register_globals|enable_dl|expose_php|display_errors|log_errors|error_log|upload_tmp_dir|session\.save_path|sendmail_path|mail\.add_x_header|opcache\.\w+|extension|extension_dir|zend_extension|include_path|short_open_tag|asp_tags|magic_quotes_gpc|max_execution_time|memory_limit|smtp|file_uploads|cgi\.force_redirect|doc_root|user_ini\.filename|phar\.readonly|suhosin\.\w+|xdebug\.\w+)\s*=`, "allow_url", "auto_", "disable_functions", "open_basedir", "safe_mode", "register_globals", "enable_dl", "expose_php", "display_errors", "log_errors", "error_log", "upload_tmp_dir", "session.", "sendmail", "mail.", "opcache.", "extension", "include_path", "short_open_tag", "asp_tags", "magic_quotes", "max_execution_time", "memory_limit", "smtp", "file_uploads", "cgi.", "doc_root", "user_ini", "phar.", "suhosin.", "xdebug.")
-	rePHPFile    = pat(`\.(?:php[0-9s]?|phtml|phar|pht|phpt|pgif|shtml|htaccess|user\.ini|inc)[.\s]*$|(?:^|/)sess_[a-z0-9,-]{8,}$`)
+	rePHPVarCall = pat(`\$\{?\s*[a-z_@$'"]\w*['"]?\s*\}?\s*(?:\[[^\]]*\]+\s*|\{[^}]*\}\s*)*\(|\(\s*['"]\s*[a-z_]+\s*['"]\s*(?:\.\s*['"]\s*[a-z_]+\s*['"]\s*)+\)\s*\(|['"]\s*[a-z_]+\s*['"]\s*\.\s*['"][a-z_]*['"]\s*;|\(\s*['"]?\s*(?:system|exec|passthru|shell_exec|popen|eval|assert|phpinfo)\s*['"]?\s*\)\s*\(|\[\s*['"]?\s*(?:system|exec|passthru|shell_exec|popen|eval|assert|phpinfo)\s*['"]?\s*\]\s*\[\s*\d+\s*\]\s*\(|\breturn\s*['"](?:system|exec|passthru|shell_exec|assert|eval)['"]\s*\(|@\s*(?:eval|exec|system|assert|passthru|include|require)\s*\(`)
+	rePHPConfig  = pat(`\b(?:allow_url_include|allow_url_fopen|auto_prepend_file|auto_append_file|disable_functions|open_basedir|safe_mode|register_globals|enable_dl|expose_php|display_errors|log_errors|error_log|upload_tmp_dir|session\.save_path|sendmail_path|mail\.add_x_header|opcache\.\w+|extension|extension_dir|zend_extension|include_path|short_open_tag|asp_tags|magic_quotes_gpc|max_execution_time|memory_limit|smtp|file_uploads|cgi\.force_redirect|doc_root|user_ini\.filename|phar\.readonly|suhosin\.\w+|xdebug\.\w+|session\.\w+|mbstring\.\w+|pcre\.\w+|zend\.\w+|assert\.\w+|unserialize_max_depth|serialize_precision)\s*=`, "allow_url", "auto_", "disable_functions", "open_basedir", "safe_mode", "register_globals", "enable_dl", "expose_php", "display_errors", "log_errors", "error_log", "upload_tmp_dir", "session.", "sendmail", "mail.", "opcache.", "extension", "include_path", "short_open_tag", "asp_tags", "magic_quotes", "max_execution_time", "memory_limit", "smtp", "file_uploads", "cgi.", "doc_root", "user_ini", "phar.", "suhosin.", "xdebug.", "mbstring.", "pcre.", "zend.", "assert.", "unserialize_max_depth", "serialize_precision")
+	rePHPFile    = pat(`\.\s*(?:php[0-9s]*|phtml|phar|pht|phpt|pgif|shtml|htaccess|user\.ini|inc)[.\s]*$|\.\s*(?:php[0-9s]?|phtml|phar|pht)\s*\.\s*[a-z0-9]{2,4}\s*$|(?:^|[/\\])sess_[a-z0-9,-]{8,}$`)
 )
 
 // php detects PHP code injection.
 func (s *scan) php(in *input) {
 	low := in.low
-	if in.has(cLT|cQuestion) && s.matchRule(rulePHPTag, rePHPTag, in, low) {
+	if in.has(cLT|cQuestion|cBracket) && s.matchRule(rulePHPTag, rePHPTag, in, low) {
 		return
 	}
 	if in.kind == kindFilename || fileHeader(in) {
@@ -73,7 +73,11 @@ func (s *scan) php(in *input) {
 	if in.has(cColon) && in.has(cBrace) && s.matchRule(rulePHPSerial, rePHPSerial, in, low) {
 		return
 	}
-	if in.has(cParen) && s.matchRule(rulePHPVarCall, rePHPVarCall, in, low) {
+	form := low
+	if in.has(cParen) && (in.has(cHash|cNewline|cSpace) || strings.Contains(low, "/*") || strings.Contains(low, "//")) {
+		form = s.phpForm(low)
+	}
+	if in.has(cParen) && s.matchRule(rulePHPVarCall, rePHPVarCall, in, form) {
 		return
 	}
 	if in.has(cEq) && strings.ContainsAny(low, "_.") || strings.Contains(low, "smtp=") || strings.Contains(low, "extension=") {
@@ -83,10 +87,6 @@ func (s *scan) php(in *input) {
 	}
 	if !in.has(cAlpha) || !strings.Contains(low, "_") && !in.has(cParen) {
 		return
-	}
-	form := low
-	if in.has(cParen) && (in.has(cHash|cNewline|cSpace) || strings.Contains(low, "/*") || strings.Contains(low, "//")) {
-		form = s.phpForm(low)
 	}
 	if m, ok := phpCall(form); ok {
 		s.report(rulePHPFunc, in, m)
@@ -118,7 +118,7 @@ func phpCall(v string) (string, bool) {
 			case call:
 				// system(), touch('x'), eval($x): empty or quoted argument.
 				a := strings.TrimLeft(v[k+1:], " \t")
-				if a == "" || a[0] == ')' || a[0] == '\'' || a[0] == '"' || a[0] == '$' || strings.HasPrefix(a, "chr(") || isCallAt(a) {
+				if a == "" || a[0] == ')' || a[0] == '\'' || a[0] == '"' || a[0] == '$' || strings.HasPrefix(a, "chr(") || isCallAt(a) || commandArg(a) {
 					return v[i:min(len(v), k+16)], true
 				}
 			case strings.Contains(w, "_") && len(w) > 6 && !call && j-i == len(w) && phpHighRisk(w):
@@ -190,4 +190,11 @@ func (s *scan) phpForm(v string) string {
 		s.buf = append(s.buf, c)
 	}
 	return s.str(start)
+}
+
+// commandArg reports whether a, the argument list of a call, starts with
+// a bare shell command that is not an English word: system(whoami).
+func commandArg(a string) bool {
+	w, rest := commandWord(a)
+	return unixCommands[w] && !englishCommands[w] && (rest == "" || rest[0] == ')' || rest[0] == ' ')
 }

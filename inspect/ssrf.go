@@ -20,7 +20,7 @@ var (
 var (
 	reURLStart  = pat(`^\s*(?:url:)?([a-z][a-z0-9+.-]{1,15}):(//)?`)
 	reRFIName   = pat(`(?:^|[\[._])(?:_conf\[path\]|mosconfig_absolute_path|gallery_basedir|path\[docroot\]|appserv_root|config\[root_dir\]|_server\[document_root\]|include_path|basedir|base_path|root_path|rootpath|phpbb_root_path|absolute_path|inc_dir|includedir|class_path|pear_path|sitepath|site_path|templatepath|template_path|lang_path|path_to_root|server_root|dir\[[a-z_]+\])`)
-	reBareLocal = pat(`^(?:localhost[a-z0-9.-]*|127\.\d+\.\d+\.\d+|0\.0\.0\.0|169\.254\.\d+\.\d+|\[::1?\]|metadata\.google\.internal)(?::\d+)?/`, "localhost", "127.", "0.0.0.0", "169.254.", "[::", "metadata")
+	reBareLocal = pat(`^(?:localhost[a-z0-9.-]*|127\.\d+\.\d+\.\d+|0\.0\.0\.0|169\.254\.\d+\.\d+|\[::1?\]|metadata\.google\.internal|ipv?6-(?:localhost|loopback)|[a-z0-9.-]*\.(?:internal|localhost|svc|svc\.cluster\.local)|kubernetes\.default|(?:[a-z0-9-]+\.)*(?:localtest\.me|lvh\.me))(?::\d+)?/`, "localhost", "127.", "0.0.0.0", "169.254.", "[::", "metadata", "6-lo", ".internal", ".svc", "kubernetes.default", "localtest.me", "lvh.me")
 	reIncludeFn = pat(`\b(?:include|require)(?:_once)?\s*\(?\s*['"]?(?:https?|ftps?|php|file|data)://`, "include", "require")
 )
 

@@ -17,11 +17,11 @@ var (
 )
 
 var (
-	reXSSScript     = pat(`<\s*/?\s*(?:script|iframe|frame|frameset|object|embed|applet|base|meta|xss|isindex|import|portal|layer|ilayer|bgsound|xml|xmp|plaintext|listing|noscript|noembed|noframes)\b|<\s*(?:style|link)\b[^>]*(?:>|$)`)
+	reXSSScript     = pat(`<\s*[a-z]*:?vmlframe\b|<\s*xi:include\b|\bxmlns:xi\s*=|<\s*/?\s*(?:script|iframe|frame|frameset|object|embed|applet|base|meta|xss|isindex|import|portal|layer|ilayer|bgsound|xml|xmp|plaintext|listing|noscript|noembed|noframes)\b|<\s*(?:style|link)\b[^>]*(?:>|$)`)
 	reXSSEvent      = pat(`(?:^|[\s"'\x60/;=,(+0-9>\\])on(?:[a-z]+(?:load|error|start|end|change|click|move|over|out|down|up|enter|leave|focus|blur|press|message|show|hide|input|resize|scroll|wheel|toggle|select|submit|reset|play|pause|abort|cancel|close|open|copy|cut|paste|drag|drop|repeat|begin|finish|bounce|print|unload|activate|visible|cue|paint|state|update|time|seeked|seeking|waiting|suspend|emptied|stalled|ended|canplay|search|invalid|storage|online|offline|ready|data|ratechange|zoom|help|fetch|complete)|load|error|click|focus|blur|change|submit|reset|select|input|invalid|search|toggle|scroll|wheel|resize|drag|drop|copy|cut|paste|play|pause|show|message|begin|end|repeat|finish|bounce|start|auxclick|contextmenu|formdata|beforetoggle|pageswap|pagereveal|animation\w*|transition\w*|pointer\w*|mouse\w*|key\w*|touch\w*|webkit\w*|moz\w*|ms\w*|before\w*|after\w*|dbl\w*|hash\w*|page\w*|pop\w*|unhandled\w*|loaded\w*|canplay\w*|duration\w*|volume\w*|rate\w*|seek\w*|progress|loadstart|stalled|suspend|waiting|emptied|ended|timeupdate|online|offline|storage|unload|readystatechange|propertychange|filterchange|losecapture|rowenter|rowexit|rowsdelete|rowsinserted|cellchange|dataavailable|datasetchanged|datasetcomplete|errorupdate|controlselect|activate|deactivate|help|move\w*|resize\w*|select\w*|focus\w*|blur\w*|scroll\w*|content\w*|cue\w*|security\w*|slotchange|visibilitychange|fullscreen\w*|orientation\w*|device\w*|gesture\w*|message\w*|close|cancel|open|show|beforescriptexecute|afterscriptexecute)\s*=`, "on")
 	reXSSURL        = pats(`(?:^|[^a-z0-9])(?:java|vb|live|ecma|j)script:[^\s]|(?:^|[^a-z0-9])(?:java|vb|live)script\s*:\s*(?:[a-z_$]+\s*[.(=\x60\[]|//|/\*|['"\x60({\[!~+-]|$)|\bdata:\s*(?:text/html|text/xml|image/svg\+xml|application/(?:x-)?(?:javascript|ecmascript|xhtml\+xml|xml)|text/(?:java|ecma|vb)script)\b|\bdata:[^,]{0,40};base64,\s*(?:ph|pc|pg|ps|pt|pz)|\b(?:href|src|action|formaction|data|poster|background|lowsrc|dynsrc|codebase|xlink:href)\s*=\s*['"\x60]?\s*(?:data|javascript|vbscript|livescript):`)
-	reXSSVector     = pats(`<\s*(?:svg|math|set|animate|animatetransform|animatemotion|foreignobject|handler|listener|image|img|video|audio|source|body|input|textarea|button|keygen|marquee|details|select|form|table|td|div|a|iframe|object|embed|isindex|x|html|style|custom\w*|[a-z]+-[a-z]+)\b[^>]*?\b(?:srcdoc|formaction|xlink:href|dynsrc|lowsrc|datasrc|from|to|values|attributename|href|src|style|background|action|data|poster|code|codebase|by|begin|autofocus)\s*=\s*['"\x60]?\s*(?:javascript|vbscript|data|alert|prompt|confirm|eval|&#|\\|#|top|self|window|document|x)|\b(?:srcdoc|formaction)\s*=|\bxlink:href\s*=|<\s*(?:svg|math)\b[^>]*>?|expression\s*\(|-moz-binding\s*:|\bbehavior\s*:\s*url|@import\b|<!\[cdata\[.*?\]\]>|<!--.*?--!?>.*<|<\?xml[^>]*>.*<\s*(?:script|html|x:script)|\bx:script\b|\burl\s*\(\s*['"]?\s*(?:javascript|vbscript|data):|<\s*[a-z][a-z0-9]*[\s/]+[^>]*\bstyle\s*=[^>]*(?:expression|javascript|behavior|binding|url\s*\()`)
-	reXSSSink       = pats(`\bdocument\s*\.\s*(?:cookie|domain|write|writeln|location|body|documentelement|createelement|getelementby\w+|forms|referrer|url)\b|\bwindow\s*\.\s*(?:location|name|open|eval|execscript)\b|\blocation\s*\.\s*(?:href|hash|search|replace|assign)\b|(?:^|[^a-z0-9_.])(?:alert|prompt|confirm|eval|settimeout|setinterval|execscript|msgbox|atob|fetch|import)\s*(?:\(|\x60|\.call|\.apply|\.bind)|\bstring\s*\.\s*fromcharcode\b|\.\s*(?:call|apply)\s*\x60|\breflect\s*\.\s*\w+|\b(?:settimeout|setinterval)\s*\(\s*\w|\.innerhtml\s*=|\.outerhtml\s*=|\.src\s*=|\bnew\s+function\s*\(|\bconstructor\s*\(\s*['"\x60]|\[\s*['"\x60](?:alert|eval|constructor|cookie)['"\x60]\s*\]|\b(?:top|self|parent|window|frames|globalthis|this)\s*\[\s*['"\x60(]|\bwith\s*\(\s*document\b|\bxmlhttprequest\b|\bnavigator\s*\.\s*sendbeacon\b|\b(?:on\w+)\s*=\s*(?:alert|prompt|confirm|eval)\b`)
+	reXSSVector     = pats(`<\s*(?:svg|math|set|animate|animatetransform|animatemotion|foreignobject|handler|listener|image|img|video|audio|source|body|input|textarea|button|keygen|marquee|details|select|form|table|td|div|a|iframe|object|embed|isindex|x|html|style|custom\w*|[a-z]+-[a-z]+)\b[^>]*?\b(?:srcdoc|formaction|xlink:href|dynsrc|lowsrc|datasrc|from|to|values|attributename|href|src|style|background|action|data|poster|code|codebase|by|begin|autofocus)\s*=\s*['"\x60]?\s*(?:javascript|vbscript|data|alert|prompt|confirm|eval|&#|\\|#|top|self|window|document|x)|\b(?:srcdoc|formaction)\s*=|\bxlink:href\s*=|<\s*(?:svg|math)\b[^>]*>?|expression\s*\(|-moz-binding\s*:|\bbehavior\s*:\s*url|@import\b|<!\[cdata\[.*?\]\]>|<!--.*?--!?>.*<|<\?xml[^>]*>.*<\s*(?:script|html|x:script)|\bx:script\b|\burl\s*\(\s*['"]?\s*(?:(?:javascript|vbscript)(?:[^a-z)]|$)|data:)|<\s*[a-z][a-z0-9]*[\s/]+[^>]*\bstyle\s*=[^>]*(?:expression|javascript|behavior|binding|url\s*\()`)
+	reXSSSink       = pats(`!\s*!\s*\[\s*\]|\(\s*!\s*\[\s*\]\s*\+?\s*\[\s*\]\s*\)|\[\s*\]\s*\[\s*\(\s*!\s*\[|\bdocument\s*\.\s*(?:cookie|domain|write|writeln|location|body|documentelement|createelement|getelementby\w+|forms|referrer|url)\b|\bwindow\s*\.\s*(?:location|name|open|eval|execscript)\b|\blocation\s*\.\s*(?:href|hash|search|replace|assign)\b|(?:^|[^a-z0-9_.])(?:alert|prompt|confirm|eval|settimeout|setinterval|execscript|msgbox|atob|fetch|import)\s*(?:\(|\x60|\.call|\.apply|\.bind)|\bstring\s*\.\s*fromcharcode\b|\.\s*(?:call|apply)\s*\x60|\breflect\s*\.\s*\w+|\b(?:settimeout|setinterval)\s*\(\s*\w|\.innerhtml\s*=|\.outerhtml\s*=|\.src\s*=|\bnew\s+function\s*\(|\bconstructor\s*\(\s*['"\x60]|\[\s*['"\x60](?:alert|eval|constructor|cookie)['"\x60]\s*\]|\b(?:top|self|parent|window|frames|globalthis|this)\s*\[\s*['"\x60(]|\bwith\s*\(\s*document\b|\bxmlhttprequest\b|\bnavigator\s*\.\s*sendbeacon\b|\b(?:on\w+)\s*=\s*(?:alert|prompt|confirm|eval)\b`)
 	reXSSTagHandler = pat(`<[a-z][^>]*[\s/"'\x60]on[a-z]{2,}\s*=`, "on")
 	reXSSTag        = pat(`<\s*[a-z][a-z0-9:-]*[\s/]+[a-z:-]+\s*=|<\s*[a-z][a-z0-9:-]*[\s/]+[^>]*>|</\s*[a-z]+\s*>`, "<")
 )
@@ -30,6 +30,10 @@ var (
 func (s *scan) xss(in *input) {
 	if in.cls&^(cAlpha) == 0 && len(in.low) > 4 && in.low[0] == 'o' && in.low[1] == 'n' && !in.key && eventName(in.low) {
 		s.report(ruleXSSEvent, in, in.low) // a handler name alone, for an attribute
+		return
+	}
+	if i := strings.Index(in.low, "+adw-"); i >= 0 && i+5 < len(in.low) && utf7Tag(in.low[i+5:]) {
+		s.report(ruleXSSScript, in, in.low[i:]) // UTF-7: +ADw- is <
 		return
 	}
 	if !in.has(cLT | cColon | cEq | cParen | cDot | cQuote | cBracket) {
@@ -61,7 +65,11 @@ func (s *scan) xss(in *input) {
 		s.report(ruleXSSTokens, in, in.dec)
 		return
 	}
-	if in.has(cParen|cDot|cBracket|cEq) && s.matchAny(ruleXSSSink, reXSSSink, in, low) {
+	sink := low
+	if strings.Contains(low, "/*") {
+		sink = s.sqlForm(low) // document/**/.cookie
+	}
+	if in.has(cParen|cDot|cBracket|cEq) && s.matchAny(ruleXSSSink, reXSSSink, in, sink) {
 		if in.has(cLT) {
 			s.matchRule(ruleXSSTag, reXSSTag, in, low)
 		}
@@ -95,4 +103,11 @@ func eventName(v string) bool {
 		return false
 	}
 	return reXSSEvent.re.MatchString(" " + v + "=")
+}
+
+// utf7Tag reports whether v, what follows a UTF-7 "<" (+ADw-), starts a
+// tag: a letter, / or !.
+func utf7Tag(v string) bool {
+	c := v[0]
+	return 'a' <= c && c <= 'z' || c == '/' || c == '!'
 }

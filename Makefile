@@ -52,6 +52,7 @@ fuzz:
 
 -include bench/bench.mk
 -include bench/eval.mk
+-include bench/audit.mk
 
 bench: bench-overhead
 

@@ -8,6 +8,7 @@ APP_PORT=${APP_PORT:-3000}
 GUARD_PORT=${GUARD_PORT:-8080}
 ADMIN_PORT=${ADMIN_PORT:-9090}
 mkdir -p .demo
+rm -f .demo/bulwark-console.password # written anew at start unless a password is set
 app="$PWD/examples/express-app/server.js"
 
 (cd .demo && HOST=127.0.0.1 PORT=$APP_PORT exec ../bin/bulwark guard \
@@ -31,6 +32,7 @@ cat <<MSG
     through the gateway   http://127.0.0.1:$GUARD_PORT/        (log in as alice / correct horse battery staple)
     the app directly      http://127.0.0.1:$APP_PORT/        (never expose it)
     admin (token needed)  http://127.0.0.1:$ADMIN_PORT/metrics  token in .demo/bulwark-admin.token
+    console               http://127.0.0.1:$ADMIN_PORT/console/  password for this run: $(cat .demo/bulwark-console.password 2>/dev/null || echo "the one set with bulwark console passwd")
 
   Try an attack both ways:
     curl -s "http://127.0.0.1:$APP_PORT/search?q=%27%20UNION%20SELECT%20id,name,value%20FROM%20secrets--"   # works

@@ -22,10 +22,10 @@ func newAlert() *cobra.Command {
 	}
 	var configPath, name string
 	test := &cobra.Command{
-		Use:   "test --notifier NAME",
-		Short: "Send a test message through one notifier of alerts.notifiers",
+		Use:     "test --notifier NAME",
+		Short:   "Send a test message through one notifier of alerts.notifiers",
 		Example: `  bulwark alert test --notifier ops-mail --config bulwark.yaml`,
-		Args: maxArgs(0),
+		Args:    maxArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if name == "" {
 				return usagef("--notifier NAME is required: one of the names under alerts.notifiers")

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -15,7 +14,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/bulwark-sec/bulwark/console"
-	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
 )
 
@@ -77,9 +75,9 @@ new password at once.`,
 	return cmd
 }
 
-// openConsoleStore opens the store with the console's tables.
+// openConsoleStore opens the store, the console's tables included.
 func openConsoleStore(ctx context.Context, path string) (*sqlite.DB, error) {
-	return sqlite.Open(ctx, path, sqlite.Migrations{"console": console.Migrations})
+	return sqlite.Open(ctx, path, migrations)
 }
 
 // readNewPassword reads the password from stdin (one line) or, on a
@@ -142,19 +140,4 @@ func readHidden(f *os.File) (string, error) {
 		line = append(line, b[0])
 	}
 	return strings.TrimRight(string(line), "\r"), nil
-}
-
-// startConsole opens the console's store and builds the console guard
-// serves; the caller closes both.
-func startConsole(ctx context.Context, cfg fileConfig, bus *event.Bus, log *slog.Logger) (*console.Console, *sqlite.DB, error) {
-	db, err := openConsoleStore(ctx, cfg.Store.Path)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := console.New(ctx, console.Config{}, console.Options{DB: db, Bus: bus, Logger: log})
-	if err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	return c, db, nil
 }

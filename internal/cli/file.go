@@ -11,6 +11,7 @@ import (
 	"github.com/bulwark-sec/bulwark/blackbook"
 	"github.com/bulwark-sec/bulwark/blackbook/scenario"
 	"github.com/bulwark-sec/bulwark/config"
+	"github.com/bulwark-sec/bulwark/console"
 	"github.com/bulwark-sec/bulwark/guard"
 	"github.com/bulwark-sec/bulwark/ship"
 	"github.com/bulwark-sec/bulwark/supervise"
@@ -36,6 +37,8 @@ type fileConfig struct {
 	Ship ship.Config `yaml:"ship"`
 	// Alerts are the alert rules and the notifiers they send through.
 	Alerts alert.Config `yaml:"alerts"`
+	// Console is the web console on the admin listener.
+	Console console.Config `yaml:"console"`
 	// UserMail names the email notifier (under alerts.notifiers) that
 	// mails users about logins from new devices and account changes. If
 	// empty: the only email notifier, or with none or several, an outbox

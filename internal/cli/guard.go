@@ -12,11 +12,13 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
+	"github.com/bulwark-sec/bulwark/console"
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/guard"
 	"github.com/bulwark-sec/bulwark/supervise"
@@ -107,6 +109,7 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 		return err
 	}
 	var g *guard.Gateway
+	var cons *console.Console
 	// The bus is drained into the outputs before they close, then the
 	// store closes.
 	defer func() {
@@ -114,6 +117,9 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 			g.Close()
 		}
 		bus.Close()
+		if cons != nil {
+			cons.Close()
+		}
 		outs.Close()
 		st.Close()
 	}()
@@ -125,12 +131,9 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 		return usageError{err}
 	}
 
-	cons, consDB, err := startConsole(ctx, cfg, bus, log)
-	if err != nil {
+	if cons, err = console.New(ctx, cfg.Console, console.Options{DB: st.db, Bus: bus, Logger: log}); err != nil {
 		return err
 	}
-	defer consDB.Close()
-	defer cons.Close()
 
 	var app *supervise.Supervisor
 	if len(cfg.Run.Command) > 0 {
@@ -172,8 +175,14 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 		slog.String("admin", adm.Addr().String()))
 	consoleURL := "http://" + adm.Addr().String() + "/console/"
 	if pw := cons.StartPassword(); pw != "" {
-		// Once, to the operator only: never to the logs or events.
-		fmt.Fprintf(stderr, "\n  console: %s  password for this run: %s\n  (set a lasting one with bulwark console passwd)\n\n", consoleURL, pw)
+		// A file only the operator reads, like the admin token: never the
+		// logs or events.
+		file := filepath.Join(filepath.Dir(cfg.Admin.TokenFile), "bulwark-console.password")
+		if err := writeSecret(file, pw); err != nil {
+			return err
+		}
+		log.LogAttrs(ctx, slog.LevelInfo, "console (password for this run in the file; set a lasting one with bulwark console passwd)",
+			slog.String("url", consoleURL), slog.String("passwordFile", file))
 	} else {
 		log.LogAttrs(ctx, slog.LevelInfo, "console", slog.String("url", consoleURL))
 	}
@@ -271,19 +280,24 @@ func eventOutput(output string, stdout, stderr io.Writer) (io.Writer, func(), er
 	return f, func() { f.Close() }, nil
 }
 
-// writeToken makes a random admin token and writes it to path, mode 0600,
-// replacing the file whole so no reader sees half a token.
+// writeToken makes a random admin token and writes it to path.
 func writeToken(path string) (string, error) {
 	var b [24]byte
 	rand.Read(b[:])
 	token := hex.EncodeToString(b[:])
+	return token, writeSecret(path, token)
+}
+
+// writeSecret writes a secret to path, mode 0600, replacing the file whole
+// so no reader sees half of it.
+func writeSecret(path, secret string) error {
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(token+"\n"), 0o600); err != nil {
-		return "", fmt.Errorf("writing admin token: %w", err)
+	if err := os.WriteFile(tmp, []byte(secret+"\n"), 0o600); err != nil {
+		return fmt.Errorf("writing %s: %w", filepath.Base(path), err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
-		return "", fmt.Errorf("writing admin token: %w", errors.Unwrap(err))
+		return fmt.Errorf("writing %s: %w", filepath.Base(path), errors.Unwrap(err))
 	}
-	return token, nil
+	return nil
 }

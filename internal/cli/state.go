@@ -13,6 +13,7 @@ import (
 	"github.com/bulwark-sec/bulwark/alert"
 	"github.com/bulwark-sec/bulwark/blackbook"
 	"github.com/bulwark-sec/bulwark/blackbook/scenario"
+	"github.com/bulwark-sec/bulwark/console"
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
 	"github.com/bulwark-sec/bulwark/watch"
@@ -24,6 +25,7 @@ var migrations = sqlite.Migrations{
 	"watch":     watch.Migrations,
 	"accounts":  accounts.Migrations,
 	"alert":     alert.Migrations,
+	"console":   console.Migrations,
 }
 
 // state is what guard, watch and bans share: the store, Redis, and the

@@ -41,21 +41,24 @@ var errNoNginx = errors.New("nginx with ModSecurity and the CRS is not installed
 // An nginxSetup is nginx's configuration for the comparison, written into
 // Dir: one worker process, two servers proxying to the same upstream with
 // keep-alive, one with ModSecurity and the CRS (WAFAddr) and one without
-// (PlainAddr, for reference).
+// (PlainAddr, for reference); and, if ReqOnlyAddr is set, one with
+// ModSecurity and the CRS inspecting requests only (SecResponseBodyAccess
+// Off), as guard does.
 type nginxSetup struct {
-	Dir       string
-	Conf      string // nginx.conf
-	Workers   int
-	Upstream  string // host:port
-	WAFAddr   string
-	PlainAddr string
-	Rules     int // CRS rule files included
+	Dir         string
+	Conf        string // nginx.conf
+	Workers     int
+	Upstream    string // host:port
+	WAFAddr     string
+	PlainAddr   string
+	ReqOnlyAddr string
+	Rules       int // CRS rule files included
 }
 
 // writeNginx writes nginx.conf and the ModSecurity rules file into dir.
-func writeNginx(dir string, workers int, upstream, wafAddr, plainAddr string) (nginxSetup, error) {
+func writeNginx(dir string, workers int, upstream, wafAddr, plainAddr, reqOnlyAddr string) (nginxSetup, error) {
 	s := nginxSetup{Dir: dir, Conf: filepath.Join(dir, "nginx.conf"), Workers: workers,
-		Upstream: upstream, WAFAddr: wafAddr, PlainAddr: plainAddr}
+		Upstream: upstream, WAFAddr: wafAddr, PlainAddr: plainAddr, ReqOnlyAddr: reqOnlyAddr}
 	if _, err := exec.LookPath("nginx"); err != nil {
 		return s, errNoNginx
 	}
@@ -69,50 +72,66 @@ func writeNginx(dir string, workers int, upstream, wafAddr, plainAddr string) (n
 			return s, fmt.Errorf("making nginx's directories: %w", err)
 		}
 	}
-	msc, err := modsecConfig(dir)
-	if err != nil {
-		return s, err
-	}
-	mscPath := filepath.Join(dir, "modsec", "modsecurity.conf")
-	if err := os.WriteFile(mscPath, []byte(msc), 0o644); err != nil {
-		return s, fmt.Errorf("writing ModSecurity's configuration: %w", err)
-	}
-	// libmodsecurity does not accept IncludeOptional, and is given every
-	// file by name, in the order the CRS's own loader uses.
+	// The CRS files in the order the CRS's own loader uses.
 	rules, err := filepath.Glob(filepath.Join(crsRulesDir, "*.conf"))
 	if err != nil || len(rules) == 0 {
 		return s, fmt.Errorf("%w (no rules in %s)", errNoNginx, crsRulesDir)
 	}
 	slices.Sort(rules)
 	s.Rules = len(rules)
-	includes := []string{mscPath, crsSetup}
+	var crs []string
 	if exists(crsBeforeRules) {
-		includes = append(includes, crsBeforeRules)
+		crs = append(crs, crsBeforeRules)
 	}
-	includes = append(includes, rules...)
+	crs = append(crs, rules...)
 	if exists(crsAfterRules) {
-		includes = append(includes, crsAfterRules)
+		crs = append(crs, crsAfterRules)
 	}
-	var main strings.Builder
-	main.WriteString("# ModSecurity's recommended configuration (engine on), then OWASP CRS at its default paranoia level 1.\n")
-	for _, p := range includes {
-		fmt.Fprintf(&main, "Include %s\n", p)
+	mainPath, err := writeModsec(dir, "main", true, crs)
+	if err != nil {
+		return s, err
 	}
-	mainPath := filepath.Join(dir, "modsec", "main.conf")
-	if err := os.WriteFile(mainPath, []byte(main.String()), 0o644); err != nil {
-		return s, fmt.Errorf("writing ModSecurity's rules file: %w", err)
+	reqOnlyPath, err := writeModsec(dir, "request-only", false, crs)
+	if err != nil {
+		return s, err
 	}
-	if err := os.WriteFile(s.Conf, []byte(s.nginxConf(mainPath)), 0o644); err != nil {
+	if err := os.WriteFile(s.Conf, []byte(s.nginxConf(mainPath, reqOnlyPath)), 0o644); err != nil {
 		return s, fmt.Errorf("writing nginx.conf: %w", err)
 	}
 	return s, nil
 }
 
+// writeModsec writes the rules file NAME.conf for the modsecurity_rules_file
+// directive, and the ModSecurity configuration it includes before the CRS
+// files, and returns the rules file's path.
+func writeModsec(dir, name string, responseBody bool, crs []string) (string, error) {
+	msc, err := modsecConfig(dir, responseBody)
+	if err != nil {
+		return "", err
+	}
+	mscPath := filepath.Join(dir, "modsec", name+"-modsecurity.conf")
+	if err := os.WriteFile(mscPath, []byte(msc), 0o644); err != nil {
+		return "", fmt.Errorf("writing ModSecurity's configuration: %w", err)
+	}
+	var b strings.Builder
+	b.WriteString("# ModSecurity's recommended configuration (engine on), then OWASP CRS at its default paranoia level 1.\n")
+	// libmodsecurity does not accept IncludeOptional: every file is named.
+	for _, p := range append([]string{mscPath, crsSetup}, crs...) {
+		fmt.Fprintf(&b, "Include %s\n", p)
+	}
+	path := filepath.Join(dir, "modsec", name+".conf")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		return "", fmt.Errorf("writing ModSecurity's rules file: %w", err)
+	}
+	return path, nil
+}
+
 // modsecConfig returns ModSecurity's recommended configuration with the
 // engine blocking (SecRuleEngine On), request bodies read, and its files
-// (audit log, temporary and data files) in dir. Everything else, response
-// body inspection included, is as recommended.
-func modsecConfig(dir string) (string, error) {
+// (audit log, temporary and data files) in dir. Everything else is as
+// recommended; response bodies are inspected (as recommended) if
+// responseBody.
+func modsecConfig(dir string, responseBody bool) (string, error) {
 	var src []byte
 	var err error
 	for _, p := range modsecRecommended {
@@ -130,6 +149,9 @@ func modsecConfig(dir string) (string, error) {
 		{"SecTmpDir", filepath.Join(dir, "tmp")},
 		{"SecDataDir", filepath.Join(dir, "tmp")},
 		{"SecUnicodeMapFile", unicodeMapping + " 20127"},
+	}
+	if !responseBody {
+		set = append(set, struct{ directive, value string }{"SecResponseBodyAccess", "Off"})
 	}
 	out := string(src)
 	for _, d := range set {
@@ -163,7 +185,7 @@ var helmetHeaders = [][2]string{
 
 // nginxConf is nginx.conf: everything under s.Dir, no access log (guard
 // logs only answers of 400 and above), the ModSecurity module loaded.
-func (s nginxSetup) nginxConf(rulesFile string) string {
+func (s nginxSetup) nginxConf(rulesFile, reqOnlyRulesFile string) string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	p("load_module %s;", modsecModule)
@@ -187,14 +209,17 @@ func (s nginxSetup) nginxConf(rulesFile string) string {
 	p("    keepalive_requests 1000000;")
 	p("  }")
 	for _, srv := range []struct {
-		addr string
-		waf  bool
-	}{{s.WAFAddr, true}, {s.PlainAddr, false}} {
+		addr  string
+		rules string
+	}{{s.WAFAddr, rulesFile}, {s.PlainAddr, ""}, {s.ReqOnlyAddr, reqOnlyRulesFile}} {
+		if srv.addr == "" {
+			continue
+		}
 		p("  server {")
 		p("    listen %s;", srv.addr)
-		if srv.waf {
+		if srv.rules != "" {
 			p("    modsecurity on;")
-			p("    modsecurity_rules_file %s;", rulesFile)
+			p("    modsecurity_rules_file %s;", srv.rules)
 		}
 		p("    location / {")
 		p("      proxy_pass http://app;")

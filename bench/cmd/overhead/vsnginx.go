@@ -28,6 +28,7 @@ type nginxConfig struct {
 	loadCPUs    string // where wrk and the upstream run; "" for anywhere
 	workers     int    // nginx worker processes and guard's GOMAXPROCS
 	out         string
+	requestOnly bool // also measure ModSecurity with response bodies not inspected
 }
 
 func parseNginxFlags(args []string, stderr io.Writer) (nginxConfig, error) {
@@ -46,6 +47,7 @@ func parseNginxFlags(args []string, stderr io.Writer) (nginxConfig, error) {
 	fs.StringVar(&c.loadCPUs, "load-cpus", load, "CPUs of wrk and the upstream; empty: no pinning")
 	fs.IntVar(&c.workers, "workers", 0, "nginx worker_processes and guard's GOMAXPROCS; if zero, the number of -target-cpus (or of CPUs)")
 	fs.StringVar(&c.out, "out", "", "also write the markdown report to this file")
+	fs.BoolVar(&c.requestOnly, "request-only", false, "also measure nginx + ModSecurity + CRS inspecting requests only (SecResponseBodyAccess Off), as guard does")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: overhead nginx -bulwark PATH [flags]\n\n"+
 			"Compares bulwark guard with its full default protection against nginx with ModSecurity 3 and the OWASP CRS,\n"+
@@ -170,6 +172,7 @@ const (
 	tGuard = iota
 	tModsec
 	tNginx
+	tReqOnly // only with -request-only
 )
 
 // compareNginx is the nginx subcommand.
@@ -199,6 +202,9 @@ func compareNginx(ctx context.Context, args []string, stdout, log io.Writer) err
 		return err
 	}
 	turns := cfg.rounds * len(benchRequests) * 3
+	if cfg.requestOnly {
+		turns += cfg.rounds * len(benchRequests)
+	}
 	budget := time.Duration(turns*cfg.attempts)*(cfg.warmup+cfg.duration+quietWait) + time.Minute
 	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
@@ -268,7 +274,7 @@ func startComparison(ctx context.Context, cfg nginxConfig, self, tmp string, log
 		started = append(started, c)
 		return c, c.waitReady(ctx, readyTimeout)
 	}
-	addrs := make([]string, 5)
+	addrs := make([]string, 6)
 	for i := range addrs {
 		a, err := freeAddr()
 		if err != nil {
@@ -276,7 +282,10 @@ func startComparison(ctx context.Context, cfg nginxConfig, self, tmp string, log
 		}
 		addrs[i] = a
 	}
-	upAddr, guardAddr, adminAddr, wafAddr, plainAddr := addrs[0], addrs[1], addrs[2], addrs[3], addrs[4]
+	upAddr, guardAddr, adminAddr, wafAddr, plainAddr, reqOnlyAddr := addrs[0], addrs[1], addrs[2], addrs[3], addrs[4], addrs[5]
+	if !cfg.requestOnly {
+		reqOnlyAddr = ""
+	}
 
 	// The upstream gets all the load generator's CPUs: it must never be
 	// what limits either gateway.
@@ -299,7 +308,7 @@ func startComparison(ctx context.Context, cfg nginxConfig, self, tmp string, log
 		return nil, nil, stop, err
 	}
 
-	setup, err := writeNginx(filepath.Join(tmp, "nginx"), cfg.workers, upAddr, wafAddr, plainAddr)
+	setup, err := writeNginx(filepath.Join(tmp, "nginx"), cfg.workers, upAddr, wafAddr, plainAddr, reqOnlyAddr)
 	if err != nil {
 		return nil, nil, stop, err
 	}
@@ -308,11 +317,15 @@ func startComparison(ctx context.Context, cfg nginxConfig, self, tmp string, log
 	if err != nil {
 		return nil, nil, stop, err
 	}
-	return []wafTarget{
+	targets := []wafTarget{
 		tGuard:  {Name: "bulwark guard", Base: "http://" + guardAddr, proc: gw, WAF: true},
 		tModsec: {Name: "nginx + ModSecurity + CRS", Base: "http://" + wafAddr, proc: ngx, WAF: true},
 		tNginx:  {Name: "nginx alone (reference)", Base: "http://" + plainAddr, proc: ngx},
-	}, up, stop, nil
+	}
+	if cfg.requestOnly {
+		targets = append(targets, wafTarget{Name: "nginx + ModSecurity + CRS, requests only", Base: "http://" + reqOnlyAddr, proc: ngx, WAF: true})
+	}
+	return targets, up, stop, nil
 }
 
 // nginxVersions names nginx, libmodsecurity and the CRS as Debian installed them.

@@ -25,7 +25,9 @@ func nginxReport(m machine, cfg nginxConfig, targets []wafTarget, checks []check
 		"guard runs with no configuration file: its full default protection (Helmet headers, request inspection in block mode, "+
 		"rate limits with loopback exempt, black book, account watch). nginx runs ModSecurity's recommended configuration "+
 		"with SecRuleEngine On and the OWASP CRS at paranoia level 1, adds the same security headers as guard, and logs no access. "+
-		"\"nginx alone\" is the same nginx process without ModSecurity, for reference.\n\n",
+		"\"nginx alone\" is the same nginx process without ModSecurity, for reference; "+
+		"\"requests only\" (with -request-only) is ModSecurity and the CRS with SecResponseBodyAccess Off: "+
+		"guard does not inspect response bodies.\n\n",
 		where(cfg.loadCPUs), where(cfg.targetCPUs), cfg.workers, cfg.workers)
 	load := wrkLoad{Threads: cfg.threads, Connections: cfg.connections, Duration: cfg.duration}
 	fmt.Fprintf(&b, "Load: `wrk %s -s REQUEST.lua --latency URL`, after a %s warm-up with the same load. "+
@@ -115,6 +117,9 @@ func nginxReport(m machine, cfg nginxConfig, targets []wafTarget, checks []check
 	row("nginx + ModSecurity CPU/req ÷ guard CPU/req", cost, tGuard, tModsec, false)
 	row("guard ÷ nginx alone, req/s", rps, tGuard, tNginx, false)
 	row("nginx + ModSecurity + CRS ÷ nginx alone, req/s", rps, tModsec, tNginx, false)
+	if len(targets) > tReqOnly {
+		row("guard ÷ ModSecurity + CRS on requests only, req/s", rps, tGuard, tReqOnly, false)
+	}
 
 	b.WriteString("\n")
 	b.WriteString(comparisonProblems(targets, res))

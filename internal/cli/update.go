@@ -19,6 +19,7 @@ func newUpdate() *cobra.Command {
 		apply   bool
 		asJSON  bool
 		verbose bool
+		dbPath  string
 	)
 	cmd := &cobra.Command{
 		Use:   "update [DIR]",
@@ -41,6 +42,10 @@ updates pass.
 project, commits go.mod/go.sum and package.json/package-lock.json on a new
 branch bulwark/update-DATE and writes a PR description to
 .bulwark/update-DATE.md.
+
+Updates that fix advisories of the local advisory database (--db, as
+bulwark audit uses; skipped when it does not exist) are tried first and
+marked in the report.
 
 Exit status: 0 nothing to update or every update passed, 1 some updates fail
 their tests, 2 usage or setup errors (such as tests failing before any update).
@@ -71,6 +76,14 @@ their tests, 2 usage or setup errors (such as tests failing before any update).
 				level = slog.LevelDebug
 			}
 			o.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
+			adv, closeAdv, err := openUpdateAdvisories(cmd.Context(), dbPath)
+			if err != nil {
+				return err
+			}
+			defer closeAdv()
+			if adv != nil {
+				o.Advisories = adv
+			}
 			return runUpdate(cmd, dir, o, apply, asJSON)
 		},
 	}
@@ -85,6 +98,7 @@ their tests, 2 usage or setup errors (such as tests failing before any update).
 	f.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	f.BoolVar(&o.Keep, "keep", false, "keep the isolated copies (their paths are logged with -v)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log each trial")
+	dbPathFlag(cmd, &dbPath, false) // security fixes first, when the advisory database is there
 	return cmd
 }
 

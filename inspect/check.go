@@ -28,6 +28,9 @@ func (s *scan) check(in *input) {
 			if in.kind == kindFilename || fileHeader(in) {
 				s.php(in) // an upload named sess_…
 			}
+			if in.kind == kindCookie && !in.key && !in.base64 {
+				s.base64(in) // a serialized object
+			}
 			if in.key {
 				s.code(in)
 			}

@@ -31,7 +31,7 @@ var unixCommands = words(`whoami uname ifconfig ipconfig netstat nslookup wget c
 	php-cgi perl5 python3.10 python3.11 python3.12 ruby2 jrunscript jjs sqlplus tnsping openvpn wg ssh-keygen ssh-keyscan
 	flock cpulimit perf rmt-tar rmt-dump lastlogin uconv htop bsdtar pipx aa-disable aa-exec aa-enforce aa-complain
 	chef-vault chef-run chef-client chef-shell chef-solo chef-apply ansible-config ansible-console ansible-doc
-	ansible-inventory knife
+	ansible-inventory knife iwr irm
 	ssh-copy-id gpg gpg2 pgrep pidof nice renice timeout time watch env sort uniq cut tr paste split join xargs tput stty
 	sha1sum sha256sum md5sum cksum base64 uuencode uudecode rename chcon restorecon semanage setenforce getenforce
 	bcdedit bcdboot regedit reg mshta rundll32 regsvr32 cscript wscript msiexec wevtutil netsh sc net net1 nbtstat
@@ -64,8 +64,8 @@ func words(s string) map[string]bool {
 }
 
 var (
-	reCmdEvasion = pats(`\$\{?ifs\b|\$\{[^}]*\}[a-z]|\{\s*[a-z0-9./_-]+\s*,\s*[^,}\s]+[^}]*\}|\{,[a-z$'"]|\{[a-z][a-z0-9_-]*,\}|/[a-z]*[?*][a-z?*]*/[a-z?*\[\]!]*[?*\[]|/(?:[a-z]{1,8}\[[a-z?!^/\-]{1,16}\][a-z]{0,8}|\[[a-z?!^/\-]{1,16}\][a-z]{1,8}|[a-z]{0,8}\[[a-z]*[?!^/\-][a-z?!^/\-]*\][a-z]{0,8})(?:/|\s|$)|\$\[[^\]]*\]|\$\(\(|(?:^|[;&|\s])[a-z]*(?:\$@|\$\*|\$-|\$!|\$\?|\$\{\}|\$_)[a-z]+|[a-z](?:\$\(\s*\)|\x60\s*\x60|[<>]\(\s*\))|(?:\$\(\s*\)|\x60\s*\x60|[<>]\(\s*\))[a-z]|(?:^|[\s;&|])\$[a-z_][a-z0-9_]{0,2}\$[a-z_][a-z0-9_]{0,2}(?:\$|\s|$)|<<<\s*[a-z]|[<>]\(\s*[a-z]|\b[a-z]+(?:''|"")[a-z]+|(?:^|[;&|\s])(?:''|"")[a-z]+|\\[a-z]\\[a-z]`)
-	reCmdShell   = pats(`^\s*\(\s*\)\s*\{|(?:^|[;&|\n]\s*)alias\s+(?:[-+][a-z]*\s+)*['"]?[\w.-]+['"]?=|(?:^|[;\n])\s*\.['"\\]*(?:shell|system|sh|databases|dump|tables|import|load|output|once)\b|^\s*(?:cat|head|tail|more|less|tac|nl|od|strings)\s+(?:-[a-z0-9]+\s+)*/[\w.-]+/[\w.-]|^\s*find\s+[/.~]\S*\s.{0,40}?-(?:name|iname|type|exec|perm|user|newer|size|delete)\b|/dev/(?:tcp|udp)/|\bnc(?:at)?\b[^|;]{0,40}\s-[a-z]*[ec]\b|\b(?:ba|z|k|c|tc|da)?sh\s+-[a-z]*i\b|\bmkfifo\b|\bsocat\b.{0,40}\bexec:|\b(?:curl|wget|fetch)\b[^|;]{0,200}\|\s*(?:ba|z|k|da)?sh\b|\b(?:python[0-9.]*|perl|ruby|php|node|lua)\s+-[a-z]*[ecrm]\s+['"]?\S|\bsh\s*(?:,\s*)?-c\b|/bin/(?:ba|z|k|c|tc|da)?sh\b|\b(?:bash|sh)\s+-c\b|:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}|\b\w+\(\)\s*\{\s*\w+\s*\|\s*\w+\s*&\s*\}|\|\s*(?:ba|z|k|da)?sh\s*(?:$|[;#&|\s])|\bbase64\s+-{1,2}d(?:ecode)?\b.{0,20}\|\s*\w|\brev\s*\|\s*(?:ba|z|k|da)?sh\b|\bexec\s+\d*[<>]+\s*/dev/|\b0?>\s*&\s*\d|\b(?:sh|bash)\s*\)?\s*\d*[<>]+\s*&?\s*\$?|\bchmod\s+[+0-7][0-7x]*\s+\S|\b(?:wget|curl)\s+(?:-\S+\s+)*(?:https?|ftp)://\S+\s+(?:-\S+\s+)*-[oO]\b`)
+	reCmdEvasion = pats(`\$\{?ifs\b|\$\{[^}]*\}[a-z]|\{\s*[a-z0-9./_-]+\s*,\s*[^,}\s]+[^}]*\}|\{,[a-z$'"]|/[a-z]+\*[a-z*]*/|/[a-z]+/[a-z]*[?*][a-z?*]*[\s+]+/|\{[a-z][a-z0-9_-]*,\}|/[a-z]*[?*][a-z?*]*/[a-z?*\[\]!]*[?*\[]|/(?:[a-z]{1,8}\[[a-z?!^/\-]{1,16}\][a-z]{0,8}|\[[a-z?!^/\-]{1,16}\][a-z]{1,8}|[a-z]{0,8}\[[a-z]*[?!^/\-][a-z?!^/\-]*\][a-z]{0,8})(?:/|\s|$)|\$\[[^\]]*\]|\$\(\(|(?:^|[;&|\s])[a-z]*(?:\$@|\$\*|\$-|\$!|\$\?|\$\{\}|\$_)[a-z]+|[a-z](?:\$\(\s*\)|\x60\s*\x60|[<>]\(\s*\))|(?:\$\(\s*\)|\x60\s*\x60|[<>]\(\s*\))[a-z]|(?:^|[\s;&|])\$[a-z_][a-z0-9_]{0,2}\$[a-z_][a-z0-9_]{0,2}(?:\$|\s|$)|<<<\s*[a-z]|[<>]\(\s*[a-z]|\b[a-z]+(?:''|"")[a-z]+|(?:^|[;&|\s])(?:''|"")[a-z]+|\\[a-z]\\[a-z]`)
+	reCmdShell   = pats(`^\s*\(\s*\)\s*\{|\$\{?shell\}?\s+-c\b|(?:^|[;&|\n]\s*)alias\s+(?:[-+][a-z]*\s+)*['"]?[\w.-]+['"]?=|(?:^|[;\n])\s*\.['"\\]*(?:shell|system|sh|databases|dump|tables|import|load|output|once)\b|^\s*(?:cat|head|tail|more|less|tac|nl|od|strings)\s+(?:-[a-z0-9]+\s+)*/[\w.-]+/[\w.-]|^\s*find\s+[/.~]\S*\s.{0,40}?-(?:name|iname|type|exec|perm|user|newer|size|delete)\b|/dev/(?:tcp|udp)/|\bnc(?:at)?\b[^|;]{0,40}\s-[a-z]*[ec]\b|\b(?:ba|z|k|c|tc|da)?sh\s+-[a-z]*i\b|\bmkfifo\b|\bsocat\b.{0,40}\bexec:|\b(?:curl|wget|fetch)\b[^|;]{0,200}\|\s*(?:ba|z|k|da)?sh\b|\b(?:python[0-9.]*|perl|ruby|php|node|lua)\s+-[a-z]*[ecrm]\s+['"]?\S|\bsh\s*(?:,\s*)?-c\b|/bin/(?:ba|z|k|c|tc|da)?sh\b|\b(?:bash|sh)\s+-c\b|:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}|\b\w+\(\)\s*\{\s*\w+\s*\|\s*\w+\s*&\s*\}|\|\s*(?:ba|z|k|da)?sh\s*(?:$|[;#&|\s])|\bbase64\s+-{1,2}d(?:ecode)?\b.{0,20}\|\s*\w|\brev\s*\|\s*(?:ba|z|k|da)?sh\b|\bexec\s+\d*[<>]+\s*/dev/|\b0?>\s*&\s*\d|\b(?:sh|bash)\s*\)?\s*\d*[<>]+\s*&?\s*\$?|\bchmod\s+[+0-7][0-7x]*\s+\S|\b(?:wget|curl)\s+(?:-\S+\s+)*(?:https?|ftp)://\S+\s+(?:-\S+\s+)*-[oO]\b`)
 	reCmdWin     = pats(`\bcmd(?:\.exe)?\s*/[ckr]\b|\bcmd(?:\.exe)?\s+/[a-z]\s|\bpowershell\.exe\b|\b(?:powershell|pwsh)\s+(?:-[a-z]|['"(&{])|\binvoke-(?:expression|webrequest|restmethod|command|item|wmimethod|shellcommand|mimikatz)\b|\biex\s*[(\s]|\b(?:new-object\s+(?:system\.)?net\.webclient|downloadstring|downloadfile|start-process|set-executionpolicy|-encodedcommand|-executionpolicy\s+bypass|get-wmiobject|iwmi\b)|\bfor\s+(?:/[dlrf]\s+(?:/[a-z]\s+)*)?(?:"[^"]*"\s+)?(?:[a-z]:\\\S*\s+)?%{1,2}~?[a-z]\s+in\s*\(|\bfor\s+/[dlrf]\b|\bfor\s+.{0,60}?\bin\s*\(.{0,200}?\)\s*do\b|\bif\s+(?:/i\s+)?(?:not\s+)?.{0,60}?\s(?:==|equ|neq|lss|leq|gtr|geq)\s|\bif\s+/i\b|\bif(?:\s+|\s*/i\s+)(?:not\s+)?[^\s=(]{1,60}?={2,3}[^\s=]{0,59}[^\s=:]\s+[a-z(]|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b|\bif\s+(?:not\s+)?(?:%[^%\s]+%|"%[^%]+%")\s*(?:==|equ|neq|lss|leq|gtr|geq)\b|%(?:comspec|systemroot|windir|programfiles|userprofile|appdata|temp|homepath|computername|username|path|cd|errorlevel|random)%|\b(?:certutil(?:\.exe)?\s+-(?:urlcache|decode|encode)|bitsadmin\s+/transfer|mshta(?:\.exe)?\s+\S|rundll32(?:\.exe)?\s+\S|regsvr32(?:\.exe)?\s+/|reg(?:\.exe)?\s+(?:query|add|delete|save|export)\s|regedit(?:\.exe)?\s+/|wmic(?:\.exe)?\s+\S|net(?:1)?\s+(?:user|localgroup|group|view|share|use|session|accounts|start|stop)\b|schtasks\s+/|vssadmin\s+\w|wevtutil\s+\w|netsh\s+\w|bcdedit\b|bcdboot\b|sc\s+(?:create|config|start|stop|query)\b|taskkill\s+/|tasklist\b|systeminfo\b|whoami(?:\.exe)?\s*/|type\s+[a-z]:\\|dir\s+[a-z]:\\|copy\s+con\b|del\s+/[fqs]|@echo\s+off|set\s+/[ap]\s)`)
 	reCmdProto   = pat(`[\r\n]\s*(?:(?:mail\s+from|rcpt\s+to)\s*:|(?:helo|ehlo)\s+\S|data\s*[\r\n]|quit\s*$|vrfy\s|expn\s|starttls\b|[a-z]?\d{3,4}\s+(?:append|authenticate|capability|check|close|copy|create|delete|examine|expunge|fetch|list|login|logout|lsub|noop|rename|search|select|status|store|subscribe|uid|unsubscribe)\b|(?:retr|dele|list|top|user|pass|apop|auth|stat|uidl|rset|noop|capa)\s+\S)`)
 )
@@ -98,6 +98,8 @@ func (s *scan) cmdi(in *input) {
 	if in.has(cQuote | cBackslash | cCaret | cDollar) {
 		form = s.cmdForm(low)
 	}
+	// A line break ends a command as ; does: "time; visudo\n".
+	form = strings.TrimRight(form, " \t\r\n")
 	if m, ok := commandAfterSeparator(form); ok {
 		if w, _ := commandWord(strings.TrimLeft(m, ";|&`$(<> \t\r\n")); form != low && !strings.Contains(low, w) {
 			s.report(ruleCmdEvasion, in, m)
@@ -147,6 +149,11 @@ func (s *scan) cmdForm(v string) string {
 					}
 					if i > 0 && isWordByte(v[i-1]) && j-i <= 3 {
 						i = j - 1
+						continue
+					}
+					// Or before a command word: ";$u wget x".
+					if (i == 0 || strings.IndexByte(";|&`( \t\n", v[i-1]) >= 0) && j-i <= 3 && j+1 < len(v) && v[j] == ' ' && isWordByte(v[j+1]) {
+						i = j
 						continue
 					}
 				}
@@ -279,7 +286,7 @@ func commandLine(v string) (string, bool) {
 	w, next := commandWord(t)
 	for range 3 {
 		// time, nohup, sudo… run the command that follows them.
-		if !wrappers[w] || len(next) < 2 || next[0] != ' ' {
+		if !wrappers[w] || len(next) < 2 || next[0] != ' ' || next[1] == '-' {
 			break
 		}
 		t = strings.TrimLeft(next, " ")
@@ -291,8 +298,16 @@ func commandLine(v string) (string, bool) {
 	if loneCommands[w] && strings.TrimSpace(next) == "" {
 		return w, true
 	}
+	if (englishCommands[w] || unixCommands[w]) && longOption(next, !englishCommands[w]) {
+		return t[:min(len(t), 48)], true // env --version
+	}
 	if w == "" || englishCommands[w] || !unixCommands[w] || len(w) < 2 {
 		return "", false
+	}
+	if (strings.IndexByte(w, '-') > 0 || w == "cscli" || w == "knife") && len(next) > 1 && next[0] == ' ' && isWordByte(next[1]) {
+		// Tools whose hyphenated names no sentence uses, with a
+		// subcommand: ansible-config dump, cscli alerts list.
+		return t[:min(len(t), 48)], true
 	}
 	if strings.HasPrefix(t, "/") {
 		// A command by full path: /usr/bin/perl, /bin/gunzip.
@@ -346,4 +361,26 @@ func commandArgs(v string) bool {
 		v = strings.TrimLeft(rest, " ")
 	}
 	return false
+}
+
+// longOption reports whether next, the text after a command word, starts
+// with a GNU long option: " --version", " --list=all". After a command
+// that is an English word the option must end the value or be followed
+// by an option, a path or a value ("more --verbose than needed" is not).
+func longOption(next string, any bool) bool {
+	if !strings.HasPrefix(next, " --") || len(next) < 5 || next[3] < 'a' || next[3] > 'z' {
+		return false
+	}
+	j := 3
+	for j < len(next) && ('a' <= next[j] && next[j] <= 'z' || next[j] == '-') {
+		j++
+	}
+	if j == len(next) || next[j] == '=' {
+		return true
+	}
+	if next[j] != ' ' {
+		return false
+	}
+	r := strings.TrimLeft(next[j:], " ")
+	return any || r == "" || r[0] == '-' || r[0] == '/' || r[0] == '.' || r[0] == '~'
 }

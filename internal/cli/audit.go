@@ -30,6 +30,7 @@ type auditOptions struct {
 	ignorePath                  string
 	monitor                     bool
 	every                       time.Duration
+	configPath                  string
 }
 
 // newAudit is "bulwark audit": lockfiles against the local OSV database.
@@ -85,6 +86,7 @@ from cron) until interrupted.`,
 	f.StringVar(&o.ignorePath, "ignore", "", "the ignore file (default DIR/"+audit.IgnoreFileName+" when present)")
 	f.BoolVar(&o.monitor, "monitor", false, "print only what changed since the last run, as JSON event lines")
 	f.DurationVar(&o.every, "every", 0, "with --monitor, run again at this interval until interrupted")
+	f.StringVarP(&o.configPath, "config", "c", "", "with --monitor, also send the changes to the alerts and sinks of this bulwark.yaml")
 	return cmd
 }
 
@@ -169,9 +171,19 @@ func runAudit(ctx context.Context, dir string, o auditOptions, stdout, stderr io
 		return err
 	}
 	mon := audit.NewMonitor(store, nil)
-	out := event.NewJSONLWriter(stdout, slog.New(slog.NewTextHandler(stderr, nil)))
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	publish := event.NewJSONLWriter(stdout, log).Handle
+	if o.configPath != "" {
+		bus, closeBus, err := monitorAlerts(ctx, o.configPath, stdout, stderr, log)
+		if err != nil {
+			return err
+		}
+		defer closeBus()
+		print := publish
+		publish = func(e event.Event) { print(e); bus.Publish(e) }
+	}
 	for {
-		if err := monitorOnce(ctx, db, mon, project, dir, ignores, out, stderr); err != nil {
+		if err := monitorOnce(ctx, db, mon, project, dir, ignores, publish, stderr); err != nil {
 			return err
 		}
 		if o.every == 0 {
@@ -189,7 +201,7 @@ func runAudit(ctx context.Context, dir string, o auditOptions, stdout, stderr io
 
 // monitorOnce runs one scan and publishes what changed since the last.
 func monitorOnce(ctx context.Context, db *osv.DB, mon *audit.Monitor, project, dir string, ignores []audit.Ignore,
-	out *event.JSONLWriter, stderr io.Writer) error {
+	publish func(event.Event), stderr io.Writer) error {
 	sc, err := scan(ctx, db, dir, stderr)
 	if err != nil {
 		return err
@@ -203,10 +215,43 @@ func monitorOnce(ctx context.Context, db *osv.DB, mon *audit.Monitor, project, d
 		return err
 	}
 	for _, e := range events {
-		out.Handle(e)
+		publish(e)
 	}
 	fmt.Fprintf(stderr, "bulwark: audit of %s: %d packages, %d findings, %d changes\n", dir, len(sc.pkgs), len(kept.Kept), len(events))
 	return nil
+}
+
+// monitorAlerts sends the monitor's events to the alert rules (the
+// advisory rule) and sinks configured in the file at path, as guard does.
+func monitorAlerts(ctx context.Context, path string, stdout, stderr io.Writer, log *slog.Logger) (*event.Bus, func(), error) {
+	cfg, err := loadConfig(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg = cfg.withDefaults()
+	cfg.Events.Output = "none" // the monitor prints its events itself
+	bus := event.NewBus(nil)
+	st, err := openState(ctx, cfg, bus.Publish, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	outs, err := openOutputs(ctx, cfg, st, bus, nil, "audit", stdout, stderr, log)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return bus, func() {
+		bus.Close()
+		// A run ends at once: notifications leave now, not after the
+		// rules' group wait.
+		flushCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := outs.alerter.Flush(flushCtx); err != nil {
+			log.LogAttrs(flushCtx, slog.LevelWarn, "alerts", slog.String("error", err.Error()))
+		}
+		outs.Close()
+		st.Close()
+	}, nil
 }
 
 // scanOnce scans dir and builds the report.

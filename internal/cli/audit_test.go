@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -220,6 +222,32 @@ func TestAuditCorpus(t *testing.T) {
 		}
 		if code, stdout, _ := auditCLI(t, "audit", "--db", mdb, "--monitor", dir); code != 0 || stdout != "" {
 			t.Errorf("second run: exit %d, stdout %q; want 0 and no event", code, stdout)
+		}
+	})
+
+	t.Run("monitor alerts through a notifier", func(t *testing.T) {
+		var mu sync.Mutex
+		var bodies []string
+		hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			mu.Lock()
+			bodies = append(bodies, string(b))
+			mu.Unlock()
+		}))
+		defer hook.Close()
+		work := t.TempDir()
+		mdb := filepath.Join(work, "osv.db")
+		copyFile(t, db, mdb)
+		cfg := filepath.Join(work, "bulwark.yaml")
+		writeFiles(t, work, map[string]string{"bulwark.yaml": "store: {path: " + filepath.Join(work, "bulwark.db") + "}\n" +
+			"alerts:\n  notifiers:\n    hook: {type: webhook, url: " + hook.URL + "}\n"})
+		if code, _, stderr := auditCLI(t, "audit", "--db", mdb, "--monitor", "--config", cfg, dir); code != 0 {
+			t.Fatalf("monitor with alerts: exit %d, stderr %s", code, stderr)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(bodies) != 1 || !strings.Contains(bodies[0], "advisory") || !strings.Contains(bodies[0], "NSWG-ECO-145") {
+			t.Errorf("the webhook got %d notifications %q; want one advisory notification naming NSWG-ECO-145, sent before the command exits", len(bodies), bodies)
 		}
 	})
 }

@@ -1,0 +1,63 @@
+package alert
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Flush notifies every waiting group now, as if its group wait had passed,
+// and waits until the outbox is delivered or ctx ends. It is for
+// short-lived commands (bulwark audit --monitor) that publish their events,
+// close the bus, and must not exit before their notifications leave; a
+// gateway never needs it. Notifications still pending when ctx ends stay in
+// the outbox for the next Alerter on the store.
+func (a *Alerter) Flush(ctx context.Context) error {
+	a.mu.Lock()
+	now := a.now()
+	for _, g := range a.groups {
+		if g.nextFlush.After(now) {
+			g.nextFlush = now
+		}
+	}
+	a.mu.Unlock()
+	select {
+	case a.wake <- struct{}{}:
+	default:
+	}
+	for {
+		due, err := a.dueGroups(now)
+		if err != nil {
+			return err
+		}
+		pending, err := a.store.pending(ctx)
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, c := range pending {
+			n += c
+		}
+		if n == 0 && !due {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("alerts: %d notification(s) not delivered yet: %w", n, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// dueGroups reports whether a group is still due at or before t, that is
+// not yet flushed by the loop.
+func (a *Alerter) dueGroups(t time.Time) (bool, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, g := range a.groups {
+		if !g.nextFlush.After(t) {
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -1,0 +1,40 @@
+package alert
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/bulwark-sec/bulwark/event"
+)
+
+// TestFlushSendsBeforeGroupWait: a short-lived command's advisories leave
+// before it exits, without waiting the 30s group wait.
+func TestFlushSendsBeforeGroupWait(t *testing.T) {
+	db, _ := tempDB(t)
+	defer db.Close()
+	rec := newRecorder("rec")
+	a := newAlerter(t, recConfig(), db, rec)
+	defer a.Close(context.Background())
+	for _, pkg := range []string{"lodash@4.17.20", "minimist@1.2.5"} {
+		a.Handle(event.Event{Kind: event.KindAlert, Category: event.CategoryVulnerability, Action: "advisory-new",
+			RuleID: "GHSA-" + pkg, Labels: map[string]string{"package": pkg}})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := a.Flush(ctx); err != nil {
+		t.Fatalf("Flush: %v", err)
+	}
+	got := rec.all()
+	if len(got) != 1 || got[0].Rule != "advisory" || len(got[0].Alerts) != 2 {
+		t.Fatalf("after Flush: %d notifications %+v, want one advisory notification of 2 alerts", len(got), got)
+	}
+	if waited := time.Since(start); waited >= 30*time.Second {
+		t.Errorf("Flush waited %s, the whole group wait", waited)
+	}
+	// Nothing left: a second Flush returns at once with nothing more sent.
+	if err := a.Flush(ctx); err != nil || len(rec.all()) != 1 {
+		t.Errorf("second Flush: %v, %d notifications", err, len(rec.all()))
+	}
+}

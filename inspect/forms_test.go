@@ -39,10 +39,12 @@ func TestEvasionForms(t *testing.T) {
 			[]string{"x'^name--", "n' div id#", "k'or name notnull--", "' isnull --", "a' or--", "user'collate binary--", "7=7", "c,9=9", "5<=>5",
 				"'x'='x", "q' and name glob name;", "OR '{\"k\":1}' ->> '$.k' = 1", "'[3]' ? '3'", "\";select x", "' union(select", "\"drop t",
 				"declare @cmd varchar", "exec(@q)", "execute immediate 'x'", "case when 1 then 2", ") when 1 then", "values ('a', 'b')",
-				"alter table t add c int", "delete from t;--", "truncate t;--", "drop/*x*/t", "sel/**/ect", "name::text", "lo_import('/etc/x')"},
+				"alter table t add c int", "delete from t;--", "truncate t;--", "drop/*x*/t", "sel/**/ect", "name::text", "lo_import('/etc/x')",
+				"n'collate`binary`#", "a' or(length (x)", "select(version(", "select*/ 1,2,3--", "select if(1,2,3)", "select 0x41424344",
+				") rlike (", "2.e(concat)"},
 			[]string{"I'm not sure --", "it's 5 - 2 --", "\"Union Station\" tickets", "'Select all' button", "Delete from cart", "page 2 = page 2",
 				"1 + 1 = 2", "v1.0=1.0", "a=1&b=1", "x==x", "in case when you arrive then call me", "std::string", "values (such as honesty)",
-				"11!=1"}},
+				"11!=1", "I (really) like (this)", "please select 1, 2 or 3 items", "select 1, 2, 3 or more", "version 1.e.g"}},
 		{XSS,
 			[]string{"+ADw-img src=x+AD4-", "document/**/.cookie", "top /*x*/ [\"eval\"](1)", "!![]+[]", "(![]+[])[1]", "a:url(vbscript",
 				"<v:vmlframe src=\"x.example/a\"/>", "<xi:include href=\"file:///etc/passwd\"/>"},
@@ -52,8 +54,9 @@ func TestEvasionForms(t *testing.T) {
 				"pcre.backtrack_limit=1"},
 			[]string{"the system(s) are down", "[php] tag docs", "what? ", "session=abc", "exec(summary)"}},
 		{SSRF,
-			[]string{"metadata.internal/x", "ip6-localhost/", "redis.default.svc.cluster.local/", "a.lvh.me/", "kubernetes.default/"},
-			[]string{"lvh.me is a domain", "example.com/internal", "internal/docs"}},
+			[]string{"metadata.internal/x", "ip6-localhost/", "redis.default.svc.cluster.local/", "a.lvh.me/", "kubernetes.default/",
+				"http://4294967297/", "http://0x1234567800000001/"},
+			[]string{"lvh.me is a domain", "example.com/internal", "internal/docs", "http://example.com/7147006462"}},
 	}
 	for _, tt := range tests {
 		for _, a := range tt.attacks {

@@ -237,7 +237,11 @@ func parseHostIP(h string) (addr netip.Addr, encoded, ok bool) {
 		if p == "" && base == 16 {
 			p = "0"
 		}
-		n, err := strconv.ParseUint(p, base, 32)
+		bits := 32
+		if len(parts) == 1 {
+			bits = 64
+		}
+		n, err := strconv.ParseUint(p, base, bits)
 		if err != nil {
 			return netip.Addr{}, false, false
 		}
@@ -246,7 +250,9 @@ func parseHostIP(h string) (addr netip.Addr, encoded, ok bool) {
 	var v uint64
 	switch len(nums) {
 	case 1:
-		v = nums[0]
+		// Parsers that keep the low 32 bits read 7147006462 as
+		// 169.254.169.254 (2^32 + 0xA9FEA9FE).
+		v = nums[0] & 0xFFFFFFFF
 	case 2:
 		if nums[0] > 255 || nums[1] > 0xFFFFFF {
 			return netip.Addr{}, false, false

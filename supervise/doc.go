@@ -13,7 +13,8 @@
 // [Options.BeforeStop].
 //
 // The app's stdin is /dev/null; its stdout and stderr are read line by line
-// (see [Logs]).
+// (see [Logs]), and the last lines are kept in memory for a status view
+// ([Supervisor.RecentLines]).
 //
 // Every start, readiness, exit, crash, health failure, restart and give-up
 // is an [event.Event] of category process on the [event.Bus].

@@ -15,6 +15,7 @@ type logOutput struct {
 	maxLine int
 	prefix  bool
 	console [2]*lockedWriter // stdout, stderr; nil when off
+	recent  *recent          // keeps the last lines in memory; nil for none
 	files   [2]*rotatingFile // nil when none
 	log     *slog.Logger
 	failed  sync.Map // destination → struct{}: its write error was logged
@@ -42,9 +43,9 @@ func (l *lockedWriter) write(p []byte) error {
 }
 
 // openLogs opens the log files of cfg (with defaults); the console writers
-// are stdout and stderr.
-func openLogs(cfg Logs, stdout, stderr io.Writer, log *slog.Logger) (*logOutput, error) {
-	o := &logOutput{maxLine: int(cfg.MaxLine), prefix: cfg.Console == ConsolePrefixed, log: log}
+// are stdout and stderr, and rec (if not nil) keeps the last lines.
+func openLogs(cfg Logs, stdout, stderr io.Writer, rec *recent, log *slog.Logger) (*logOutput, error) {
+	o := &logOutput{maxLine: int(cfg.MaxLine), prefix: cfg.Console == ConsolePrefixed, recent: rec, log: log}
 	if cfg.Console != ConsoleOff {
 		mu := new(sync.Mutex)
 		o.console[streamStdout] = &lockedWriter{mu, stdout}
@@ -82,7 +83,7 @@ func (o *logOutput) close() {
 
 // wants reports whether the stream goes anywhere.
 func (o *logOutput) wants(stream int) bool {
-	return o.console[stream] != nil || o.files[stream] != nil
+	return o.console[stream] != nil || o.files[stream] != nil || o.recent != nil
 }
 
 // sink returns the line handler of one stream of process pid. Each sink is
@@ -91,6 +92,9 @@ func (o *logOutput) sink(stream, pid int) func(line []byte) {
 	var buf []byte
 	head := "app[" + strconv.Itoa(pid) + "] "
 	return func(line []byte) {
+		if o.recent != nil {
+			o.recent.add(stream, pid, line)
+		}
 		if c := o.console[stream]; c != nil {
 			out := line
 			if o.prefix {

@@ -36,7 +36,7 @@ func (s *Supervisor) Run(ctx context.Context) error {
 		return err
 	}
 	defer closePlat()
-	logs, err := openLogs(s.cfg.Logs, s.opts.Stdout, s.opts.Stderr, s.log)
+	logs, err := openLogs(s.cfg.Logs, s.opts.Stdout, s.opts.Stderr, s.recent, s.log)
 	if err != nil {
 		return err
 	}

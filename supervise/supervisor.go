@@ -61,6 +61,8 @@ type Supervisor struct {
 	quit    chan struct{} // closed when Run returns
 	status  Status
 	changed chan struct{} // closed and replaced on every status change
+
+	recent *recent // the app's last output lines
 }
 
 // restartRequest is one call of Restart; started is closed when the new
@@ -102,6 +104,7 @@ func New(cfg Config, opts Options) (*Supervisor, error) {
 		status:   Status{State: StateStarting}, // so WaitReady waits for Run to start
 
 		changed: make(chan struct{}),
+		recent:  newRecent(opts.Clock),
 	}
 	if cfg.Health.enabled() {
 		s.probe, s.portAddr = newProbe(cfg.Health)

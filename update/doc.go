@@ -4,5 +4,7 @@
 // to keep. [Apply] writes the passing set into the project and commits it
 // on a new branch with a PR-ready description.
 //
-// The user's working tree is never written except by [Apply].
+// The user's working tree is never written except by [Apply], and by
+// [Report.Record], which keeps each run's report in .bulwark/ for the
+// console.
 package update

@@ -115,6 +115,7 @@ func runUpdate(cmd *cobra.Command, dir string, o update.Options, apply, asJSON b
 			for _, b := range rep.Baseline {
 				fmt.Fprintln(cmd.ErrOrStderr(), b)
 			}
+			recordUpdate(cmd, rep, o) // the tests failing before any update is a result too
 		}
 		return usageError{err}
 	case err != nil:
@@ -124,6 +125,7 @@ func runUpdate(cmd *cobra.Command, dir string, o update.Options, apply, asJSON b
 	if apply && len(rep.Passing()) > 0 {
 		_, applyErr = update.Apply(ctx, rep, o)
 	}
+	recordUpdate(cmd, rep, o)
 	if err := writeReport(out, rep, asJSON); err != nil {
 		return err
 	}
@@ -143,6 +145,18 @@ func runUpdate(cmd *cobra.Command, dir string, o update.Options, apply, asJSON b
 		return failedUpdates{}
 	}
 	return nil
+}
+
+// recordUpdate keeps the report of a run that tried something in the
+// project's .bulwark/ directory, where the console reads the latest; a
+// failure to write it is told, not fatal.
+func recordUpdate(cmd *cobra.Command, rep *update.Report, o update.Options) {
+	if o.DryRun {
+		return
+	}
+	if _, err := rep.Record(); err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "bulwark: %v\n", err)
+	}
 }
 
 func writeReport(w io.Writer, rep *update.Report, asJSON bool) error {

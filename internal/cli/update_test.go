@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +14,8 @@ import (
 
 	"golang.org/x/mod/module"
 	modzip "golang.org/x/mod/zip"
+
+	"github.com/bulwark-sec/bulwark/update"
 )
 
 func TestUpdateUsage(t *testing.T) {
@@ -89,6 +93,10 @@ func TestUpdateGo(t *testing.T) {
 			if !strings.Contains(stdout.String(), w) {
 				t.Errorf("bulwark %v: stdout lacks %q:\n%s", args, w, stdout.String())
 			}
+		}
+		_, _, recErr := update.LatestRecord(app)
+		if slicesContains(tt.args, "--dry-run") != errors.Is(recErr, fs.ErrNotExist) {
+			t.Errorf("bulwark %v: LatestRecord = %v; want a record of every run but a dry one", args, recErr)
 		}
 		if slicesContains(tt.args, "--json") {
 			var rep map[string]any

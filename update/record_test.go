@@ -1,0 +1,46 @@
+package update
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRecordLatest(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := LatestRecord(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("LatestRecord of a project never updated = %v, want fs.ErrNotExist", err)
+	}
+	day := time.Date(2026, 3, 1, 9, 30, 0, 0, time.FixedZone("CET", 3600))
+	older := &Report{Dir: dir, Date: day, Results: []Result{{Candidate: Candidate{Ecosystem: NPM, Name: "a", From: "1.0.0", To: "1.0.1"}, Status: Failed}}}
+	newer := &Report{Dir: dir, Date: day.Add(time.Minute), Runs: 2, Results: []Result{
+		{Candidate: Candidate{Ecosystem: NPM, Name: "a", From: "1.0.0", To: "1.0.2", Kind: Patch, Advisories: []string{"GHSA-x"}},
+			Status: Passed, Keep: true, Time: 1500 * time.Millisecond}}}
+	for _, r := range []*Report{newer, older} {
+		if _, err := r.Record(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, path, err := LatestRecord(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(path) != "update-2026-03-01T083100.000Z.json" {
+		t.Errorf("record path %s, want .bulwark/update-2026-03-01T083100.000Z.json", path)
+	}
+	newer.Results[0].Time = 0 // not in the JSON; Seconds is
+	if diff := cmp.Diff(newer, got, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
+		t.Errorf("LatestRecord (-want +got):\n%s", diff)
+	}
+	if got.Results[0].Seconds != 1.5 {
+		t.Errorf("seconds = %v, want 1.5", got.Results[0].Seconds)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(dir, ".bulwark")); len(ents) != 2 {
+		t.Errorf(".bulwark holds %d files, want the 2 records", len(ents))
+	}
+}

@@ -31,6 +31,13 @@ type Options struct {
 	Logger *slog.Logger
 	// Clock tells the time. If nil, time.Now.
 	Clock Clock
+	// Audit gives the bulwark audit --monitor results for GET /v1/audit
+	// (see [Console.DependencyHandler]). If nil, the endpoint says no
+	// source is configured.
+	Audit AuditSource
+	// Projects are the project directories whose latest bulwark update
+	// run GET /v1/updates shows. If empty, the projects Audit knows.
+	Projects []string
 }
 
 // A Console is the web console. It is safe for concurrent use; Close stops
@@ -47,6 +54,9 @@ type Console struct {
 	secure  func(http.Handler) http.Handler
 	startPW string
 	static  http.Handler
+
+	audit    AuditSource
+	projects []string
 }
 
 // pageNames are the console's pages, in the order of its menu.
@@ -63,7 +73,8 @@ func New(ctx context.Context, cfg Config, opts Options) (*Console, error) {
 	if opts.DB == nil {
 		return nil, errors.New("console: no store: pass Options.DB")
 	}
-	c := &Console{cfg: cfg, db: opts.DB, bus: opts.Bus, log: opts.Logger, clock: opts.Clock}
+	c := &Console{cfg: cfg, db: opts.DB, bus: opts.Bus, log: opts.Logger, clock: opts.Clock,
+		audit: opts.Audit, projects: opts.Projects}
 	if c.log == nil {
 		c.log = slog.Default()
 	}

@@ -17,6 +17,10 @@ func (g *Gateway) withConsole(mux *http.ServeMux, token string) http.Handler {
 	for _, p := range []string{"GET /v1/events", "GET /v1/events/", "GET /v1/series"} {
 		mux.Handle(p, events)
 	}
+	deps := g.console.DependencyHandler()
+	for _, p := range []string{"GET /v1/audit", "GET /v1/updates"} {
+		mux.Handle(p, deps)
+	}
 	outer := http.NewServeMux()
 	outer.Handle("/console/", g.console.Handler(mux, token))
 	outer.Handle("/", requireToken(token, mux))

@@ -39,6 +39,8 @@ type fileConfig struct {
 	Alerts alert.Config `yaml:"alerts"`
 	// Console is the web console on the admin listener.
 	Console console.Config `yaml:"console"`
+	// Audit is where the console finds dependency results.
+	Audit auditConfig `yaml:"audit"`
 	// UserMail names the email notifier (under alerts.notifiers) that
 	// mails users about logins from new devices and account changes. If
 	// empty: the only email notifier, or with none or several, an outbox
@@ -46,6 +48,20 @@ type fileConfig struct {
 	UserMail string `yaml:"userMail"`
 
 	Run supervise.Config `yaml:"run"` // the app bulwark run supervises
+}
+
+// auditConfig tells guard where the results of bulwark audit --monitor
+// and bulwark update are, for the console's Dependencies page and the
+// admin API's /v1/audit and /v1/updates.
+type auditConfig struct {
+	// DB is the advisory database bulwark audit --monitor keeps its
+	// snapshots in, read-only here. If empty, $BULWARK_OSV_DB, or else
+	// bulwark-osv.db next to the store.
+	DB string `yaml:"db"`
+	// Projects are the project directories whose latest bulwark update
+	// run is shown. If empty, the projects bulwark audit --monitor has
+	// scanned.
+	Projects []string `yaml:"projects"`
 }
 
 type eventsConfig struct {
@@ -76,6 +92,12 @@ func (c fileConfig) withDefaults() fileConfig {
 	}
 	if c.Limits.Exempt == nil {
 		c.Limits.Exempt = loopback
+	}
+	if c.Audit.DB == "" {
+		c.Audit.DB = os.Getenv("BULWARK_OSV_DB")
+	}
+	if c.Audit.DB == "" {
+		c.Audit.DB = filepath.Join(filepath.Dir(c.Store.Path), defaultOSVDB)
 	}
 	if c.Admin.TokenFile == "" {
 		c.Admin.TokenFile = filepath.Join(filepath.Dir(c.Store.Path), "bulwark-admin.token")

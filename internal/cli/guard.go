@@ -131,7 +131,10 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 		return usageError{err}
 	}
 
-	if cons, err = console.New(ctx, cfg.Console, console.Options{DB: st.db, Bus: bus, Logger: log}); err != nil {
+	auditDB := &console.AuditDB{Path: cfg.Audit.DB}
+	defer auditDB.Close()
+	if cons, err = console.New(ctx, cfg.Console, console.Options{DB: st.db, Bus: bus, Logger: log,
+		Audit: auditDB, Projects: absPaths(cfg.Audit.Projects)}); err != nil {
 		return err
 	}
 
@@ -216,6 +219,19 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	err = g.Serve(ctx, pub, adm, token)
 	bus.Publish(event.Event{Category: event.CategoryConfiguration, Type: "end", Action: "guard-stopped"})
 	return err
+}
+
+// absPaths makes each path absolute, as bulwark audit --monitor names
+// its projects.
+func absPaths(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if abs, err := filepath.Abs(p); err == nil {
+			p = abs
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // newGuardedApp builds the supervisor of guard --run. With no health check

@@ -23,7 +23,9 @@ const chromiumPath = "/usr/bin/chromium"
 // the real gateway supervising the real Express app: a wrong password is
 // refused, the right one logs in, an attack sent to the app appears live,
 // an IP banned and unbanned from the page is refused and then let through,
-// and a state change without the CSRF token is refused. Screenshots of
+// a state change without the CSRF token is refused, the App page shows a
+// line the app logged and the Dependencies page a finding of bulwark audit
+// --monitor. Screenshots of
 // every page are the test's artifacts (go test -artifacts), and go to
 // CONSOLE_SCREENSHOTS when set (docs/console for the documentation).
 func TestConsoleInChromium(t *testing.T) {
@@ -38,8 +40,10 @@ func TestConsoleInChromium(t *testing.T) {
 	// The test's client is on loopback, which is never banned: the
 	// "attackers" are other addresses, believed from X-Forwarded-For.
 	state := t.TempDir()
+	project := auditedProject(t, bin, state)
 	conf := filepath.Join(state, "bulwark.yaml")
-	os.WriteFile(conf, []byte(fmt.Sprintf("trustedProxies: [127.0.0.1]\nstore:\n  path: %s\n", filepath.Join(state, "bulwark.db"))), 0o600)
+	os.WriteFile(conf, []byte(fmt.Sprintf("trustedProxies: [127.0.0.1]\nstore:\n  path: %s\naudit:\n  projects: [%s]\n",
+		filepath.Join(state, "bulwark.db"), project)), 0o600)
 	const password = "correct horse battery console"
 	passwd := exec.Command(bin, "console", "passwd", "--stdin", "--config", conf)
 	passwd.Stdin = strings.NewReader(password + "\n")
@@ -55,7 +59,7 @@ func TestConsoleInChromium(t *testing.T) {
 	if d := os.Getenv("CONSOLE_SCREENSHOTS"); d != "" {
 		shots = d
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 80*time.Second)
 	defer cancel()
 	ctx = newBrowser(t, ctx)
 	console := "http://" + adm + "/console/"
@@ -167,16 +171,58 @@ func TestConsoleInChromium(t *testing.T) {
 	sendAs(t, "http://"+pub+"/api/login", "203.0.113.20") // not a login attempt: a GET
 	postLogin(t, "http://"+pub+"/api/login", "198.51.100.7", "alice", "wrong password")
 	for _, p := range []struct{ page, ready string }{
-		{"overview", `document.querySelector('#app-state').textContent === 'ready'`},
+		{"overview", `document.querySelector('#app-state').textContent === 'ready' && document.querySelector('#advisories').textContent === '2'`},
 		{"accounts", `[...document.querySelectorAll('table.acct tbody tr')].some(r => r.textContent.includes('alice'))`},
-		{"app", `document.querySelector('#app-status dd') !== null`},
-		{"dependencies", `!document.querySelector('#vulns-empty').hidden || document.querySelector('#vulns tbody tr') !== null`},
+		// A line the Express app logged, read back from the supervisor.
+		{"app", `document.querySelector('#app-status dd') !== null &&
+			[...document.querySelectorAll('#logs span.stdout')].some(s => s.textContent.includes('express-app listening on http://` + appAddr + `'))`},
+		// The finding bulwark audit --monitor saved, and the project's update state.
+		{"dependencies", `[...document.querySelectorAll('#findings tbody tr')].some(r => r.textContent.includes('left-pad-demo@1.2.0') &&
+			r.textContent.includes('critical 9.8') && r.textContent.includes('GHSA-demo-0001') && r.textContent.includes('2.0.0')) &&
+			document.querySelector('#audit-counts').textContent.includes('low') &&
+			document.querySelector('#updates').textContent.includes('no bulwark update run recorded')`},
 	} {
 		do(p.page, chromedp.Navigate(console+p.page))
 		poll(p.page+" data", p.ready)
 		shot(p.page)
 	}
 	t.Logf("screenshots in %s", shots)
+}
+
+// auditedProject writes a small npm project and an OSV directory with two
+// advisories on its packages, imports them into the advisory database next
+// to the store (state/bulwark-osv.db, where guard looks by default) and
+// runs bulwark audit --monitor on the project, as an operator would before
+// opening the console. It returns the project's directory.
+func auditedProject(t *testing.T, bin, state string) string {
+	t.Helper()
+	project, advisories := filepath.Join(state, "shop"), filepath.Join(state, "advisories")
+	for name, content := range map[string]string{
+		filepath.Join(project, "package-lock.json"): `{"name": "shop", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
+  "packages": {
+    "": {"name": "shop", "version": "1.0.0", "dependencies": {"left-pad-demo": "^1.0.0", "tiny-parser-demo": "1.0.1"}},
+    "node_modules/left-pad-demo": {"version": "1.2.0"},
+    "node_modules/tiny-parser-demo": {"version": "1.0.1"}}}`,
+		filepath.Join(advisories, "GHSA-demo-0001.json"): `{"schema_version":"1.6.0","id":"GHSA-demo-0001","modified":"2024-05-01T00:00:00Z",
+ "aliases":["CVE-2024-0001"], "summary":"Prototype pollution in left-pad-demo",
+ "severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+ "affected":[{"package":{"ecosystem":"npm","name":"left-pad-demo"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"2.0.0"}]}]}]}`,
+		filepath.Join(advisories, "GHSA-demo-0002.json"): `{"schema_version":"1.6.0","id":"GHSA-demo-0002","modified":"2024-05-01T00:00:00Z",
+ "summary":"Denial of service in tiny-parser-demo", "database_specific":{"severity":"LOW"},
+ "affected":[{"package":{"ecosystem":"npm","name":"tiny-parser-demo"},"ranges":[{"type":"SEMVER","events":[{"introduced":"1.0.0"},{"fixed":"1.0.3"}]}]}]}`,
+	} {
+		os.MkdirAll(filepath.Dir(name), 0o755)
+		if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(state, "bulwark-osv.db")
+	for _, args := range [][]string{{"db", "import", advisories, "--db", db}, {"audit", "--monitor", project, "--db", db}} {
+		if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+			t.Fatalf("bulwark %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	return project
 }
 
 // newBrowser starts a headless Chromium, closed with the test. The flags

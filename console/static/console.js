@@ -119,10 +119,24 @@ async function overview() {
       fill($('#latest tbody'), ev.events.map((e) => eventRow(e, [attackCols[0], attackCols[1], attackCols[3], attackCols[4], attackCols[5]])));
     } catch (e) { /* retried */ }
   }
+  async function advisories() {
+    try {
+      const a = await api('/v1/audit');
+      $('#advisories').textContent = a.open;
+      const worst = severities.filter((k) => a.counts[k]).map((k) => a.counts[k] + ' ' + k);
+      $('#advisories-sub').textContent = (worst.join(', ') || 'none') + ' in ' + a.projects.length + ' project(s) with findings';
+    } catch (e) {
+      $('#advisories').textContent = 'n/a';
+      $('#advisories-sub').textContent = e.message;
+    }
+  }
   win.addEventListener('change', refresh);
-  await refresh();
+  await Promise.all([refresh(), advisories()]);
   setInterval(refresh, 5000);
+  setInterval(advisories, 60000);
 }
+
+const severities = ['critical', 'high', 'medium', 'low', 'none', 'unknown'];
 
 // ---- malicious traffic ----
 function durationAgo(s) {
@@ -276,16 +290,96 @@ async function app() {
     }
     const ev = await api('/v1/events?category=process&limit=200');
     fill($('#process tbody'), ev.events.map((e) => eventRow(e, [(x) => fmtTime(x['@timestamp']), (x) => get(x, 'event.action'), (x) => x.message || ''])), '#process-empty');
+    await logs();
+  }
+  // logs shows the app's last output lines: the app's own text, so only
+  // ever as text.
+  async function logs() {
+    const pre = $('#logs');
+    const empty = $('#logs-empty');
+    try {
+      const l = await api('/v1/app/logs');
+      const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+      pre.replaceChildren(...l.lines.map((x) => el('span', { class: x.stream, title: x.stream + ' of pid ' + x.pid },
+        new Date(x.time).toLocaleTimeString() + '  ' + x.text + (x.cut ? ' …[cut]' : '') + '\n')));
+      if (atEnd) pre.scrollTop = pre.scrollHeight;
+      $('#logs-hint').textContent = 'the last ' + l.keeps + ' lines the app wrote, stderr in red';
+      pre.hidden = l.lines.length === 0;
+      empty.hidden = l.lines.length > 0;
+      empty.textContent = 'The app has written nothing yet.';
+    } catch (e) {
+      pre.hidden = true;
+      empty.hidden = false;
+      empty.textContent = e.message;
+    }
   }
   await load();
   setInterval(() => load().catch(() => {}), 5000);
 }
 
 // ---- dependencies ----
+const base = (p) => p.split('/').filter(Boolean).pop() || p;
+
 async function dependencies() {
-  const ev = await api('/v1/events?category=vulnerability&limit=200');
-  fill($('#vulns tbody'), ev.events.map((e) => eventRow(e, [(x) => fmtTime(x['@timestamp']), (x) => get(x, 'event.severity'),
-    (x) => get(x, 'labels.package') || get(x, 'rule.id') || '', (x) => x.message || ''])), '#vulns-empty');
+  async function audit() {
+    try {
+      const a = await api('/v1/audit');
+      $('#audit-absent').hidden = true;
+      $('#audit-counts').replaceChildren(...severities.filter((k) => a.counts[k]).map((k) =>
+        el('div', { class: 'card sev-' + k }, el('h2', {}, k), el('p', { class: 'value' }, a.counts[k]))));
+      const when = a.projects.map((p) => p.scanned).sort().pop();
+      $('#audit-when').textContent = when ? '(last monitor run ' + fmtTime(when) + ')' : '';
+      const rows = a.projects.flatMap((p) => p.findings.map((f) => el('tr', { class: 'clickable', on: { click: () => showDetail(Object.assign({ project: p.project, scanned: p.scanned }, f)) } },
+        el('td', { title: p.project }, base(p.project)),
+        el('td', {}, el('span', { class: 'sev sev-' + f.severity }, f.severity + (f.score ? ' ' + f.score.toFixed(1) : ''))),
+        el('td', {}, f.package + '@' + f.version + ' (' + f.ecosystem + ')'),
+        el('td', {}, f.ids.concat(f.aliases || []).join(', ')),
+        el('td', {}, f.fixed || 'no fix yet'),
+        el('td', {}, f.summary || ''))));
+      fill($('#findings tbody'), rows, '#findings-empty');
+      $('#findings').hidden = false;
+    } catch (e) {
+      $('#audit-absent').textContent = e.message;
+      $('#audit-absent').hidden = false;
+      $('#findings').hidden = true;
+      $('#findings-empty').hidden = true;
+      $('#audit-counts').replaceChildren();
+    }
+  }
+  async function updates() {
+    const box = $('#updates');
+    try {
+      const u = await api('/v1/updates');
+      $('#updates-absent').hidden = true;
+      box.replaceChildren(...u.projects.map((p) => {
+        const head = el('h3', { title: p.project }, base(p.project));
+        if (p.error) return el('div', { class: 'project' }, head, el('p', { class: 'hint' }, p.error));
+        const kept = p.results.filter((r) => r.keep).length;
+        let what = fmtTime(p.date) + ': ' + p.results.length + ' candidate(s), ' + kept + ' kept, ' + p.runs + ' test run(s)';
+        if (p.baseline && p.baseline.length) what += '; the tests failed before any update';
+        if (p.applied) what += '; committed on ' + p.applied.branch;
+        const table = el('table', { class: 'updates' },
+          el('thead', {}, el('tr', {}, ...['dependency', 'from → to', 'kind', 'result', 'advisories fixed'].map((h) => el('th', {}, h)))),
+          el('tbody', {}, ...p.results.map((r) => el('tr', {},
+            el('td', {}, r.name + ' (' + r.ecosystem + ')'), el('td', {}, r.from + ' → ' + r.to), el('td', {}, r.kind),
+            el('td', { class: 'result-' + r.status.replace(' ', '-') }, r.status + (r.keep ? ' (keep)' : '') + (r.how ? ', ' + r.how : '')),
+            el('td', {}, (r.advisories || []).join(', ') || '–')))));
+        return el('div', { class: 'project' }, head, el('p', { class: 'hint', title: p.record }, what), p.results.length ? table : el('p', { class: 'empty' }, 'Everything was up to date.'));
+      }));
+    } catch (e) {
+      $('#updates-absent').textContent = e.message;
+      $('#updates-absent').hidden = false;
+      box.replaceChildren();
+    }
+  }
+  async function vulns() {
+    const ev = await api('/v1/events?category=vulnerability&limit=200');
+    fill($('#vulns tbody'), ev.events.map((e) => eventRow(e, [(x) => fmtTime(x['@timestamp']), (x) => get(x, 'event.severity'),
+      (x) => get(x, 'labels.package') || get(x, 'rule.id') || '', (x) => x.message || ''])), '#vulns-empty');
+  }
+  const load = () => Promise.all([audit(), updates(), vulns().catch(() => {})]);
+  await load();
+  setInterval(load, 60000);
 }
 
 const pages = { overview, traffic, blackbook, accounts, app, dependencies };

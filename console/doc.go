@@ -5,7 +5,9 @@
 // Every figure the pages show comes from the same JSON admin API the CLI
 // uses: the console checks its session (and, on a state-changing request,
 // its CSRF token) and then calls the API handler in-process. A [Recorder]
-// adds the recent events and the time series to that API.
+// adds the recent events and the time series to that API, and
+// [Console.DependencyHandler] the bulwark audit --monitor results and the
+// latest bulwark update runs.
 //
 // The console's responses carry Bulwark's secure headers with a strict
 // Content-Security-Policy: every script and style is an embedded static

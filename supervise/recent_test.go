@@ -41,19 +41,29 @@ func TestScenarioRecentLinesOfARealApp(t *testing.T) {
 	if len(got) != RecentLines {
 		t.Fatalf("RecentLines(0) gave %d lines after 601, want %d", len(got), RecentLines)
 	}
-	var partial bool
+	// The streams are read apart, so they interleave as they arrive; each
+	// stream's lines are its last ones, in order, and the newest line kept
+	// is the last its stream wrote.
+	last := map[string]int{"stdout": -1, "stderr": -1}
 	for _, l := range got {
-		if l.Text == "the end, no newline" && l.Stream == "stdout" {
-			partial = true
-		} else if !strings.HasPrefix(l.Text, map[string]string{"stdout": "out ", "stderr": "err "}[l.Stream]) {
-			t.Errorf("line %+v: not what the app wrote to %s", l, l.Stream)
+		var n int
+		var prefix string
+		if l.Stream == "stdout" && l.Text == "the end, no newline" {
+			n = 300
+		} else if _, err := fmt.Sscanf(l.Text, "%s %d", &prefix, &n); err != nil || prefix != map[string]string{"stdout": "out", "stderr": "err"}[l.Stream] {
+			t.Fatalf("line %+v: not what the app wrote to %s", l, l.Stream)
 		}
+		if last[l.Stream] >= 0 && n != last[l.Stream]+1 {
+			t.Errorf("%s: line %d follows line %d", l.Stream, n, last[l.Stream])
+		}
+		last[l.Stream] = n
 		if l.PID == 0 || l.Time.IsZero() {
 			t.Errorf("line %+v: no pid or time", l)
 		}
 	}
-	if !partial {
-		t.Errorf("the app's last, partial line is not among the recent lines (with logs.console off)")
+	newest := got[len(got)-1]
+	if want := map[string]int{"stdout": 300, "stderr": 299}[newest.Stream]; last[newest.Stream] != want {
+		t.Errorf("the newest line kept is %+v, not the last its stream wrote (the partial line for stdout)", newest)
 	}
 	long := Config{Command: []string{appPath, "-long", "300000"}, Restart: RestartNever, Logs: Logs{Console: ConsoleOff}}
 	h = start(t, long, nil, Options{})

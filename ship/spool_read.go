@@ -17,6 +17,10 @@ import (
 // for up to wait while fewer than max have come. It fails only when ctx is
 // done or the spool is closed.
 func (s *spool) next(ctx context.Context, max int, wait time.Duration) ([]entry, error) {
+	// The batch's payloads share one slab, reused from batch to batch (a
+	// batch is acknowledged before the next is read) but only appended to
+	// within one: a batch may take several reads, across segments.
+	s.slab = s.slab[:0]
 	var out []entry
 	var timeout <-chan time.Time
 	for {
@@ -121,11 +125,9 @@ func (s *spool) readSegment(at position, end int64, max int) ([]entry, error) {
 	}
 	br := s.readBR
 	br.Reset(io.NewSectionReader(s.readFile, at.Off, end-at.Off))
-	// Payloads go into one slab, reused by the next call: a batch is
-	// acknowledged before the next is read.
+	// Payloads are appended to the batch's slab (see next).
 	type span struct{ from, to int }
 	var spans []span
-	s.slab = s.slab[:0]
 	off := at.Off
 	for len(spans) < max {
 		p, err := readRecord(br, s.readBuf)

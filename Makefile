@@ -54,7 +54,7 @@ fuzz:
 -include bench/eval.mk
 -include bench/audit.mk
 
-bench: bench-overhead
+bench: bench-overhead bench-nginx
 
 clean:
 	rm -rf bin .demo

@@ -14,6 +14,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/audit/lockfile"
 	"github.com/bulwark-sec/bulwark/audit/osv"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // benchEntries is the size of the synthetic npm database: the real npm
@@ -55,7 +56,7 @@ func setupBench(b *testing.B) {
 
 func buildBench(b *testing.B) error {
 	ctx := context.Background()
-	names, err := filepath.Glob(filepath.Join(corpusDir(b, "osv", "npm"), "*.json"))
+	names, err := filepath.Glob(filepath.Join(testutil.Corpus(b, "osv", "npm"), "*.json"))
 	if err != nil {
 		return err
 	}
@@ -137,7 +138,7 @@ func buildBench(b *testing.B) error {
 	if err != nil {
 		return err
 	}
-	gstats, err := gdb.Import(ctx, corpusDir(b, "osv", "go"))
+	gstats, err := gdb.Import(ctx, testutil.Corpus(b, "osv", "go"))
 	if err != nil {
 		return err
 	}
@@ -160,7 +161,7 @@ func buildBench(b *testing.B) error {
 	}
 	// 200 Go requirements: module paths from the Go corpus at 0.0.1.
 	goNames := map[string]bool{}
-	gnames, _ := filepath.Glob(filepath.Join(corpusDir(b, "osv", "go"), "*.json"))
+	gnames, _ := filepath.Glob(filepath.Join(testutil.Corpus(b, "osv", "go"), "*.json"))
 	for _, n := range gnames {
 		data, _ := os.ReadFile(n)
 		var e osv.Entry

@@ -2,38 +2,14 @@ package audit
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/audit/lockfile"
 	"github.com/bulwark-sec/bulwark/audit/osv"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
-
-// corpusDir returns ../shared/corpus/<elem…> next to the repository root.
-func corpusDir(t testing.TB, elem ...string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(append([]string{dir, "..", "shared", "corpus"}, elem...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("shared corpus missing: %v (the OSV corpora live in ../shared/corpus/osv next to the repository)", err)
-	}
-	return p
-}
 
 // TestMatchCorpus imports the real Go and npm corpora into a database
 // and checks that known advisories are found for a vulnerable version
@@ -46,7 +22,7 @@ func TestMatchCorpus(t *testing.T) {
 	}
 	defer db.Close()
 	for _, eco := range []string{"go", "npm"} {
-		if _, err := db.Import(ctx, corpusDir(t, "osv", eco)); err != nil {
+		if _, err := db.Import(ctx, testutil.Corpus(t, "osv", eco)); err != nil {
 			t.Fatal(err)
 		}
 	}

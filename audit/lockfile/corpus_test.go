@@ -11,31 +11,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-// corpusDir returns the shared lockfile corpus beside the repository.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Fatal("cannot find the repository root (no go.mod above the test)")
-		}
-		dir = up
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus", "lockfiles")
-	if _, err := os.Stat(filepath.Join(c, "goldens", "summary.tsv")); err != nil {
-		t.Fatalf("lockfile corpus missing at %s (it is always present in CI; check out ../shared next to the repository): %v", c, err)
-	}
-	return c
-}
+	"github.com/bulwark-sec/bulwark/internal/testutil"
+)
 
 // A corpusCase is one fixture and what osv-scanner v2.5.0 made of it.
 type corpusCase struct {
@@ -146,7 +124,7 @@ var unsupported = map[string]string{
 }
 
 func TestCorpusMatchesOSVScanner(t *testing.T) {
-	dir := corpusDir(t)
+	dir := testutil.Corpus(t, "lockfiles")
 	for _, c := range corpusCases(t, dir) {
 		if why, ok := unsupported[c.format]; ok {
 			_ = why

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // TestImportCorpora imports the shared Go and npm corpora (directories
@@ -23,7 +25,7 @@ func TestImportCorpora(t *testing.T) {
 		want int
 	}{{"go", 4291}, {"npm", 465}} {
 		start := time.Now()
-		stats, err := db.Import(ctx, corpusDir(t, "osv", c.dir))
+		stats, err := db.Import(ctx, testutil.Corpus(t, "osv", c.dir))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +59,7 @@ func TestImportCorpora(t *testing.T) {
 		}
 	}
 	start := time.Now()
-	stats, err := db.Import(ctx, corpusDir(t, "osv", "npm"))
+	stats, err := db.Import(ctx, testutil.Corpus(t, "osv", "npm"))
 	if err != nil || stats.Unchanged != 465 {
 		t.Errorf("re-import npm corpus: %+v, %v; want 465 unchanged", stats, err)
 	}

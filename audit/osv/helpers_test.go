@@ -8,30 +8,6 @@ import (
 	"testing"
 )
 
-// corpusDir returns ../shared/corpus/<elem…> next to the repository root.
-func corpusDir(t testing.TB, elem ...string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(append([]string{dir, "..", "shared", "corpus"}, elem...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("shared corpus missing: %v (the OSV corpora live in ../shared/corpus/osv next to the repository)", err)
-	}
-	return p
-}
-
 // openTemp opens an empty advisory database in a temporary directory.
 func openTemp(t testing.TB) *DB {
 	t.Helper()

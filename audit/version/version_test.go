@@ -6,31 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// corpusDir returns ../shared/corpus/<elem…> next to the repository root.
-func corpusDir(t testing.TB, elem ...string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(append([]string{dir, "..", "shared", "corpus"}, elem...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("shared corpus missing: %v (the version vectors live in ../shared/corpus/versions next to the repository)", err)
-	}
-	return p
-}
+	"github.com/bulwark-sec/bulwark/internal/testutil"
+)
 
 // vectorFiles maps each corpus file to the ecosystems whose order it
 // describes. Every file in corpus/versions except SOURCE must be listed.
@@ -45,7 +23,7 @@ var vectorFiles = map[string][]string{
 }
 
 func TestCorpusVectors(t *testing.T) {
-	dir := corpusDir(t, "versions")
+	dir := testutil.Corpus(t, "versions")
 	names, err := filepath.Glob(filepath.Join(dir, "*.txt"))
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // requireTool finds a real attack tool; in CI it must be there.
@@ -17,10 +20,7 @@ func requireTool(t *testing.T, name string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("REAL PART MISSING: %s is not installed (apt-get install %s)", name, name)
-		}
-		t.Skipf("REAL PART MISSING: %s is not installed (apt-get install %s)", name, name)
+		testutil.RealPartMissing(t, fmt.Sprintf("%s is not installed (apt-get install %s)", name, name))
 	}
 	return path
 }
@@ -45,16 +45,15 @@ func runTool(t *testing.T, timeout time.Duration, name string, args ...string) s
 // where they find nothing and their probes become events.
 func TestRealAttackToolsThroughGuard(t *testing.T) {
 	sqlmap, wapiti := requireTool(t, "sqlmap"), requireTool(t, "wapiti")
-	dir := requireExpressApp(t)
-	appAddr, _ := startExpressApp(t, dir)
+	appAddr := testutil.StartExpressApp(t).Addr
 	tmp := t.TempDir()
-	pub := freePort(t)
+	pub := testutil.FreeAddr(t)
 	events := filepath.Join(tmp, "events.jsonl")
 	cfg := filepath.Join(tmp, "bulwark.yaml")
 	os.WriteFile(cfg, []byte(`
 upstream: http://`+appAddr+`
 listen: `+pub+`
-admin: {listen: "`+freePort(t)+`"}
+admin: {listen: "`+testutil.FreeAddr(t)+`"}
 store: {path: `+filepath.Join(tmp, "bulwark.db")+`}
 events: {output: `+events+`}
 `), 0o600)

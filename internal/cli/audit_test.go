@@ -14,17 +14,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-)
 
-// auditCorpus returns ../shared/corpus/<elem…> beside the repository.
-func auditCorpus(t *testing.T, elem ...string) string {
-	t.Helper()
-	p, _ := filepath.Abs(filepath.Join(append([]string{"..", "..", "..", "shared", "corpus"}, elem...)...))
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("shared corpus missing: %v (the OSV corpora live in ../shared/corpus/osv next to the repository)", err)
-	}
-	return p
-}
+	"github.com/bulwark-sec/bulwark/internal/testutil"
+)
 
 func auditCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -37,7 +29,7 @@ func auditCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // through bulwark db import.
 func corpusDB(t *testing.T) string {
 	t.Helper()
-	npm, golang := auditCorpus(t, "osv", "npm"), auditCorpus(t, "osv", "go")
+	npm, golang := testutil.Corpus(t, "osv", "npm"), testutil.Corpus(t, "osv", "go")
 	path := filepath.Join(t.TempDir(), "osv.db")
 	if code, _, stderr := auditCLI(t, "db", "import", "--db", path, npm, golang); code != 0 {
 		t.Fatalf("db import of the corpus: exit %d: %s", code, stderr)
@@ -282,7 +274,7 @@ func TestAuditUsage(t *testing.T) {
 // TestDBUpdate downloads all.zip from a loopback server, then again with
 // the validators, and checks that --offline makes no request.
 func TestDBUpdate(t *testing.T) {
-	npm := auditCorpus(t, "osv", "npm")
+	npm := testutil.Corpus(t, "osv", "npm")
 	var zipData bytes.Buffer
 	zw := zip.NewWriter(&zipData)
 	for _, id := range []string{"NSWG-ECO-1", "NSWG-ECO-145"} {

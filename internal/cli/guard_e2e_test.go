@@ -1,93 +1,19 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
-
-// requireExpressApp finds node and the example app's npm dependencies. In
-// CI they must be there; elsewhere the test says what is missing and skips.
-func requireExpressApp(t *testing.T) string {
-	t.Helper()
-	dir, _ := filepath.Abs("../../examples/express-app")
-	missing := ""
-	if _, err := exec.LookPath("node"); err != nil {
-		missing = "node is not on PATH"
-	} else if _, err := os.Stat(filepath.Join(dir, "node_modules", "express")); err != nil {
-		missing = "the example app's npm dependencies are not installed: run make deps"
-	}
-	if missing != "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("REAL PART MISSING: %s", missing)
-		}
-		t.Skipf("REAL PART MISSING: %s", missing)
-	}
-	return dir
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// startExpressApp runs the example app and returns its address and a
-// function that stops it.
-func startExpressApp(t *testing.T, dir string) (string, func()) {
-	t.Helper()
-	addr := freePort(t)
-	_, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command("node", "server.js")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port)
-	out, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "listening on") {
-				close(ready)
-				break
-			}
-		}
-		io.Copy(io.Discard, out)
-	}()
-	select {
-	case <-ready:
-	case <-time.After(20 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("the example app did not start in 20s")
-	}
-	stopped := false
-	stop := func() {
-		if !stopped {
-			stopped = true
-			cmd.Process.Signal(os.Interrupt)
-			cmd.Wait()
-		}
-	}
-	t.Cleanup(stop)
-	return addr, stop
-}
 
 func waitHTTP(t *testing.T, url string) {
 	t.Helper()
@@ -109,10 +35,10 @@ var noRedirect = &http.Client{
 // TestGuardInFrontOfExpress runs `bulwark guard` in front of the real
 // example Express app and checks what a user of the gateway relies on.
 func TestGuardInFrontOfExpress(t *testing.T) {
-	dir := requireExpressApp(t)
-	appAddr, stopApp := startExpressApp(t, dir)
+	app := testutil.StartExpressApp(t)
+	appAddr, stopApp := app.Addr, app.Stop
 	tmp := t.TempDir()
-	pub, adm := freePort(t), freePort(t)
+	pub, adm := testutil.FreeAddr(t), testutil.FreeAddr(t)
 	cfg := filepath.Join(tmp, "bulwark.yaml")
 	os.WriteFile(cfg, []byte(`
 upstream: http://`+appAddr+`

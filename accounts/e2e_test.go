@@ -1,7 +1,6 @@
 package accounts_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha1"
@@ -10,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -18,7 +16,6 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -31,68 +28,8 @@ import (
 	"github.com/bulwark-sec/bulwark/inspect"
 	"github.com/bulwark-sec/bulwark/internal/clientip"
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
-
-// requireExpressApp finds node and the example app's npm dependencies; in
-// CI they must be there, elsewhere the test says what is missing and skips.
-func requireExpressApp(t *testing.T) string {
-	t.Helper()
-	dir, _ := filepath.Abs("../examples/express-app")
-	missing := ""
-	if _, err := exec.LookPath("node"); err != nil {
-		missing = "node is not on PATH"
-	} else if _, err := os.Stat(filepath.Join(dir, "node_modules", "express")); err != nil {
-		missing = "the example app's npm dependencies are not installed: run make deps"
-	}
-	if missing != "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("REAL PART MISSING: %s", missing)
-		}
-		t.Skipf("REAL PART MISSING: %s", missing)
-	}
-	return dir
-}
-
-// startExpressApp runs the example app on a free loopback port and returns
-// its base URL; the test's cleanup stops it.
-func startExpressApp(t *testing.T, dir string) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	_, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command("node", filepath.Join(dir, "server.js"))
-	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "NODE_PATH="+filepath.Join(dir, "node_modules"))
-	out, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "listening on") {
-				close(ready)
-				break
-			}
-		}
-		io.Copy(io.Discard, out)
-	}()
-	select {
-	case <-ready:
-	case <-time.After(20 * time.Second):
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Fatal("the example app did not start in 20s")
-	}
-	t.Cleanup(func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() })
-	return "http://" + addr
-}
 
 // sink keeps events and ban requests, as the bus and black book would.
 type sink struct {
@@ -181,8 +118,7 @@ const (
 // the client IP is decided and inspection, before the proxy) in front of
 // the real example Express app, and checks each seed item.
 func TestEndToEndInFrontOfExpress(t *testing.T) {
-	dir := requireExpressApp(t)
-	upstream, _ := url.Parse(startExpressApp(t, dir))
+	upstream, _ := url.Parse(testutil.StartExpressApp(t).URL())
 
 	pwned := newPwnedServer(t, "password")
 	outbox := t.TempDir()

@@ -3,79 +3,20 @@ package blackbook
 import (
 	"context"
 	"fmt"
-	"net"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
-// redisServer is a real redis-server on a loopback port, owned by a test.
-type redisServer struct {
-	t    *testing.T
-	port int
-	dir  string
-	cmd  *exec.Cmd
-}
-
-func startRedis(t *testing.T) *redisServer {
-	t.Helper()
-	if _, err := exec.LookPath("redis-server"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("redis-server not found; install the Debian package redis-server")
-		}
-		t.Skip("SKIPPING Redis tests: redis-server not found; install the Debian package redis-server")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	s := &redisServer{t: t, port: port, dir: t.TempDir()}
-	s.start()
-	t.Cleanup(s.stop)
-	return s
-}
-
-func (s *redisServer) addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
-
-func (s *redisServer) start() {
-	s.t.Helper()
-	s.cmd = exec.Command("redis-server", "--save", "", "--appendonly", "no", "--port", strconv.Itoa(s.port),
-		"--bind", "127.0.0.1", "--dir", s.dir)
-	if err := s.cmd.Start(); err != nil {
-		s.t.Fatal(err)
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if c, err := net.DialTimeout("tcp", s.addr(), 100*time.Millisecond); err == nil {
-			c.Close()
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	s.t.Fatalf("redis-server did not listen on %s within 10s", s.addr())
-}
-
-func (s *redisServer) stop() {
-	if s.cmd == nil {
-		return
-	}
-	s.cmd.Process.Kill()
-	s.cmd.Wait()
-	s.cmd = nil
-}
-
-func (s *redisServer) client(t *testing.T) *redis.Client {
+// redisClient connects to srv with short timeouts and one retry.
+func redisClient(t *testing.T, srv *testutil.Redis) *redis.Client {
 	c := redis.NewClient(&redis.Options{
-		Addr: s.addr(), DialTimeout: 300 * time.Millisecond, ReadTimeout: time.Second, WriteTimeout: time.Second,
+		Addr: srv.Addr(), DialTimeout: 300 * time.Millisecond, ReadTimeout: time.Second, WriteTimeout: time.Second,
 		MaxRetries: 1, PoolSize: 4,
 	})
 	t.Cleanup(func() { c.Close() })
@@ -84,10 +25,10 @@ func (s *redisServer) client(t *testing.T) *redis.Client {
 
 // redisBook opens a Book with its own store on the shared Redis, on the
 // real clock.
-func redisBook(t *testing.T, s *redisServer, name string) *Book {
+func redisBook(t *testing.T, s *testutil.Redis, name string) *Book {
 	t.Helper()
 	k, _ := openBook(t, Config{PollInterval: 100 * time.Millisecond}, Options{
-		Redis: s.client(t), Clock: time.Now,
+		Redis: redisClient(t, s), Clock: time.Now,
 		DB: func() *sqlite.DB {
 			db := openDB(t, filepath.Join(t.TempDir(), name+".db"))
 			t.Cleanup(func() { db.Close() })
@@ -98,7 +39,7 @@ func redisBook(t *testing.T, s *redisServer, name string) *Book {
 }
 
 func TestRedisSharing(t *testing.T) {
-	srv := startRedis(t)
+	srv := testutil.StartRedis(t)
 	ctx := context.Background()
 	a := redisBook(t, srv, "a")
 	b := redisBook(t, srv, "b")
@@ -136,7 +77,7 @@ func TestRedisSharing(t *testing.T) {
 }
 
 func TestRedisOutage(t *testing.T) {
-	srv := startRedis(t)
+	srv := testutil.StartRedis(t)
 	ctx := context.Background()
 	a := redisBook(t, srv, "a")
 	b := redisBook(t, srv, "b")
@@ -146,7 +87,7 @@ func TestRedisOutage(t *testing.T) {
 	}
 	eventually(t, time.Second, "first ban on B", func() bool { _, ok := b.Banned(ip("192.0.2.1")); return ok })
 
-	srv.stop()
+	srv.Stop()
 	eventually(t, 5*time.Second, "A notices Redis is down", func() bool { return a.redisState.Load() == redisDown })
 	var during []string
 	for i := 0; i < 5; i++ {
@@ -164,7 +105,7 @@ func TestRedisOutage(t *testing.T) {
 		t.Error("B forgot the first ban during the outage")
 	}
 
-	srv.start() // same port, empty: Redis kept nothing
+	srv.Start() // same port, empty: Redis kept nothing
 	start := time.Now()
 	eventually(t, 10*time.Second, "B gets every ban made during the outage", func() bool {
 		for _, s := range during {
@@ -176,7 +117,7 @@ func TestRedisOutage(t *testing.T) {
 	})
 	t.Logf("bans made during the outage reached B %s after Redis returned", time.Since(start))
 	// And Redis is rebuilt from the gateways' stores, the first ban too.
-	rdb := srv.client(t)
+	rdb := redisClient(t, srv)
 	eventually(t, 5*time.Second, "Redis holds every ban again", func() bool {
 		n, err := rdb.ZCard(ctx, "bulwark:{bans}:index").Result()
 		return err == nil && n == 6
@@ -203,12 +144,12 @@ func waitUp(t *testing.T, ks ...*Book) {
 // TestRedisCloseWritesOutbox is the bulwark bans add case: a short-lived
 // Book bans and closes at once; a gateway on another store gets the ban.
 func TestRedisCloseWritesOutbox(t *testing.T) {
-	srv := startRedis(t)
+	srv := testutil.StartRedis(t)
 	gw := redisBook(t, srv, "gateway")
 	waitUp(t, gw)
 	db := openDB(t, filepath.Join(t.TempDir(), "cli.db"))
 	t.Cleanup(func() { db.Close() })
-	cli, err := Open(context.Background(), Config{}, Options{DB: db, Redis: srv.client(t), Logger: quietLogger()})
+	cli, err := Open(context.Background(), Config{}, Options{DB: db, Redis: redisClient(t, srv), Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // fastClock is the real clock running a million times faster, so a warm
@@ -176,8 +178,8 @@ func TestHeapBounded1M(t *testing.T) {
 // BenchmarkAllowRedis is a check shared through a local redis-server: one
 // round trip over loopback per request.
 func BenchmarkAllowRedis(b *testing.B) {
-	srv := startRedis(b)
-	l, err := New(Config{}, Options{Redis: srv.client(b), RedisTimeout: time.Second})
+	srv := testutil.StartRedis(b)
+	l, err := New(Config{}, Options{Redis: redisClient(b, srv), RedisTimeout: time.Second})
 	if err != nil {
 		b.Fatal(err)
 	}

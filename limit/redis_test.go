@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"net"
 	"net/netip"
-	"os"
-	"os/exec"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -16,84 +12,15 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
-// redisServer is a real redis-server on a loopback port, for one test.
-type redisServer struct {
-	t    testing.TB
-	bin  string
-	port int
-	dir  string
-	cmd  *exec.Cmd
-}
-
-// startRedis starts redis-server, or skips (fails in CI) when it is not
-// installed.
-func startRedis(t testing.TB) *redisServer {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("redis-server not found: CI must install the Debian package redis-server")
-		}
-		t.Skip("SKIPPING the Redis tests: redis-server not found; install the Debian package redis-server (apt-get install redis-server)")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	s := &redisServer{t: t, bin: bin, port: port, dir: t.TempDir()}
-	s.start()
-	t.Cleanup(s.stop)
-	return s
-}
-
-func (s *redisServer) addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
-
-// start runs the server on s.port and waits (bounded) until it answers.
-func (s *redisServer) start() {
-	s.t.Helper()
-	s.cmd = exec.Command(s.bin, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", s.dir)
-	var out bytes.Buffer
-	s.cmd.Stdout, s.cmd.Stderr = &out, &out
-	if err := s.cmd.Start(); err != nil {
-		s.t.Fatalf("starting redis-server: %v", err)
-	}
-	c := redis.NewClient(&redis.Options{Addr: s.addr(), DialTimeout: 100 * time.Millisecond, MaxRetries: -1})
-	defer c.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-		err := c.Ping(ctx).Err()
-		cancel()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("redis-server on port %d did not answer within 10s: %v\n%s", s.port, err, out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// stop kills the server and waits for it to exit.
-func (s *redisServer) stop() {
-	if s.cmd == nil || s.cmd.Process == nil {
-		return
-	}
-	s.cmd.Process.Kill()
-	s.cmd.Wait()
-	s.cmd = nil
-}
-
-// client is how a gateway should talk to Redis: context deadlines honoured,
+// redisClient is how a gateway should talk to Redis: context deadlines honoured,
 // no retries (the limiter falls back instead).
-func (s *redisServer) client(t testing.TB) *redis.Client {
+func redisClient(t testing.TB, srv *testutil.Redis) *redis.Client {
 	c := redis.NewClient(&redis.Options{
-		Addr: s.addr(), ContextTimeoutEnabled: true, MaxRetries: -1,
+		Addr: srv.Addr(), ContextTimeoutEnabled: true, MaxRetries: -1,
 		DialTimeout: 200 * time.Millisecond, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
 	})
 	t.Cleanup(func() { c.Close() })
@@ -160,15 +87,15 @@ func count(l *Limiter, ip netip.Addr, n int) int {
 }
 
 func TestRedisSharedBudgetAndOutage(t *testing.T) {
-	srv := startRedis(t)
+	srv := testutil.StartRedis(t)
 	cfg := Config{
 		PerIP:      Limit{Rate: mustRate("1/m"), Burst: 5},
 		PerNetwork: Network{Rate: mustRate("1/m"), Burst: 1000},
 		Routes:     []Route{{Name: "login", Paths: []string{"/login"}, Rate: mustRate("1/h"), Burst: 2, Per: "global"}},
 	}
 	var logsA, logsB logBuffer
-	a := newSharedLimiter(t, cfg, srv.client(t), &logsA)
-	b := newSharedLimiter(t, cfg, srv.client(t), &logsB)
+	a := newSharedLimiter(t, cfg, redisClient(t, srv), &logsA)
+	b := newSharedLimiter(t, cfg, redisClient(t, srv), &logsB)
 
 	// Two gateways, one budget.
 	x := netip.MustParseAddr("198.51.100.1")
@@ -189,14 +116,14 @@ func TestRedisSharedBudgetAndOutage(t *testing.T) {
 	if d := a.Allow(netip.MustParseAddr("192.0.2.3"), "POST", "/login"); d.Allowed || d.Limit != "route:login" {
 		t.Fatalf("third login across two gateways: %+v; want refused by route:login", d)
 	}
-	rc := srv.client(t)
+	rc := redisClient(t, srv)
 	if ttl, err := rc.PTTL(context.Background(), "bulwark:rl:ip:198.51.100.1/32").Result(); err != nil || ttl <= 0 || ttl > 6*time.Minute {
 		t.Errorf("PTTL of the client's key = %v, %v; want a positive expiry within 5m (its debt)", ttl, err)
 	}
 
 	// Redis goes away: what was known is still enforced, a new client gets
 	// its local budget, nothing panics, and the fault is logged once.
-	srv.stop()
+	srv.Stop()
 	for range 50 {
 		if d := a.Allow(x, "GET", "/"); d.Allowed {
 			t.Fatalf("with Redis down, gateway A let the limited client through: %+v", d)
@@ -218,7 +145,7 @@ func TestRedisSharedBudgetAndOutage(t *testing.T) {
 
 	// Redis comes back on the same port: shared again, and what A enforced
 	// alone (y used its burst) reaches B.
-	srv.start()
+	srv.Start()
 	waitShared(t, a, b)
 	if n := logsA.count("redis answers again"); n != 1 {
 		t.Errorf("gateway A logged the recovery %d times, want once", n)
@@ -238,15 +165,15 @@ func TestRedisStalls(t *testing.T) {
 	if testing.Short() {
 		t.Skip("stops redis-server with SIGSTOP")
 	}
-	srv := startRedis(t)
+	srv := testutil.StartRedis(t)
 	var logs logBuffer
-	l := newSharedLimiter(t, onlyPerIP("1/m", 3), srv.client(t), &logs)
+	l := newSharedLimiter(t, onlyPerIP("1/m", 3), redisClient(t, srv), &logs)
 	ip := netip.MustParseAddr("198.51.100.5")
 	if !l.Allow(ip, "GET", "/").Allowed {
 		t.Fatal("first request refused")
 	}
-	srv.cmd.Process.Signal(syscall.SIGSTOP)
-	defer srv.cmd.Process.Signal(syscall.SIGCONT)
+	srv.Signal(syscall.SIGSTOP)
+	defer srv.Signal(syscall.SIGCONT)
 	start := time.Now()
 	d := l.Allow(ip, "GET", "/")
 	if el := time.Since(start); el > 5*time.Second {
@@ -261,7 +188,7 @@ func TestRedisStalls(t *testing.T) {
 	if !strings.Contains(logs.b.String(), "redis unavailable") {
 		t.Errorf("no log line for the stall:\n%s", logs.b.String())
 	}
-	srv.cmd.Process.Signal(syscall.SIGCONT)
+	srv.Signal(syscall.SIGCONT)
 	waitShared(t, l)
 }
 

@@ -64,10 +64,36 @@ func words(s string) map[string]bool {
 }
 
 var (
-	reCmdEvasion = pats(`\$\{?ifs\b|\$\{[^}]*\}[a-z]|\{\s*[a-z0-9./_-]+\s*,\s*[^,}\s]+[^}]*\}|\{,[a-z$'"]|/[a-z]+\*[a-z*]*/|/[a-z]+/[a-z]*[?*][a-z?*]*[\s+]+/|\{[a-z][a-z0-9_-]*,\}|/[a-z]*[?*][a-z?*]*/[a-z?*\[\]!]*[?*\[]|/(?:[a-z]{1,8}\[[a-z?!^/\-]{1,16}\][a-z]{0,8}|\[[a-z?!^/\-]{1,16}\][a-z]{1,8}|[a-z]{0,8}\[[a-z]*[?!^/\-][a-z?!^/\-]*\][a-z]{0,8})(?:/|\s|$)|\$\[[^\]]*\]|\$\(\(|(?:^|[;&|\s])[a-z]*(?:\$@|\$\*|\$-|\$!|\$\?|\$\{\}|\$_)[a-z]+|[a-z](?:\$\(\s*\)|\x60\s*\x60|[<>]\(\s*\))|(?:\$\(\s*\)|\x60\s*\x60|[<>]\(\s*\))[a-z]|(?:^|[\s;&|])\$[a-z_][a-z0-9_]{0,2}\$[a-z_][a-z0-9_]{0,2}(?:\$|\s|$)|<<<\s*[a-z]|[<>]\(\s*[a-z]|\b[a-z]+(?:''|"")[a-z]+|(?:^|[;&|\s])(?:''|"")[a-z]+|\\[a-z]\\[a-z]`)
-	reCmdShell   = pats(`^\s*\(\s*\)\s*\{|\$\{?shell\}?\s+-c\b|(?:^|[;&|\n]\s*)alias\s+(?:[-+][a-z]*\s+)*['"]?[\w.-]+['"]?=|(?:^|[;\n])\s*\.['"\\]*(?:shell|system|sh|databases|dump|tables|import|load|output|once)\b|^\s*(?:cat|head|tail|more|less|tac|nl|od|strings)\s+(?:-[a-z0-9]+\s+)*/[\w.-]+/[\w.-]|^\s*find\s+[/.~]\S*\s.{0,40}?-(?:name|iname|type|exec|perm|user|newer|size|delete)\b|/dev/(?:tcp|udp)/|\bnc(?:at)?\b[^|;]{0,40}\s-[a-z]*[ec]\b|\b(?:ba|z|k|c|tc|da)?sh\s+-[a-z]*i\b|\bmkfifo\b|\bsocat\b.{0,40}\bexec:|\b(?:curl|wget|fetch)\b[^|;]{0,200}\|\s*(?:ba|z|k|da)?sh\b|\b(?:python[0-9.]*|perl|ruby|php|node|lua)\s+-[a-z]*[ecrm]\s+['"]?\S|\bsh\s*(?:,\s*)?-c\b|/bin/(?:ba|z|k|c|tc|da)?sh\b|\b(?:bash|sh)\s+-c\b|:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}|\b\w+\(\)\s*\{\s*\w+\s*\|\s*\w+\s*&\s*\}|\|\s*(?:ba|z|k|da)?sh\s*(?:$|[;#&|\s])|\bbase64\s+-{1,2}d(?:ecode)?\b.{0,20}\|\s*\w|\brev\s*\|\s*(?:ba|z|k|da)?sh\b|\bexec\s+\d*[<>]+\s*/dev/|\b0?>\s*&\s*\d|\b(?:sh|bash)\s*\)?\s*\d*[<>]+\s*&?\s*\$?|\bchmod\s+[+0-7][0-7x]*\s+\S|\b(?:wget|curl)\s+(?:-\S+\s+)*(?:https?|ftp)://\S+\s+(?:-\S+\s+)*-[oO]\b`)
+	reCmdEvasion = pats(`\$\{?ifs\b|\$\{[^}]*\}[a-z]|\{\s*[a-z0-9./_-]+\s*,\s*[^,}\s]+[^}]*\}|/[a-z]*[?*][a-z?*]*/[a-z?*\[\]!]*[?*\[]|\$\[[^\]]*\]|\$\(\(|(?:^|[;&|\s])[a-z]*(?:\$@|\$\*|\$-|\$!|\$\?|\$\{\}|\$_)[a-z]+|<<<\s*[a-z]|[<>]\(\s*[a-z]|\b[a-z]+(?:''|"")[a-z]+|(?:^|[;&|\s])(?:''|"")[a-z]+|\\[a-z]\\[a-z]`)
+	reCmdShell   = pats(`/dev/(?:tcp|udp)/|\bnc(?:at)?\b[^|;]{0,40}\s-[a-z]*[ec]\b|\b(?:ba|z|k|c|tc|da)?sh\s+-[a-z]*i\b|\bmkfifo\b|\bsocat\b.{0,40}\bexec:|\b(?:curl|wget|fetch)\b[^|;]{0,200}\|\s*(?:ba|z|k|da)?sh\b|\b(?:python[0-9.]*|perl|ruby|php|node|lua)\s+-[a-z]*[ecrm]\s+['"]?\S|\bsh\s*(?:,\s*)?-c\b|/bin/(?:ba|z|k|c|tc|da)?sh\b|\b(?:bash|sh)\s+-c\b|:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}|\b\w+\(\)\s*\{\s*\w+\s*\|\s*\w+\s*&\s*\}|\|\s*(?:ba|z|k|da)?sh\s*(?:$|[;#&|\s])|\bbase64\s+-{1,2}d(?:ecode)?\b.{0,20}\|\s*\w|\brev\s*\|\s*(?:ba|z|k|da)?sh\b|\bexec\s+\d*[<>]+\s*/dev/|\b0?>\s*&\s*\d|\b(?:sh|bash)\s*\)?\s*\d*[<>]+\s*&?\s*\$?|\bchmod\s+[+0-7][0-7x]*\s+\S|\b(?:wget|curl)\s+(?:-\S+\s+)*(?:https?|ftp)://\S+\s+(?:-\S+\s+)*-[oO]\b`)
 	reCmdWin     = pats(`\bcmd(?:\.exe)?\s*/[ckr]\b|\bcmd(?:\.exe)?\s+/[a-z]\s|\bpowershell\.exe\b|\b(?:powershell|pwsh)\s+(?:-[a-z]|['"(&{])|\binvoke-(?:expression|webrequest|restmethod|command|item|wmimethod|shellcommand|mimikatz)\b|\biex\s*[(\s]|\b(?:new-object\s+(?:system\.)?net\.webclient|downloadstring|downloadfile|start-process|set-executionpolicy|-encodedcommand|-executionpolicy\s+bypass|get-wmiobject|iwmi\b)|\bfor\s+(?:/[dlrf]\s+(?:/[a-z]\s+)*)?(?:"[^"]*"\s+)?(?:[a-z]:\\\S*\s+)?%{1,2}~?[a-z]\s+in\s*\(|\bfor\s+/[dlrf]\b|\bfor\s+.{0,60}?\bin\s*\(.{0,200}?\)\s*do\b|\bif\s+(?:/i\s+)?(?:not\s+)?.{0,60}?\s(?:==|equ|neq|lss|leq|gtr|geq)\s|\bif\s+/i\b|\bif(?:\s+|\s*/i\s+)(?:not\s+)?[^\s=(]{1,60}?={2,3}[^\s=]{0,59}[^\s=:]\s+[a-z(]|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b|\bif\s+(?:not\s+)?(?:%[^%\s]+%|"%[^%]+%")\s*(?:==|equ|neq|lss|leq|gtr|geq)\b|%(?:comspec|systemroot|windir|programfiles|userprofile|appdata|temp|homepath|computername|username|path|cd|errorlevel|random)%|\b(?:certutil(?:\.exe)?\s+-(?:urlcache|decode|encode)|bitsadmin\s+/transfer|mshta(?:\.exe)?\s+\S|rundll32(?:\.exe)?\s+\S|regsvr32(?:\.exe)?\s+/|reg(?:\.exe)?\s+(?:query|add|delete|save|export)\s|regedit(?:\.exe)?\s+/|wmic(?:\.exe)?\s+\S|net(?:1)?\s+(?:user|localgroup|group|view|share|use|session|accounts|start|stop)\b|schtasks\s+/|vssadmin\s+\w|wevtutil\s+\w|netsh\s+\w|bcdedit\b|bcdboot\b|sc\s+(?:create|config|start|stop|query)\b|taskkill\s+/|tasklist\b|systeminfo\b|whoami(?:\.exe)?\s*/|type\s+[a-z]:\\|dir\s+[a-z]:\\|copy\s+con\b|del\s+/[fqs]|@echo\s+off|set\s+/[ap]\s)`)
 	reCmdProto   = pat(`[\r\n]\s*(?:(?:mail\s+from|rcpt\s+to)\s*:|(?:helo|ehlo)\s+\S|data\s*[\r\n]|quit\s*$|vrfy\s|expn\s|starttls\b|[a-z]?\d{3,4}\s+(?:append|authenticate|capability|check|close|copy|create|delete|examine|expunge|fetch|list|login|logout|lsub|noop|rename|search|select|status|store|subscribe|uid|unsubscribe)\b|(?:retr|dele|list|top|user|pass|apop|auth|stat|uidl|rset|noop|capa)\s+\S)`)
+)
+
+// Shapes of evasion, each with the literals any match holds.
+var (
+	reCmdEvasionMore = []*pattern{
+		pat(`\{,[a-z$'"]`, "{,"),                           // {,uname,-a}
+		pat(`\{[a-z][a-z0-9_-]*,\}`, ",}"),                 // {id,}
+		pat(`/[a-z]+\*[a-z*]*/`, "*"),                      // cat /et*/passwd
+		pat(`/[a-z]+/[a-z]*[?*][a-z?*]*[\s+]+/`, "?", "*"), // /bin/ca? /etc
+		// A bracket expression in a path segment: /[e]tc, /etc/[p]asswd, /usr/[a-z]in.
+		pat(`/(?:[a-z]{1,8}\[[a-z?!^/\-]{1,16}\][a-z]{0,8}|\[[a-z?!^/\-]{1,16}\][a-z]{1,8}|[a-z]{0,8}\[[a-z]*[?!^/\-][a-z?!^/\-]*\][a-z]{0,8})(?:/|\s|$)`, "]"),
+		// An empty substitution inside or beside a word: who$()ami, ping``.
+		pat(`[a-z](?:\$\(\s*\)|\x60\s*\x60|[<>]\(\s*\))|(?:\$\(\s*\)|\x60\s*\x60|[<>]\(\s*\))[a-z]`, "$(", "`", "<(", ">("),
+		// A command spelled by short variables: $c1$c2$c3.
+		pat(`(?:^|[\s;&|])\$[a-z_][a-z0-9_]{0,2}\$[a-z_][a-z0-9_]{0,2}(?:\$|\s|$)`, "$"),
+	}
+	// Command lines that need no separator, each with its literals.
+	reCmdShellMore = []*pattern{
+		pat(`^\s*\(\s*\)\s*\{`, "{"),         // Shellshock: () { :;};
+		pat(`\$\{?shell\}?\s+-c\b`, "shell"), // $SHELL -c
+		pat(`(?:^|[;&|\n]\s*)alias\s+(?:[-+][a-z]*\s+)*['"]?[\w.-]+['"]?=`, "alias"),
+		pat(`^\s*(?:cat|head|tail|more|less|tac|nl|od|strings)\s+(?:-[a-z0-9]+\s+)*/[\w.-]+/[\w.-]`, "cat", "head", "tail", "more", "less", "tac", "nl", "od", "strings"),
+		pat(`^\s*find\s+[/.~]\S*\s.{0,40}?-(?:name|iname|type|exec|perm|user|newer|size|delete)\b`, "find"),
+	}
+	// SQLite shell dot-commands after a separator: ;.shell id
+	reCmdDot = pat(`(?:^|[;\n])\s*\.['"\\]*(?:shell|system|sh|databases|dump|tables|import|load|output|once)\b`, "sh", "system", "databases", "dump", "tables", "import", "load", "output", "once")
 )
 
 // cmdi detects OS command injection.
@@ -85,13 +111,19 @@ func (s *scan) cmdi(in *input) {
 		return
 	}
 	low := s.textOnly(in, in.low)
-	if in.has(cSlash|cDollar|cPipe|cLT|cGT|cAmp|cColon|cParen|cBrace|cSemi|cSpace|cNewline) && s.matchAny(ruleCmdShell, reCmdShell, in, low) {
+	if in.has(cSlash|cDollar|cPipe|cLT|cGT|cAmp|cColon|cParen|cBrace|cBackslash|cNewline) && s.matchAny(ruleCmdShell, reCmdShell, in, low) {
+		return
+	}
+	if in.has(cSpace|cBrace) && s.matchAny(ruleCmdShell, reCmdShellMore, in, low) {
 		return
 	}
 	if in.has(cSlash|cPercent|cSpace) && s.matchAny(ruleCmdWindows, reCmdWin, in, low) {
 		return
 	}
-	if in.has(cDollar|cBrace|cQuestion|cStar|cBracket|cQuote|cLT|cGT|cBackslash) && s.matchAny(ruleCmdEvasion, reCmdEvasion, in, low) {
+	if in.has(cDollar|cBrace|cQuestion|cStar|cBracket|cQuote|cLT|cGT|cBackslash) && (s.matchAny(ruleCmdEvasion, reCmdEvasion, in, low) || s.matchAny(ruleCmdEvasion, reCmdEvasionMore, in, low)) {
+		return
+	}
+	if in.has(cSemi|cNewline) && s.matchRule(ruleCmdShell, reCmdDot, in, low) {
 		return
 	}
 	form := low

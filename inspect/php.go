@@ -73,12 +73,17 @@ func (s *scan) php(in *input) {
 	if in.has(cColon) && in.has(cBrace) && s.matchRule(rulePHPSerial, rePHPSerial, in, low) {
 		return
 	}
-	form := low
-	if in.has(cParen) && (in.has(cHash|cNewline|cSpace) || strings.Contains(low, "/*") || strings.Contains(low, "//")) {
-		form = s.phpForm(low)
-	}
-	if in.has(cParen) && s.matchRule(rulePHPVarCall, rePHPVarCall, in, form) {
+	// PHP ignores comments and line breaks between a name and its (.
+	needForm := in.has(cParen) && (in.has(cHash|cNewline|cSpace) || strings.Contains(low, "/*") || strings.Contains(low, "//"))
+	form := ""
+	if in.has(cParen) && s.matchRule(rulePHPVarCall, rePHPVarCall, in, low) {
 		return
+	}
+	if needForm && in.has(cDollar) {
+		form = s.phpForm(low) // $a/*x*/()
+		if s.matchRule(rulePHPVarCall, rePHPVarCall, in, form) {
+			return
+		}
 	}
 	if in.has(cEq) && strings.ContainsAny(low, "_.") || strings.Contains(low, "smtp=") || strings.Contains(low, "extension=") {
 		if s.matchRule(rulePHPConfig, rePHPConfig, in, low) {
@@ -87,6 +92,12 @@ func (s *scan) php(in *input) {
 	}
 	if !in.has(cAlpha) || !strings.Contains(low, "_") && !in.has(cParen) {
 		return
+	}
+	if form == "" {
+		form = low
+		if needForm {
+			form = s.phpForm(low)
+		}
 	}
 	if m, ok := phpCall(form); ok {
 		s.report(rulePHPFunc, in, m)

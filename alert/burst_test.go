@@ -14,6 +14,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/config"
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 type syncBuffer struct {
@@ -37,7 +38,8 @@ func (s *syncBuffer) String() string {
 // to real peers, gives exactly one email and one SMS request; no secret
 // reaches a message, a log line, an event or the store.
 func TestBurstOneEmailOneSMS(t *testing.T) {
-	srvTLS, cliTLS := testCert(t)
+	cert := testutil.SelfSignedTLS(t)
+	srvTLS, cliTLS := cert.Server, cert.Client
 	smtpSrv := startSMTP(t, false, "bulwark", smtpPassword, srvTLS)
 	tw, twSrv := startTwilio(t)
 	hookSecret := "hook-key-burst-31"

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/config"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 const smtpPassword = "smtp-pa55-Zq8"
@@ -29,7 +30,8 @@ func testNotification() Notification {
 }
 
 func TestEmail(t *testing.T) {
-	srvTLS, cliTLS := testCert(t)
+	cert := testutil.SelfSignedTLS(t)
+	srvTLS, cliTLS := cert.Server, cert.Client
 	for _, mode := range []string{TLSStartTLS, TLSImplicit} {
 		t.Run(mode, func(t *testing.T) {
 			srv := startSMTP(t, mode == TLSImplicit, "bulwark", smtpPassword, srvTLS)
@@ -100,7 +102,8 @@ func checkMessage(t *testing.T, data string) {
 }
 
 func TestEmailWrongPasswordIsPermanent(t *testing.T) {
-	srvTLS, cliTLS := testCert(t)
+	cert := testutil.SelfSignedTLS(t)
+	srvTLS, cliTLS := cert.Server, cert.Client
 	srv := startSMTP(t, false, "bulwark", "other", srvTLS)
 	e, err := NewEmail("ops-mail", emailConfig(srv.port, TLSStartTLS), NotifierOptions{TLSConfig: cliTLS})
 	if err != nil {
@@ -115,7 +118,7 @@ func TestEmailWrongPasswordIsPermanent(t *testing.T) {
 }
 
 func TestEmailUntrustedCertificate(t *testing.T) {
-	srvTLS, _ := testCert(t)
+	srvTLS := testutil.SelfSignedTLS(t).Server
 	srv := startSMTP(t, false, "bulwark", smtpPassword, srvTLS)
 	e, err := NewEmail("ops-mail", emailConfig(srv.port, TLSStartTLS), NotifierOptions{})
 	if err != nil {
@@ -132,7 +135,8 @@ func TestEmailUntrustedCertificate(t *testing.T) {
 }
 
 func TestEmailCustomTemplate(t *testing.T) {
-	srvTLS, cliTLS := testCert(t)
+	cert := testutil.SelfSignedTLS(t)
+	srvTLS, cliTLS := cert.Server, cert.Client
 	srv := startSMTP(t, true, "bulwark", smtpPassword, srvTLS)
 	dir := t.TempDir()
 	path := dir + "/subject.tmpl"

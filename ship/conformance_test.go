@@ -13,13 +13,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // TestSinkConformance runs every sink against its real receiver with the
 // same contract: two batches arrive whole and in order, a cancelled
 // context makes network sinks give up, and Close can be called twice.
 func TestSinkConformance(t *testing.T) {
-	srvTLS, caFile := selfSigned(t)
+	cert := testutil.SelfSignedTLS(t)
+	srvTLS, caFile := cert.Server, cert.CAFile
 	type setup struct {
 		sink     Sink
 		received func() []string

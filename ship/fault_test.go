@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // TestFaultReceiverDownAndRestart sends 10,000 events to a TLS syslog
@@ -14,7 +16,8 @@ import (
 // every event has arrived, once, in the order sent, and none was dropped.
 func TestFaultReceiverDownAndRestart(t *testing.T) {
 	const total = 10_000
-	srvTLS, caFile := selfSigned(t)
+	cert := testutil.SelfSignedTLS(t)
+	srvTLS, caFile := cert.Server, cert.CAFile
 	recv := newSyslogReceiver(t, srvTLS, FramingOctet)
 	cfg := Config{Sinks: []SinkConfig{{
 		Name: "papertrail", Type: TypeSyslog, Address: recv.addr,

@@ -10,10 +10,12 @@ import (
 	"github.com/leodido/go-syslog/v4/rfc5424"
 
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 func TestSyslogOverTCPAndTLSParsesAsRFC5424(t *testing.T) {
-	srvTLS, caFile := selfSigned(t)
+	cert := testutil.SelfSignedTLS(t)
+	srvTLS, caFile := cert.Server, cert.CAFile
 	for _, tc := range []struct {
 		name    string
 		tls     bool

@@ -105,7 +105,7 @@ func TestRedisOutage(t *testing.T) {
 		t.Error("B forgot the first ban during the outage")
 	}
 
-	srv.Start() // same port, empty: Redis kept nothing
+	srv.Start(t) // same port, empty: Redis kept nothing
 	start := time.Now()
 	eventually(t, 10*time.Second, "B gets every ban made during the outage", func() bool {
 		for _, s := range during {

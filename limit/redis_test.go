@@ -145,7 +145,7 @@ func TestRedisSharedBudgetAndOutage(t *testing.T) {
 
 	// Redis comes back on the same port: shared again, and what A enforced
 	// alone (y used its burst) reaches B.
-	srv.Start()
+	srv.Start(t)
 	waitShared(t, a, b)
 	if n := logsA.count("redis answers again"); n != 1 {
 		t.Errorf("gateway A logged the recovery %d times, want once", n)

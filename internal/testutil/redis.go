@@ -37,7 +37,7 @@ func StartRedis(t testing.TB) *Redis {
 		RealPartMissing(t, "redis-server is not installed (apt-get install redis-server)")
 	}
 	r := &Redis{t: t, bin: bin, addr: FreeAddr(t), dir: t.TempDir()}
-	r.Start()
+	r.Start(t)
 	t.Cleanup(r.Stop)
 	return r
 }
@@ -47,15 +47,16 @@ func StartRedis(t testing.TB) *Redis {
 func (r *Redis) Addr() string { return r.addr }
 
 // Start starts the server again after [Redis.Stop], on the same address
-// and empty, and waits until it answers PING.
-func (r *Redis) Start() {
-	r.t.Helper()
+// and empty, and waits until it answers PING. t is the test calling, which
+// may be a subtest of the one that called [StartRedis].
+func (r *Redis) Start(t testing.TB) {
+	t.Helper()
 	host, port, _ := net.SplitHostPort(r.addr)
 	r.out = &syncBuffer{}
 	r.cmd = exec.Command(r.bin, "--bind", host, "--port", port, "--save", "", "--appendonly", "no", "--dir", r.dir)
 	r.cmd.Stdout, r.cmd.Stderr = r.out, r.out
 	if err := r.cmd.Start(); err != nil {
-		r.t.Fatalf("starting redis-server: %v", err)
+		t.Fatalf("starting redis-server: %v", err)
 	}
 	cmd, done := r.cmd, make(chan struct{})
 	r.done = done
@@ -64,11 +65,11 @@ func (r *Redis) Start() {
 	for !r.pong() {
 		select {
 		case <-done:
-			r.t.Fatalf("redis-server exited at start: %v\n%s", cmd.ProcessState, r.out)
+			t.Fatalf("redis-server exited at start: %v\n%s", cmd.ProcessState, r.out)
 		default:
 		}
 		if time.Now().After(deadline) {
-			r.t.Fatalf("redis-server on %s did not answer PING within 30s\n%s", r.addr, r.out)
+			t.Fatalf("redis-server on %s did not answer PING within 30s\n%s", r.addr, r.out)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -87,8 +88,9 @@ func (r *Redis) pong() bool {
 	return strings.HasPrefix(line, "+PONG")
 }
 
-// Stop stops the server, bounded: SIGTERM, then after 10s SIGKILL and a
-// test error. Stopping a stopped server does nothing.
+// Stop stops the server, bounded: SIGTERM, then after 10s SIGKILL and an
+// error on the test that called [StartRedis]. Stopping a stopped server
+// does nothing.
 func (r *Redis) Stop() {
 	if r.cmd == nil {
 		return

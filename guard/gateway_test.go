@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // upstream is a stand-in app that records what it was sent.
@@ -249,9 +250,7 @@ func TestHeaderLimit(t *testing.T) {
 }
 
 func TestUpstreamDown(t *testing.T) {
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	dead := "http://" + l.Addr().String()
-	l.Close()
+	dead := "http://" + testutil.FreeAddr(t)
 	_, gw, ev := newGateway(t, Config{Upstream: dead})
 	resp, err := http.Get(gw.URL + "/")
 	if err != nil {

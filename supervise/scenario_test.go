@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // waitFor waits up to limit for the n-th event with action and returns it.
@@ -41,16 +42,6 @@ func (h *harness) waitFor(t *testing.T, action string, n int, limit time.Duratio
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 func quiet() Logs { return Logs{Console: ConsoleOff} }
@@ -97,7 +88,7 @@ func TestScenarioStableUptimeResetsBackoff(t *testing.T) {
 
 func TestScenarioHungAppRestarted(t *testing.T) {
 	t.Parallel()
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	cfg := Config{Command: []string{appPath, "-listen", addr, "-hang-after", "300ms"}, Logs: quiet(),
 		Health: Health{HTTP: "http://" + addr + "/healthz", Interval: ms(100), Timeout: ms(200), FailureThreshold: 2},
 		Stop:   Stop{Grace: time.Second}, Backoff: Backoff{Initial: ms(100)}}
@@ -116,7 +107,7 @@ func TestScenarioHungAppRestarted(t *testing.T) {
 
 func TestScenarioIgnoresSIGTERMKilledAfterGrace(t *testing.T) {
 	t.Parallel()
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	cfg := Config{Command: []string{appPath, "-ignore-term", "-listen", addr}, Logs: quiet(),
 		Health: Health{TCP: addr}, Stop: Stop{Grace: ms(300)}}
 	h := start(t, cfg, nil, Options{})
@@ -300,7 +291,7 @@ func TestScenarioLongLineIntact(t *testing.T) {
 
 func TestScenarioSlowStarterNotReadyUntilHealthy(t *testing.T) {
 	t.Parallel()
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	cfg := Config{Command: []string{appPath, "-listen", addr, "-listen-after", "1s"}, Logs: quiet(),
 		Health: Health{HTTP: "http://" + addr + "/healthz"}}
 	h := start(t, cfg, nil, Options{})
@@ -359,7 +350,7 @@ func TestScenarioBadCommandFailsFast(t *testing.T) {
 
 func TestScenarioPlannedRestart(t *testing.T) {
 	t.Parallel()
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	var drained atomic.Int32
 	cfg := Config{Command: []string{appPath, "-listen", addr}, Logs: quiet(), Health: Health{TCP: addr}}
 	h := start(t, cfg, nil, Options{BeforeStop: func(context.Context) { drained.Add(1) }})

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -19,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // The abuse tests put the real binary in front of the real example Express
@@ -50,11 +51,11 @@ func TestAbuseHydraBruteForceBanned(t *testing.T) {
 	}
 	hydra, err := exec.LookPath("hydra")
 	if err != nil {
-		realPartMissing(t, "hydra is not installed (Debian package hydra)")
+		testutil.RealPartMissing(t, "hydra is not installed (Debian package hydra)")
 	}
-	app := startExampleApp(t, expressAppDir(t))
+	app := testutil.StartExpressApp(t).URL()
 	dir := t.TempDir()
-	pub := freeAddr(t)
+	pub := testutil.FreeAddr(t)
 	cfg := writeGatewayConfig(t, dir, pub, app, "", fmt.Sprintf(`accounts: {preset: express-example}
 scenarios:
   scenarios:
@@ -187,41 +188,6 @@ func runHydra(t *testing.T, hydra, pub, wordlist, ip, ua string) (string, int) {
 	return string(out), n
 }
 
-// startExampleApp runs the example app on a free loopback port and returns
-// its base URL; the test's cleanup stops it.
-func startExampleApp(t *testing.T, dir string) string {
-	t.Helper()
-	addr := freeAddr(t)
-	_, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command("node", filepath.Join(dir, "server.js"))
-	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "NODE_PATH="+filepath.Join(dir, "node_modules"))
-	out, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "listening on") {
-				close(ready)
-				break
-			}
-		}
-		io.Copy(io.Discard, out)
-	}()
-	t.Cleanup(func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() })
-	select {
-	case <-ready:
-	case <-time.After(20 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("the example app did not start in 20s")
-	}
-	return "http://" + addr
-}
-
 // writeGatewayConfig writes bulwark.yaml in dir for a gateway listening on
 // pub in front of upstream, trusting 127.0.0.1 as its proxy, with its store
 // and events in dir, sharing state through the Redis at redisAddr if it is
@@ -235,7 +201,7 @@ admin: {listen: %s}
 trustedProxies: [127.0.0.1/32]
 store: {path: %s, redis: {address: %q}}
 events: {output: %s}
-`, upstream, pub, freeAddr(t), filepath.Join(dir, "bulwark.db"), redisAddr, filepath.Join(dir, "events.jsonl")) + extra
+`, upstream, pub, testutil.FreeAddr(t), filepath.Join(dir, "bulwark.db"), redisAddr, filepath.Join(dir, "events.jsonl")) + extra
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // TestAccountsWatchThroughGuard checks each account-watch item of the seed
@@ -34,10 +36,10 @@ func TestAccountsWatchThroughGuard(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") == "" {
 		t.Skip("slow: a real app and gateway (runs in CI)")
 	}
-	app := startExampleApp(t, expressAppDir(t))
+	app := testutil.StartExpressApp(t).URL()
 	pwned := newPwnedRange(t, "password")
 	dir := t.TempDir()
-	pub := freeAddr(t)
+	pub := testutil.FreeAddr(t)
 	cfg := writeGatewayConfig(t, dir, pub, app, "", fmt.Sprintf(`accounts:
   preset: express-example
   breach: {baseURL: %s}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -30,11 +32,11 @@ const chromiumPath = "/usr/bin/chromium"
 // CONSOLE_SCREENSHOTS when set (docs/console for the documentation).
 func TestConsoleInChromium(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
-		realPartMissing(t, "Chromium is not at "+chromiumPath+": apt-get install chromium")
+		testutil.RealPartMissing(t, "Chromium is not at "+chromiumPath+": apt-get install chromium")
 	}
-	app := expressAppDir(t)
+	app := testutil.ExpressAppDir(t)
 	bin := buildBulwark(t)
-	appAddr, pub, adm := freeAddr(t), freeAddr(t), freeAddr(t)
+	appAddr, pub, adm := testutil.FreeAddr(t), testutil.FreeAddr(t), testutil.FreeAddr(t)
 	_, port, _ := net.SplitHostPort(appAddr)
 
 	// The test's client is on loopback, which is never banned: the
@@ -240,7 +242,7 @@ func newBrowser(t *testing.T, ctx context.Context) context.Context {
 	bctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
 	if err := chromedp.Do(bctx); err != nil { // starts the browser
-		realPartMissing(t, "Chromium does not start: "+err.Error())
+		testutil.RealPartMissing(t, "Chromium does not start: "+err.Error())
 	}
 	return bctx
 }

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // syncBuffer is a bytes.Buffer safe for a process's output and the test.
@@ -75,31 +77,11 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func expressAppDir(t *testing.T) string {
-	t.Helper()
-	dir, _ := filepath.Abs("../../examples/express-app")
-	if _, err := exec.LookPath("node"); err != nil {
-		realPartMissing(t, "node is not on PATH")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "express")); err != nil {
-		realPartMissing(t, "the example app's npm dependencies are not installed: run make deps")
-	}
-	return dir
-}
-
-func realPartMissing(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("REAL PART MISSING: %s", what)
-	}
-	t.Skipf("REAL PART MISSING: %s", what)
-}
-
 // TestGuardRunZeroDowntime restarts the real Express app five times under
 // guard --run while clients keep sending requests: none may fail.
 func TestGuardRunZeroDowntime(t *testing.T) {
-	app := expressAppDir(t)
-	appAddr, pub, adm := freeAddr(t), freeAddr(t), freeAddr(t)
+	app := testutil.ExpressAppDir(t)
+	appAddr, pub, adm := testutil.FreeAddr(t), testutil.FreeAddr(t), testutil.FreeAddr(t)
 	_, port, _ := net.SplitHostPort(appAddr)
 	cmd, events := startGuard(t, []string{"HOST=127.0.0.1", "PORT=" + port},
 		"guard", "--upstream", "http://"+appAddr, "--listen", pub, "--admin", adm,
@@ -170,7 +152,7 @@ func TestGuardRunZeroDowntime(t *testing.T) {
 // TestGuardRunBackoff503 supervises an app that crashes at once: clients
 // get 503 with Retry-After while it is in backoff.
 func TestGuardRunBackoff503(t *testing.T) {
-	appAddr, pub, adm := freeAddr(t), freeAddr(t), freeAddr(t)
+	appAddr, pub, adm := testutil.FreeAddr(t), testutil.FreeAddr(t), testutil.FreeAddr(t)
 	_, events := startGuard(t, nil, "guard", "--upstream", "http://"+appAddr, "--listen", pub, "--admin", adm,
 		"--run", "sh -c 'exit 3'")
 	waitFor(t, "a crash", func() bool { return events.count(`"action":"process-crashed"`) >= 1 })

@@ -1,16 +1,15 @@
 package main
 
 import (
-	"bufio"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // TestRedisBansShared runs two gateways with their own stores on one real
@@ -21,13 +20,9 @@ func TestRedisBansShared(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") == "" {
 		t.Skip("slow: a real Redis, two gateways and a 10s outage (runs in CI)")
 	}
-	redisBin, err := exec.LookPath("redis-server")
-	if err != nil {
-		realPartMissing(t, "redis-server is not installed (Debian package redis-server)")
-	}
-	app := startExampleApp(t, expressAppDir(t))
-	redisAddr := freeAddr(t)
-	rs := startRedis(t, redisBin, redisAddr)
+	rs := testutil.StartRedis(t)
+	redisAddr := rs.Addr()
+	app := testutil.StartExpressApp(t).URL()
 
 	type gw struct {
 		name, cfg, pub string
@@ -37,7 +32,7 @@ func TestRedisBansShared(t *testing.T) {
 	for i, name := range []string{"A", "B"} {
 		dir := filepath.Join(t.TempDir(), name)
 		os.Mkdir(dir, 0o700)
-		pub := freeAddr(t)
+		pub := testutil.FreeAddr(t)
 		cfg := writeGatewayConfig(t, dir, pub, app, redisAddr, "")
 		gws[i] = &gw{name: name, cfg: cfg, pub: pub}
 		gws[i].g = startGateway(t, cfg, pub)
@@ -74,7 +69,7 @@ func TestRedisBansShared(t *testing.T) {
 	})
 
 	t.Run("a ban made during a 10s Redis outage reaches B when Redis returns", func(t *testing.T) {
-		rs.stop(t)
+		rs.Stop()
 		outage := time.Now()
 		bansCmd(t, a.cfg, "add", "203.0.113.21", "--duration", "1h", "--reason", "e2e: made during the outage")
 		waitFor(t, "A to refuse 203.0.113.21 during the outage", func() bool {
@@ -99,7 +94,7 @@ func TestRedisBansShared(t *testing.T) {
 		if got := getAs(t, b.pub, "203.0.113.21", "/"); got != http.StatusOK {
 			t.Fatalf("B enforced 203.0.113.21 (%d) with Redis down: the test cannot tell propagation from anything else", got)
 		}
-		rs = startRedis(t, redisBin, redisAddr) // empty: --save "" kept nothing
+		rs.Start(t) // empty: --save "" kept nothing
 		back := time.Now()
 		waitFor(t, "B to refuse 203.0.113.21 after Redis returned", func() bool {
 			return getAs(t, b.pub, "203.0.113.21", "/") == http.StatusForbidden
@@ -122,61 +117,4 @@ func bansCmd(t *testing.T, cfg string, args ...string) string {
 		t.Fatalf("bulwark bans %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return string(out)
-}
-
-// redisServer is a redis-server the test started.
-type redisServer struct {
-	cmd  *exec.Cmd
-	done chan struct{}
-}
-
-// startRedis runs redis-server on addr, keeping nothing on disk, and waits
-// until it answers PING. The test's cleanup stops it.
-func startRedis(t *testing.T, bin, addr string) *redisServer {
-	t.Helper()
-	host, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command(bin, "--bind", host, "--port", port, "--save", "", "--appendonly", "no", "--dir", t.TempDir())
-	if testing.Verbose() {
-		cmd.Stdout = os.Stderr
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	r := &redisServer{cmd: cmd, done: make(chan struct{})}
-	go func() { cmd.Wait(); close(r.done) }()
-	t.Cleanup(func() { r.stop(t) })
-	waitFor(t, "redis-server to answer PING on "+addr, func() bool {
-		select {
-		case <-r.done:
-			t.Fatalf("redis-server exited at start: %v", cmd.ProcessState)
-		default:
-		}
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err != nil {
-			return false
-		}
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(time.Second))
-		c.Write([]byte("PING\r\n"))
-		line, _ := bufio.NewReader(c).ReadString('\n')
-		return strings.HasPrefix(line, "+PONG")
-	})
-	return r
-}
-
-// stop stops the server, bounded; stopping twice does nothing.
-func (r *redisServer) stop(t *testing.T) {
-	select {
-	case <-r.done:
-		return
-	default:
-	}
-	r.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-r.done:
-	case <-time.After(10 * time.Second):
-		r.cmd.Process.Kill()
-		<-r.done
-		t.Error("redis-server did not stop within 10s of SIGTERM")
-	}
 }

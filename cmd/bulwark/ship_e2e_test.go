@@ -3,23 +3,17 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"math/big"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -44,6 +38,8 @@ import (
 	syslog "github.com/leodido/go-syslog/v4"
 	"github.com/leodido/go-syslog/v4/octetcounting"
 	"github.com/leodido/go-syslog/v4/rfc5424"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // TestShipAlertEndToEnd closes issue 6: the real guard binary in front of
@@ -53,9 +49,10 @@ import (
 // STARTTLS and AUTH) and one SMS request (Twilio's Messages API format),
 // with no secret in the gateway's log or in anything a receiver got.
 func TestShipAlertEndToEnd(t *testing.T) {
-	appDir := expressAppDir(t)
+	appDir := testutil.ExpressAppDir(t)
 	tmp := t.TempDir()
-	srvTLS, caFile := e2eCert(t, tmp)
+	cert := testutil.SelfSignedTLS(t)
+	srvTLS, caFile := cert.Server, cert.CAFile
 
 	// Distinct, greppable secrets: any of them showing up anywhere but in
 	// the protocol exchange that needs it is a leak.
@@ -70,7 +67,7 @@ func TestShipAlertEndToEnd(t *testing.T) {
 	smtpSrv := startE2ESMTP(t, srvTLS, "bulwark", smtpPassword)
 	sms := startTwilio(t, srvTLS, twilioSID, twilioToken)
 
-	appAddr, pub, adm := freeAddr(t), freeAddr(t), freeAddr(t)
+	appAddr, pub, adm := testutil.FreeAddr(t), testutil.FreeAddr(t), testutil.FreeAddr(t)
 	_, appPort, _ := net.SplitHostPort(appAddr)
 	eventsFile := filepath.Join(tmp, "events.jsonl")
 	cfg := filepath.Join(tmp, "bulwark.yaml")
@@ -444,33 +441,6 @@ func randHex() string {
 	b := make([]byte, 8)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// e2eCert makes a self-signed certificate for 127.0.0.1, a server config
-// with it, and its PEM file for the gateway to trust.
-func e2eCert(t *testing.T, dir string) (*tls.Config, string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "bulwark e2e receivers"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, DNSNames: []string{"localhost"},
-		IsCA: true, BasicConstraintsValid: true,
-		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caFile := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}, caFile
 }
 
 // ---- stream receivers (syslog over TLS, json_lines over TCP) ----
@@ -923,15 +893,16 @@ func (x *twilio) all() []twilioReq {
 // one SMS naming every attacker. The ban rule's 1m group wait is shortened
 // so the test is quick; everything else about the rules is the default.
 func TestShipAlertBurstWithBans(t *testing.T) {
-	appDir := expressAppDir(t)
+	appDir := testutil.ExpressAppDir(t)
 	tmp := t.TempDir()
-	srvTLS, caFile := e2eCert(t, tmp)
+	cert := testutil.SelfSignedTLS(t)
+	srvTLS, caFile := cert.Server, cert.CAFile
 	smtpPassword, twilioToken := "smtp-pw-"+randHex(), "twilio-token-"+randHex()
 	const twilioSID = "AC0123456789abcdef0123456789abcdef"
 	smtpSrv := startE2ESMTP(t, srvTLS, "bulwark", smtpPassword)
 	sms := startTwilio(t, srvTLS, twilioSID, twilioToken)
 
-	appAddr, pub, adm := freeAddr(t), freeAddr(t), freeAddr(t)
+	appAddr, pub, adm := testutil.FreeAddr(t), testutil.FreeAddr(t), testutil.FreeAddr(t)
 	_, appPort, _ := net.SplitHostPort(appAddr)
 	eventsFile := filepath.Join(tmp, "events.jsonl")
 	cfg := filepath.Join(tmp, "bulwark.yaml")

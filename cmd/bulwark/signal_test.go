@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // TestSIGTERMDrainsInFlight runs the real binary, sends SIGTERM while a slow
@@ -62,7 +64,7 @@ func testSignalDrains(t *testing.T, sig syscall.Signal) {
 	}))
 	defer app.Close()
 
-	pub, adm := freeAddr(t), freeAddr(t)
+	pub, adm := testutil.FreeAddr(t), testutil.FreeAddr(t)
 	cmd := exec.Command(bin, "guard", "--upstream", app.URL, "--listen", pub, "--admin", adm)
 	cmd.Dir = t.TempDir()
 	cmd.Stderr = os.Stderr
@@ -107,13 +109,4 @@ func testSignalDrains(t *testing.T, sig syscall.Signal) {
 	case <-time.After(10 * time.Second):
 		t.Fatalf("guard still running 10s after %v", sig)
 	}
-}
-
-func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // TestWatchBansSSHBruteForceAtFirewall runs Debian's sshd in a network
@@ -24,11 +26,11 @@ func TestWatchBansSSHBruteForceAtFirewall(t *testing.T) {
 	}
 	for _, tool := range []string{"ip", "nft", "sshpass", "ssh", "/usr/sbin/sshd", "ssh-keygen"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			realPartMissing(t, tool+" is not installed (Debian packages iproute2, nftables, sshpass, openssh-server)")
+			testutil.RealPartMissing(t, tool+" is not installed (Debian packages iproute2, nftables, sshpass, openssh-server)")
 		}
 	}
 	if os.Geteuid() != 0 {
-		realPartMissing(t, "network namespaces need root")
+		testutil.RealPartMissing(t, "network namespaces need root")
 	}
 	bin := buildBulwark(t)
 	dir := t.TempDir()
@@ -106,7 +108,7 @@ func veth(t *testing.T) (ns, here, there string) {
 	here = fmt.Sprintf("10.%d.%d.1", 200+int(b[0])%50, b[1])
 	there = strings.TrimSuffix(here, ".1") + ".2"
 	if out, err := exec.Command("ip", "netns", "add", ns).CombinedOutput(); err != nil {
-		realPartMissing(t, "ip netns add refused: "+strings.TrimSpace(string(out)))
+		testutil.RealPartMissing(t, "ip netns add refused: "+strings.TrimSpace(string(out)))
 	}
 	t.Cleanup(func() { exec.Command("ip", "netns", "del", ns).Run() })
 	a, z := "bwa"+id, "bwz"+id

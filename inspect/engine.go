@@ -53,6 +53,7 @@ func New(cfg Config) (*Engine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	compilePatterns()
 	e := &Engine{
 		mode:      cfg.Mode,
 		threshold: cfg.Threshold,

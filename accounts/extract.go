@@ -85,9 +85,13 @@ func (b body) truthy(p string) bool {
 	return true
 }
 
-func escapePointer(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
-}
+// Replacers are built once: one made per call builds its tables each time.
+var (
+	pointerEscaper   = strings.NewReplacer("~", "~0", "/", "~1")
+	pointerUnescaper = strings.NewReplacer("~1", "/", "~0", "~")
+)
+
+func escapePointer(s string) string { return pointerEscaper.Replace(s) }
 
 // lookup resolves the JSON pointer p (RFC 6901) in v; nil if absent.
 func lookup(v any, p string) any {
@@ -98,7 +102,7 @@ func lookup(v any, p string) any {
 		return nil
 	}
 	for _, tok := range strings.Split(p[1:], "/") {
-		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		tok = pointerUnescaper.Replace(tok)
 		switch c := v.(type) {
 		case map[string]any:
 			v = c[tok]

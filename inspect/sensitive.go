@@ -211,9 +211,10 @@ func fileHeader(in *input) bool {
 	if in.kind != kindHeader || len(in.name) < 8 || in.name[0] != 'x' {
 		return false
 	}
-	n := strings.NewReplacer("-", "", "_", "", ".", "").Replace(in.name)
-	return n == "xfilename"
+	return nameSeparators.Replace(in.name) == "xfilename"
 }
+
+var nameSeparators = strings.NewReplacer("-", "", "_", "", ".", "")
 
 // knownDotDir reports hidden files and directories that hold secrets or
 // history, in any part of a parameter value.

@@ -126,5 +126,7 @@ func textMessage(e event.Event) []byte {
 	if m == "" {
 		m = e.Action
 	}
-	return []byte(strings.NewReplacer("\r", " ", "\n", " ").Replace(m))
+	return []byte(lineBreaks.Replace(m))
 }
+
+var lineBreaks = strings.NewReplacer("\r", " ", "\n", " ")

@@ -1,7 +1,6 @@
 package alert
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -17,23 +16,6 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // An attack burst of 5,000 events from one IP, through the real notifiers
 // to real peers, gives exactly one email and one SMS request; no secret
 // reaches a message, a log line, an event or the store.
@@ -44,7 +26,7 @@ func TestBurstOneEmailOneSMS(t *testing.T) {
 	tw, twSrv := startTwilio(t)
 	hookSecret := "hook-key-burst-31"
 	db, path := tempDB(t)
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	var mu sync.Mutex
 	var published []event.Event
 

@@ -1,12 +1,10 @@
 package limit
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/netip"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -27,25 +25,7 @@ func redisClient(t testing.TB, srv *testutil.Redis) *redis.Client {
 	return c
 }
 
-// logBuffer collects log output from several goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) count(s string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Count(l.b.String(), s)
-}
-
-func newSharedLimiter(t *testing.T, cfg Config, c redis.UniversalClient, logs *logBuffer) *Limiter {
+func newSharedLimiter(t *testing.T, cfg Config, c redis.UniversalClient, logs *testutil.SyncBuffer) *Limiter {
 	l, err := New(cfg, Options{Redis: c, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +73,7 @@ func TestRedisSharedBudgetAndOutage(t *testing.T) {
 		PerNetwork: Network{Rate: mustRate("1/m"), Burst: 1000},
 		Routes:     []Route{{Name: "login", Paths: []string{"/login"}, Rate: mustRate("1/h"), Burst: 2, Per: "global"}},
 	}
-	var logsA, logsB logBuffer
+	var logsA, logsB testutil.SyncBuffer
 	a := newSharedLimiter(t, cfg, redisClient(t, srv), &logsA)
 	b := newSharedLimiter(t, cfg, redisClient(t, srv), &logsB)
 
@@ -136,8 +116,8 @@ func TestRedisSharedBudgetAndOutage(t *testing.T) {
 	if n := count(a, y, 20); n != 5 {
 		t.Errorf("with Redis down, a new client on A: %d of 20 allowed, want its local burst of 5", n)
 	}
-	if n := logsA.count("redis unavailable"); n != 1 {
-		t.Errorf("gateway A logged the outage %d times, want once:\n%s", n, logsA.b.String())
+	if n := logsA.Count("redis unavailable"); n != 1 {
+		t.Errorf("gateway A logged the outage %d times, want once:\n%s", n, logsA.String())
 	}
 	if a.shared.up.Load() {
 		t.Error("gateway A still decides through Redis while it is down")
@@ -147,7 +127,7 @@ func TestRedisSharedBudgetAndOutage(t *testing.T) {
 	// alone (y used its burst) reaches B.
 	srv.Start(t)
 	waitShared(t, a, b)
-	if n := logsA.count("redis answers again"); n != 1 {
+	if n := logsA.Count("redis answers again"); n != 1 {
 		t.Errorf("gateway A logged the recovery %d times, want once", n)
 	}
 	if d := b.Allow(y, "GET", "/"); d.Allowed {
@@ -166,7 +146,7 @@ func TestRedisStalls(t *testing.T) {
 		t.Skip("stops redis-server with SIGSTOP")
 	}
 	srv := testutil.StartRedis(t)
-	var logs logBuffer
+	var logs testutil.SyncBuffer
 	l := newSharedLimiter(t, onlyPerIP("1/m", 3), redisClient(t, srv), &logs)
 	ip := netip.MustParseAddr("198.51.100.5")
 	if !l.Allow(ip, "GET", "/").Allowed {
@@ -185,8 +165,8 @@ func TestRedisStalls(t *testing.T) {
 	if n := count(l, ip, 10); n != 1 {
 		t.Errorf("locally, after 2 of a burst of 3: %d allowed, want 1", n)
 	}
-	if !strings.Contains(logs.b.String(), "redis unavailable") {
-		t.Errorf("no log line for the stall:\n%s", logs.b.String())
+	if !strings.Contains(logs.String(), "redis unavailable") {
+		t.Errorf("no log line for the stall:\n%s", logs.String())
 	}
 	srv.Signal(syscall.SIGCONT)
 	waitShared(t, l)

@@ -211,34 +211,16 @@ events: {output: %s}
 // gateway is a running bulwark guard.
 type gateway struct {
 	cmd  *exec.Cmd
-	log  *lockedBuffer // stderr: the gateway's log
+	log  *testutil.SyncBuffer // stderr: the gateway's log
 	done chan struct{}
 	once sync.Once
-}
-
-// lockedBuffer is a bytes.Buffer written by a process and read by the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // startGateway runs bulwark guard --config cfg and waits until pub accepts
 // connections. The test's cleanup stops it.
 func startGateway(t *testing.T, cfg, pub string) *gateway {
 	t.Helper()
-	g := &gateway{log: &lockedBuffer{}, done: make(chan struct{})}
+	g := &gateway{log: &testutil.SyncBuffer{}, done: make(chan struct{})}
 	g.cmd = exec.Command(buildBulwark(t), "guard", "--config", cfg)
 	g.cmd.Dir = filepath.Dir(cfg)
 	g.cmd.Stdout = io.Discard

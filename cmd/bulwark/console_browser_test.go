@@ -55,7 +55,7 @@ func TestConsoleInChromium(t *testing.T) {
 	_, events := startGuard(t, []string{"HOST=127.0.0.1", "PORT=" + port},
 		"guard", "--config", conf, "--upstream", "http://"+appAddr, "--listen", pub, "--admin", adm,
 		"--run", "node "+filepath.Join(app, "server.js"))
-	waitFor(t, "the app to be ready", func() bool { return events.count(`"action":"process-ready"`) == 1 })
+	waitFor(t, "the app to be ready", func() bool { return events.Count(`"action":"process-ready"`) == 1 })
 
 	shots := t.ArtifactDir()
 	if d := os.Getenv("CONSOLE_SCREENSHOTS"); d != "" {

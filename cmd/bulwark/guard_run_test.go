@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"io"
 	"net"
 	"net/http"
@@ -18,32 +17,14 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
-// syncBuffer is a bytes.Buffer safe for a process's output and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) count(sub string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return strings.Count(s.b.String(), sub)
-}
-
 // startGuard runs the binary with args in a temp dir and returns its
 // events (stdout) and the process.
-func startGuard(t *testing.T, env []string, args ...string) (*exec.Cmd, *syncBuffer) {
+func startGuard(t *testing.T, env []string, args ...string) (*exec.Cmd, *testutil.SyncBuffer) {
 	t.Helper()
 	cmd := exec.Command(buildBulwark(t), args...)
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(os.Environ(), env...)
-	events := &syncBuffer{}
+	events := &testutil.SyncBuffer{}
 	cmd.Stdout = events
 	cmd.Stderr = io.Discard
 	if testing.Verbose() {
@@ -86,7 +67,7 @@ func TestGuardRunZeroDowntime(t *testing.T) {
 	cmd, events := startGuard(t, []string{"HOST=127.0.0.1", "PORT=" + port},
 		"guard", "--upstream", "http://"+appAddr, "--listen", pub, "--admin", adm,
 		"--run", "node "+filepath.Join(app, "server.js"))
-	waitFor(t, "the app to be ready", func() bool { return events.count(`"action":"process-ready"`) == 1 })
+	waitFor(t, "the app to be ready", func() bool { return events.Count(`"action":"process-ready"`) == 1 })
 
 	client := &http.Client{Timeout: 40 * time.Second}
 	var sent, failed atomic.Int64
@@ -128,7 +109,7 @@ func TestGuardRunZeroDowntime(t *testing.T) {
 	for n := 2; n <= 6; n++ {
 		time.Sleep(200 * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGHUP)
-		waitFor(t, "restart", func() bool { return events.count(`"action":"process-ready"`) == n })
+		waitFor(t, "restart", func() bool { return events.Count(`"action":"process-ready"`) == n })
 	}
 	time.Sleep(200 * time.Millisecond)
 	close(stop)
@@ -155,7 +136,7 @@ func TestGuardRunBackoff503(t *testing.T) {
 	appAddr, pub, adm := testutil.FreeAddr(t), testutil.FreeAddr(t), testutil.FreeAddr(t)
 	_, events := startGuard(t, nil, "guard", "--upstream", "http://"+appAddr, "--listen", pub, "--admin", adm,
 		"--run", "sh -c 'exit 3'")
-	waitFor(t, "a crash", func() bool { return events.count(`"action":"process-crashed"`) >= 1 })
+	waitFor(t, "a crash", func() bool { return events.Count(`"action":"process-crashed"`) >= 1 })
 	waitFor(t, "the gateway", func() bool {
 		c, err := net.Dial("tcp", pub)
 		if err == nil {

@@ -304,7 +304,7 @@ func noSecrets(t *testing.T, places, secrets map[string]string) {
 type loggedGuard struct {
 	t              *testing.T
 	cmd            *exec.Cmd
-	stdout, stderr *syncBuffer
+	stdout, stderr *testutil.SyncBuffer
 	done           chan struct{}
 	err            error
 }
@@ -313,7 +313,7 @@ type loggedGuard struct {
 // stderr (startGuard discards stderr), and stops it at cleanup.
 func startLoggedGuard(t *testing.T, env []string, args ...string) *loggedGuard {
 	t.Helper()
-	g := &loggedGuard{t: t, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
+	g := &loggedGuard{t: t, stdout: &testutil.SyncBuffer{}, stderr: &testutil.SyncBuffer{}, done: make(chan struct{})}
 	g.cmd = exec.Command(buildBulwark(t), args...)
 	g.cmd.Dir = t.TempDir()
 	g.cmd.Env = append(os.Environ(), env...)
@@ -354,12 +354,6 @@ func (g *loggedGuard) stop() error {
 		<-g.done
 		return errors.New("still running 15s after SIGTERM; killed")
 	}
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // ---- the events ----

@@ -5,10 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // runCLI runs bulwark with args in-process and returns the exit code and
@@ -78,24 +79,6 @@ func TestRunConfigSection(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer safe for concurrent use.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) count(s string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Count(l.b.String(), s)
-}
-
 func TestRunSignals(t *testing.T) {
 	cfg, err := loadConfig("")
 	if err != nil {
@@ -103,23 +86,23 @@ func TestRunSignals(t *testing.T) {
 	}
 	cfg.Run.Command = []string{"sleep", "30"}
 	sigs := make(chan os.Signal, 1)
-	var stdout, stderr lockedBuffer
+	var stdout, stderr testutil.SyncBuffer
 	done := make(chan error, 1)
 	go func() { done <- runSupervisor(t.Context(), cfg.Run, "stderr", sigs, &stdout, &stderr) }()
 
 	waitCount := func(s string, n int) {
 		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); stderr.count(s) < n; time.Sleep(10 * time.Millisecond) {
+		for deadline := time.Now().Add(10 * time.Second); stderr.Count(s) < n; time.Sleep(10 * time.Millisecond) {
 			if time.Now().After(deadline) {
-				t.Fatalf("no %d× %s within 10s; stderr:\n%s", n, s, stderr.b.String())
+				t.Fatalf("no %d× %s within 10s; stderr:\n%s", n, s, stderr.String())
 			}
 		}
 	}
 	waitCount(`"action":"process-started"`, 1)
 	sigs <- syscall.SIGHUP
 	waitCount(`"action":"process-started"`, 2)
-	if stderr.count(`ended (restart)`) != 1 {
-		t.Errorf("SIGHUP did not end the first app as a planned restart:\n%s", stderr.b.String())
+	if stderr.Count(`ended (restart)`) != 1 {
+		t.Errorf("SIGHUP did not end the first app as a planned restart:\n%s", stderr.String())
 	}
 	t0 := time.Now()
 	sigs <- syscall.SIGTERM
@@ -134,7 +117,7 @@ func TestRunSignals(t *testing.T) {
 	if took := time.Since(t0); took > 5*time.Second {
 		t.Errorf("stopping took %v; sleep dies on SIGTERM at once", took)
 	}
-	if stderr.count(`ended (shutdown)`) != 1 {
-		t.Errorf("no shutdown exit event:\n%s", stderr.b.String())
+	if stderr.Count(`ended (shutdown)`) != 1 {
+		t.Errorf("no shutdown exit event:\n%s", stderr.String())
 	}
 }

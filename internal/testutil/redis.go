@@ -2,12 +2,10 @@ package testutil
 
 import (
 	"bufio"
-	"bytes"
 	"net"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,7 +22,7 @@ type Redis struct {
 	dir  string
 	cmd  *exec.Cmd
 	done chan struct{} // closed when cmd has exited
-	out  *syncBuffer   // the server's output, for failure messages
+	out  *SyncBuffer   // the server's output, for failure messages
 }
 
 // StartRedis starts redis-server and waits, up to 30s, until it answers
@@ -52,7 +50,7 @@ func (r *Redis) Addr() string { return r.addr }
 func (r *Redis) Start(t testing.TB) {
 	t.Helper()
 	host, port, _ := net.SplitHostPort(r.addr)
-	r.out = &syncBuffer{}
+	r.out = &SyncBuffer{}
 	r.cmd = exec.Command(r.bin, "--bind", host, "--port", port, "--save", "", "--appendonly", "no", "--dir", r.dir)
 	r.cmd.Stdout, r.cmd.Stderr = r.out, r.out
 	if err := r.cmd.Start(); err != nil {
@@ -118,22 +116,4 @@ func (r *Redis) Signal(sig os.Signal) error {
 		return os.ErrProcessDone
 	}
 	return r.cmd.Process.Signal(sig)
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

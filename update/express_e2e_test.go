@@ -3,6 +3,7 @@ package update
 import (
 	"context"
 	"encoding/json"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -103,7 +104,7 @@ func TestExpressApp(t *testing.T) {
 	}
 	src := filepath.Join("..", "examples", "express-app")
 	if _, err := os.Stat(filepath.Join(src, "node_modules", "express", "package.json")); err != nil {
-		t.Skip("SKIPPING: examples/express-app/node_modules is not installed (npm ci in examples/express-app)")
+		testutil.RealPartMissing(t, "examples/express-app/node_modules is not installed (make deps)")
 	}
 	pkgs := installedPackages(t, filepath.Join(src, "node_modules"))
 	for _, v := range pkgs {

@@ -20,8 +20,9 @@ type pattern struct {
 var patterns []*pattern
 
 // pat declares a pattern for expr; hints must be lower case and each match
-// of expr must contain at least one of them. Without hints the expression
-// always runs. The expressions are compiled by [compilePatterns], when the
+// of expr must contain at least one of them. Without hints, they are found
+// from expr by [requiredHints] (the expression always runs if it finds
+// none). The expressions are compiled by [compilePatterns], when the
 // first Engine is made: compiling them at init cost every bulwark command,
 // even those that inspect nothing, 30 ms and 22 MB.
 func pat(expr string, hints ...string) *pattern {
@@ -38,6 +39,9 @@ func compilePatterns() {
 	compileOnce.Do(func() {
 		for _, p := range patterns {
 			p.re = regexp.MustCompile(p.expr)
+			if len(p.hints) == 0 {
+				p.hints = requiredHints(p.expr)
+			}
 		}
 		buildHints()
 	})
@@ -129,7 +133,6 @@ func scanHints(v string) hintMask {
 	}
 	return m
 }
-
 
 // pats compiles each top-level alternative of expr as its own pattern,
 // with the hints a match of it must contain, found by [literalHints]. A

@@ -62,10 +62,10 @@ func (s *scan) check(in *input) {
 // derived from it.
 func (in *input) find(p *pattern, v string) (string, bool) {
 	if len(v) == len(in.low) && unsafe.StringData(v) == unsafe.StringData(in.low) {
-		if !in.hints.has(p.bit) {
+		if !in.hints.admits(p) {
 			return "", false
 		}
-	} else if m := scanHints(v); !m.has(p.bit) {
+	} else if m := scanHints(v); !m.admits(p) {
 		return "", false
 	}
 	loc := p.re.FindStringIndex(v)

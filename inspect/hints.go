@@ -15,14 +15,18 @@ type pattern struct {
 	re    *regexp.Regexp // set by compilePatterns
 	bit   int            // index in the automaton's output masks
 	hints []string
+	// also is a second bit, for more hints one of which must occur too
+	// (found by [requiredHints]); 0 if none.
+	also      int
+	alsoHints []string
 }
 
 var patterns []*pattern
 
 // pat declares a pattern for expr; hints must be lower case and each match
-// of expr must contain at least one of them. Without hints, they are found
-// from expr by [requiredHints] (the expression always runs if it finds
-// none). The expressions are compiled by [compilePatterns], when the
+// of expr must contain at least one of them. More are found from expr by
+// [deriveHints]; with none at all, the expression always runs. The
+// expressions are compiled by [compilePatterns], when the
 // first Engine is made: compiling them at init cost every bulwark command,
 // even those that inspect nothing, 30 ms and 22 MB.
 func pat(expr string, hints ...string) *pattern {
@@ -39,12 +43,29 @@ func compilePatterns() {
 	compileOnce.Do(func() {
 		for _, p := range patterns {
 			p.re = regexp.MustCompile(p.expr)
-			if len(p.hints) == 0 {
-				p.hints = requiredHints(p.expr)
-			}
 		}
+		deriveHints()
 		buildHints()
 	})
+}
+
+// deriveHints gives the patterns without hints those [requiredHints]
+// finds, and those with hints a second set where it is less likely to
+// occur in benign text than theirs (by [hintCost]): a match holds one of
+// each set.
+func deriveHints() {
+	next := len(patterns)
+	for _, p := range patterns {
+		h := requiredHints(p.expr)
+		switch {
+		case h == nil:
+		case len(p.hints) == 0:
+			p.hints = h
+		case hintCost(h) < hintCost(p.hints) && next < len(hintMask{})*64:
+			p.also, p.alsoHints = next, h
+			next++
+		}
+	}
 }
 
 // hintMask is a set of patterns, by bit.
@@ -58,6 +79,11 @@ func (m *hintMask) or(o *hintMask) {
 	}
 }
 func (m *hintMask) empty() bool { return *m == hintMask{} }
+
+// admits reports whether the hints of p found in m let it match.
+func (m *hintMask) admits(p *pattern) bool {
+	return m.has(p.bit) && (p.also == 0 || m.has(p.also))
+}
 
 // An automaton finds every hint in one pass.
 type automaton struct {
@@ -73,12 +99,8 @@ var (
 // buildHints builds the automaton; called once, after all patterns exist.
 func buildHints() {
 	a := &automaton{next: make([][256]int32, 1, 1024), out: make([]hintMask, 1, 1024)}
-	for _, p := range patterns {
-		if len(p.hints) == 0 {
-			alwaysRun.set(p.bit)
-			continue
-		}
-		for _, h := range p.hints {
+	add := func(bit int, hints []string) {
+		for _, h := range hints {
 			n := int32(0)
 			for i := 0; i < len(h); i++ {
 				c := h[i]
@@ -89,7 +111,17 @@ func buildHints() {
 				}
 				n = a.next[n][c]
 			}
-			a.out[n].set(p.bit)
+			a.out[n].set(bit)
+		}
+	}
+	for _, p := range patterns {
+		if len(p.hints) == 0 {
+			alwaysRun.set(p.bit)
+			continue
+		}
+		add(p.bit, p.hints)
+		if p.also != 0 {
+			add(p.also, p.alsoHints)
 		}
 	}
 	if len(patterns) > len(hintMask{})*64 {

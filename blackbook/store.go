@@ -39,13 +39,16 @@ const banCols = `id, target, reason, source, created, expires, repeat, lifted, l
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanBan(s scanner) (Ban, error) {
+// scanBan reads the banCols of one row, then any extra columns into extra.
+// A bad target gives an error wrapping [ErrBadTarget], with extra filled.
+func scanBan(s scanner, extra ...any) (Ban, error) {
 	var (
 		b                        Ban
 		target                   string
 		created, expires, lifted int64
 	)
-	if err := s.Scan(&b.ID, &target, &b.Reason, &b.Source, &created, &expires, &b.Repeat, &lifted, &b.LiftedBy); err != nil {
+	dest := append([]any{&b.ID, &target, &b.Reason, &b.Source, &created, &expires, &b.Repeat, &lifted, &b.LiftedBy}, extra...)
+	if err := s.Scan(dest...); err != nil {
 		return Ban{}, err
 	}
 	t, err := ParseTarget(target)

@@ -3,6 +3,7 @@ package blackbook
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"log/slog"
 	"time"
 )
@@ -103,21 +104,15 @@ func (w *watcher) poll(ctx context.Context) error {
 	now := w.k.now()
 	seq := w.seq
 	for rows.Next() {
-		var b Ban
-		var (
-			target                   string
-			created, expires, lifted int64
-		)
-		if err := rows.Scan(&b.ID, &target, &b.Reason, &b.Source, &created, &expires, &b.Repeat, &lifted, &b.LiftedBy, &seq); err != nil {
-			return err
-		}
-		t, err := ParseTarget(target)
-		if err != nil {
+		b, err := scanBan(rows, &seq)
+		if errors.Is(err, ErrBadTarget) {
 			w.k.log.LogAttrs(ctx, slog.LevelWarn, "black book: skipping a ban with a bad target in the store",
-				slog.String("id", b.ID), slog.String("error", err.Error()))
+				slog.String("error", err.Error())) // err names the ban
 			continue
 		}
-		b.Target, b.Created, b.Expires, b.Lifted = t, fromMS(created), fromMS(expires), fromMS(lifted)
+		if err != nil {
+			return err
+		}
 		if b.Active(now) {
 			w.k.idx.put(b)
 		} else {

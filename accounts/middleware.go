@@ -210,6 +210,9 @@ func (w *Watch) judge(route Route, heuristic bool, c *capture) result {
 // refuseRevoked answers 401 to a request carrying a revoked session and
 // clears the cookie.
 func (w *Watch) refuseRevoked(rw http.ResponseWriter, r *http.Request) bool {
+	if !w.sessions.anyRevoked.Load() {
+		return false // the common case: no cookie to hash
+	}
 	name, v := w.sessionCookie(r)
 	if v == "" || !w.sessions.isRevoked(w.hashSession(v)) {
 		return false

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
@@ -34,6 +35,9 @@ type sessions struct {
 	mu      sync.Mutex
 	users   map[sessionHash]string
 	revoked map[sessionHash]struct{}
+	// anyRevoked is set once revoked holds a hash: until then no request
+	// needs its cookie hashed to be checked.
+	anyRevoked atomic.Bool
 }
 
 func loadSessions(ctx context.Context, db *sqlite.DB, cfg Sessions, now time.Time) (*sessions, error) {
@@ -57,6 +61,7 @@ func loadSessions(ctx context.Context, db *sqlite.DB, cfg Sessions, now time.Tim
 		copy(h[:], b)
 		if revoked != 0 {
 			s.revoked[h] = struct{}{}
+			s.anyRevoked.Store(true)
 		} else if len(s.users) < s.max {
 			s.users[h] = user
 		}
@@ -107,6 +112,7 @@ func (s *sessions) revoke(ctx context.Context, h sessionHash, user string, now t
 	s.mu.Lock()
 	delete(s.users, h)
 	s.revoked[h] = struct{}{}
+	s.anyRevoked.Store(true)
 	s.mu.Unlock()
 	_, err := s.db.ExecContext(ctx, `INSERT INTO accounts_sessions (hash, user, seen, revoked) VALUES (?, ?, ?, ?)
 		ON CONFLICT (hash) DO UPDATE SET revoked = excluded.revoked`, h[:], user, now.Unix(), now.Unix())
@@ -154,6 +160,9 @@ func (s *sessions) revokeUser(ctx context.Context, user string, now time.Time) (
 			delete(s.users, h)
 			s.revoked[h] = struct{}{}
 		}
+	}
+	if len(s.revoked) > 0 {
+		s.anyRevoked.Store(true)
 	}
 	return len(hs), nil
 }

@@ -89,6 +89,7 @@ func (m *hintMask) admits(p *pattern) bool {
 type automaton struct {
 	next [][256]int32
 	out  []hintMask
+	hit  []bool // out[n] is not empty
 }
 
 var (
@@ -149,6 +150,10 @@ func buildHints() {
 			queue = append(queue, m)
 		}
 	}
+	a.hit = make([]bool, len(a.out))
+	for n := range a.out {
+		a.hit[n] = !a.out[n].empty()
+	}
 	hintAC = a
 }
 
@@ -159,8 +164,8 @@ func scanHints(v string) hintMask {
 	n := int32(0)
 	for i := 0; i < len(v); i++ {
 		n = a.next[n][v[i]]
-		if o := &a.out[n]; !o.empty() {
-			m.or(o)
+		if a.hit[n] {
+			m.or(&a.out[n])
 		}
 	}
 	return m

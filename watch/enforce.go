@@ -15,7 +15,7 @@ func Enforce(ctx context.Context, fw Firewall, list func(context.Context) ([]Blo
 	if log == nil {
 		log = slog.Default()
 	}
-	applied := map[netip.Prefix]bool{}
+	applied := map[netip.Prefix]time.Time{} // when each entry times out in the kernel; zero: never
 	synced := false
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -26,8 +26,9 @@ func Enforce(ctx context.Context, fw Firewall, list func(context.Context) ([]Blo
 				err = fw.Sync(ctx, blocks)
 				if err == nil {
 					synced = true
-					for _, b := range blocks {
-						applied[b.Prefix.Masked()] = true
+					clear(applied)
+					for p, until := range wanted(blocks, time.Now()) {
+						applied[p] = until
 					}
 				}
 			} else {
@@ -46,22 +47,28 @@ func Enforce(ctx context.Context, fw Firewall, list func(context.Context) ([]Blo
 	}
 }
 
-// apply adds the blocks not yet applied and removes those gone. A block's
-// expiry is the kernel's: entries time out there on their own.
-func apply(ctx context.Context, fw Firewall, applied map[netip.Prefix]bool, blocks []Block) error {
-	want := make(map[netip.Prefix]bool, len(blocks))
-	for _, b := range blocks {
-		p := b.Prefix.Masked()
-		want[p] = true
-		if !applied[p] {
-			if err := fw.Add(ctx, Block{Prefix: p, For: b.For}); err != nil {
-				return err
-			}
-			applied[p] = true
+// apply adds the blocks not yet applied, adds again those whose end has
+// moved (a ban extended or made permanent replaces the one in force, and the
+// kernel would otherwise drop the entry at the old time), and removes those
+// gone. A block's expiry is the kernel's: entries time out there on their own.
+func apply(ctx context.Context, fw Firewall, applied map[netip.Prefix]time.Time, blocks []Block) error {
+	now := time.Now()
+	want := wanted(blocks, now)
+	for p, until := range want {
+		if at, ok := applied[p]; ok && sameEnd(at, until) {
+			continue
 		}
+		var d time.Duration
+		if !until.IsZero() {
+			d = until.Sub(now)
+		}
+		if err := fw.Add(ctx, Block{Prefix: p, For: d}); err != nil {
+			return err
+		}
+		applied[p] = until
 	}
 	for p := range applied {
-		if !want[p] {
+		if _, ok := want[p]; !ok {
 			if err := fw.Remove(ctx, p); err != nil {
 				return err
 			}
@@ -69,4 +76,31 @@ func apply(ctx context.Context, fw Firewall, applied map[netip.Prefix]bool, bloc
 		}
 	}
 	return nil
+}
+
+// wanted maps each blocked network to when its block ends (zero: never),
+// the latest where several blocks name one network.
+func wanted(blocks []Block, now time.Time) map[netip.Prefix]time.Time {
+	want := make(map[netip.Prefix]time.Time, len(blocks))
+	for _, b := range blocks {
+		p := b.Prefix.Masked()
+		until := time.Time{}
+		if b.For > 0 {
+			until = now.Add(b.For)
+		}
+		if at, ok := want[p]; ok && (at.IsZero() || (!until.IsZero() && at.After(until))) {
+			continue
+		}
+		want[p] = until
+	}
+	return want
+}
+
+// sameEnd reports whether two block ends are the same, allowing for the
+// time between listing the bans and applying them.
+func sameEnd(a, b time.Time) bool {
+	if a.IsZero() || b.IsZero() {
+		return a.IsZero() == b.IsZero()
+	}
+	return a.Sub(b).Abs() < time.Second
 }

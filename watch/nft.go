@@ -40,8 +40,13 @@ func (n *NFT) Sync(ctx context.Context, blocks []Block) error {
 	return n.Run(ctx, b.String(), "nft", "-f", "-")
 }
 
+// Add puts bl in its set with bl's timeout, replacing an entry already
+// there: on older kernels "add" alone leaves an existing element's timeout
+// as it was, so the element is added, deleted and added again in one
+// transaction.
 func (n *NFT) Add(ctx context.Context, bl Block) error {
-	return n.Run(ctx, n.element("add", bl), "nft", "-f", "-")
+	bare := Block{Prefix: bl.Prefix}
+	return n.Run(ctx, n.element("add", bare)+n.element("delete", bare)+n.element("add", bl), "nft", "-f", "-")
 }
 
 // Remove deletes p; an entry the kernel already timed out is not an error.

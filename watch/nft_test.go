@@ -66,8 +66,12 @@ func TestNFTReal(t *testing.T) {
 	if err := fw.Add(ctx, Block{Prefix: net, For: time.Minute}); err != nil {
 		t.Fatal(err)
 	}
+	// Adding an entry already there gives it the new timeout.
+	if err := fw.Add(ctx, Block{Prefix: one, For: 2 * time.Hour}); err != nil {
+		t.Fatal(err)
+	}
 	got := nftList(t, ns, "bwtest")
-	for _, want := range []string{"203.0.113.9 timeout 1h", "198.51.100.0/24 timeout 1m", "2001:db8::/64", "ip saddr @banned4 drop"} {
+	for _, want := range []string{"203.0.113.9 timeout 2h", "198.51.100.0/24 timeout 1m", "2001:db8::/64", "ip saddr @banned4 drop"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("table lacks %q:\n%s", want, got)
 		}
@@ -152,6 +156,54 @@ func TestEnforceAppliesDifferences(t *testing.T) {
 	}
 	<-done
 	want := "sync 192.0.2.1/32,add 192.0.2.2/32,remove 192.0.2.1/32"
+	if got := strings.Join(fw.calls, ","); got != want {
+		t.Errorf("calls = %s, want %s", got, want)
+	}
+}
+
+// A ban extended (or made permanent) while in force replaces the one the
+// kernel holds: the entry must be added again with the new timeout, or the
+// kernel lets the address back in at the old time.
+func TestEnforceReaddsExtendedBans(t *testing.T) {
+	a := netip.MustParsePrefix("192.0.2.1/32")
+	rounds := [][]Block{
+		{{Prefix: a, For: time.Minute}},
+		{{Prefix: a, For: time.Minute}}, // unchanged: nothing to do
+		{{Prefix: a, For: time.Hour}},   // extended
+		{{Prefix: a}},                   // made permanent
+		{{Prefix: a}},
+	}
+	fw := &recordingFW{}
+	ctx, cancel := context.WithCancel(context.Background())
+	poke := make(chan struct{})
+	n := 0
+	start := time.Now()
+	list := func(context.Context) ([]Block, error) {
+		bs := rounds[min(n, len(rounds)-1)]
+		n++
+		if n == len(rounds) {
+			cancel()
+		}
+		// The remaining time shrinks as the rounds go by, as the store's does.
+		out := make([]Block, len(bs))
+		for i, b := range bs {
+			out[i] = b
+			if b.For > 0 {
+				out[i].For -= time.Since(start)
+			}
+		}
+		return out, nil
+	}
+	done := make(chan struct{})
+	go func() { Enforce(ctx, fw, list, time.Hour, poke, nil); close(done) }()
+	for range len(rounds) - 1 {
+		select {
+		case poke <- struct{}{}:
+		case <-done:
+		}
+	}
+	<-done
+	want := "sync 192.0.2.1/32,add 192.0.2.1/32,add 192.0.2.1/32"
 	if got := strings.Join(fw.calls, ","); got != want {
 		t.Errorf("calls = %s, want %s", got, want)
 	}

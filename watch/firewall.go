@@ -105,8 +105,13 @@ func PrintRunner(w io.Writer) Runner {
 	}
 }
 
-// NewFirewall returns the configured backend; nil for "none".
+// NewFirewall returns the configured backend; nil for "none". The table
+// name goes into nft scripts and ipset commands, so c is validated here
+// too.
 func NewFirewall(c FirewallConfig, run Runner) (Firewall, error) {
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("firewall: %w", err)
+	}
 	table := c.Table
 	if table == "" {
 		table = "bulwark"

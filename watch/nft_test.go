@@ -208,3 +208,19 @@ func TestEnforceReaddsExtendedBans(t *testing.T) {
 		t.Errorf("calls = %s, want %s", got, want)
 	}
 }
+
+// The table name is written into nft scripts: one that is not a plain name
+// is refused before any command runs.
+func TestNewFirewallRefusesBadTable(t *testing.T) {
+	ran := false
+	run := func(context.Context, string, string, ...string) error { ran = true; return nil }
+	for _, backend := range []string{"nftables", "iptables"} {
+		fw, err := NewFirewall(FirewallConfig{Backend: backend, Table: "x { }\nflush ruleset\n"}, run)
+		if err == nil {
+			t.Errorf("NewFirewall(%s, bad table) = %T, want an error", backend, fw)
+		}
+	}
+	if ran {
+		t.Error("a command ran")
+	}
+}

@@ -3,6 +3,7 @@ package ship
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -52,6 +53,12 @@ func (p *poster) post(ctx context.Context, body []byte, header http.Header) erro
 	}
 	resp, err := p.client.Do(req)
 	if err != nil {
+		// The client's error names the URL, whose query may hold a
+		// token; it reaches the delivery log.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			ue.URL = redactURL(ue.URL)
+		}
 		return fmt.Errorf("posting events: %w", err)
 	}
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))

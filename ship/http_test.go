@@ -192,3 +192,25 @@ func TestRetryAfterParsing(t *testing.T) {
 		}
 	}
 }
+
+// A failed connection's error, which goes to the delivery log, does not
+// carry the URL's credentials.
+func TestPostErrorRedactsURL(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	u := srv.URL
+	srv.Close() // nothing listens there now
+	sink, err := NewLogstashHTTP(SinkConfig{Name: "ls", Type: TypeLogstashHTTP, URL: "http://user:pa55@" + u[len("http://"):] + "/?api_key=s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	err = sink.Send(context.Background(), []Record{{JSON: []byte(`{}`)}})
+	if err == nil {
+		t.Fatal("Send to a closed port succeeded")
+	}
+	for _, secret := range []string{"s3cret", "pa55"} {
+		if bytes.Contains([]byte(err.Error()), []byte(secret)) {
+			t.Errorf("Send error = %q, holds %q", err, secret)
+		}
+	}
+}

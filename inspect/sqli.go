@@ -64,7 +64,7 @@ func (s *scan) sqli(in *input) {
 		return
 	}
 	sym := in.has(cQuote | cParen | cDash | cHash | cSemi | cEq | cStar | cPipe | cAmp | cLT | cGT | cAt | cComma | cSlash | cBackslash)
-	if !sym && !hasSQLWord(in.low) && !(in.has(cColon) && strings.Contains(in.low, "::")) {
+	if !sym && !in.hints.has(sqlWordHint.bit) && !(in.has(cColon) && strings.Contains(in.low, "::")) {
 		return
 	}
 	low := in.low
@@ -122,16 +122,10 @@ func (s *scan) sqli(in *input) {
 	s.matchRule(ruleSQLiSelect, reSQLPhrase, in, text)
 }
 
-// hasSQLWord reports whether a value made of words only holds a word that
-// starts SQL injection without symbols ("1 union select null").
-func hasSQLWord(v string) bool {
-	for _, w := range [...]string{"select", "union", "case when", "alter table", "sleep", "waitfor", "benchmark", "order by", "group by", "having", "insert", "delete", "drop", "exec", "declare", "shutdown", "information_schema", "xp_", "sp_", "dbms_", "utl_", "pg_"} {
-		if strings.Contains(v, w) {
-			return true
-		}
-	}
-	return false
-}
+// sqlWordHint finds, in the hint pass, the words that start SQL injection
+// without symbols ("1 union select null"), for values made of words only.
+// Its expression never matches.
+var sqlWordHint = pat(`[^\x00-\x{10FFFF}]`, "select", "union", "case when", "alter table", "sleep", "waitfor", "benchmark", "order by", "group by", "having", "insert", "delete", "drop", "exec", "declare", "shutdown", "information_schema", "xp_", "sp_", "dbms_", "utl_", "pg_")
 
 // proseLike reports whether an input reads as a sentence: five words or
 // more, mostly letters, and none of the operators and comment marks SQL

@@ -61,12 +61,18 @@ func (f *File) Send(_ context.Context, batch []Record) error {
 			return err
 		}
 	}
+	at := f.size
 	n, err := f.f.Write(f.buf)
 	f.size += int64(n)
 	if err == nil {
 		err = f.f.Sync()
 	}
 	if err != nil {
+		// Cut off what part of the batch got in (a full disk takes some
+		// of it), so the batch written again follows whole lines.
+		if terr := f.f.Truncate(at); terr != nil {
+			err = errors.Join(err, terr)
+		}
 		f.f.Close()
 		f.f = nil // reopened, and the batch written again, at the next Send
 		return fmt.Errorf("writing events to %s: %w", f.path, err)

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/bulwark-sec/bulwark/event"
 )
 
@@ -102,5 +104,48 @@ func TestRotatedKeyOrder(t *testing.T) {
 		if _, ok := rotatedKey(bad, "e.", ".jsonl"); ok {
 			t.Errorf("rotatedKey(%q) recognised it as rotated", bad)
 		}
+	}
+}
+
+// A batch that only partly fits (a full disk, here a file size limit) is
+// cut off again, so the retry leaves whole lines, each event once.
+func TestFileWriteErrorLeavesNoTornLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "events.jsonl")
+	f, err := NewFile(SinkConfig{Name: "f", Type: TypeFile, Path: path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Send(context.Background(), records(t, testEvent(0))); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := records(t, testEvent(1), testEvent(2))
+	var old unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_FSIZE, &old); err != nil {
+		t.Fatal(err)
+	}
+	// The limit applies to the whole process for a moment: half the
+	// batch fits. Go ignores the SIGXFSZ that comes with it.
+	lim := old
+	lim.Cur = uint64(st.Size()) + uint64(len(batch[0].JSON))/2
+	if err := unix.Setrlimit(unix.RLIMIT_FSIZE, &lim); err != nil {
+		t.Skipf("cannot limit file size: %v", err)
+	}
+	err = f.Send(context.Background(), batch)
+	if rerr := unix.Setrlimit(unix.RLIMIT_FSIZE, &old); rerr != nil {
+		t.Fatal(rerr)
+	}
+	if err == nil {
+		t.Fatal("Send past the file size limit succeeded")
+	}
+	if err := f.Send(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	if n := countLines(t, path); n != 3 {
+		t.Errorf("file has %d lines, want 3", n)
 	}
 }

@@ -61,11 +61,22 @@ func (s *scan) check(in *input) {
 // find returns the first match of p in v, an input's low form or a form
 // derived from it.
 func (in *input) find(p *pattern, v string) (string, bool) {
+	m := in.hintsOf(v)
+	return findIn(p, v, &m)
+}
+
+// hintsOf returns the patterns whose hints occur in v, an input's low form
+// or a form derived from it.
+func (in *input) hintsOf(v string) hintMask {
 	if len(v) == len(in.low) && unsafe.StringData(v) == unsafe.StringData(in.low) {
-		if !in.hints.admits(p) {
-			return "", false
-		}
-	} else if m := scanHints(v); !m.admits(p) {
+		return in.hints
+	}
+	return scanHints(v)
+}
+
+// findIn returns the first match of p in v, whose hints are m.
+func findIn(p *pattern, v string, m *hintMask) (string, bool) {
+	if !m.admits(p) {
 		return "", false
 	}
 	loc := p.re.FindStringIndex(v)
@@ -84,10 +95,13 @@ func (s *scan) matchRule(r *rule, p *pattern, in *input, v string) bool {
 	return false
 }
 
-// matchAny reports r if any of ps matches v.
+// matchAny reports r if any of ps matches v. The hints of v are found
+// once for all of ps.
 func (s *scan) matchAny(r *rule, ps []*pattern, in *input, v string) bool {
+	hints := in.hintsOf(v)
 	for _, p := range ps {
-		if s.matchRule(r, p, in, v) {
+		if m, ok := findIn(p, v, &hints); ok {
+			s.report(r, in, fragmentAround(v, m))
 			return true
 		}
 	}

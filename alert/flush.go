@@ -21,15 +21,9 @@ func (a *Alerter) Flush(ctx context.Context) error {
 		}
 	}
 	a.mu.Unlock()
-	select {
-	case a.wake <- struct{}{}:
-	default:
-	}
+	poke(a.wake)
 	for {
-		due, err := a.dueGroups(now)
-		if err != nil {
-			return err
-		}
+		due := a.dueGroups(now)
 		pending, err := a.store.pending(ctx)
 		if err != nil {
 			return err
@@ -53,13 +47,13 @@ func (a *Alerter) Flush(ctx context.Context) error {
 
 // dueGroups reports whether a group is still due at or before t, that is
 // not yet flushed by the loop.
-func (a *Alerter) dueGroups(t time.Time) (bool, error) {
+func (a *Alerter) dueGroups(t time.Time) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, g := range a.groups {
 		if !g.nextFlush.After(t) {
-			return true, nil
+			return true
 		}
 	}
-	return false, nil
+	return false
 }

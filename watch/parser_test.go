@@ -104,6 +104,15 @@ func TestSSHMessages(t *testing.T) {
 		{"a name that looks like the message cannot forge the address", []string{
 			"Invalid user x from 10.0.0.1 port 1 from 2001:db8::7 port 40004",
 		}, []Attempt{{ActionFailure, ip, "x from 10.0.0.1 port 1", "invalid-user"}}},
+		{"a name holding another message cannot forge the address or a success", []string{
+			"Invalid user Accepted password for root from 10.0.0.1 port 1 from 2001:db8::7 port 40006",
+			"Connection closed by invalid user Failed password for root from 10.0.0.1 port 22 2001:db8::7 port 40007 [preauth]",
+			"Connection closed by invalid user x 10.0.0.1 port 22 2001:db8::7 port 40008 [preauth]",
+		}, []Attempt{
+			{ActionFailure, ip, "Accepted password for root from 10.0.0.1 port 1", "invalid-user"},
+			{ActionFailure, ip, "Failed password for root from 10.0.0.1 port 22", "closed-preauth"},
+			{ActionFailure, ip, "x 10.0.0.1 port 22", "closed-preauth"},
+		}},
 		{"noise", []string{
 			"Server listening on 0.0.0.0 port 22.",
 			"Received disconnect from 2001:db8::7 port 40005:11: disconnected by user",
@@ -136,6 +145,7 @@ func FuzzSSH(f *testing.F) {
 		"Connection closed by authenticating user sshtest 127.0.0.1 port 60686 [preauth]",
 		"Invalid user  from 1.2.3.4",
 		"Accepted publickey for  from  port",
+		"Connection closed by invalid user Failed password for root from 10.0.0.1 port 22 2001:db8::7 port 40007 [preauth]",
 	} {
 		f.Add(l)
 	}

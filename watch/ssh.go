@@ -31,14 +31,25 @@ const maxConns = 4096
 
 var _ Parser = (*SSH)(nil)
 
+// sshMarkers start the messages an [SSH] reads. The first one in a line is
+// the message: the user name after it is the client's choice and may hold
+// another marker, but cannot come before it.
+var sshMarkers = []string{"Failed ", "Accepted ", "Invalid user ", "maximum authentication attempts exceeded for ",
+	"Connection closed by authenticating user ", "Disconnected from authenticating user ",
+	"Connection closed by invalid user ", "Disconnected from invalid user "}
+
 func (p *SSH) Parse(line string) (Attempt, bool) {
 	if p.counted == nil {
 		p.counted = make(map[string]bool)
 	}
-	if rest, ok := after(line, "Failed "); ok {
-		return p.failed(rest)
+	marker, rest, ok := firstMarker(line)
+	if !ok {
+		return Attempt{}, false
 	}
-	if rest, ok := after(line, "Accepted "); ok {
+	switch marker {
+	case "Failed ":
+		return p.failed(rest)
+	case "Accepted ":
 		method := field(rest)
 		a, conn, ok := userFromPort(strings.TrimPrefix(rest, method+" for "))
 		if !ok {
@@ -47,8 +58,7 @@ func (p *SSH) Parse(line string) (Attempt, bool) {
 		delete(p.counted, conn)
 		a.Action, a.Reason = ActionSuccess, method
 		return a, true
-	}
-	if rest, ok := after(line, "Invalid user "); ok {
+	case "Invalid user ":
 		a, conn, ok := userFromPort(rest)
 		if !ok {
 			return Attempt{}, false
@@ -56,31 +66,41 @@ func (p *SSH) Parse(line string) (Attempt, bool) {
 		p.remember(conn, true)
 		a.Action, a.Reason = ActionFailure, "invalid-user"
 		return a, true
-	}
-	if rest, ok := after(line, "maximum authentication attempts exceeded for "); ok {
+	case "maximum authentication attempts exceeded for ":
 		a, _, ok := userFromPort(strings.TrimPrefix(rest, "invalid user "))
 		a.Action, a.Reason = ActionExceeded, "max-auth-tries"
 		return a, ok
 	}
-	for _, m := range []string{"Connection closed by authenticating user ", "Disconnected from authenticating user ",
-		"Connection closed by invalid user ", "Disconnected from invalid user "} {
-		if rest, ok := after(line, m); ok && strings.HasSuffix(strings.TrimSpace(line), "[preauth]") {
-			// "U IP port P [preauth]"
-			user := field(rest)
-			a, conn, ok := ipPort(strings.TrimPrefix(rest, user+" "))
-			if !ok {
-				return Attempt{}, false
-			}
-			a.User = user
-			if _, seen := p.counted[conn]; seen {
-				delete(p.counted, conn)
-				return Attempt{}, false
-			}
-			a.Action, a.Reason = ActionFailure, "closed-preauth"
-			return a, true
+	// "Connection closed by … user U IP port P [preauth]"
+	rest, ok = strings.CutSuffix(strings.TrimSpace(rest), " [preauth]")
+	if !ok {
+		return Attempt{}, false
+	}
+	a, conn, ok := userIPPort(rest)
+	if !ok {
+		return Attempt{}, false
+	}
+	if _, seen := p.counted[conn]; seen {
+		delete(p.counted, conn)
+		return Attempt{}, false
+	}
+	a.Action, a.Reason = ActionFailure, "closed-preauth"
+	return a, true
+}
+
+// firstMarker finds the earliest of sshMarkers in line and returns it and
+// what follows it.
+func firstMarker(line string) (marker, rest string, ok bool) {
+	at := -1
+	for _, m := range sshMarkers {
+		if i := strings.Index(line, m); i >= 0 && (at < 0 || i < at) {
+			at, marker = i, m
 		}
 	}
-	return Attempt{}, false
+	if at < 0 {
+		return "", "", false
+	}
+	return marker, line[at+len(marker):], true
 }
 
 func (p *SSH) failed(rest string) (Attempt, bool) {
@@ -131,6 +151,22 @@ func userFromPort(s string) (Attempt, string, bool) {
 	}
 	a, conn, ok := ipPort(s[i+len(" from "):])
 	a.User = s[:i]
+	return a, conn, ok
+}
+
+// userIPPort reads "U IP port P" from its end, as the user name may
+// contain spaces and what looks like an address.
+func userIPPort(s string) (Attempt, string, bool) {
+	i := strings.LastIndex(s, " port ")
+	if i < 0 {
+		return Attempt{}, "", false
+	}
+	j := strings.LastIndexByte(s[:i], ' ')
+	if j < 0 {
+		return Attempt{}, "", false
+	}
+	a, conn, ok := ipPort(s[j+1:])
+	a.User = s[:j]
 	return a, conn, ok
 }
 

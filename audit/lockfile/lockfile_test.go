@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -245,5 +246,24 @@ func TestRequirementsIncludes(t *testing.T) {
 	}
 	if pkgs[1].File != filepath.Join(dir, "dev.txt") || pkgs[1].Line != 2 {
 		t.Errorf("pytest at %s:%d, want dev.txt:2", pkgs[1].File, pkgs[1].Line)
+	}
+}
+
+// TestRequirementsContinuationLinear parses a file of continuation lines
+// only: joining them must take time linear in the file, not quadratic.
+func TestRequirementsContinuationLinear(t *testing.T) {
+	data := []byte(strings.Repeat("a\\\n", 1<<20/3))
+	done := make(chan error, 1)
+	go func() {
+		_, err := Parse("requirements.txt", data)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Parse of 1 MiB of continuation lines took more than 10s")
 	}
 }

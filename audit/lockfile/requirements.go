@@ -33,19 +33,20 @@ func parseRequirements(file string, data []byte, _ *manifest) ([]Package, error)
 
 func parseRequirementsWith(file string, data []byte, include includeFunc, seen map[string]bool, depth int) ([]Package, error) {
 	var pkgs []Package
+	var joined []byte // a logical line, continuations joined in place (linear in the file)
 	lineNo := 0
 	for len(data) > 0 {
 		lineNo++
 		start := lineNo
 		var raw []byte
 		raw, data, _ = bytes.Cut(data, []byte{'\n'})
-		line := strings.TrimRight(string(raw), " \t\r")
-		for strings.HasSuffix(line, `\`) && len(data) > 0 { // continuation
+		joined = append(joined[:0], bytes.TrimRight(raw, " \t\r")...)
+		for bytes.HasSuffix(joined, []byte(`\`)) && len(data) > 0 { // continuation
 			lineNo++
 			raw, data, _ = bytes.Cut(data, []byte{'\n'})
-			line = strings.TrimSuffix(line, `\`) + " " + strings.TrimRight(string(raw), " \t\r")
+			joined = append(append(joined[:len(joined)-1], ' '), bytes.TrimRight(raw, " \t\r")...)
 		}
-		line = strings.TrimSuffix(line, `\`)
+		line := strings.TrimSuffix(string(joined), `\`)
 		line = strings.TrimSpace(reqHashRE.ReplaceAllString(line, ""))
 		if line == "" {
 			continue

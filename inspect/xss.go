@@ -62,7 +62,10 @@ func (s *scan) xss(in *input) {
 	if in.has(cLT|cColon|cParen|cEq) && s.matchAny(ruleXSSVector, reXSSVector, in, low) {
 		return
 	}
-	if in.has(cLT|cQuote|cEq|cEq|cGT|cQuote|cParen|cBracket) && libinjection.IsXSS(in.dec) {
+	// libinjection flags only tags, comments and doctypes, which need a <,
+	// and attribute values after a name, which need an =: without either
+	// (it still parses "x' onload" as an attribute name) IsXSS is false.
+	if in.has(cLT|cEq) && libinjection.IsXSS(in.dec) {
 		s.report(ruleXSSTokens, in, in.dec)
 		return
 	}

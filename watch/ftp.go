@@ -11,11 +11,13 @@ type VSFTPD struct{}
 var _ Parser = VSFTPD{}
 
 func (VSFTPD) Parse(line string) (Attempt, bool) {
+	// The verdict is the last one in the line: the user name before it is
+	// the client's and may hold text like it.
 	var a Attempt
-	verdict := strings.Index(line, "] FAIL LOGIN: Client \"")
+	verdict := strings.LastIndex(line, "] FAIL LOGIN: Client \"")
 	a.Action = ActionFailure
 	if verdict < 0 {
-		verdict = strings.Index(line, "] OK LOGIN: Client \"")
+		verdict = strings.LastIndex(line, "] OK LOGIN: Client \"")
 		a.Action = ActionSuccess
 	}
 	if verdict < 0 {

@@ -23,6 +23,12 @@ func TestVSFTPDRealLog(t *testing.T) {
 	if !ok || a.IP != netip.MustParseAddr("203.0.113.9") {
 		t.Errorf("IPv4-mapped client = %v, %v; want 203.0.113.9", a.IP, ok)
 	}
+	// A user name that holds a verdict neither hides the failure nor
+	// names another address.
+	forged := `Sat Nov 30 15:04:05 2026 [pid 1234] [x] FAIL LOGIN: Client "10.0.0.1] FAIL LOGIN: Client "203.0.113.9"`
+	if a, ok := (VSFTPD{}).Parse(forged); !ok || a.Action != ActionFailure || a.IP != netip.MustParseAddr("203.0.113.9") {
+		t.Errorf("Parse(%q) = %+v, %v; want a failure from 203.0.113.9", forged, a, ok)
+	}
 }
 
 func TestProFTPDRealLog(t *testing.T) {

@@ -98,3 +98,34 @@ func FuzzParseLink(f *testing.F) {
 		}
 	})
 }
+
+// A link whose revocation fails must not be spent, nor report success.
+func TestNotMeLinkRevocationFails(t *testing.T) {
+	clock := newClock()
+	w, rec := newTestWatch(t, Config{}, clock)
+	ctx := t.Context()
+	if err := w.sessions.add(ctx, w.hashSession("s1"), "alice", clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.ExecContext(ctx, `CREATE TRIGGER refuse BEFORE UPDATE ON accounts_sessions
+		BEGIN SELECT RAISE(ABORT, 'test: the store refuses'); END`); err != nil {
+		t.Fatal(err)
+	}
+	h := w.NotMeHandler()
+	tok := w.signLink("alice", netip.MustParseAddr("203.0.113.7"), clock.Now().Add(time.Hour))
+	if got := postNotMe(t, h, tok); got != http.StatusServiceUnavailable {
+		t.Fatalf("POST not-me while revocation fails = %d, want 503", got)
+	}
+	if len(rec.bans) != 0 || rec.count("login-disowned") != 0 {
+		t.Fatalf("after a failed revocation: bans %+v, events %v; want none", rec.bans, rec.actions())
+	}
+	if _, err := w.db.ExecContext(ctx, `DROP TRIGGER refuse`); err != nil {
+		t.Fatal(err)
+	}
+	if got := postNotMe(t, h, tok); got != http.StatusOK {
+		t.Fatalf("retry after the store recovers = %d, want 200", got)
+	}
+	if !w.sessions.isRevoked(w.hashSession("s1")) {
+		t.Error("alice's session is not revoked after the retry")
+	}
+}

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -75,7 +76,14 @@ func (w *Watch) disown(rw http.ResponseWriter, r *http.Request, tok string) {
 	}
 	revoked, err := w.sessions.revokeUser(ctx, t.user, now)
 	if err != nil {
+		// Nothing was done: give the link back, so that the user can retry
+		// it rather than be told their sessions ended when they did not.
 		w.logError(ctx, "revoking sessions", err)
+		if _, err := w.db.ExecContext(context.WithoutCancel(ctx), `DELETE FROM accounts_links WHERE nonce = ?`, t.nonce[:]); err != nil {
+			w.logError(ctx, "releasing a link after a failed revocation", err)
+		}
+		http.Error(rw, "Your sessions could not be signed out; please try again in a moment.", http.StatusServiceUnavailable)
+		return
 	}
 	if t.ip.IsValid() && !t.ip.IsUnspecified() {
 		w.ban(ctx, Ban{IP: t.ip, User: t.user, For: w.cfg.NewDevice.Ban, Reason: "login disowned by the user through the this-wasn't-me link"})

@@ -30,7 +30,7 @@ func ptr[T any](v T) *T { return &v }
 func DefaultRules() map[string]RuleConfig {
 	return map[string]RuleConfig{
 		"malicious-burst": {
-			Match:     &Match{Categories: []string{"malicious"}, ExceptActions: []string{"ban", "unban"}},
+			Match:  &Match{Categories: []string{"malicious"}, ExceptActions: []string{"ban", "unban"}},
 			Window: time.Minute,
 			// 5: the black book's attack scenario bans on 5 blocked
 			// attacks, after which a banned address makes no more

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -265,5 +267,38 @@ func TestRequirementsContinuationLinear(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Parse of 1 MiB of continuation lines took more than 10s")
+	}
+}
+
+// TestPackageLockV1LocationsBounded nests dependencies with long names,
+// then gives the deepest many short-named children: each child's location
+// repeats every ancestor's name, so the locations must be bounded by the
+// file, not by packages × depth × name length.
+func TestPackageLockV1LocationsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"lockfileVersion": 1, "dependencies": {`)
+	const depth = 64
+	long := strings.Repeat("n", 4<<10)
+	for i := range depth {
+		fmt.Fprintf(&b, `"%s%d": {"version": "1.0.0", "dependencies": {`, long, i)
+	}
+	for i := range 1000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"c%d": {}`, i)
+	}
+	b.WriteString(strings.Repeat("}}", depth) + "}}")
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := Parse("package-lock.json", []byte(b.String()))
+	runtime.ReadMemStats(&after)
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+		t.Fatalf("Parse of %d bytes allocated %d MiB (err %v), want it bounded by the file", b.Len(), grew>>20, err)
+	}
+	var pe *ParseError
+	if !errors.As(err, &pe) {
+		t.Fatalf("Parse = %v, want a ParseError naming the file", err)
 	}
 }

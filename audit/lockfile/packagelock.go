@@ -137,7 +137,15 @@ type npmV1Walker struct {
 	dec  *json.Decoder
 	base int
 	t    *npmTree
+	// locBytes sums the lengths of the locations made so far: each repeats
+	// its ancestors' names, so a few long names nested deep would make
+	// them far larger than the file.
+	locBytes int
 }
+
+// maxLocBytes bounds the locations of a v1 lockfile of n bytes: real ones
+// are a few times smaller than the entries they name.
+func maxLocBytes(n int) int { return 8*n + 1<<20 }
 
 func (w *npmV1Walker) off() int { return w.base + int(w.dec.InputOffset()) }
 
@@ -174,6 +182,9 @@ func (w *npmV1Walker) deps(parent string, depth int) error {
 		n := &npmNode{loc: loc, name: name, line: line}
 		if len(w.t.nodes) >= maxPackages {
 			return errorf(w.d.file, line, "more than %d packages: refusing to read further", maxPackages)
+		}
+		if w.locBytes += len(loc); w.locBytes > maxLocBytes(len(w.d.data)) {
+			return errorf(w.d.file, line, "dependency paths longer than %d bytes in all: refusing to read further", maxLocBytes(len(w.d.data)))
 		}
 		w.t.add(n)
 		for w.dec.More() {

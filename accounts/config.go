@@ -87,9 +87,11 @@ type NewDevice struct {
 	// Off turns the notice off. If false, it is on.
 	Off bool `yaml:"off"`
 	// LinkBase is the public base URL of the gateway, used in the "this
-	// wasn't me" link, e.g. "https://shop.example.com". If empty, the
-	// login request's Host (which a client can choose: set this in
-	// production).
+	// wasn't me" link, e.g. "https://shop.example.com". If empty, mails
+	// carry the link only when the login came to this machine's own host
+	// (localhost, a loopback address: a demo); elsewhere the Host header is
+	// the client's choice, and a thief could have the link point to his
+	// site, so mails go without a link and a warning is logged once.
 	LinkBase string `yaml:"linkBase"`
 	// NotMePath is where the gateway serves the "this wasn't me" page. If
 	// empty, "/.bulwark/not-me".

@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/netip"
 	"strings"
 
@@ -96,6 +97,16 @@ func (w *Watch) checkDevice(ctx context.Context, a attempt) {
 	}
 	w.publish(e)
 	if to == "" {
+		return
+	}
+	if a.linkBase == "" {
+		w.noLinkBase.Do(func() {
+			w.log.LogAttrs(ctx, slog.LevelWarn, "new-device mails carry no \"this wasn't me\" link: set accounts.newDevice.linkBase to the site's public URL")
+		})
+		w.sendMail(Mail{To: to, Subject: "New login to your account",
+			Text: fmt.Sprintf("Your account %q was just used to log in from a new %s:\n\n  IP address: %s\n  Device: %s\n  Time: %s\n\n"+
+				"If this was you, there is nothing to do.\n\nIf this wasn't you, change your password now and tell the site's support.\n",
+				a.user, strings.Join(fresh, " and "), a.ip, family, now.UTC().Format("2006-01-02 15:04 MST"))})
 		return
 	}
 	link := a.linkBase + w.cfg.NewDevice.NotMePath + "?t=" + w.signLink(a.user, a.ip, now.Add(w.cfg.NewDevice.LinkTTL))

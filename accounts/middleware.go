@@ -3,6 +3,7 @@ package accounts
 import (
 	"bytes"
 	"io"
+	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -242,15 +243,37 @@ func (w *Watch) refusePair(rw http.ResponseWriter, a attempt, until time.Time) {
 	w.publish(e)
 }
 
+// linkBase is where "this wasn't me" links point: the configured base, or
+// without one the request's own host only when it is this machine (a
+// demo, a test). Any other Host is the client's choice: a thief logging
+// in with Host: evil.example would get the owner a genuine mail linking
+// to the thief's site, token included. Without a base such mails carry no
+// link (see [NewDevice.LinkBase]).
 func (w *Watch) linkBase(r *http.Request) string {
 	if w.cfg.NewDevice.LinkBase != "" {
 		return strings.TrimSuffix(w.cfg.NewDevice.LinkBase, "/")
+	}
+	if !loopbackHost(r.Host) {
+		return ""
 	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
+}
+
+// loopbackHost reports whether host (with an optional port) names this
+// machine: localhost or a loopback address.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return err == nil && a.IsLoopback()
 }
 
 func truncate(s string, n int) string {

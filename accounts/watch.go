@@ -79,6 +79,8 @@ type Watch struct {
 	clientIP func(*http.Request) netip.Addr
 	key      []byte
 
+	noLinkBase sync.Once // warns once that mails go without a link
+
 	sessions *sessions
 	counts   *counters
 	pairs    *pairBlocks

@@ -68,9 +68,10 @@ func (c SinkConfig) Validate() error {
 		bad("url", "required for %s: where batches are POSTed, e.g. https://logstash.example.com:8080/", c.Type)
 	case post:
 		if u, err := url.Parse(c.URL); err != nil {
-			bad("url", "%q is not a URL: %v", c.URL, errors.Unwrap(err))
+			// The URL itself is not repeated: it may hold an API key.
+			bad("url", "not a URL: %v", errors.Unwrap(err))
 		} else if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("url", "%q: want an absolute http:// or https:// URL", c.URL)
+			bad("url", "%q: want an absolute http:// or https:// URL", redactURL(c.URL))
 		}
 	case c.URL != "":
 		bad("url", "not used by type %s%s", c.Type, map[bool]string{true: "; did you mean address?"}[stream])

@@ -97,8 +97,11 @@ func (w *Watcher) Run(ctx context.Context) error {
 func (w *Watcher) runSource(ctx context.Context, s Source) {
 	for ctx.Err() == nil {
 		err := w.follow(ctx, s)
-		if err == nil || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			return
+		}
+		if err == nil { // journalctl exited: follow it again
+			err = errors.New("the source ended")
 		}
 		w.opts.Logger.LogAttrs(ctx, slog.LevelWarn, "watching a log",
 			slog.String("source", s.name()), slog.String("error", err.Error()))

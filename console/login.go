@@ -31,7 +31,7 @@ func (c *Console) loginHandler(token string) http.Handler {
 			http.Error(w, "403 a login must come from the console's own page", http.StatusForbidden)
 			return
 		}
-		if wait := c.limiter.wait(ip, now); wait > 0 {
+		if wait := c.limiter.attempt(ip, now); wait > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			c.render(w, r, http.StatusTooManyRequests, "login", pageData{Page: "login",
 				Error: "Too many failed logins from your address: wait a minute and try again."})
@@ -49,7 +49,6 @@ func (c *Console) loginHandler(token string) http.Handler {
 			}
 		}
 		if !ok {
-			c.limiter.fail(ip, now)
 			c.publish(ip, event.OutcomeFailure, "failed console login")
 			c.render(w, r, http.StatusUnauthorized, "login", pageData{Page: "login", Error: "Wrong password or token."})
 			return
@@ -116,15 +115,17 @@ func peer(r *http.Request) netip.Addr {
 	return a.Unmap()
 }
 
-// A loginLimiter counts failed logins per address in a fixed window. It
-// holds at most maxTracked addresses: past that, the oldest windows are
-// dropped first. It is safe for concurrent use.
+// A loginLimiter counts login attempts per client — an IPv4 address, or an
+// IPv6 /64, which one host owns — in a fixed window. It holds at most
+// maxTracked clients: past that, ended windows go first, then the oldest
+// one, never all at once (a flood of addresses must not wipe the counts).
+// It is safe for concurrent use.
 type loginLimiter struct {
 	max    int
 	window time.Duration
 
 	mu    sync.Mutex
-	fails map[netip.Addr]*failWindow
+	fails map[netip.Prefix]*failWindow
 }
 
 type failWindow struct {
@@ -135,51 +136,63 @@ type failWindow struct {
 const maxTracked = 10000
 
 func newLoginLimiter(max int, window time.Duration) *loginLimiter {
-	return &loginLimiter{max: max, window: window, fails: map[netip.Addr]*failWindow{}}
+	return &loginLimiter{max: max, window: window, fails: map[netip.Prefix]*failWindow{}}
 }
 
-// wait returns how long ip must wait before trying again; 0 if it may.
-func (l *loginLimiter) wait(ip netip.Addr, now time.Time) time.Duration {
+// client is the key ip is counted under.
+func client(ip netip.Addr) netip.Prefix {
+	ip = ip.Unmap()
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p
+	}
+	return netip.PrefixFrom(ip, 32)
+}
+
+// attempt counts a login attempt of ip and returns how long it must wait
+// first; 0 if it may try. The attempt is counted before the password is
+// checked, in the same locked step as the limit, so a burst of parallel
+// attempts cannot all pass the check before any is counted; a successful
+// login then forgets the client.
+func (l *loginLimiter) attempt(ip netip.Addr, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	f := l.fails[ip]
+	key := client(ip)
+	f := l.fails[key]
 	if f == nil || now.Sub(f.start) >= l.window {
-		return 0
+		if f == nil && len(l.fails) >= maxTracked {
+			l.makeRoom(now)
+		}
+		f = &failWindow{start: now}
+		l.fails[key] = f
 	}
 	if f.n >= l.max {
 		return l.window - now.Sub(f.start)
 	}
-	return 0
-}
-
-func (l *loginLimiter) fail(ip netip.Addr, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	f := l.fails[ip]
-	if f == nil || now.Sub(f.start) >= l.window {
-		if f == nil && len(l.fails) >= maxTracked {
-			l.prune(now)
-		}
-		f = &failWindow{start: now}
-		l.fails[ip] = f
-	}
 	f.n++
+	return 0
 }
 
 func (l *loginLimiter) forget(ip netip.Addr) {
 	l.mu.Lock()
-	delete(l.fails, ip)
+	delete(l.fails, client(ip))
 	l.mu.Unlock()
 }
 
-// prune drops the windows that ended, or all of them if none has.
-func (l *loginLimiter) prune(now time.Time) {
-	for ip, f := range l.fails {
+// makeRoom drops the windows that ended or, if none has, the oldest one.
+func (l *loginLimiter) makeRoom(now time.Time) {
+	var oldest netip.Prefix
+	var oldestStart time.Time
+	for k, f := range l.fails {
 		if now.Sub(f.start) >= l.window {
-			delete(l.fails, ip)
+			delete(l.fails, k)
+			continue
+		}
+		if oldestStart.IsZero() || f.start.Before(oldestStart) {
+			oldest, oldestStart = k, f.start
 		}
 	}
 	if len(l.fails) >= maxTracked {
-		clear(l.fails)
+		delete(l.fails, oldest)
 	}
 }

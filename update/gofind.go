@@ -215,7 +215,7 @@ func nextMajor(m module.Version, list func(string) ([]string, error)) (path, v s
 // goList asks the go command for the versions of path (private modules,
 // and GOPROXY lists that reach "direct").
 func (f *goFinder) goList(ctx context.Context, dir, path string) ([]string, error) {
-	out, err := runOut(ctx, dir, f.env, "go", "list", "-m", "-versions", "-json", path)
+	out, err := runOut(ctx, dir, f.env, "go", "list", "-m", "-versions", "-json", "--", path)
 	if err != nil {
 		return nil, err
 	}

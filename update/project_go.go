@@ -26,7 +26,7 @@ func (p *goProject) find(ctx context.Context, dir string) ([]Candidate, []string
 func (p *goProject) install(ctx context.Context, dir string, cs []Candidate) (string, error) {
 	limit := p.test_.timeout
 	if len(cs) > 0 {
-		args := []string{"get"}
+		args := []string{"get", "--"} // a module path never read as a flag
 		for _, c := range cs {
 			if c.NewPath != "" {
 				return "", fmt.Errorf("%s %s moves to %s: rewrite its imports by hand", c.Name, c.To, c.NewPath)

@@ -85,11 +85,15 @@ func (m *hintMask) admits(p *pattern) bool {
 	return m.has(p.bit) && (p.also == 0 || m.has(p.also))
 }
 
-// An automaton finds every hint in one pass.
+// An automaton finds every hint in one pass. Its transition table has a
+// column per byte that occurs in some hint (and one for all other bytes),
+// so that it stays small enough for the CPU's caches.
 type automaton struct {
-	next [][256]int32
-	out  []hintMask
-	hit  []bool // out[n] is not empty
+	class  [256]uint8 // byte -> column; 0 for the bytes of no hint
+	width  int        // columns
+	next   []uint16   // state*width + column -> state
+	outIdx []uint16   // state -> index in out; 0 if none
+	out    []hintMask // the distinct outputs; out[0] is empty
 }
 
 var (
@@ -99,20 +103,21 @@ var (
 
 // buildHints builds the automaton; called once, after all patterns exist.
 func buildHints() {
-	a := &automaton{next: make([][256]int32, 1, 1024), out: make([]hintMask, 1, 1024)}
+	next := make([][256]int32, 1, 1024)
+	out := make([]hintMask, 1, 1024)
 	add := func(bit int, hints []string) {
 		for _, h := range hints {
 			n := int32(0)
 			for i := 0; i < len(h); i++ {
 				c := h[i]
-				if a.next[n][c] == 0 {
-					a.next = append(a.next, [256]int32{})
-					a.out = append(a.out, hintMask{})
-					a.next[n][c] = int32(len(a.next) - 1)
+				if next[n][c] == 0 {
+					next = append(next, [256]int32{})
+					out = append(out, hintMask{})
+					next[n][c] = int32(len(next) - 1)
 				}
-				n = a.next[n][c]
+				n = next[n][c]
 			}
-			a.out[n].set(bit)
+			out[n].set(bit)
 		}
 	}
 	for _, p := range patterns {
@@ -128,31 +133,67 @@ func buildHints() {
 	if len(patterns) > len(hintMask{})*64 {
 		panic("inspect: too many patterns for hintMask")
 	}
+	if len(next) > 1<<16 {
+		panic("inspect: too many hint automaton states for uint16")
+	}
 	// Breadth-first: fail links folded into a full transition table.
-	fail := make([]int32, len(a.next))
-	queue := make([]int32, 0, len(a.next))
+	fail := make([]int32, len(next))
+	queue := make([]int32, 0, len(next))
 	for c := 0; c < 256; c++ {
-		if n := a.next[0][c]; n != 0 {
+		if n := next[0][c]; n != 0 {
 			queue = append(queue, n)
 		}
 	}
 	for len(queue) > 0 {
 		n := queue[0]
 		queue = queue[1:]
-		a.out[n].or(&a.out[fail[n]])
+		out[n].or(&out[fail[n]])
 		for c := 0; c < 256; c++ {
-			m := a.next[n][c]
+			m := next[n][c]
 			if m == 0 {
-				a.next[n][c] = a.next[fail[n]][c]
+				next[n][c] = next[fail[n]][c]
 				continue
 			}
-			fail[m] = a.next[fail[n]][c]
+			fail[m] = next[fail[n]][c]
 			queue = append(queue, m)
 		}
 	}
-	a.hit = make([]bool, len(a.out))
-	for n := range a.out {
-		a.hit[n] = !a.out[n].empty()
+	// Compress: the bytes of no hint all lead back to the root.
+	a := &automaton{width: 1, out: []hintMask{{}}}
+	for c := 0; c < 256; c++ {
+		for n := range next {
+			if next[n][c] != 0 {
+				if a.width > 255 {
+					panic("inspect: too many hint bytes for the automaton's columns")
+				}
+				a.class[c] = uint8(a.width)
+				a.width++
+				break
+			}
+		}
+	}
+	a.next = make([]uint16, len(next)*a.width)
+	for n := range next {
+		row := a.next[n*a.width : (n+1)*a.width]
+		for c := 0; c < 256; c++ {
+			if k := a.class[c]; k != 0 {
+				row[k] = uint16(next[n][c])
+			}
+		}
+	}
+	a.outIdx = make([]uint16, len(next))
+	index := map[hintMask]uint16{}
+	for n := range out {
+		if out[n].empty() {
+			continue
+		}
+		k, ok := index[out[n]]
+		if !ok {
+			k = uint16(len(a.out))
+			index[out[n]] = k
+			a.out = append(a.out, out[n])
+		}
+		a.outIdx[n] = k
 	}
 	hintAC = a
 }
@@ -161,11 +202,11 @@ func buildHints() {
 func scanHints(v string) hintMask {
 	a := hintAC
 	m := alwaysRun
-	n := int32(0)
+	n := 0
 	for i := 0; i < len(v); i++ {
-		n = a.next[n][v[i]]
-		if a.hit[n] {
-			m.or(&a.out[n])
+		n = int(a.next[n*a.width+int(a.class[v[i]])])
+		if k := a.outIdx[n]; k != 0 {
+			m.or(&a.out[k])
 		}
 	}
 	return m

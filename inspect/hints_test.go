@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/internal/corpus"
@@ -35,6 +36,33 @@ func TestHintsComplete(t *testing.T) {
 					t.Errorf("pattern %.50q matches %.80q but its hints %q (and %q) are not found", p.re.String(), low, p.hints, p.alsoHints)
 				}
 			}
+		}
+	}
+}
+
+// TestScanHints checks the automaton against looking for every hint.
+func TestScanHints(t *testing.T) {
+	compilePatterns()
+	naive := func(v string) hintMask {
+		m := alwaysRun
+		for _, p := range patterns {
+			for _, h := range p.hints {
+				if strings.Contains(v, h) {
+					m.set(p.bit)
+				}
+			}
+			for _, h := range p.alsoHints {
+				if strings.Contains(v, h) {
+					m.set(p.also)
+				}
+			}
+		}
+		return m
+	}
+	for _, v := range []string{"", "abc", "ABC select", "' or 1=1--", "/etc/passwd", "ana o'brien", "<script>alert(1)</script>",
+		"select * from users where id=1", "${jndi:ldap://x}", "x\xffy\x00z", "..%2f..%2fwin.ini", "{{7*7}}", "$where: sleep(100)"} {
+		if got, want := scanHints(v), naive(v); got != want {
+			t.Errorf("scanHints(%q) = %x, want %x", v, got, want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -88,7 +89,8 @@ func runWatch(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 }
 
 // startWatch follows the sources and, with a firewall, keeps it equal to the
-// black book's bans. The returned channel gives Run's result once ctx ends.
+// black book's bans. The returned channel gives Run's result once ctx ends
+// and both have stopped: the caller may then close the store.
 func startWatch(ctx context.Context, cfg watch.Config, st *state, bus *event.Bus, log *slog.Logger, dryOut io.Writer) (<-chan error, error) {
 	w, err := watch.New(cfg, watch.Options{DB: st.db, Publish: bus.Publish, Logger: log})
 	if err != nil {
@@ -102,6 +104,7 @@ func startWatch(ctx context.Context, cfg watch.Config, st *state, bus *event.Bus
 	if err != nil {
 		return nil, usageError{err}
 	}
+	var enforcer sync.WaitGroup
 	if fw != nil {
 		poke := make(chan struct{}, 1)
 		bus.Subscribe("firewall", 0, func(e event.Event) {
@@ -116,12 +119,18 @@ func startWatch(ctx context.Context, cfg watch.Config, st *state, bus *event.Bus
 		if cfg.Firewall.Scope == "all" {
 			prefix = ""
 		}
-		go watch.Enforce(ctx, fw, func(ctx context.Context) ([]watch.Block, error) {
-			return firewallBlocks(ctx, st.book, prefix)
-		}, 2*time.Second, poke, log)
+		enforcer.Go(func() {
+			watch.Enforce(ctx, fw, func(ctx context.Context) ([]watch.Block, error) {
+				return firewallBlocks(ctx, st.book, prefix)
+			}, 2*time.Second, poke, log)
+		})
 	}
 	done := make(chan error, 1)
-	go func() { done <- w.Run(ctx) }()
+	go func() {
+		err := w.Run(ctx)
+		enforcer.Wait()
+		done <- err
+	}()
 	return done, nil
 }
 

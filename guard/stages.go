@@ -2,6 +2,7 @@ package guard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/netip"
@@ -82,7 +83,7 @@ func (a accountBanner) BanIP(ctx context.Context, b accounts.Ban) error {
 	_, err := a.book.Ban(ctx, blackbook.BanRequest{
 		Target: blackbook.IPTarget(b.IP), Duration: b.For, Reason: b.Reason, Source: "accounts",
 	})
-	if err == blackbook.ErrAllowlisted {
+	if errors.Is(err, blackbook.ErrAllowlisted) { // wrapped with the target
 		return nil
 	}
 	return err

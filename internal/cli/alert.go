@@ -39,7 +39,11 @@ func newAlert() *cobra.Command {
 			// Built apart from the store: a test never sends the
 			// notifications a running gateway has pending.
 			if err := alert.SendTest(ctx, cfg.Alerts, name, alert.NotifierOptions{}); err != nil {
-				return fmt.Errorf("alert test: %w", err)
+				err = fmt.Errorf("alert test: %w", err)
+				if _, known := cfg.Alerts.Notifiers[name]; !known {
+					return usageError{err} // --notifier names none of alerts.notifiers
+				}
+				return err
 			}
 			fmt.Fprintf(c.OutOrStdout(), "sent a test message through %s\n", name)
 			return nil

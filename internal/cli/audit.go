@@ -8,9 +8,11 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -169,6 +171,13 @@ func runAudit(ctx context.Context, dir string, o auditOptions, stdout, stderr io
 	project, err := filepath.Abs(dir)
 	if err != nil {
 		return err
+	}
+	if o.every > 0 {
+		// Until interrupted: SIGTERM or SIGINT ends the wait between runs,
+		// and the deferred closes still send what alerts and sinks hold.
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+		defer stop()
 	}
 	mon := audit.NewMonitor(store, nil)
 	log := slog.New(slog.NewTextHandler(stderr, nil))

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/redis/go-redis/v9"
 
@@ -122,6 +121,3 @@ func (b bookBanner) Ban(ctx context.Context, d scenario.Decision) error {
 	}
 	return err
 }
-
-// hasSourcePrefix reports whether a ban's source starts with prefix.
-func hasSourcePrefix(b blackbook.Ban, prefix string) bool { return strings.HasPrefix(b.Source, prefix) }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -145,7 +146,7 @@ func firewallBlocks(ctx context.Context, book *blackbook.Book, prefix string) ([
 	var blocks []watch.Block
 	for _, b := range bans {
 		p := b.Target.Prefix()
-		if !p.IsValid() || !hasSourcePrefix(b, prefix) {
+		if !p.IsValid() || !strings.HasPrefix(b.Source, prefix) {
 			continue
 		}
 		var left time.Duration

@@ -40,7 +40,7 @@ demo: build deps
 
 # Short fuzzing of every parser of untrusted input: each Fuzz target of
 # FUZZPKGS for FUZZTIME. make test runs the detection engine's (the
-# normaliser and every body parser) for 5,000 new inputs each: a count,
+# normaliser and every body parser) for 5,000 runs each: a count,
 # not a duration, which go test -fuzz can end with a spurious "context
 # deadline exceeded" on a busy machine.
 FUZZTIME ?= 15s

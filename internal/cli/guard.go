@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
+	"github.com/bulwark-sec/bulwark/blackbook/scenario"
 	"github.com/bulwark-sec/bulwark/console"
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/guard"
@@ -110,6 +111,7 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	}
 	var g *guard.Gateway
 	var cons *console.Console
+	var scenarios *scenario.Engine
 	// The bus is drained into the outputs before they close, then the
 	// store closes.
 	defer func() {
@@ -117,13 +119,16 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 			g.Close()
 		}
 		bus.Close()
+		if scenarios != nil {
+			scenarios.Close()
+		}
 		if cons != nil {
 			cons.Close()
 		}
 		outs.Close()
 		st.Close()
 	}()
-	if err := st.startScenarios(cfg.Scenarios, bus, "scenario:", log); err != nil {
+	if scenarios, err = st.startScenarios(cfg.Scenarios, bus, "scenario:", log); err != nil {
 		return usageError{err}
 	}
 	mailer, err := userMailer(cfg, outs.alerter)
@@ -168,11 +173,12 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("public listener: %w", err)
 	}
+	defer pub.Close() // Serve closes them; this is for a return before it
 	adm, err := lc.Listen(ctx, "tcp", cfg.Admin.Listen)
 	if err != nil {
-		pub.Close()
 		return fmt.Errorf("admin listener: %w", err)
 	}
+	defer adm.Close()
 	log.LogAttrs(ctx, slog.LevelInfo, "guarding",
 		slog.String("listen", pub.Addr().String()), slog.String("upstream", cfg.Upstream),
 		slog.String("admin", adm.Addr().String()))

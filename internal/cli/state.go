@@ -74,10 +74,10 @@ func (st *state) Close() {
 // startScenarios subscribes the scenarios to the bus, banning through the
 // book with sources named source+scenario ("scenario:", "watch:"), and
 // records attacks as offences.
-func (st *state) startScenarios(cfg scenario.Config, bus *event.Bus, source string, log *slog.Logger) error {
+func (st *state) startScenarios(cfg scenario.Config, bus *event.Bus, source string, log *slog.Logger) (*scenario.Engine, error) {
 	engine, err := scenario.New(cfg, scenario.Options{Banner: bookBanner{st.book, bus, source}, Publish: bus.Publish, Logger: log})
 	if err != nil {
-		return fmt.Errorf("scenarios: %w", err)
+		return nil, fmt.Errorf("scenarios: %w", err)
 	}
 	bus.Subscribe("scenarios", 0, engine.Handle)
 	bus.Subscribe("offences", 0, func(e event.Event) {
@@ -88,7 +88,7 @@ func (st *state) startScenarios(cfg scenario.Config, bus *event.Bus, source stri
 			})
 		}
 	})
-	return nil
+	return engine, nil
 }
 
 // bookBanner carries out scenario decisions in the black book.

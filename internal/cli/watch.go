@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bulwark-sec/bulwark/blackbook"
+	"github.com/bulwark-sec/bulwark/blackbook/scenario"
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/watch"
 )
@@ -71,12 +72,16 @@ func runWatch(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 		st.Close()
 		return err
 	}
+	var scenarios *scenario.Engine
 	defer func() {
 		bus.Close()
+		if scenarios != nil {
+			scenarios.Close()
+		}
 		outs.Close()
 		st.Close()
 	}()
-	if err := st.startScenarios(cfg.Scenarios, bus, "watch:", log); err != nil {
+	if scenarios, err = st.startScenarios(cfg.Scenarios, bus, "watch:", log); err != nil {
 		return usageError{err}
 	}
 	done, err := startWatch(ctx, cfg.Watch, st, bus, log, stdout)

@@ -22,7 +22,7 @@ import (
 func TestBurstOneEmailOneSMS(t *testing.T) {
 	cert := testutil.SelfSignedTLS(t)
 	srvTLS, cliTLS := cert.Server, cert.Client
-	smtpSrv := startSMTP(t, false, "bulwark", smtpPassword, srvTLS)
+	smtpSrv := testutil.StartSMTP(t, srvTLS, false, "bulwark", smtpPassword)
 	tw, twSrv := startTwilio(t)
 	hookSecret := "hook-key-burst-31"
 	db, path := tempDB(t)
@@ -34,7 +34,7 @@ func TestBurstOneEmailOneSMS(t *testing.T) {
 		Notify: []string{"ops-mail", "oncall"},
 		Route:  Route{GroupWait: 200 * time.Millisecond},
 		Notifiers: map[string]NotifierConfig{
-			"ops-mail": emailConfig(smtpSrv.port, TLSStartTLS),
+			"ops-mail": emailConfig(smtpSrv.Port, TLSStartTLS),
 			"oncall":   smsConfig(twSrv.URL),
 			"hook":     {Type: TypeWebhook, URL: config.Secret("http://127.0.0.1:1/never"), Secret: config.Secret(hookSecret)},
 		},
@@ -48,7 +48,7 @@ func TestBurstOneEmailOneSMS(t *testing.T) {
 	for range 5000 {
 		a.Handle(attack("203.0.113.66"))
 	}
-	wait(t, smtpSrv.mail, "the email")
+	wait(t, smtpSrv.Delivered, "the email")
 	wait(t, tw.got, "the SMS request")
 	time.Sleep(300 * time.Millisecond) // room for a wrong second one
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -58,11 +58,11 @@ func TestBurstOneEmailOneSMS(t *testing.T) {
 	}
 	db.Close()
 
-	mails, sms := smtpSrv.all(), tw.all()
+	mails, sms := smtpSrv.All(), tw.all()
 	if len(mails) != 1 || len(sms) != 1 {
 		t.Fatalf("%d emails and %d SMS requests, want 1 and 1", len(mails), len(sms))
 	}
-	checkBurstMail(t, mails[0].data)
+	checkBurstMail(t, mails[0].Data)
 	if body := sms[0].Get("Body"); !strings.Contains(body, "203.0.113.66") {
 		t.Errorf("SMS body %q", body)
 	}
@@ -86,7 +86,7 @@ func TestBurstOneEmailOneSMS(t *testing.T) {
 	}
 	for _, secret := range []string{smtpPassword, twilioToken, hookSecret} {
 		for where, text := range map[string]string{"the store": string(dbBytes), "the logs": logs.String(),
-			"the events": evs.String(), "the email": mails[0].data, "the SMS": sms[0].Encode()} {
+			"the events": evs.String(), "the email": mails[0].Data, "the SMS": sms[0].Encode()} {
 			if strings.Contains(text, secret) {
 				t.Errorf("%s holds the secret %q", where, secret)
 			}

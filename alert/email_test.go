@@ -34,8 +34,8 @@ func TestEmail(t *testing.T) {
 	srvTLS, cliTLS := cert.Server, cert.Client
 	for _, mode := range []string{TLSStartTLS, TLSImplicit} {
 		t.Run(mode, func(t *testing.T) {
-			srv := startSMTP(t, mode == TLSImplicit, "bulwark", smtpPassword, srvTLS)
-			e, err := NewEmail("ops-mail", emailConfig(srv.port, mode), NotifierOptions{TLSConfig: cliTLS})
+			srv := testutil.StartSMTP(t, srvTLS, mode == TLSImplicit, "bulwark", smtpPassword)
+			e, err := NewEmail("ops-mail", emailConfig(srv.Port, mode), NotifierOptions{TLSConfig: cliTLS})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -44,15 +44,15 @@ func TestEmail(t *testing.T) {
 			if err := e.Notify(ctx, testNotification()); err != nil {
 				t.Fatal(err)
 			}
-			got := srv.all()
+			got := srv.All()
 			if len(got) != 1 {
 				t.Fatalf("server received %d mails, want 1", len(got))
 			}
 			m := got[0]
-			if !m.tls || m.user != "bulwark" || m.from != "bulwark@example.com" || strings.Join(m.to, ",") != "ops@example.com,sec@example.com" {
-				t.Errorf("envelope: tls %v user %q from %q to %v", m.tls, m.user, m.from, m.to)
+			if !m.TLS || m.User != "bulwark" || m.From != "bulwark@example.com" || strings.Join(m.To, ",") != "ops@example.com,sec@example.com" {
+				t.Errorf("envelope: tls %v user %q from %q to %v", m.TLS, m.User, m.From, m.To)
 			}
-			checkMessage(t, m.data)
+			checkMessage(t, m.Data)
 		})
 	}
 }
@@ -104,8 +104,8 @@ func checkMessage(t *testing.T, data string) {
 func TestEmailWrongPasswordIsPermanent(t *testing.T) {
 	cert := testutil.SelfSignedTLS(t)
 	srvTLS, cliTLS := cert.Server, cert.Client
-	srv := startSMTP(t, false, "bulwark", "other", srvTLS)
-	e, err := NewEmail("ops-mail", emailConfig(srv.port, TLSStartTLS), NotifierOptions{TLSConfig: cliTLS})
+	srv := testutil.StartSMTP(t, srvTLS, false, "bulwark", "other")
+	e, err := NewEmail("ops-mail", emailConfig(srv.Port, TLSStartTLS), NotifierOptions{TLSConfig: cliTLS})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,8 +119,8 @@ func TestEmailWrongPasswordIsPermanent(t *testing.T) {
 
 func TestEmailUntrustedCertificate(t *testing.T) {
 	srvTLS := testutil.SelfSignedTLS(t).Server
-	srv := startSMTP(t, false, "bulwark", smtpPassword, srvTLS)
-	e, err := NewEmail("ops-mail", emailConfig(srv.port, TLSStartTLS), NotifierOptions{})
+	srv := testutil.StartSMTP(t, srvTLS, false, "bulwark", smtpPassword)
+	e, err := NewEmail("ops-mail", emailConfig(srv.Port, TLSStartTLS), NotifierOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestEmailUntrustedCertificate(t *testing.T) {
 	if err := e.Notify(ctx, testNotification()); err == nil {
 		t.Error("mail sent to a server with an untrusted certificate")
 	}
-	if n := len(srv.all()); n != 0 {
+	if n := len(srv.All()); n != 0 {
 		t.Errorf("server received %d mails", n)
 	}
 }
@@ -137,13 +137,13 @@ func TestEmailUntrustedCertificate(t *testing.T) {
 func TestEmailCustomTemplate(t *testing.T) {
 	cert := testutil.SelfSignedTLS(t)
 	srvTLS, cliTLS := cert.Server, cert.Client
-	srv := startSMTP(t, true, "bulwark", smtpPassword, srvTLS)
+	srv := testutil.StartSMTP(t, srvTLS, true, "bulwark", smtpPassword)
 	dir := t.TempDir()
 	path := dir + "/subject.tmpl"
 	if err := writeFile(path, `ALERT {{.Rule}} {{.Values "source.ip"}}`); err != nil {
 		t.Fatal(err)
 	}
-	c := emailConfig(srv.port, TLSImplicit)
+	c := emailConfig(srv.Port, TLSImplicit)
 	c.Templates.Subject = path
 	e, err := NewEmail("ops-mail", c, NotifierOptions{TLSConfig: cliTLS})
 	if err != nil {
@@ -154,7 +154,7 @@ func TestEmailCustomTemplate(t *testing.T) {
 	if err := e.Notify(ctx, testNotification()); err != nil {
 		t.Fatal(err)
 	}
-	msg, _ := mail.ReadMessage(strings.NewReader(srv.all()[0].data))
+	msg, _ := mail.ReadMessage(strings.NewReader(srv.All()[0].Data))
 	if got := msg.Header.Get("Subject"); got != "ALERT malicious-burst 192.0.2.1" {
 		t.Errorf("Subject = %q", got)
 	}

@@ -33,8 +33,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 	syslog "github.com/leodido/go-syslog/v4"
 	"github.com/leodido/go-syslog/v4/octetcounting"
 	"github.com/leodido/go-syslog/v4/rfc5424"
@@ -64,7 +62,7 @@ func TestShipAlertEndToEnd(t *testing.T) {
 	sys := startSyslogTLS(t, srvTLS)
 	lines := startJSONLines(t)
 	hook := startSignedWebhook(t, srvTLS, hookSecret)
-	smtpSrv := startE2ESMTP(t, srvTLS, "bulwark", smtpPassword)
+	smtpSrv := testutil.StartSMTP(t, srvTLS, false, "bulwark", smtpPassword)
 	sms := startTwilio(t, srvTLS, twilioSID, twilioToken)
 
 	appAddr, pub, adm := testutil.FreeAddr(t), testutil.FreeAddr(t), testutil.FreeAddr(t)
@@ -102,7 +100,7 @@ alerts:
     mail:
       type: email
       host: 127.0.0.1
-      port: ` + strconv.Itoa(smtpSrv.port) + `
+      port: ` + strconv.Itoa(smtpSrv.Port) + `
       tls: starttls
       username: bulwark
       password: ${E2E_SMTP_PASSWORD}
@@ -233,22 +231,22 @@ alerts:
 	})
 
 	t.Run("one email and one SMS for the burst", func(t *testing.T) {
-		waitFor(t, "the email and the SMS", func() bool { return len(smtpSrv.all()) >= 1 && len(sms.all()) >= 1 })
+		waitFor(t, "the email and the SMS", func() bool { return len(smtpSrv.All()) >= 1 && len(sms.all()) >= 1 })
 		// Nothing more may follow: the three attackers are one group.
 		// (The default groupInterval, 5m, is when an update could come.)
 		time.Sleep(3 * time.Second)
-		mails, texts := smtpSrv.all(), sms.all()
+		mails, texts := smtpSrv.All(), sms.all()
 		if len(mails) != 1 || len(texts) != 1 {
 			t.Fatalf("after the burst: %d emails and %d SMS requests, want exactly 1 and 1", len(mails), len(texts))
 		}
 		m := mails[0]
-		if !m.tls || m.user != "bulwark" || m.from != "bulwark@example.com" || !slices.Equal(m.to, []string{"ops@example.com"}) {
+		if !m.TLS || m.User != "bulwark" || m.From != "bulwark@example.com" || !slices.Equal(m.To, []string{"ops@example.com"}) {
 			t.Errorf("email envelope: tls=%v auth=%q from=%q to=%q, want STARTTLS, AUTH as bulwark, bulwark@example.com to ops@example.com",
-				m.tls, m.user, m.from, m.to)
+				m.TLS, m.User, m.From, m.To)
 		}
-		subject, body, err := decodeMail(m.data)
+		subject, body, err := decodeMail(m.Data)
 		if err != nil {
-			t.Fatalf("decoding the email: %v\n%s", err, m.data)
+			t.Fatalf("decoding the email: %v\n%s", err, m.Data)
 		}
 		if !strings.Contains(subject, "Attack burst") {
 			t.Errorf("email subject %q, want the malicious-burst summary", subject)
@@ -279,7 +277,7 @@ alerts:
 		"the syslog stream":      sys.rawBytes(),
 		"the json_lines stream":  lines.rawBytes(),
 		"the webhook bodies":     hook.rawBytes(),
-		"the email (DATA)":       strings.Join(mapSlice(smtpSrv.all(), func(r e2eMail) string { return r.data }), "\n"),
+		"the email (DATA)":       strings.Join(mapSlice(smtpSrv.All(), func(r testutil.Mail) string { return r.Data }), "\n"),
 		"the SMS request bodies": strings.Join(mapSlice(sms.all(), func(r twilioReq) string { return r.form.Encode() }), "\n"),
 		// The event output, the spools, the store (outbox, alert state)…
 		"the gateway's files": filesText(tmp, cfg),
@@ -689,97 +687,6 @@ func (h *signedWebhook) rawBytes() string {
 
 // ---- SMTP ----
 
-// e2eMail is one message as the SMTP server took it.
-type e2eMail struct {
-	user string // authenticated as
-	tls  bool
-	from string
-	to   []string
-	data string
-}
-
-// e2eSMTP is go-smtp on loopback: STARTTLS with the test certificate, AUTH
-// PLAIN required before MAIL.
-type e2eSMTP struct {
-	port int
-	mu   sync.Mutex
-	got  []e2eMail
-}
-
-func startE2ESMTP(t *testing.T, tlsConf *tls.Config, user, password string) *e2eSMTP {
-	t.Helper()
-	s := &e2eSMTP{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
-		return &e2eSession{srv: s, conn: c, user: user, password: password}, nil
-	}))
-	srv.Domain = "localhost"
-	srv.TLSConfig = tlsConf
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.port = ln.Addr().(*net.TCPAddr).Port
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return s
-}
-
-func (s *e2eSMTP) all() []e2eMail {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.got)
-}
-
-type e2eSession struct {
-	srv            *e2eSMTP
-	conn           *smtp.Conn
-	user, password string
-	authed         string
-	cur            e2eMail
-}
-
-func (s *e2eSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-
-func (s *e2eSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, username, password string) error {
-		if username != s.user || password != s.password {
-			return smtp.ErrAuthFailed
-		}
-		s.authed = username
-		return nil
-	}), nil
-}
-
-func (s *e2eSession) Mail(from string, _ *smtp.MailOptions) error {
-	if s.authed == "" {
-		return smtp.ErrAuthRequired
-	}
-	_, isTLS := s.conn.TLSConnectionState()
-	s.cur = e2eMail{user: s.authed, tls: isTLS, from: from}
-	return nil
-}
-
-func (s *e2eSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.cur.to = append(s.cur.to, to)
-	return nil
-}
-
-func (s *e2eSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.cur.data = string(b)
-	s.srv.mu.Lock()
-	s.srv.got = append(s.srv.got, s.cur)
-	s.srv.mu.Unlock()
-	return nil
-}
-
-func (s *e2eSession) Reset()        { s.cur = e2eMail{} }
-func (s *e2eSession) Logout() error { return nil }
-
 // decodeMail returns the subject and the text/plain body of a MIME message.
 func decodeMail(data string) (subject, text string, err error) {
 	msg, err := mail.ReadMessage(strings.NewReader(data))
@@ -893,7 +800,7 @@ func TestShipAlertBurstWithBans(t *testing.T) {
 	srvTLS, caFile := cert.Server, cert.CAFile
 	smtpPassword, twilioToken := "smtp-pw-"+randHex(), "twilio-token-"+randHex()
 	const twilioSID = "AC0123456789abcdef0123456789abcdef"
-	smtpSrv := startE2ESMTP(t, srvTLS, "bulwark", smtpPassword)
+	smtpSrv := testutil.StartSMTP(t, srvTLS, false, "bulwark", smtpPassword)
 	sms := startTwilio(t, srvTLS, twilioSID, twilioToken)
 
 	appAddr, pub, adm := testutil.FreeAddr(t), testutil.FreeAddr(t), testutil.FreeAddr(t)
@@ -908,7 +815,7 @@ alerts:
   route: {groupWait: 2s}
   notify: [mail, sms]
   notifiers:
-    mail: {type: email, host: 127.0.0.1, port: ` + strconv.Itoa(smtpSrv.port) + `, username: bulwark, password: "${E2E_SMTP_PASSWORD}", from: bulwark@example.com, to: [ops@example.com]}
+    mail: {type: email, host: 127.0.0.1, port: ` + strconv.Itoa(smtpSrv.Port) + `, username: bulwark, password: "${E2E_SMTP_PASSWORD}", from: bulwark@example.com, to: [ops@example.com]}
     sms: {type: sms, accountSid: ` + twilioSID + `, authToken: "${E2E_TWILIO_TOKEN}", from: "+15005550006", to: ["+15551234567"], baseUrl: ` + sms.srv.URL + `}
   rules:
     ban: {route: {groupWait: 2s}}
@@ -943,12 +850,12 @@ alerts:
 			t.Fatalf("attack %d from %s = %d, want 403", i, attackers[i%len(attackers)], resp.StatusCode)
 		}
 	}
-	waitFor(t, "the email and the SMS", func() bool { return len(smtpSrv.all()) >= 1 && len(sms.all()) >= 1 })
+	waitFor(t, "the email and the SMS", func() bool { return len(smtpSrv.All()) >= 1 && len(sms.all()) >= 1 })
 	time.Sleep(3 * time.Second)
-	mails, texts := smtpSrv.all(), sms.all()
+	mails, texts := smtpSrv.All(), sms.all()
 	var subjects []string
 	for _, m := range mails {
-		s, _, _ := decodeMail(m.data)
+		s, _, _ := decodeMail(m.Data)
 		subjects = append(subjects, s)
 	}
 	t.Logf("%d blocked attack events, %d bans; emails %q; SMS %v", len(attackIDs(eventsFile, attackers)),
@@ -956,7 +863,7 @@ alerts:
 	if len(mails) != 1 || len(texts) != 1 {
 		t.Fatalf("after the burst: %d emails %q and %d SMS requests, want exactly 1 and 1", len(mails), subjects, len(texts))
 	}
-	_, body, err := decodeMail(mails[0].data)
+	_, body, err := decodeMail(mails[0].Data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -970,7 +877,7 @@ alerts:
 	}
 	noSecrets(t, map[string]string{
 		"the gateway's stderr": g.stderr.String(), "the gateway's stdout": g.stdout.String(),
-		"the email (DATA)": mails[0].data, "the SMS request body": texts[0].form.Encode(),
+		"the email (DATA)": mails[0].Data, "the SMS request body": texts[0].form.Encode(),
 		"the gateway's files": filesText(tmp, cfg),
 	}, map[string]string{"SMTP password": smtpPassword, "Twilio auth token": twilioToken})
 }

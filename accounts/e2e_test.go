@@ -120,7 +120,7 @@ const (
 func TestEndToEndInFrontOfExpress(t *testing.T) {
 	upstream, _ := url.Parse(testutil.StartExpressApp(t).URL())
 
-	pwned := newPwnedServer(t, "password")
+	pwned := testutil.StartPwnedRange(t, "password")
 	outbox := t.TempDir()
 	var logs bytes.Buffer
 	var logMu sync.Mutex
@@ -248,7 +248,7 @@ func TestEndToEndInFrontOfExpress(t *testing.T) {
 	})
 
 	t.Run("breached password is flagged at login, not at failures", func(t *testing.T) {
-		before := pwned.hits()
+		before := pwned.Hits()
 		if resp := erin.form("/profile/password", url.Values{"current_password": {"wrong"}, "new_password": {"password"}}); resp.StatusCode != 403 {
 			t.Fatalf("failed password change = %d, want 403", resp.StatusCode)
 		}
@@ -274,7 +274,7 @@ func TestEndToEndInFrontOfExpress(t *testing.T) {
 		if !atLogin {
 			t.Error("no breached-password event at erin's login")
 		}
-		if got := pwned.hits() - before; got > 2 {
+		if got := pwned.Hits() - before; got > 2 {
 			t.Errorf("%d range requests, want at most 2 (successes only, then cached)", got)
 		}
 	})
@@ -301,7 +301,7 @@ func TestEndToEndInFrontOfExpress(t *testing.T) {
 		logMu.Lock()
 		all.Write(logs.Bytes())
 		logMu.Unlock()
-		all.WriteString(dumpStore(t, db))
+		all.WriteString(testutil.DumpSQLite(t, db.DB))
 		secrets := append([]string{alicePW, erinPW, "hunter2-but-longer", "guess-3", "wrong-one"}, sids...)
 		for _, sec := range secrets {
 			if sec == "" {
@@ -330,79 +330,6 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
-}
-
-// dumpStore renders every row of every table as text.
-func dumpStore(t *testing.T, db *sqlite.DB) string {
-	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		tables = append(tables, n)
-	}
-	rows.Close()
-	var out strings.Builder
-	for _, tb := range tables {
-		rs, err := db.Query(`SELECT * FROM "` + tb + `"`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rs.Columns()
-		for rs.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			rs.Scan(ptrs...)
-			for _, v := range vals {
-				if b, ok := v.([]byte); ok {
-					v = string(b)
-				}
-				fmt.Fprintf(&out, "%v|", v)
-			}
-			out.WriteString("\n")
-		}
-		rs.Close()
-	}
-	return out.String()
-}
-
-// pwnedServer speaks the Pwned Passwords range format with padding.
-type pwnedServer struct {
-	*httptest.Server
-	mu sync.Mutex
-	n  int
-}
-
-func (p *pwnedServer) hits() int { p.mu.Lock(); defer p.mu.Unlock(); return p.n }
-
-func newPwnedServer(t *testing.T, breached ...string) *pwnedServer {
-	p := &pwnedServer{}
-	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.mu.Lock()
-		p.n++
-		p.mu.Unlock()
-		prefix := strings.TrimPrefix(r.URL.Path, "/range/")
-		for _, pw := range breached {
-			sum := sha1.Sum([]byte(pw))
-			h := strings.ToUpper(hex.EncodeToString(sum[:]))
-			if h[:5] == prefix {
-				fmt.Fprintf(w, "%s:52256179\r\n", h[5:])
-			}
-		}
-		if r.Header.Get("Add-Padding") == "true" {
-			for i := range 3 {
-				fmt.Fprintf(w, "%035X:0\r\n", i+7)
-			}
-		}
-	}))
-	t.Cleanup(p.Close)
-	return p
 }
 
 func readOutbox(t *testing.T, dir string) []accounts.Mail {

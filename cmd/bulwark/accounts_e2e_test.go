@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -37,7 +36,7 @@ func TestAccountsWatchThroughGuard(t *testing.T) {
 		t.Skip("slow: a real app and gateway (runs in CI)")
 	}
 	app := testutil.StartExpressApp(t).URL()
-	pwned := newPwnedRange(t, "password")
+	pwned := testutil.StartPwnedRange(t, "password")
 	dir := t.TempDir()
 	pub := testutil.FreeAddr(t)
 	cfg := writeGatewayConfig(t, dir, pub, app, "", fmt.Sprintf(`accounts:
@@ -164,7 +163,7 @@ func TestAccountsWatchThroughGuard(t *testing.T) {
 			}
 			return false
 		})
-		if pwned.hits() == 0 {
+		if pwned.Hits() == 0 {
 			t.Error("the range API was never asked")
 		}
 	})
@@ -343,79 +342,5 @@ func dumpSQLite(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
-	if err != nil {
-		t.Fatalf("listing the store's tables: %v", err)
-	}
-	var tables []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		tables = append(tables, n)
-	}
-	rows.Close()
-	if len(tables) == 0 {
-		t.Fatal("the store has no tables: wrong file?")
-	}
-	var out bytes.Buffer
-	for _, tb := range tables {
-		rs, err := db.Query(`SELECT * FROM "` + tb + `"`)
-		if err != nil {
-			t.Fatalf("reading %s: %v", tb, err)
-		}
-		cols, _ := rs.Columns()
-		for rs.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rs.Scan(ptrs...); err != nil {
-				t.Fatalf("reading %s: %v", tb, err)
-			}
-			for _, v := range vals {
-				if b, ok := v.([]byte); ok {
-					v = string(b)
-				}
-				fmt.Fprintf(&out, "%v|", v)
-			}
-			out.WriteString("\n")
-		}
-		rs.Close()
-	}
-	return out.Bytes()
-}
-
-// pwnedRange speaks the Pwned Passwords range format, with padding when
-// asked, knowing the breached passwords given.
-type pwnedRange struct {
-	*httptest.Server
-	mu sync.Mutex
-	n  int
-}
-
-func (p *pwnedRange) hits() int { p.mu.Lock(); defer p.mu.Unlock(); return p.n }
-
-func newPwnedRange(t *testing.T, breached ...string) *pwnedRange {
-	p := &pwnedRange{}
-	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.mu.Lock()
-		p.n++
-		p.mu.Unlock()
-		prefix := strings.TrimPrefix(r.URL.Path, "/range/")
-		for _, pw := range breached {
-			sum := sha1.Sum([]byte(pw))
-			h := strings.ToUpper(hex.EncodeToString(sum[:]))
-			if h[:5] == prefix {
-				fmt.Fprintf(w, "%s:52256179\r\n", h[5:])
-			}
-		}
-		if r.Header.Get("Add-Padding") == "true" {
-			for i := range 3 {
-				fmt.Fprintf(w, "%035X:0\r\n", i+7)
-			}
-		}
-	}))
-	t.Cleanup(p.Close)
-	return p
+	return []byte(testutil.DumpSQLite(t, db))
 }

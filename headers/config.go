@@ -172,6 +172,16 @@ func (b *builder) set(name, value string, override bool) {
 	})
 }
 
+// setSchemed adds a header with a fixed value for HTTPS clients and plain
+// for plain-HTTP ones; "" is no header.
+func (b *builder) setSchemed(name, value, plain string, override bool) {
+	f := fixedHeader{key: http.CanonicalHeaderKey(name), value: []string{value}, override: override, schemed: true}
+	if plain != "" {
+		f.plain = []string{plain}
+	}
+	b.p.headers = append(b.p.headers, f)
+}
+
 // oneOf returns value, or def if value is empty, after checking that it is
 // one of allowed.
 func (b *builder) oneOf(path, value, def string, allowed ...string) string {

@@ -37,6 +37,12 @@ type ContentSecurityPolicy struct {
 	// with [NonceFromContext]. Browsers ignore 'unsafe-inline' in a
 	// directive that has a nonce. If false, no nonce (Helmet's behaviour).
 	Nonce bool `yaml:"nonce,omitempty"`
+	// UpgradeOverHTTP sends upgrade-insecure-requests to plain-HTTP
+	// clients too, whose every request it would turn into an HTTPS one that
+	// a plain-HTTP site cannot answer. If false, plain-HTTP clients get the
+	// policy without it, HTTPS clients (direct, or as a trusted proxy
+	// reports) with it.
+	UpgradeOverHTTP bool `yaml:"upgradeOverHTTP,omitempty"`
 	// ReportPath, a path such as /.bulwark/csp-report or an http(s) URL, is
 	// added to the policy as report-uri; serve a [ReportHandler] there. If
 	// empty, no report-uri is added.
@@ -197,8 +203,21 @@ func (c *ContentSecurityPolicy) build(b *builder, path string) {
 	if c.ReportOnly {
 		name = "Content-Security-Policy-Report-Only"
 	}
+	upgrade := func(d directive) bool { return d.name == "upgrade-insecure-requests" }
+	schemed := !c.UpgradeOverHTTP && slices.ContainsFunc(list, upgrade)
+	plain := slices.DeleteFunc(slices.Clone(list), upgrade)
 	if c.Nonce {
 		b.p.nonce = newNonceCSP(name, list, c.Override)
+		if schemed {
+			b.p.nonceSchemed = true
+			if len(plain) > 0 {
+				b.p.noncePlain = newNonceCSP(name, plain, c.Override)
+			}
+		}
+		return
+	}
+	if schemed {
+		b.setSchemed(name, renderCSP(list), renderCSP(plain), c.Override)
 		return
 	}
 	b.set(name, renderCSP(list), c.Override)

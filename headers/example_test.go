@@ -38,7 +38,7 @@ func ExampleNew() {
 
 	for _, path := range []string{"/", "/embed"} {
 		rec := httptest.NewRecorder()
-		handler.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		handler.ServeHTTP(rec, httptest.NewRequest("GET", "https://example.com"+path, nil))
 		h := rec.Result().Header
 		fmt.Println(path, h.Get("X-Frame-Options"), h.Get("Strict-Transport-Security"), h.Get("Referrer-Policy"))
 	}

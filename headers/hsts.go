@@ -21,6 +21,10 @@ type StrictTransportSecurity struct {
 	IncludeSubDomains *bool `yaml:"includeSubDomains,omitempty"`
 	// Preload adds preload. If false, it is not sent.
 	Preload bool `yaml:"preload,omitempty"`
+	// OverHTTP sends the header to plain-HTTP clients too (browsers ignore
+	// it there, RFC 6797 §8.1, and §7.2 says not to). If false, it goes
+	// only to HTTPS clients: direct, or as a trusted proxy reports.
+	OverHTTP bool `yaml:"overHTTP,omitempty"`
 }
 
 // defaultMaxAge is Helmet's default HSTS max-age.
@@ -48,5 +52,9 @@ func (c *StrictTransportSecurity) build(b *builder, path string) {
 	if c.Preload {
 		v += "; preload"
 	}
-	b.set("Strict-Transport-Security", v, c.Override)
+	if c.OverHTTP {
+		b.set("Strict-Transport-Security", v, c.Override)
+		return
+	}
+	b.setSchemed("Strict-Transport-Security", v, "", c.Override)
 }

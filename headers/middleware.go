@@ -18,6 +18,11 @@ import (
 // disabled. All header values are computed here, once; a response costs no
 // allocations beyond the header map's own unless the CSP has a nonce.
 //
+// Strict-Transport-Security and the CSP's upgrade-insecure-requests go
+// only to requests that came over HTTPS (r.TLS set, or a context from
+// [WithHTTPS]) unless configured otherwise: over plain HTTP, HSTS breaks
+// RFC 6797 §7.2, and upgrading a plain-HTTP site's requests breaks it.
+//
 // The middleware is safe for concurrent use. The handler must not use its
 // ResponseWriter after returning, as net/http requires.
 func New(cfg Config) (func(http.Handler) http.Handler, error) {
@@ -35,13 +40,21 @@ type policy struct {
 	headers         []fixedHeader
 	removePoweredBy bool
 	nonce           *nonceCSP // non-nil if the CSP takes a per-response nonce
+	// noncePlain is nonce's policy for plain-HTTP clients, if it differs
+	// (then nil means no policy for them).
+	noncePlain   *nonceCSP
+	nonceSchemed bool
 }
 
-// A fixedHeader is a header whose value never changes.
+// A fixedHeader is a header whose value never changes (for a scheme).
 type fixedHeader struct {
 	key      string   // canonical
 	value    []string // one element, shared by all responses; never modified
 	override bool     // replace the application's value
+	// schemed says plain-HTTP clients get plain instead of value; a nil
+	// plain is no header for them.
+	schemed bool
+	plain   []string
 }
 
 type handler struct {
@@ -63,6 +76,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rw := getWriter(w, h)
 	rw.nonce = nonce
+	rw.https = isHTTPS(r)
 	h.next.ServeHTTP(rw, r)
 	rw.finish()
 	putWriter(rw)
@@ -79,9 +93,19 @@ func (h *handler) before(hdr http.Header, w *writer) {
 		if _, set := hdr[f.key]; set && !f.override {
 			continue
 		}
-		hdr[f.key] = f.value
+		v := f.value
+		if f.schemed && !w.https {
+			if v = f.plain; v == nil {
+				continue
+			}
+		}
+		hdr[f.key] = v
 	}
-	if t := p.nonce; t != nil {
+	t := p.nonce
+	if p.nonceSchemed && !w.https {
+		t = p.noncePlain
+	}
+	if t != nil {
 		if _, set := hdr[t.key]; !set || t.override {
 			hdr[t.key] = []string{t.render(w.nonce)}
 		}

@@ -14,7 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// serve runs h behind New(cfg) for one GET and returns the response.
+// serve runs h behind New(cfg) for one GET over HTTPS and returns the
+// response.
 func serve(t *testing.T, cfg Config, h http.Handler) *http.Response {
 	t.Helper()
 	mw, err := New(cfg)
@@ -22,7 +23,7 @@ func serve(t *testing.T, cfg Config, h http.Handler) *http.Response {
 		t.Fatalf("New: %v", err)
 	}
 	rec := httptest.NewRecorder()
-	mw(h).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	mw(h).ServeHTTP(rec, httptest.NewRequest("GET", "https://example.com/", nil))
 	return rec.Result()
 }
 

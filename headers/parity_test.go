@@ -321,6 +321,9 @@ var transportHeaders = []string{"Date", "Content-Length", "Content-Type", "Etag"
 
 // TestHelmetParity runs every case through Helmet under Express (node) and
 // through [New] in front of the same handler, and compares the headers.
+// Bulwark is asked over HTTPS: Helmet sends every header whatever the
+// scheme, Bulwark HSTS and upgrade-insecure-requests to HTTPS clients only
+// (TestPlainHTTPNoUpgrade).
 func TestHelmetParity(t *testing.T) {
 	nodeURL, helmetErrs := startHelmet(t, parityCases)
 
@@ -336,9 +339,11 @@ func TestHelmetParity(t *testing.T) {
 		}
 		goErrs[i] = err
 	}
-	goSrv := httptest.NewServer(mux)
+	goSrv := httptest.NewTLSServer(mux)
 	t.Cleanup(goSrv.Close)
 	client := &http.Client{Timeout: 10 * time.Second}
+	goClient := goSrv.Client()
+	goClient.Timeout = 10 * time.Second
 
 	for i, c := range parityCases {
 		t.Run(c.name, func(t *testing.T) {
@@ -360,7 +365,7 @@ func TestHelmetParity(t *testing.T) {
 			}
 			path := fmt.Sprintf("/case/%d", i)
 			want := fetchHeaders(t, client, nodeURL+path)
-			got := fetchHeaders(t, client, goSrv.URL+path)
+			got := fetchHeaders(t, goClient, goSrv.URL+path)
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("headers for helmet(%s) differ (-helmet +bulwark):\n%s", c.helmet, diff)
 			}

@@ -22,7 +22,8 @@ type Applied struct {
 // together into a fresh copy and runs the tests once more; only if they
 // pass is the project written, and then only its manifests and lockfiles
 // (go.mod, go.sum, package.json, package-lock.json: node_modules is left
-// for the user's next npm install). The PR description goes to
+// for the user's next npm install). No dependency's install script runs
+// but those allowed by name ([Options.AllowScripts]). The PR description goes to
 // .bulwark/update-DATE.md.
 func Apply(ctx context.Context, rep *Report, o Options) (*Applied, error) {
 	o.defaults()
@@ -70,7 +71,7 @@ func Apply(ctx context.Context, rep *Report, o Options) (*Applied, error) {
 		if len(cs) == 0 {
 			continue
 		}
-		if out, err := p.install(ctx, cp, cs); err != nil {
+		if _, out, _, err := prepare(ctx, p, cp, cs); err != nil {
 			return nil, fmt.Errorf("installing the passing %s updates together: %w\n%s", p.ecosystem(), err, tailLines(out, tailSize))
 		}
 		out, _, err := p.test(ctx, cp)

@@ -42,7 +42,11 @@ func (r *Report) Markdown() string {
 	if len(failed) > 0 {
 		b.WriteString("\n## Left out: they break the tests\n\n")
 		for _, x := range failed {
-			fmt.Fprintf(&b, "<details><summary><code>%s</code> %s → %s (%s): %s</summary>\n\n```\n%s\n```\n</details>\n\n", x.Name, x.From, x.To, x.Kind, x.How, x.Tail)
+			fmt.Fprintf(&b, "<details><summary><code>%s</code> %s → %s (%s): %s</summary>\n\n```\n%s\n```\n", x.Name, x.From, x.To, x.Kind, x.How, x.Tail)
+			if h := scriptHint(x.ScriptsSkipped); h != "" {
+				fmt.Fprintf(&b, "\nNote: %s.\n", h)
+			}
+			b.WriteString("</details>\n\n")
 		}
 	}
 	if len(skipped) > 0 {

@@ -13,8 +13,14 @@ type project interface {
 	ecosystem() string
 	// find lists the update candidates, with notes about what was skipped.
 	find(ctx context.Context, dir string) ([]Candidate, []string, error)
-	// install puts cs (possibly none) into the copy at dir and installs.
-	install(ctx context.Context, dir string, cs []Candidate) (output string, err error)
+	// lock puts cs (possibly none) into the copy at dir and resolves the
+	// whole dependency tree into its lockfile, fetching metadata but
+	// running no package's code.
+	lock(ctx context.Context, dir string, cs []Candidate) (output string, err error)
+	// install installs the tree lock resolved, running no dependency's
+	// install scripts but those allowed by name; skipped names the
+	// packages whose scripts did not run.
+	install(ctx context.Context, dir string) (output string, skipped []string, err error)
 	// test runs the test command in dir.
 	test(ctx context.Context, dir string) (output string, truncated bool, err error)
 	// suspects narrows a failed run of cs down to the candidates that can

@@ -5,15 +5,19 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 )
 
 // npmProject updates npm packages by rewriting their ranges in
-// package.json and running npm install, and tests with npm test (or the
-// given command). npm reads the copied .npmrc, so registry tokens reach
+// package.json, resolving the tree with npm install --package-lock-only
+// and installing it with npm ci, both with install scripts off, and tests
+// with npm test (or the given command), the project's own test script. npm reads the copied .npmrc, so registry tokens reach
 // it without passing through Bulwark's output.
 type npmProject struct {
 	finder npmFinder
 	test_  testCmd
+	allow  []string // packages whose install scripts run (see scripts.go)
 }
 
 var _ project = (*npmProject)(nil)
@@ -25,7 +29,7 @@ func (p *npmProject) find(ctx context.Context, dir string) ([]Candidate, []strin
 	return p.finder.find(ctx, dir)
 }
 
-func (p *npmProject) install(ctx context.Context, dir string, cs []Candidate) (string, error) {
+func (p *npmProject) lock(ctx context.Context, dir string, cs []Candidate) (string, error) {
 	if len(cs) > 0 {
 		path := filepath.Join(dir, "package.json")
 		data, err := os.ReadFile(path)
@@ -40,14 +44,43 @@ func (p *npmProject) install(ctx context.Context, dir string, cs []Candidate) (s
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			return "", err
 		}
+	} else if _, err := os.Stat(filepath.Join(dir, "package-lock.json")); err == nil {
+		return "", nil // npm ci installs the lockfile as it is
 	}
-	args := []string{"install", "--no-audit", "--no-fund"}
-	if _, err := os.Stat(filepath.Join(dir, "package-lock.json")); err == nil && len(cs) == 0 {
-		args = []string{"ci", "--no-audit", "--no-fund"}
-	}
-	out, _, err := runTail(ctx, dir, p.test_.env, p.test_.timeout, "npm", args...)
+	// Only package-lock.json is written: packuments are read, no tarball
+	// is unpacked and no script runs.
+	return p.npm(ctx, dir, "install", "--package-lock-only")
+}
+
+func (p *npmProject) install(ctx context.Context, dir string) (string, []string, error) {
+	out, err := p.npm(ctx, dir, "ci")
 	if err != nil {
-		return out, fmt.Errorf("npm %s: %w", args[0], err)
+		return out, nil, err
+	}
+	withScripts, err := installScripts(dir)
+	if err != nil {
+		return out, nil, err
+	}
+	run, skipped := splitAllowed(withScripts, append(slices.Clone(p.allow), projectAllowScripts(dir)...))
+	if len(run) > 0 {
+		// npm rebuild runs the install scripts of the packages named.
+		args := append([]string{"rebuild", "--ignore-scripts=false", "--no-audit", "--no-fund", "--"}, run...)
+		more, _, err := runTail(ctx, dir, p.test_.env, p.test_.timeout, "npm", args...)
+		out += more
+		if err != nil {
+			return out, skipped, fmt.Errorf("npm rebuild %s (allowed to run install scripts): %w", strings.Join(run, " "), err)
+		}
+	}
+	return out, skipped, nil
+}
+
+// npm runs an npm command that installs, with install scripts off: a
+// flag, so no .npmrc or environment turns them back on.
+func (p *npmProject) npm(ctx context.Context, dir, cmd string, args ...string) (string, error) {
+	argv := append([]string{cmd, "--ignore-scripts", "--no-audit", "--no-fund"}, args...)
+	out, _, err := runTail(ctx, dir, p.test_.env, p.test_.timeout, "npm", argv...)
+	if err != nil {
+		return out, fmt.Errorf("npm %s: %w", cmd, err)
 	}
 	return out, nil
 }

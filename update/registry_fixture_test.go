@@ -30,6 +30,8 @@ type npmVersion struct {
 	deprecated    string
 	manifest      map[string]any    // package.json; if nil, name, version and main
 	files         map[string]string // the package's files, by path in the tarball below package/; if nil, index.js
+	published     time.Time         // the packument's time entry. If zero, 2026-01-01
+	maintainers   []string          // the version's maintainers (and the first its publisher). If nil, "alice"
 }
 
 // npmRegistry is a minimal npm registry on loopback serving real
@@ -81,13 +83,39 @@ func (r *npmRegistry) publish(t testing.TB, v npmVersion) {
 	tarPath := "tarballs/" + strings.ReplaceAll(v.name, "/", "-") + "-" + v.version + ".tgz"
 	s512, s1 := sha512.Sum512(tgz), sha1.Sum(tgz)
 	meta := map[string]any{"name": v.name, "version": v.version, "main": "index.js"}
-	for _, k := range []string{"main", "dependencies", "optionalDependencies", "peerDependencies", "peerDependenciesMeta", "bin", "engines", "os", "cpu"} {
+	for _, k := range []string{"main", "dependencies", "optionalDependencies", "peerDependencies", "peerDependenciesMeta", "bin", "engines", "os", "cpu", "scripts"} {
 		if x, ok := man[k]; ok {
 			meta[k] = x
 		}
 	}
+	if scripts, ok := man["scripts"].(map[string]any); ok {
+		for _, k := range []string{"preinstall", "install", "postinstall"} {
+			if _, ok := scripts[k]; ok {
+				meta["hasInstallScript"] = true // as the registry marks it
+			}
+		}
+	}
+	size := 0
+	for _, content := range files {
+		size += len(content)
+	}
 	meta["dist"] = map[string]any{"tarball": r.base(v.name) + tarPath,
-		"integrity": "sha512-" + base64.StdEncoding.EncodeToString(s512[:]), "shasum": hex.EncodeToString(s1[:])}
+		"integrity": "sha512-" + base64.StdEncoding.EncodeToString(s512[:]), "shasum": hex.EncodeToString(s1[:]),
+		"fileCount": len(files), "unpackedSize": size}
+	maintainers := v.maintainers
+	if maintainers == nil {
+		maintainers = []string{"alice"}
+	}
+	var people []map[string]string
+	for _, m := range maintainers {
+		people = append(people, map[string]string{"name": m, "email": m + "@example.com"})
+	}
+	meta["maintainers"] = people
+	meta["_npmUser"] = people[0]
+	published := v.published
+	if published.IsZero() {
+		published = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
 	if v.deprecated != "" {
 		meta["deprecated"] = v.deprecated
 	}
@@ -96,11 +124,13 @@ func (r *npmRegistry) publish(t testing.TB, v npmVersion) {
 	r.tarballs[strings.TrimPrefix(r.base(v.name), r.URL)+tarPath] = tgz
 	p, ok := r.packs[v.name]
 	if !ok {
-		p = map[string]any{"name": v.name, "dist-tags": map[string]string{}, "versions": map[string]any{},
+		p = map[string]any{"name": v.name, "dist-tags": map[string]string{}, "versions": map[string]any{}, "time": map[string]string{},
 			"repository": map[string]string{"type": "git", "url": "git+https://github.com/acme/" + strings.TrimPrefix(v.name, "@acme/") + ".git"}}
 		r.packs[v.name] = p
 	}
 	p["versions"].(map[string]any)[v.version] = meta
+	p["time"].(map[string]string)[v.version] = published.UTC().Format(time.RFC3339Nano)
+	p["time"].(map[string]string)["modified"] = published.UTC().Format(time.RFC3339Nano)
 	p["dist-tags"].(map[string]string)["latest"] = v.version
 }
 

@@ -28,7 +28,11 @@ type Result struct {
 	Time    time.Duration `json:"-"`
 	Seconds float64       `json:"seconds"`
 	Tail    string        `json:"tail,omitempty"` // the end of the failing run's output
-	Keep    bool          `json:"keep"`           // in the set Apply writes
+	// ScriptsSkipped names, for a failed candidate, the packages whose
+	// install scripts did not run in its trial: the failure may come
+	// from that.
+	ScriptsSkipped []string `json:"scriptsSkipped,omitempty"`
+	Keep           bool     `json:"keep"` // in the set Apply writes
 }
 
 // A Report is the outcome of [Run].
@@ -90,6 +94,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 	for _, x := range r.Results {
 		if x.Status == Failed {
 			fmt.Fprintf(w, "\n%s %s → %s failed (%s):\n%s\n", x.Name, x.From, x.To, x.How, indent(x.Tail, "    "))
+			if h := scriptHint(x.ScriptsSkipped); h != "" {
+				fmt.Fprintf(w, "  note: %s\n", h)
+			}
 		}
 	}
 	seen := map[string]bool{}

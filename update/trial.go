@@ -21,7 +21,8 @@ type outcome struct {
 	pass     bool
 	dur      time.Duration
 	tail     string        // the end of the output of the step that failed
-	stage    string        // "install" or "test", where it failed
+	stage    string        // "lock", "install" or "test", where it failed
+	skipped  []string      // packages whose install scripts did not run
 	suspects [][]Candidate // see project.suspects
 }
 
@@ -57,13 +58,17 @@ func (t *trialer) try(ctx context.Context, p project, cs []Candidate) outcome {
 	if err := copyTree(ctx, t.src, dir); err != nil {
 		return fail("copy", "", fmt.Errorf("copying the project: %w", err))
 	}
-	if out, err := p.install(ctx, dir, cs); err != nil {
-		return fail("install", out, err)
+	stage, out, skipped, err := prepare(ctx, p, dir, cs)
+	if err != nil {
+		o := fail(stage, out, err)
+		o.skipped = skipped
+		return o
 	}
 	out, truncated, err := p.test(ctx, dir)
-	o := outcome{pass: err == nil, dur: time.Since(start)}
+	o := outcome{pass: err == nil, dur: time.Since(start), skipped: skipped}
 	if err != nil {
 		o = fail("test", out, err)
+		o.skipped = skipped
 		if !truncated && !errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 			o.suspects = p.suspects(ctx, dir, out, cs)
 		}
@@ -71,4 +76,27 @@ func (t *trialer) try(ctx context.Context, p project, cs []Candidate) outcome {
 	t.log.LogAttrs(ctx, slog.LevelDebug, "trial", slog.String("dir", dir), slog.Int("candidates", len(cs)),
 		slog.Bool("pass", o.pass), slog.Duration("took", o.dur))
 	return o
+}
+
+// prepare puts cs into the copy at dir and installs it: the steps before
+// the tests. On failure, stage names the step.
+func prepare(ctx context.Context, p project, dir string, cs []Candidate) (stage, out string, skipped []string, err error) {
+	if out, err := p.lock(ctx, dir, cs); err != nil {
+		return "lock", out, nil, err
+	}
+	out, skipped, err = p.install(ctx, dir)
+	if err != nil {
+		return "install", out, skipped, err
+	}
+	return "", out, skipped, nil
+}
+
+// scriptHint says that a failure may come from install scripts that did
+// not run, or "" when none were skipped.
+func scriptHint(skipped []string) string {
+	if len(skipped) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("the install scripts of %s did not run (they never do in trials); if the failure comes from that, allow them by name: --allow-scripts %s",
+		strings.Join(skipped, ", "), strings.Join(skipped, ","))
 }

@@ -23,14 +23,20 @@ type Options struct {
 	Major   bool          // also try npm major updates (Go majors change the import path and are only reported)
 	DryRun  bool          // list candidates, run nothing
 
-	Env           []string         // environment of the commands run. If nil, os.Environ().
-	WorkDir       string           // where the isolated copies go. If empty, os.TempDir().
-	Keep          bool             // keep the copies for inspection
-	NpmUserConfig string           // the user's .npmrc. If empty, $NPM_CONFIG_USERCONFIG or ~/.npmrc.
-	Advisories    Advisories       // if nil, no security ordering
-	HTTPClient    *http.Client     // for registries. If nil, a client with a 30s timeout.
-	Logger        *slog.Logger     // if nil, nothing is logged
-	Now           func() time.Time // if nil, time.Now
+	Env           []string   // environment of the commands run. If nil, os.Environ().
+	WorkDir       string     // where the isolated copies go. If empty, os.TempDir().
+	Keep          bool       // keep the copies for inspection
+	NpmUserConfig string     // the user's .npmrc. If empty, $NPM_CONFIG_USERCONFIG or ~/.npmrc.
+	Advisories    Advisories // if nil, no security ordering
+	// AllowScripts names the npm packages whose install scripts run in
+	// trials and --apply (with npm rebuild, after an install with scripts
+	// off), besides those the project trusts already (pnpm's
+	// onlyBuiltDependencies, bun's trustedDependencies). If empty, only
+	// those. No other dependency's install script ever runs.
+	AllowScripts []string
+	HTTPClient   *http.Client     // for registries. If nil, a client with a 30s timeout.
+	Logger       *slog.Logger     // if nil, nothing is logged
+	Now          func() time.Time // if nil, time.Now
 }
 
 // ErrNoProject is returned by [Run] for a directory with neither go.mod
@@ -95,7 +101,7 @@ func projects(dir string, o *Options) []project {
 	if _, err := os.Stat(filepath.Join(dir, "package.json")); err == nil {
 		getenv := func(k string) string { return getenv(o.Env, k) }
 		ps = append(ps, &npmProject{finder: npmFinder{userconfig: o.NpmUserConfig, getenv: getenv, client: o.HTTPClient},
-			test_: testCmd{command: o.Test, env: o.Env, timeout: o.Timeout}})
+			test_: testCmd{command: o.Test, env: o.Env, timeout: o.Timeout}, allow: o.AllowScripts})
 	}
 	return ps
 }
@@ -264,6 +270,7 @@ func results(all []Candidate, findings map[string]finding, o Options) []Result {
 			r.Keep = keep[c.dep()].ID() == c.ID()
 		case tried:
 			r.Status, r.How, r.Time, r.Tail = Failed, f.how, f.o.dur, f.o.tail
+			r.ScriptsSkipped = f.o.skipped
 		case c.Kind == Major && c.NewPath != "":
 			r.Status, r.How = Skipped, "module path changes to "+c.NewPath
 		case c.Kind == Major && !o.Major:

@@ -43,6 +43,13 @@ project, commits go.mod/go.sum and package.json/package-lock.json on a new
 branch bulwark/update-DATE and writes a PR description to
 .bulwark/update-DATE.md.
 
+No dependency's install script (preinstall, install, postinstall) runs in the
+copies or with --apply: npm installs with --ignore-scripts. Packages that need
+their build step are allowed by name with --allow-scripts esbuild,sharp, or
+by the project's pnpm onlyBuiltDependencies or bun trustedDependencies; the
+report says when a failure may come from a script that did not run. The
+project's own test script still runs.
+
 Updates that fix advisories of the local advisory database (--db, as
 bulwark audit uses; skipped when it does not exist) are tried first and
 marked in the report.
@@ -97,6 +104,7 @@ their tests, 2 usage or setup errors (such as tests failing before any update).
 	f.BoolVar(&apply, "apply", false, "write the passing updates into the project and commit them on a new branch")
 	f.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	f.BoolVar(&o.Keep, "keep", false, "keep the isolated copies (their paths are logged with -v)")
+	f.StringSliceVar(&o.AllowScripts, "allow-scripts", nil, "npm packages whose install scripts may run (after an install with scripts off)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log each trial")
 	dbPathFlag(cmd, &dbPath, false) // security fixes first, when the advisory database is there
 	return cmd

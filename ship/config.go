@@ -147,8 +147,20 @@ type SpoolConfig struct {
 	// loss, and a few hundred events a second). If empty, batch.
 	Fsync string `yaml:"fsync,omitempty"`
 	// Interval is the group-commit interval of fsync: batch, and how late
-	// an event may reach the sink. If zero, 50ms.
+	// an event may reach the sink. If zero, 50ms. It is also the first
+	// wait before writing again after the disk refused a write (full, over
+	// quota, read-only); each next wait doubles, up to 5s.
 	Interval time.Duration `yaml:"interval,omitempty"`
+	// MaxHeld bounds the events held in memory until they are written:
+	// those of one interval, and all of them while the disk refuses
+	// writes. At the bound new events are dropped (the held ones are
+	// kept, and written and delivered in order once the disk takes writes
+	// again); the drops are counted in bulwark_ship_events_dropped_total,
+	// logged when the spool writes again, and reported once as a
+	// ship-dropped event. If zero, 10000.
+	MaxHeld int `yaml:"maxHeld,omitempty"`
+	// MaxHeldBytes bounds the same events by their size. If zero, 16MiB.
+	MaxHeldBytes config.Size `yaml:"maxHeldBytes,omitempty"`
 }
 
 // withDefaults fills the documented defaults.
@@ -207,6 +219,12 @@ func (c SinkConfig) withDefaults() SinkConfig {
 	}
 	if c.Spool.Interval == 0 {
 		c.Spool.Interval = 50 * time.Millisecond
+	}
+	if c.Spool.MaxHeld == 0 {
+		c.Spool.MaxHeld = defaultMaxHeld
+	}
+	if c.Spool.MaxHeldBytes == 0 {
+		c.Spool.MaxHeldBytes = defaultMaxHeldBytes
 	}
 	return c
 }

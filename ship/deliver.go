@@ -40,12 +40,15 @@ func newRunner(c SinkConfig, dir string, opts Options, log *slog.Logger) (*runne
 	}
 	maxPending := 4096
 	sp, err := openSpool(dir, spoolOptions{
-		MaxBytes:    int64(c.Spool.MaxBytes),
-		SegmentSize: min(int64(c.Spool.MaxBytes)/8, 16<<20),
-		Interval:    c.Spool.Interval,
-		MaxPending:  maxPending,
-		Always:      c.Spool.Fsync == FsyncAlways,
-		Log:         log,
+		MaxBytes:     int64(c.Spool.MaxBytes),
+		SegmentSize:  min(int64(c.Spool.MaxBytes)/8, 16<<20),
+		Interval:     c.Spool.Interval,
+		MaxPending:   maxPending,
+		Always:       c.Spool.Fsync == FsyncAlways,
+		MaxHeld:      c.Spool.MaxHeld,
+		MaxHeldBytes: int64(c.Spool.MaxHeldBytes),
+		Log:          log,
+		OpenFile:     opts.openFile,
 	})
 	if err != nil {
 		sink.Close()

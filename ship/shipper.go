@@ -30,18 +30,24 @@ type Options struct {
 	// Clock stamps webhook requests and file rotations. If nil, time.Now.
 	Clock func() time.Time
 	// Publish, if set, is given a ship-dropped event whenever a sink's disk
-	// budget forces dropping undelivered events (typically the bus's
+	// budget forces dropping undelivered events, and when a sink's spool
+	// starts dropping new events it cannot write (typically the bus's
 	// Publish).
 	Publish func(event.Event)
 	// Registerer, if set, gets the shipper's metrics
 	// (bulwark_ship_events_{spooled,delivered,dropped}_total,
-	// bulwark_ship_send_failures_total, bulwark_ship_backlog_bytes).
+	// bulwark_ship_send_failures_total, bulwark_ship_backlog_bytes,
+	// bulwark_ship_spool_held_events, bulwark_ship_spool_write_failures_total).
 	Registerer prometheus.Registerer
 	// Stdout is where stdout sinks write. If nil, os.Stdout.
 	Stdout io.Writer
 	// Sinks replace the sink built from the configuration of the same
 	// name: for sinks of a kind this package lacks, and for tests.
 	Sinks map[string]Sink
+
+	// openFile, if set, opens the spools' files for writing: tests make
+	// the disk fail through it.
+	openFile func(name string, flag int, perm os.FileMode) (spoolFile, error)
 }
 
 // A Shipper sends events to its sinks, each through its own durable spool
@@ -73,6 +79,11 @@ func New(cfg Config, opts Options) (*Shipper, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if len(cfg.Sinks) > 0 {
+		if err := privateDir(dir, log); err != nil {
+			return nil, fmt.Errorf("ship: creating spool directory: %w", err)
+		}
 	}
 	s := &Shipper{log: log, publish: opts.Publish, reg: opts.Registerer}
 	for _, sc := range cfg.Sinks {
@@ -143,7 +154,7 @@ func (s *Shipper) Handle(e event.Event) {
 				return
 			}
 		}
-		dropped, err := r.spool.append(data)
+		res, err := r.spool.append(data)
 		switch {
 		case errors.Is(err, errSpoolClosed):
 			s.lost.Add(1)
@@ -151,11 +162,16 @@ func (s *Shipper) Handle(e event.Event) {
 			r.dropped.Add(1)
 			s.log.LogAttrs(context.Background(), slog.LevelError, "spooling event", slog.String("sink", r.name),
 				slog.String("event.id", e.ID), slog.String("error", err.Error()))
+		case res.Held:
+			// Counted by the spool; logged there once per episode.
+			if res.FirstHeld {
+				s.droppingHeld(r)
+			}
 		default:
 			r.spooled.Add(1)
 		}
-		if dropped > 0 {
-			s.dropped(r, dropped)
+		if res.Budget > 0 {
+			s.dropped(r, res.Budget)
 		}
 	}
 }
@@ -174,6 +190,21 @@ func (s *Shipper) dropped(r *runner, n int) {
 			Labels: map[string]string{"sink": r.name, "dropped": strconv.Itoa(n)},
 		})
 	}
+}
+
+// droppingHeld reports that r's spool started dropping new events: it
+// cannot write them (or not as fast as they come) and holds as many as it
+// may in memory. The spool logs the count when it writes again.
+func (s *Shipper) droppingHeld(r *runner) {
+	if s.publish == nil {
+		return
+	}
+	msg := fmt.Sprintf("sink %s: the spool cannot write to disk and holds %d events in memory, its bound (spool.maxHeld); new events are dropped until it can write again, counted in bulwark_ship_events_dropped_total", r.name, r.spool.opts.MaxHeld)
+	s.publish(event.Event{
+		Kind: event.KindAlert, Category: event.CategoryConfiguration, Type: "error", Action: "ship-dropped",
+		Outcome: event.OutcomeFailure, Severity: event.SeverityHigh, Message: msg,
+		Labels: map[string]string{"sink": r.name, "reason": "held"},
+	})
 }
 
 // Close stops delivery after the batches in flight (abandoning them when
@@ -221,10 +252,12 @@ type SinkStats struct {
 	Name          string
 	Spooled       uint64 // appended to the spool by this Shipper
 	Delivered     uint64 // acknowledged by the sink
-	Dropped       uint64 // dropped for the disk budget (or too large to spool)
+	Dropped       uint64 // dropped for the disk budget, at the held bound, or too large to spool
 	Failures      uint64 // failed sends (each retried)
 	BacklogBytes  int64  // spooled, not yet delivered
 	BacklogEvents int
+	Held          int    // in memory, not yet written to the spool
+	WriteFailures uint64 // failed writes to the spool (each retried with backoff)
 }
 
 // Stats reports every sink's counters.
@@ -232,7 +265,12 @@ func (s *Shipper) Stats() []SinkStats {
 	out := make([]SinkStats, len(s.runners))
 	for i, r := range s.runners {
 		b, n := r.spool.backlog()
-		out[i] = SinkStats{r.name, r.spooled.Load(), r.delivered.Load(), r.dropped.Load(), r.failures.Load(), b, n}
+		h := r.spool.heldStats()
+		out[i] = SinkStats{
+			Name: r.name, Spooled: r.spooled.Load(), Delivered: r.delivered.Load(),
+			Dropped: r.dropped.Load() + h.dropped, Failures: r.failures.Load(),
+			BacklogBytes: b, BacklogEvents: n, Held: h.held, WriteFailures: h.writeFails,
+		}
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -31,18 +32,23 @@ type spool struct {
 	segs        []*segment // oldest first; the last one takes appends
 	total       int64      // bytes in segs, including pending ones
 	pending     []chunk    // appended, not yet written
-	pendingRecs int
-	free        [][]byte // written chunk buffers, for reuse
-	toDelete    []uint64 // segment files the flusher removes
-	acked       position // everything before it is delivered
-	ackRecs     int      // records before ack.off in ack.seg
+	pendingRecs int        // records appended since the last flush began
+	held        int        // records appended, not yet written (pending or in a flush)
+	heldBytes   int64
+	fault       *writeFault // set while writes fail or held events are dropped
+	heldDropped uint64      // events dropped at the held bound, or held at a failed close
+	writeFails  uint64      // failed flushes
+	free        [][]byte    // written chunk buffers, for reuse
+	toDelete    []uint64    // segment files the flusher removes
+	acked       position    // everything before it is delivered
+	ackRecs     int         // records before ack.off in ack.seg
 	ackDirty    bool
 	read        position // where next reads from
 	notify      chan struct{}
 	closed      bool
 
 	flushMu sync.Mutex // serializes flush; guards w
-	w       *os.File
+	w       spoolFile
 	wSeg    uint64
 	wOff    int64 // size of w
 
@@ -58,12 +64,30 @@ type spool struct {
 }
 
 type spoolOptions struct {
-	MaxBytes    int64         // disk budget; oldest segments are dropped beyond it
-	SegmentSize int64         // a segment is closed once it reaches this size
-	Interval    time.Duration // group commit interval
-	MaxPending  int           // group commit once this many records wait
-	Always      bool          // write and fsync on every append
-	Log         *slog.Logger
+	MaxBytes     int64         // disk budget; oldest segments are dropped beyond it
+	SegmentSize  int64         // a segment is closed once it reaches this size
+	Interval     time.Duration // group commit interval
+	MaxPending   int           // group commit once this many records wait
+	Always       bool          // write and fsync on every append
+	MaxHeld      int           // records held in memory before new ones are dropped
+	MaxHeldBytes int64         // bytes held in memory before new records are dropped
+	Log          *slog.Logger
+	// OpenFile opens segment and state files for writing. If nil,
+	// os.OpenFile; tests inject write faults (a full disk) through it.
+	OpenFile func(name string, flag int, perm os.FileMode) (spoolFile, error)
+}
+
+// A spoolFile is a file the spool writes: a segment or the state file.
+type spoolFile interface {
+	io.Writer
+	io.WriterAt
+	Sync() error
+	Truncate(size int64) error
+	Close() error
+}
+
+func openOSFile(name string, flag int, perm os.FileMode) (spoolFile, error) {
+	return os.OpenFile(name, flag, perm)
 }
 
 type segment struct {
@@ -76,6 +100,7 @@ type segment struct {
 type chunk struct {
 	seg  uint64
 	data []byte
+	recs int
 }
 
 // A position is a byte offset in a segment.
@@ -99,7 +124,16 @@ func segName(id uint64) string { return fmt.Sprintf("%020d.seg", id) }
 // openSpool opens (creating if needed) the spool in dir, recovers from a
 // torn tail, and starts its flusher.
 func openSpool(dir string, o spoolOptions) (*spool, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if o.OpenFile == nil {
+		o.OpenFile = openOSFile
+	}
+	if o.MaxHeld <= 0 {
+		o.MaxHeld = defaultMaxHeld
+	}
+	if o.MaxHeldBytes <= 0 {
+		o.MaxHeldBytes = defaultMaxHeldBytes
+	}
+	if err := privateDir(dir, o.Log); err != nil {
 		return nil, fmt.Errorf("creating spool directory: %w", err)
 	}
 	lock, err := lockSpool(dir)
@@ -127,6 +161,11 @@ func (s *spool) recover() error {
 	}
 	var ids []uint64
 	for _, n := range names {
+		if n.Type().IsRegular() {
+			if err := privateFile(filepath.Join(s.dir, n.Name()), s.opts.Log); err != nil {
+				return err
+			}
+		}
 		if id, ok := strings.CutSuffix(n.Name(), ".seg"); ok {
 			if v, err := strconv.ParseUint(id, 10, 64); err == nil {
 				ids = append(ids, v)

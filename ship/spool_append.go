@@ -2,20 +2,40 @@ package ship
 
 import "fmt"
 
-// append adds one record. It returns how many undelivered records it
-// dropped, oldest first, to stay within the disk budget.
-func (s *spool) append(payload []byte) (dropped int, err error) {
+// An appended reports what an append dropped.
+type appended struct {
+	// Budget counts undelivered records dropped, oldest first, to stay
+	// within the disk budget.
+	Budget int
+	// Held is true when the record itself was dropped: as many records as
+	// the bound allows wait in memory to be written (the disk refuses
+	// writes, or cannot keep up). FirstHeld marks the first such drop of
+	// an episode.
+	Held, FirstHeld bool
+}
+
+// append adds one record. Until it is written, it is held in memory; when
+// the held records are at their bound (spool.maxHeld, spool.maxHeldBytes)
+// the new record is dropped, not an older one: what is held stays a
+// gapless run of events from the start of the trouble, and the bound
+// counts the records a flush is writing, so it is never exceeded.
+func (s *spool) append(payload []byte) (res appended, err error) {
 	if len(payload) == 0 || len(payload) > maxRecord {
-		return 0, fmt.Errorf("ship: event of %d bytes cannot be spooled (limit %d)", len(payload), maxRecord)
+		return res, fmt.Errorf("ship: event of %d bytes cannot be spooled (limit %d)", len(payload), maxRecord)
 	}
 	size := int64(headerLen + len(payload))
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		return 0, errSpoolClosed
+		return res, errSpoolClosed
+	}
+	if s.heldFull(size) {
+		res.Held, res.FirstHeld = true, s.dropHeld()
+		s.mu.Unlock()
+		return res, nil
 	}
 	for s.total+size > s.opts.MaxBytes && len(s.segs) > 1 {
-		dropped += s.dropOldest()
+		res.Budget += s.dropOldest()
 	}
 	last := s.segs[len(s.segs)-1]
 	if last.size > 0 && last.size+size > s.opts.SegmentSize {
@@ -24,21 +44,28 @@ func (s *spool) append(payload []byte) (dropped int, err error) {
 	}
 	if n := len(s.pending); n > 0 && s.pending[n-1].seg == last.id {
 		s.pending[n-1].data = appendRecord(s.pending[n-1].data, payload)
+		s.pending[n-1].recs++
 	} else {
 		buf := make([]byte, 0, 64<<10)
 		if n := len(s.free); n > 0 {
 			buf, s.free = s.free[n-1], s.free[:n-1]
 		}
-		s.pending = append(s.pending, chunk{last.id, appendRecord(buf, payload)})
+		s.pending = append(s.pending, chunk{last.id, appendRecord(buf, payload), 1})
 	}
 	last.size += size
 	last.records++
 	s.total += size
 	s.pendingRecs++
+	s.held++
+	s.heldBytes += size
 	full := s.pendingRecs >= s.opts.MaxPending
+	failing := s.fault != nil && s.fault.failing
 	s.mu.Unlock()
-	if s.opts.Always {
-		return dropped, s.flush()
+	if s.opts.Always && !failing {
+		// A failed write keeps the record held, to be written by the
+		// flusher's next try: it is not lost unless the process is.
+		s.flushTracked()
+		return res, nil
 	}
 	if full {
 		select {
@@ -46,7 +73,7 @@ func (s *spool) append(payload []byte) (dropped int, err error) {
 		default:
 		}
 	}
-	return dropped, nil
+	return res, nil
 }
 
 // dropOldest removes the oldest segment and returns the number of its
@@ -66,6 +93,9 @@ func (s *spool) dropOldest() int {
 	for _, c := range s.pending {
 		if c.seg != old.id {
 			kept = append(kept, c)
+		} else {
+			s.held -= c.recs
+			s.heldBytes -= int64(len(c.data))
 		}
 	}
 	s.pending = kept

@@ -4,34 +4,36 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 )
 
 // flusher group-commits appended records every interval, or sooner when
-// many wait, until close.
+// many wait, until close. After a failed flush it waits with backoff (see
+// flushTracked), and many records waiting do not cut the wait short.
 func (s *spool) flusher() {
 	defer close(s.done)
-	t := time.NewTicker(s.opts.Interval)
+	t := time.NewTimer(s.opts.Interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-t.C:
 		case <-s.kick:
+			if s.failing() {
+				continue
+			}
 		case <-s.stop:
 			return
 		}
-		if err := s.flush(); err != nil {
-			s.warn("spool write failed; will retry", slog.String("error", err.Error()))
-		}
+		t.Reset(s.flushTracked())
 	}
 }
 
 // flush writes and fsyncs the pending records, makes them visible to the
-// reader, persists a changed acknowledgement and removes dead segments.
-func (s *spool) flush() error {
+// reader, persists a changed acknowledgement and removes dead segments. It
+// returns how many records it wrote.
+func (s *spool) flush() (int, error) {
 	s.flushMu.Lock()
 	defer s.flushMu.Unlock()
 
@@ -44,9 +46,21 @@ func (s *spool) flush() error {
 
 	var written []chunk
 	var err error
+	done := len(chunks) // chunks written or dropped, not requeued
 	for i, c := range chunks {
-		if err = s.write(c); err != nil {
+		s.mu.Lock()
+		seg := s.find(c.seg)
+		var at int64
+		if seg != nil {
+			at = seg.committed
+		}
+		s.mu.Unlock()
+		if seg == nil {
+			continue // dropped for the disk budget while it waited
+		}
+		if err = s.write(c, at); err != nil {
 			s.requeue(chunks[i:]) // keep them: nothing is lost on a write error
+			done = i
 			break
 		}
 		written = append(written, c)
@@ -58,9 +72,17 @@ func (s *spool) flush() error {
 			err = errors.Join(err, fmt.Errorf("syncing spool segment: %w", serr))
 		}
 	}
+	nrecs := 0
+	s.mu.Lock()
+	for _, c := range chunks[:done] {
+		s.held -= c.recs
+		s.heldBytes -= int64(len(c.data))
+	}
+	s.mu.Unlock()
 	if len(written) > 0 {
 		s.mu.Lock()
 		for _, c := range written {
+			nrecs += c.recs
 			if seg := s.find(c.seg); seg != nil {
 				seg.committed += int64(len(c.data))
 			}
@@ -93,11 +115,13 @@ func (s *spool) flush() error {
 			}
 		}
 	}
-	return err
+	return nrecs, err
 }
 
-// write appends one chunk to its segment file, opening it if needed.
-func (s *spool) write(c chunk) error {
+// write appends one chunk to its segment file, opening it if needed; a
+// segment opened is written from committed, its bytes written and synced,
+// so what a failed write left beyond them is overwritten.
+func (s *spool) write(c chunk, committed int64) error {
 	if s.w == nil || s.wSeg != c.seg {
 		if s.w != nil {
 			if err := s.w.Sync(); err != nil {
@@ -106,7 +130,7 @@ func (s *spool) write(c chunk) error {
 			s.w.Close()
 			s.w = nil
 		}
-		f, err := os.OpenFile(filepath.Join(s.dir, segName(c.seg)), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		f, err := s.opts.OpenFile(filepath.Join(s.dir, segName(c.seg)), os.O_WRONLY|os.O_CREATE, fileMode)
 		if err != nil {
 			return fmt.Errorf("opening spool segment: %w", err)
 		}
@@ -114,16 +138,11 @@ func (s *spool) write(c chunk) error {
 			f.Close()
 			return fmt.Errorf("syncing spool directory: %w", err)
 		}
-		st, err := f.Stat()
-		if err != nil {
-			f.Close()
-			return fmt.Errorf("opening spool segment: %w", err)
-		}
-		s.w, s.wSeg, s.wOff = f, c.seg, st.Size()
+		s.w, s.wSeg, s.wOff = f, c.seg, committed
 	}
-	if _, err := s.w.Write(c.data); err != nil {
-		// Cut a partial write off so the retry does not leave a torn
-		// record in the middle of the segment.
+	if _, err := s.w.WriteAt(c.data, s.wOff); err != nil {
+		// Cut a partial write off, to give the space back; the retry
+		// writes from the same offset, over what is left if this fails.
 		if terr := s.w.Truncate(s.wOff); terr != nil {
 			err = errors.Join(err, terr)
 		}

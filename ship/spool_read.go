@@ -215,7 +215,17 @@ func (s *spool) close() error {
 	s.mu.Unlock()
 	close(s.stop)
 	<-s.done
-	err := s.flush()
+	_, err := s.flush()
+	if err != nil {
+		s.mu.Lock()
+		lost := s.held
+		s.heldDropped += uint64(lost)
+		s.mu.Unlock()
+		if lost > 0 && s.opts.Log != nil {
+			s.opts.Log.LogAttrs(context.Background(), slog.LevelError, "spool closed unable to write; events held in memory are lost",
+				slog.String("spool", s.dir), slog.Int("lost", lost), slog.String("error", err.Error()))
+		}
+	}
 	if s.w != nil {
 		s.w.Close()
 	}

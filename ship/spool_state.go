@@ -34,7 +34,7 @@ func (s *spool) loadState() (position, error) {
 func (s *spool) saveState(p position) error {
 	b, _ := json.Marshal(p)
 	tmp := filepath.Join(s.dir, stateFile+".tmp")
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	f, err := s.opts.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fileMode)
 	if err != nil {
 		return fmt.Errorf("writing spool state: %w", err)
 	}

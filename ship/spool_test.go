@@ -159,7 +159,7 @@ func TestSpoolBudgetDropsOldestAndCounts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dropped += d
+		dropped += d.Budget
 	}
 	if dropped == 0 {
 		t.Fatal("no record dropped beyond the budget")

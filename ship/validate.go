@@ -135,6 +135,12 @@ func (c SinkConfig) Validate() error {
 	case c.Spool.MaxBytes != 0 && c.Spool.MaxBytes < minSpoolBytes:
 		bad("spool.maxBytes", "must be at least %s, got %s", config.Size(minSpoolBytes), c.Spool.MaxBytes)
 	}
+	if c.Spool.MaxHeld < 0 {
+		bad("spool.maxHeld", "must be at least 0, got %d", c.Spool.MaxHeld)
+	}
+	if c.Spool.MaxHeldBytes != 0 && c.Spool.MaxHeldBytes < maxRecord+headerLen {
+		bad("spool.maxHeldBytes", "must be at least %s (one event of the largest size), got %s", config.Size(maxRecord+headerLen), c.Spool.MaxHeldBytes)
+	}
 	switch c.Spool.Fsync {
 	case "", FsyncBatch, FsyncAlways:
 	default:

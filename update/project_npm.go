@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 )
 
@@ -61,9 +60,10 @@ func (p *npmProject) install(ctx context.Context, dir string) (string, []string,
 	if err != nil {
 		return out, nil, err
 	}
-	run, skipped := splitAllowed(withScripts, append(slices.Clone(p.allow), projectAllowScripts(dir)...))
+	run, skipped := newScriptPolicy(dir, p.allow).split(withScripts)
 	if len(run) > 0 {
-		// npm rebuild runs the install scripts of the packages named.
+		// npm rebuild runs the install scripts of the packages named
+		// (name@version, so that only the version allowed runs).
 		args := append([]string{"rebuild", "--ignore-scripts=false", "--no-audit", "--no-fund", "--"}, run...)
 		more, _, err := runTail(ctx, dir, p.test_.env, p.test_.timeout, "npm", args...)
 		out += more

@@ -13,27 +13,53 @@ import (
 
 // Install scripts (preinstall, install, postinstall) are code a package
 // author runs on the installing machine with its user's rights. Trials and
-// --apply install with them off; only the packages allowed by name run
-// theirs, after the install, with npm rebuild.
+// --apply install with them off; only the packages allowed (see
+// [newScriptPolicy]) run theirs, after the install, with npm rebuild.
 
 // maxManifest bounds the package.json and lockfiles read here.
 const maxManifest = 64 << 20
 
-// projectAllowScripts returns the packages the project in dir already
-// trusts to run install scripts: pnpm's onlyBuiltDependencies (in
-// package.json or pnpm-workspace.yaml) and bun's trustedDependencies.
-func projectAllowScripts(dir string) []string {
-	var names []string
+// A scriptPolicy says which packages may run their install scripts.
+type scriptPolicy struct {
+	names  map[string]bool // allowed, any version
+	pinned map[string]bool // "name@version": allowed at that version only
+	denied map[string]bool // never, whatever else says
+}
+
+// newScriptPolicy returns the policy of the project in dir with the
+// packages allowed by name added: npm's allowScripts field of
+// package.json ({"sharp": true, "canvas@2.11.2": true, "evil": false}),
+// pnpm's onlyBuiltDependencies (in package.json or pnpm-workspace.yaml)
+// and bun's trustedDependencies. An approval pinned to a version does not
+// carry over to another version: the script was reviewed at that one.
+func newScriptPolicy(dir string, allow []string) scriptPolicy {
+	p := scriptPolicy{names: map[string]bool{}, pinned: map[string]bool{}, denied: map[string]bool{}}
+	for _, n := range allow {
+		p.names[n] = true
+	}
 	if data, err := readSmall(filepath.Join(dir, "package.json")); err == nil {
 		var m struct {
-			Pnpm struct {
+			AllowScripts map[string]bool `json:"allowScripts"`
+			Pnpm         struct {
 				OnlyBuiltDependencies []string `json:"onlyBuiltDependencies"`
 			} `json:"pnpm"`
 			TrustedDependencies []string `json:"trustedDependencies"`
 		}
 		if json.Unmarshal(data, &m) == nil {
-			names = append(names, m.Pnpm.OnlyBuiltDependencies...)
-			names = append(names, m.TrustedDependencies...)
+			for spec, ok := range m.AllowScripts {
+				name, version := splitSpec(spec)
+				switch {
+				case !ok:
+					p.denied[name] = true
+				case version == "":
+					p.names[name] = true
+				default:
+					p.pinned[name+"@"+version] = true // a range ("1 || 2") matches no exact version: not allowed
+				}
+			}
+			for _, n := range append(m.Pnpm.OnlyBuiltDependencies, m.TrustedDependencies...) {
+				p.names[n] = true
+			}
 		}
 	}
 	if data, err := readSmall(filepath.Join(dir, "pnpm-workspace.yaml")); err == nil {
@@ -41,15 +67,35 @@ func projectAllowScripts(dir string) []string {
 			OnlyBuiltDependencies []string `yaml:"onlyBuiltDependencies"`
 		}
 		if yaml.Unmarshal(data, &w) == nil {
-			names = append(names, w.OnlyBuiltDependencies...)
+			for _, n := range w.OnlyBuiltDependencies {
+				p.names[n] = true
+			}
 		}
 	}
-	return names
+	return p
 }
 
-// installScripts returns the names of the packages of the npm lockfile in
-// dir that have install scripts, sorted and without repeats.
-func installScripts(dir string) ([]string, error) {
+func (p scriptPolicy) allows(r pkgRef) bool {
+	return !p.denied[r.name] && (p.names[r.name] || p.pinned[r.String()])
+}
+
+// splitSpec splits "name@version" ("@scope/name@version"); version is ""
+// for a bare name.
+func splitSpec(spec string) (name, version string) {
+	if i := strings.LastIndex(spec, "@"); i > 0 {
+		return spec[:i], spec[i+1:]
+	}
+	return spec, ""
+}
+
+// A pkgRef is one installed package version.
+type pkgRef struct{ name, version string }
+
+func (r pkgRef) String() string { return r.name + "@" + r.version }
+
+// installScripts returns the packages of the npm lockfile in dir that
+// have install scripts, sorted and without repeats.
+func installScripts(dir string) ([]pkgRef, error) {
 	data, err := readSmall(filepath.Join(dir, "package-lock.json"))
 	if err != nil {
 		return nil, err
@@ -57,13 +103,14 @@ func installScripts(dir string) ([]string, error) {
 	var lock struct {
 		Packages map[string]struct {
 			Name             string `json:"name"`
+			Version          string `json:"version"`
 			HasInstallScript bool   `json:"hasInstallScript"`
 		} `json:"packages"`
 	}
 	if err := json.Unmarshal(data, &lock); err != nil {
 		return nil, fmt.Errorf("reading package-lock.json: %w", err)
 	}
-	var out []string
+	var out []pkgRef
 	for path, p := range lock.Packages {
 		if !p.HasInstallScript || path == "" {
 			continue
@@ -76,20 +123,20 @@ func installScripts(dir string) ([]string, error) {
 			}
 			name = path[i+len("node_modules/"):]
 		}
-		out = append(out, name)
+		out = append(out, pkgRef{name, p.Version})
 	}
-	slices.Sort(out)
+	slices.SortFunc(out, func(a, b pkgRef) int { return strings.Compare(a.String(), b.String()) })
 	return slices.Compact(out), nil
 }
 
-// splitAllowed splits the packages with install scripts into those
-// allowed to run them and those skipped.
-func splitAllowed(withScripts, allow []string) (run, skipped []string) {
-	for _, n := range withScripts {
-		if slices.Contains(allow, n) {
-			run = append(run, n)
-		} else {
-			skipped = append(skipped, n)
+// split splits the packages with install scripts into those allowed to
+// run them and the names of those skipped.
+func (p scriptPolicy) split(withScripts []pkgRef) (run []string, skipped []string) {
+	for _, r := range withScripts {
+		if p.allows(r) {
+			run = append(run, r.String())
+		} else if !slices.Contains(skipped, r.name) {
+			skipped = append(skipped, r.name)
 		}
 	}
 	return run, skipped

@@ -78,6 +78,22 @@ func TestNoInstallScripts(t *testing.T) {
 		t.Errorf("the table does not say the failure may come from the skipped script:\n%s", out.String())
 	}
 
+	// An approval pinned to the installed version was a review of that
+	// version's script, not of the next one's.
+	pj := run(t, dir, env, "cat", "package.json")
+	write(t, dir, "package.json", strings.Replace(pj, `"private": true,`, `"private": true, "allowScripts": {"hooky@1.0.0": true},`, 1))
+	rep, err = Run(ctx, dir, Options{Env: env, Jobs: 2, Timeout: 2 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := statuses(rep); got["npm:hooky@1.1.0"] != Failed {
+		t.Errorf("with hooky@1.0.0 approved: statuses %v, want 1.1.0 failed", got)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("an approval pinned to hooky@1.0.0 let hooky 1.1.0 run its postinstall")
+	}
+	write(t, dir, "package.json", pj)
+
 	rep, err = Run(ctx, dir, Options{Env: env, Jobs: 2, Timeout: 2 * time.Minute, AllowScripts: []string{"hooky"}})
 	if err != nil {
 		t.Fatal(err)
@@ -97,4 +113,31 @@ func statuses(rep *Report) map[string]Status {
 		m[r.ID()] = r.Status
 	}
 	return m
+}
+
+func TestScriptPolicy(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "package.json", `{"allowScripts": {"sharp": true, "canvas@2.11.2": true, "evil": false, "@s/pinned@1.0.0": true},
+  "pnpm": {"onlyBuiltDependencies": ["esbuild"]}, "trustedDependencies": ["bun-pkg"]}`)
+	write(t, dir, "pnpm-workspace.yaml", "onlyBuiltDependencies:\n  - workspace-pkg\n")
+	p := newScriptPolicy(dir, []string{"flagged", "evil"})
+	for _, tt := range []struct {
+		ref  pkgRef
+		want bool
+	}{
+		{pkgRef{"sharp", "0.33.0"}, true},
+		{pkgRef{"canvas", "2.11.2"}, true},
+		{pkgRef{"canvas", "2.11.3"}, false}, // approved at another version
+		{pkgRef{"@s/pinned", "1.0.0"}, true},
+		{pkgRef{"evil", "1.0.0"}, false}, // denied in package.json wins over --allow-scripts
+		{pkgRef{"esbuild", "0.25.0"}, true},
+		{pkgRef{"bun-pkg", "1.0.0"}, true},
+		{pkgRef{"workspace-pkg", "1.0.0"}, true},
+		{pkgRef{"flagged", "1.0.0"}, true},
+		{pkgRef{"other", "1.0.0"}, false},
+	} {
+		if got := p.allows(tt.ref); got != tt.want {
+			t.Errorf("allows(%s) = %v, want %v", tt.ref, got, tt.want)
+		}
+	}
 }

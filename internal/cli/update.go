@@ -46,7 +46,9 @@ branch bulwark/update-DATE and writes a PR description to
 No dependency's install script (preinstall, install, postinstall) runs in the
 copies or with --apply: npm installs with --ignore-scripts. Packages that need
 their build step are allowed by name with --allow-scripts esbuild,sharp, or
-by the project's pnpm onlyBuiltDependencies or bun trustedDependencies; the
+by the project's own lists: npm's allowScripts in package.json (an approval
+pinned to a version holds for that version only; false denies), pnpm's
+onlyBuiltDependencies, bun's trustedDependencies. The
 report says when a failure may come from a script that did not run. The
 project's own test script still runs.
 

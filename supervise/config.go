@@ -37,6 +37,11 @@ type Config struct {
 	// the app is ready as soon as it has started and only its exit is
 	// watched.
 	Health Health `yaml:"health"`
+	// Hang restarts an app that runs and holds its port but answers
+	// nothing, such as a Node app whose event loop is blocked. It works
+	// without a health check and is on by default when the app's address
+	// is known (see [Hang.URL]).
+	Hang Hang `yaml:"hang"`
 	// Stop is how the app is asked to stop.
 	Stop Stop `yaml:"stop"`
 	// Logs is where the app's stdout and stderr go.
@@ -110,6 +115,42 @@ type Health struct {
 	// as a failure. If zero, 60s.
 	StartPeriod time.Duration `yaml:"startPeriod"`
 }
+
+// Hang is the hang detection: a liveness probe, plus (under guard --run)
+// what the gateway sees of the requests it passes to the app. The app is
+// restarted only when both say it has answered nothing for After: the
+// probe got no answer below 500 for After, and requests have been waiting
+// on the app for After without it answering any of them. A request that
+// legitimately takes long does not count while the app answers the probe
+// or other requests; an idle gateway never restarts the app. Without a
+// gateway (bulwark run), the probe alone decides.
+//
+// With the defaults a hung app is restarted 30 to 40s after it stopped
+// answering: the stop signal, Stop.Grace, SIGKILL to the process group,
+// then a start after the usual backoff, as for a crash.
+type Hang struct {
+	// URL is probed with GET once the app is ready; any answer with a
+	// status below 500 counts as alive (redirects are not followed). A
+	// liveness path the app answers without work is best, e.g.
+	// "http://127.0.0.1:3000/livez". If empty, guard --run probes the
+	// upstream's root and bulwark run the root of 127.0.0.1:$PORT when the
+	// app's environment sets PORT; otherwise there is no hang detection.
+	URL string `yaml:"url"`
+	// Disabled turns hang detection off.
+	Disabled bool `yaml:"disabled"`
+	// After is how long the app must have answered nothing before it
+	// counts as hung. If zero, 30s: far beyond a probe's usual answer in
+	// milliseconds, and long enough that one slow request (a report, an
+	// upload) is not mistaken for a hang even without other traffic.
+	After time.Duration `yaml:"after"`
+	// Interval is the time between probes. If zero, 5s.
+	Interval time.Duration `yaml:"interval"`
+	// Timeout bounds one probe. If zero, 5s.
+	Timeout time.Duration `yaml:"timeout"`
+}
+
+// enabled reports whether hang detection runs.
+func (h Hang) enabled() bool { return !h.Disabled && h.URL != "" }
 
 // enabled reports whether a health check is configured.
 func (h Health) enabled() bool { return h.HTTP != "" || h.TCP != "" }
@@ -199,6 +240,9 @@ func (c Config) WithDefaults() Config {
 	if h.FailureThreshold == 0 {
 		h.FailureThreshold = 3
 	}
+	def(&c.Hang.After, 30*time.Second)
+	def(&c.Hang.Interval, 5*time.Second)
+	def(&c.Hang.Timeout, 5*time.Second)
 	if c.Stop.Signal == "" {
 		c.Stop.Signal = "SIGTERM"
 	}

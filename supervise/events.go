@@ -43,11 +43,14 @@ func readyEvent(pid int, after time.Duration) event.Event {
 
 func exitEvent(e Exit) event.Event {
 	ev := event.Event{Type: "end", Action: "process-exited", Outcome: event.OutcomeSuccess,
-		Message: fmt.Sprintf("app pid %d ended (%s): %s after %s", e.PID, e.Reason, e, e.Uptime.Round(time.Millisecond)),
+		Message: fmt.Sprintf("app pid %d ended (%s): %s after %s", e.PID, e.Why(), e, e.Uptime.Round(time.Millisecond)),
 		Labels: map[string]string{"process_pid": pidLabel(e.PID), "exit_code": strconv.Itoa(e.Code),
 			"reason": e.Reason, "uptime": e.Uptime.Round(time.Millisecond).String()}}
 	if e.Signal != "" {
 		ev.Labels["signal"] = e.Signal
+	}
+	if e.Detail != "" {
+		ev.Labels["detail"] = e.Detail
 	}
 	planned := e.Reason == reasonRestart || e.Reason == reasonShutdown
 	if !planned && (e.failed() || e.Reason != reasonExited) {
@@ -59,8 +62,11 @@ func exitEvent(e Exit) event.Event {
 func restartingEvent(e Exit, failures int, delay time.Duration) event.Event {
 	ev := event.Event{Type: "change", Action: "process-restarting", Message: "restarting app as asked",
 		Labels: map[string]string{"reason": e.Reason}}
+	if e.Detail != "" {
+		ev.Labels["detail"] = e.Detail
+	}
 	if e.Reason != reasonRestart {
-		ev.Message = fmt.Sprintf("restarting app in %s (failure %d in a row)", delay.Round(time.Millisecond), failures)
+		ev.Message = fmt.Sprintf("restarting app in %s (%s, failure %d in a row)", delay.Round(time.Millisecond), e.Why(), failures)
 		ev.Labels["failures"] = strconv.Itoa(failures)
 		ev.Labels["backoff"] = delay.Round(time.Millisecond).String()
 	}
@@ -79,6 +85,21 @@ func unhealthyEvent(pid, failures int) event.Event {
 		Severity: event.SeverityHigh,
 		Message:  fmt.Sprintf("app failed %d health checks in a row; stopping it for a restart", failures),
 		Labels:   map[string]string{"process_pid": pidLabel(pid), "failures": strconv.Itoa(failures)}}
+}
+
+// hungEvent says the app is declared hung and why: detail is "no answer
+// for 34s", probe what the last liveness probe got; waiting is whether
+// requests waited on the app unanswered too (there is a gateway).
+func hungEvent(pid int, detail, probe string, failures int, waiting bool) event.Event {
+	evidence := fmt.Sprintf("the liveness probe failed %d times in a row (last: %s)", failures, probe)
+	if waiting {
+		evidence += " and requests waited on it with none answered"
+	}
+	return event.Event{Type: "error", Action: "process-hung", Outcome: event.OutcomeFailure,
+		Severity: event.SeverityHigh,
+		Message:  fmt.Sprintf("app hung: %s: %s; stopping it for a restart", detail, evidence),
+		Labels: map[string]string{"process_pid": pidLabel(pid), "reason": reasonHung + ": " + detail,
+			"failures": strconv.Itoa(failures)}}
 }
 
 func notReadyEvent(pid int, period time.Duration) event.Event {

@@ -35,25 +35,42 @@ func newProbe(h Health) (probe func(context.Context) error, addr string) {
 		}
 		addr = net.JoinHostPort(u.Hostname(), port)
 	}
+	get := httpGetter(h.HTTP, h.Timeout)
+	return func(ctx context.Context) error {
+		code, err := get(ctx)
+		if err != nil {
+			return err
+		}
+		if code < 200 || code > 399 {
+			return fmt.Errorf("GET %s: status %d", u.Path, code)
+		}
+		return nil
+	}, addr
+}
+
+// httpGetter returns a function that GETs rawURL (valid) within timeout
+// and returns the answer's status.
+func httpGetter(rawURL string, timeout time.Duration) func(context.Context) (int, error) {
+	u, _ := url.Parse(rawURL)
 	client := &http.Client{
 		// A fresh connection each time: a hung app that still accepts
 		// connections must fail, not answer from a kept-alive one.
 		Transport: &http.Transport{
 			Proxy:                 nil,
-			DialContext:           dialer.DialContext,
+			DialContext:           (&net.Dialer{Timeout: timeout}).DialContext,
 			DisableKeepAlives:     true,
-			TLSHandshakeTimeout:   h.Timeout,
-			ResponseHeaderTimeout: h.Timeout,
+			TLSHandshakeTimeout:   timeout,
+			ResponseHeaderTimeout: timeout,
 		},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Timeout:       h.Timeout,
+		Timeout:       timeout,
 	}
-	return func(ctx context.Context) error {
-		ctx, cancel := context.WithTimeout(ctx, h.Timeout)
+	return func(ctx context.Context) (int, error) {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, h.HTTP, nil)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		req.Header.Set("User-Agent", "bulwark-health/1")
 		resp, err := client.Do(req)
@@ -62,15 +79,15 @@ func newProbe(h Health) (probe func(context.Context) error, addr string) {
 			if errors.As(err, &ue) {
 				err = ue.Err
 			}
-			return fmt.Errorf("GET %s: %w", u.Path, err)
+			if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
+				err = fmt.Errorf("no answer within %s", timeout)
+			}
+			return 0, fmt.Errorf("GET %s: %w", u.Path, err)
 		}
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 		resp.Body.Close()
-		if resp.StatusCode < 200 || resp.StatusCode > 399 {
-			return fmt.Errorf("GET %s: status %d", u.Path, resp.StatusCode)
-		}
-		return nil
-	}, addr
+		return resp.StatusCode, nil
+	}
 }
 
 // portBusy reports whether addr accepts a connection now.

@@ -72,6 +72,7 @@ type ending struct {
 const (
 	reasonExited    = "exited"
 	reasonUnhealthy = "unhealthy"
+	reasonHung      = "hung"
 	reasonNotReady  = "not-ready"
 	reasonPortBusy  = "port-busy"
 	reasonRestart   = "restart"
@@ -143,7 +144,7 @@ func (r *runner) runOnce(ctx context.Context) (ending, error) {
 			st.Restarts++
 		}
 		st.State, st.PID, st.Started, st.RetryAt = StateStarting, p.pid(), started, time.Time{}
-		st.Health = HealthStatus{}
+		st.Health, st.Liveness = HealthStatus{}, HealthStatus{}
 	})
 	r.starts++
 	s.publish(startedEvent(p.pid(), s.cfg.Command, r.starts-1))

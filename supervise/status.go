@@ -42,6 +42,13 @@ type Status struct {
 	RetryAt time.Time
 	// Health is the latest health-check result.
 	Health HealthStatus
+	// Liveness is the latest hang-detection probe result; zero without
+	// hang detection or before the app is ready.
+	Liveness HealthStatus
+	// Unanswered is how long requests have waited on the app without it
+	// answering any (see [Traffic]); zero when none waits or without a
+	// gateway.
+	Unanswered time.Duration
 }
 
 // Exit is how one app process ended.
@@ -51,9 +58,19 @@ type Exit struct {
 	Code   int    // exit code; -1 when killed by a signal
 	Signal string // the signal that killed it, e.g. "killed"; empty if it exited
 	Uptime time.Duration
-	// Reason is why it ended: "exited" (on its own), "unhealthy", "not-ready",
-	// "restart" (planned) or "shutdown".
+	// Reason is why it ended: "exited" (on its own), "unhealthy", "hung",
+	// "not-ready", "restart" (planned) or "shutdown".
 	Reason string
+	// Detail says more about the reason, e.g. "no answer for 34s" for hung.
+	Detail string
+}
+
+// Why is the reason with its detail, e.g. "hung: no answer for 34s".
+func (e Exit) Why() string {
+	if e.Detail == "" {
+		return e.Reason
+	}
+	return e.Reason + ": " + e.Detail
 }
 
 // failed reports whether the exit was a failure of the app.
@@ -66,12 +83,19 @@ func (e Exit) String() string {
 	return fmt.Sprintf("exit code %d", e.Code)
 }
 
-// HealthStatus is the latest health-check result.
+// HealthStatus is the latest result of a probe (health check or hang
+// detection).
 type HealthStatus struct {
-	Checked  time.Time // when the last probe finished; zero if none has
-	OK       bool
-	Error    string // why the last probe failed
-	Failures int    // failed probes in a row
+	Checked  time.Time     // when the last probe finished; zero if none has
+	OK       bool          // the last probe passed
+	Error    string        // why the last probe failed
+	Failures int           // failed probes in a row
+	Latency  time.Duration // how long the last probe took
+	// Code is the HTTP status of the last probe's answer; 0 if it got
+	// none (or the probe is not HTTP).
+	Code int
+	// LastOK is when a probe last passed; zero if none has.
+	LastOK time.Time
 }
 
 // ErrUnavailable is matched (with errors.Is) by every [UnavailableError].
@@ -108,7 +132,7 @@ type ExitError struct {
 
 func (e *ExitError) Error() string {
 	if e.Exit.Reason != "" && e.Exit.Reason != reasonExited {
-		return "app stopped (" + e.Exit.Reason + "), " + e.Exit.String()
+		return "app stopped (" + e.Exit.Why() + "), " + e.Exit.String()
 	}
 	return "app " + e.Exit.String()
 }

@@ -37,6 +37,11 @@ type Options struct {
 	// routing to the app and let in-flight requests finish. It is not
 	// called before killing an app that crashed or failed its health check.
 	BeforeStop func(ctx context.Context)
+	// Traffic, if set, is fed by the gateway in front of the app with the
+	// requests it passes to it: hang detection then restarts the app only
+	// when requests wait on it unanswered too (see [Hang]), and cancels
+	// them when it does. If nil, the liveness probe alone decides.
+	Traffic *Traffic
 }
 
 // A Supervisor runs one app and keeps it running. Its methods are safe for
@@ -51,8 +56,9 @@ type Supervisor struct {
 	stopSig syscall.Signal
 
 	plat     platform
-	probe    func(context.Context) error // nil without a health check
-	portAddr string                      // the app's address, checked free before a start
+	probe    func(context.Context) error    // nil without a health check
+	live     func(context.Context) liveness // nil without hang detection
+	portAddr string                         // the app's address, checked free before a start
 
 	restarts chan *restartRequest
 
@@ -109,6 +115,9 @@ func New(cfg Config, opts Options) (*Supervisor, error) {
 	if cfg.Health.enabled() {
 		s.probe, s.portAddr = newProbe(cfg.Health)
 	}
+	if cfg.Hang.enabled() {
+		s.live = newLivenessProbe(cfg.Hang)
+	}
 	return s, nil
 }
 
@@ -124,8 +133,14 @@ func (s *Supervisor) Status() Status {
 		e := *st.LastExit
 		st.LastExit = &e
 	}
+	if s.opts.Traffic != nil && st.State == StateReady {
+		st.Unanswered = s.opts.Traffic.Unanswered()
+	}
 	return st
 }
+
+// Traffic is the [Options.Traffic] the gateway feeds; nil if none.
+func (s *Supervisor) Traffic() *Traffic { return s.opts.Traffic }
 
 // update changes the status under the lock and wakes WaitReady callers.
 func (s *Supervisor) update(f func(*Status)) {

@@ -53,7 +53,7 @@ func (c Config) Validate() error {
 	for _, sub := range []struct {
 		key string
 		v   config.Validator
-	}{{"backoff", c.Backoff}, {"giveUp", c.GiveUp}, {"health", c.Health}, {"stop", c.Stop}, {"logs", c.Logs}} {
+	}{{"backoff", c.Backoff}, {"giveUp", c.GiveUp}, {"health", c.Health}, {"hang", c.Hang}, {"stop", c.Stop}, {"logs", c.Logs}} {
 		if err := sub.v.Validate(); err != nil {
 			errs = append(errs, config.Within(sub.key, err))
 		}
@@ -113,6 +113,22 @@ func (h Health) Validate() error {
 	}
 	if h.FailureThreshold < 0 {
 		errs = append(errs, config.Field("failureThreshold", fmt.Errorf("must be at least 1, got %d", h.FailureThreshold)))
+	}
+	return errors.Join(errs...)
+}
+
+// Validate reports bad hang-detection values.
+func (h Hang) Validate() error {
+	errs := []error{nonNegative("after", h.After), nonNegative("interval", h.Interval), nonNegative("timeout", h.Timeout)}
+	if h.URL != "" {
+		if u, err := url.Parse(h.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, config.Field("url", fmt.Errorf("%q is not an http(s) URL such as http://127.0.0.1:3000/livez", h.URL)))
+		}
+	}
+	d := Config{Hang: h}.WithDefaults().Hang
+	if d.After < d.Interval+d.Timeout {
+		errs = append(errs, config.Field("after", fmt.Errorf("must be at least interval + timeout (%s), so two probes can fail first; got %s",
+			config.FormatDuration(d.Interval+d.Timeout), config.FormatDuration(d.After))))
 	}
 	return errors.Join(errs...)
 }

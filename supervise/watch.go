@@ -28,13 +28,28 @@ func (r *runner) watch(ctx context.Context, p proc, started time.Time) ending {
 	probeC, deadlineC := probeT.C, deadlineT.C
 	stableT := time.NewTimer(s.cfg.Backoff.ResetAfter)
 	defer stableT.Stop()
+	// Hang detection runs once the app is ready, one probe at a time.
+	var hang *hangWatch
+	hangT := time.NewTimer(0)
+	hangT.Stop()
+	defer hangT.Stop()
+	var hangC <-chan time.Time
+	hangResults := make(chan liveness, 1)
+	becameReady := func() {
+		r.markReady(p, started)
+		if s.live != nil {
+			hang = &hangWatch{after: s.cfg.Hang.After, traffic: s.opts.Traffic, lastAlive: time.Now()}
+			hangT.Reset(s.cfg.Hang.Interval)
+			hangC = hangT.C
+		}
+	}
 	ready := s.probe == nil
 	if ready {
 		probeC, deadlineC = nil, nil
-		r.markReady(p, started)
+		becameReady()
 	}
 
-	reason := ""
+	reason, detail := "", ""
 	for reason == "" {
 		select {
 		case <-p.exited():
@@ -60,7 +75,7 @@ func (r *runner) watch(ctx context.Context, p proc, started time.Time) ending {
 			switch {
 			case !ready && err == nil:
 				ready, deadlineC = true, nil
-				r.markReady(p, started)
+				becameReady()
 			case !ready:
 				next = min(readyPoll, h.Interval)
 			case err != nil:
@@ -73,6 +88,25 @@ func (r *runner) watch(ctx context.Context, p proc, started time.Time) ending {
 				}
 			}
 			probeT.Reset(next)
+		case <-hangC:
+			go func() { hangResults <- s.live(probeCtx) }()
+		case l := <-hangResults:
+			silent, hung := hang.record(l, time.Now())
+			r.recordLiveness(l)
+			if !hung {
+				hangT.Reset(s.cfg.Hang.Interval)
+				continue
+			}
+			reason, detail = reasonHung, noAnswerFor(silent)
+			waiting := s.opts.Traffic != nil
+			s.publish(hungEvent(p.pid(), detail, l.problem(), hang.failures, waiting))
+			// New requests wait for the next process; those waiting on
+			// this one get their answer (504) now, not at their timeout.
+			s.update(func(st *Status) { st.State = StateStopping })
+			if waiting {
+				s.opts.Traffic.hung()
+			}
+			r.stop(ctx, p, false)
 		case <-stableT.C:
 			s.update(func(st *Status) { st.Failures = 0 }) // the next failure starts the backoff over
 		case <-deadlineC:
@@ -85,7 +119,7 @@ func (r *runner) watch(ctx context.Context, p proc, started time.Time) ending {
 	p.cleanup()
 	code, sig := p.exit()
 	now := s.now()
-	exit := Exit{Time: now, PID: p.pid(), Code: code, Uptime: time.Since(startMono), Reason: reason}
+	exit := Exit{Time: now, PID: p.pid(), Code: code, Uptime: time.Since(startMono), Reason: reason, Detail: detail}
 	end := ending{exit: exit, exitCode: code, shutdown: reason == reasonShutdown, planned: reason == reasonRestart}
 	if sig != 0 {
 		end.exit.Signal, end.exitCode = signalName(sig), 128+int(sig)
@@ -101,6 +135,9 @@ func (r *runner) watch(ctx context.Context, p proc, started time.Time) ending {
 // markReady records that p passed its first probe (or needs none).
 func (r *runner) markReady(p proc, started time.Time) {
 	s := r.s
+	if s.opts.Traffic != nil {
+		s.opts.Traffic.restart()
+	}
 	s.update(func(st *Status) { st.State = StateReady })
 	s.publish(readyEvent(p.pid(), s.now().Sub(started)))
 }
@@ -115,7 +152,7 @@ func (r *runner) recordProbe(err error, ready bool) int {
 		h.Checked, h.OK, h.Error = s.now(), err == nil, ""
 		switch {
 		case err == nil:
-			h.Failures = 0
+			h.Failures, h.LastOK = 0, h.Checked
 		case ready:
 			h.Failures++
 			h.Error = err.Error()
@@ -125,6 +162,20 @@ func (r *runner) recordProbe(err error, ready bool) int {
 		failures = h.Failures
 	})
 	return failures
+}
+
+// recordLiveness puts a hang-detection probe's result in the status.
+func (r *runner) recordLiveness(l liveness) {
+	s := r.s
+	s.update(func(st *Status) {
+		h := &st.Liveness
+		h.Checked, h.OK, h.Error, h.Code, h.Latency = s.now(), l.alive(), l.problem(), l.code, l.latency
+		if h.OK {
+			h.Failures, h.LastOK = 0, h.Checked
+		} else {
+			h.Failures++
+		}
+	})
 }
 
 // stop stops p and returns once it has exited: for a planned stop,

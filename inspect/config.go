@@ -19,8 +19,17 @@ type Config struct {
 	// critical finding scores 5, a warning 3. If zero, 5.
 	Threshold int `yaml:"threshold,omitempty"`
 	// MaxBody is the largest request body the middleware reads and
-	// inspects; a larger one is refused with 413. If zero, 1MiB.
+	// inspects, before and after its content codings are undone; a larger
+	// one (but an upload, see MaxUpload) is refused with 413. If zero, 1MiB.
 	MaxBody config.Size `yaml:"maxBody,omitempty"`
+	// MaxUpload is the largest multipart/form-data body the middleware
+	// passes: one over MaxBody is spooled to a temporary file (mode 0600,
+	// removed at once) and forwarded from it; its text fields are
+	// inspected whole (up to MaxBody in all), its files up to their first
+	// 64KiB and the code found in the rest. A size is never an attack:
+	// a larger body gets 413 and counts toward no ban. If zero, 10MiB,
+	// as guard's server.maxBodyBytes.
+	MaxUpload config.Size `yaml:"maxUpload,omitempty"`
 	// MaxInputs is how many values (parameters, JSON values, cookies, parts)
 	// are inspected; a request with more is blocked. If zero, 4096.
 	MaxInputs int `yaml:"maxInputs,omitempty"`
@@ -109,6 +118,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxBody < 0 {
 		fail("maxBody", "must not be negative")
+	}
+	if c.MaxUpload < 0 {
+		fail("maxUpload", "must not be negative")
 	}
 	if c.MaxInputs < 0 {
 		fail("maxInputs", "must not be negative")

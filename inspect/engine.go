@@ -14,6 +14,7 @@ import (
 const (
 	DefaultThreshold = 5
 	DefaultMaxBody   = 1 << 20
+	DefaultMaxUpload = 10 << 20
 	DefaultMaxInputs = 4096
 	DefaultMaxDepth  = 64
 )
@@ -30,6 +31,7 @@ type Engine struct {
 	mode       Mode
 	threshold  int
 	maxBody    int64
+	maxUpload  int64
 	maxInputs  int
 	maxDepth   int
 	ruleMode   []Mode // by rule index; "" counts the score
@@ -58,6 +60,7 @@ func New(cfg Config) (*Engine, error) {
 		mode:      cfg.Mode,
 		threshold: cfg.Threshold,
 		maxBody:   int64(cfg.MaxBody),
+		maxUpload: int64(cfg.MaxUpload),
 		maxInputs: cfg.MaxInputs,
 		maxDepth:  cfg.MaxDepth,
 		ruleMode:  make([]Mode, len(rules)),
@@ -73,6 +76,10 @@ func New(cfg Config) (*Engine, error) {
 	if e.maxBody == 0 {
 		e.maxBody = DefaultMaxBody
 	}
+	if e.maxUpload == 0 {
+		e.maxUpload = DefaultMaxUpload
+	}
+	e.maxUpload = max(e.maxUpload, e.maxBody)
 	if e.maxInputs == 0 {
 		e.maxInputs = DefaultMaxInputs
 	}

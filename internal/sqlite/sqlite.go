@@ -1,13 +1,17 @@
 // Package sqlite opens Bulwark's embedded store, one SQLite file through a
 // pure-Go driver, in WAL mode, and brings each component's tables up to date
-// with versioned migrations.
+// with versioned migrations. The store holds secrets (the key that signs
+// one-time links, password hashes), so its files are the owner's alone.
 package sqlite
 
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"sort"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -16,7 +20,8 @@ import (
 // A DB is the open store. It is safe for concurrent use.
 type DB struct {
 	*sql.DB
-	path string
+	path      string
+	tightened []string
 }
 
 // Migrations maps a component name ("events", "blackbook", …) to its
@@ -27,7 +32,16 @@ type Migrations map[string][]string
 // Open opens (creating if needed) the SQLite file at path and applies the
 // migrations not yet applied. Each component's pending steps run in one
 // transaction: on an error nothing of that component changes.
+//
+// A new file is created mode 0600 (SQLite gives its -wal and -shm files the
+// same mode); an existing file, -wal or -shm that group or others may use
+// loses those permissions, and [DB.Tightened] names it. The folder must
+// exist: a mistyped path is an error, not a new tree.
 func Open(ctx context.Context, path string, migrations Migrations) (*DB, error) {
+	tightened, err := prepare(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening store %s: %w", path, err)
+	}
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(5000)")
@@ -38,7 +52,7 @@ func Open(ctx context.Context, path string, migrations Migrations) (*DB, error) 
 	if err != nil {
 		return nil, fmt.Errorf("opening store %s: %w", path, err)
 	}
-	db := &DB{DB: sqldb, path: path}
+	db := &DB{DB: sqldb, path: path, tightened: tightened}
 	if err := db.PingContext(ctx); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("opening store %s: %w", path, err)
@@ -49,6 +63,38 @@ func Open(ctx context.Context, path string, migrations Migrations) (*DB, error) 
 	}
 	return db, nil
 }
+
+// prepare creates the store file (0600) if missing, and takes group and
+// other permissions off the store's files that have any, returning their
+// names.
+func prepare(path string) ([]string, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	f.Close()
+	var tightened []string
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, fi.Mode().Perm()&0o700); err != nil {
+				return nil, fmt.Errorf("making %s private: %w", p, err)
+			}
+			tightened = append(tightened, p)
+		}
+	}
+	return tightened, nil
+}
+
+// Tightened returns the store files that Open found open to group or
+// others and made private, for the caller to log.
+func (db *DB) Tightened() []string { return db.tightened }
 
 const createVersions = `CREATE TABLE IF NOT EXISTS schema_versions (
 	component TEXT PRIMARY KEY,

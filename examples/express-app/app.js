@@ -16,6 +16,7 @@ const profileRoutes = require('./routes/profile');
 const searchRoutes = require('./routes/search');
 const downloadRoutes = require('./routes/download');
 const apiRoutes = require('./routes/api');
+const echoRoutes = require('./routes/echo');
 
 function notFound(req, res) {
   if (isApiRequest(req)) return res.status(404).json({ error: 'not found' });
@@ -58,6 +59,7 @@ async function createApp({ log = console.log } = {}) {
   app.use(searchRoutes({ sql }));
   app.use(downloadRoutes());
   app.use(apiRoutes({ products }));
+  app.use(echoRoutes());
 
   // VULNERABLE ON PURPOSE: careless static configuration that serves the whole
   // application folder, dotfiles included, so GET /.env (and the source code)

@@ -151,9 +151,10 @@ type SpoolConfig struct {
 	// wait before writing again after the disk refused a write (full, over
 	// quota, read-only); each next wait doubles, up to 5s.
 	Interval time.Duration `yaml:"interval,omitempty"`
-	// MaxHeld bounds the events held in memory until they are written:
-	// those of one interval, and all of them while the disk refuses
-	// writes. At the bound new events are dropped (the held ones are
+	// MaxHeld bounds the events held in memory while the disk refuses
+	// writes (full, over quota, read-only, failing); it does not apply to
+	// the events of one interval on a disk that takes writes. At the
+	// bound new events are dropped (the held ones are
 	// kept, and written and delivered in order once the disk takes writes
 	// again); the drops are counted in bulwark_ship_events_dropped_total,
 	// logged when the spool writes again, and reported once as a

@@ -35,7 +35,7 @@ type spool struct {
 	pendingRecs int        // records appended since the last flush began
 	held        int        // records appended, not yet written (pending or in a flush)
 	heldBytes   int64
-	fault       *writeFault // set while writes fail or held events are dropped
+	fault       *writeFault // set while writes fail
 	heldDropped uint64      // events dropped at the held bound, or held at a failed close
 	writeFails  uint64      // failed flushes
 	free        [][]byte    // written chunk buffers, for reuse

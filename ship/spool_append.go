@@ -7,18 +7,17 @@ type appended struct {
 	// Budget counts undelivered records dropped, oldest first, to stay
 	// within the disk budget.
 	Budget int
-	// Held is true when the record itself was dropped: as many records as
-	// the bound allows wait in memory to be written (the disk refuses
-	// writes, or cannot keep up). FirstHeld marks the first such drop of
-	// an episode.
+	// Held is true when the record itself was dropped: the disk refuses
+	// writes and as many records as the bound allows wait in memory.
+	// FirstHeld marks the first such drop of an episode.
 	Held, FirstHeld bool
 }
 
-// append adds one record. Until it is written, it is held in memory; when
-// the held records are at their bound (spool.maxHeld, spool.maxHeldBytes)
-// the new record is dropped, not an older one: what is held stays a
-// gapless run of events from the start of the trouble, and the bound
-// counts the records a flush is writing, so it is never exceeded.
+// append adds one record. Until it is written, it is held in memory; while
+// the disk refuses writes and the held records are at their bound
+// (spool.maxHeld, spool.maxHeldBytes), the new record is dropped, not an
+// older one: what is held stays a gapless run of events from the start of
+// the trouble, and the bound counts the records a flush is writing.
 func (s *spool) append(payload []byte) (res appended, err error) {
 	if len(payload) == 0 || len(payload) > maxRecord {
 		return res, fmt.Errorf("ship: event of %d bytes cannot be spooled (limit %d)", len(payload), maxRecord)

@@ -19,11 +19,11 @@ const (
 	maxWriteBackoff = 5 * time.Second
 )
 
-// A writeFault is one episode of trouble: writes failing, or events dropped
-// because more were held than the bound allows.
+// A writeFault is one episode of trouble: from a failed flush to the next
+// flush that succeeds.
 type writeFault struct {
 	since    time.Time
-	failing  bool // the last flush failed
+	failing  bool // the last flush failed (always, while the episode lasts)
 	attempts int  // failed flushes in a row
 	err      error
 	dropped  int // events dropped at the held bound in this episode
@@ -31,20 +31,20 @@ type writeFault struct {
 }
 
 // heldFull reports whether a record of size bytes must be dropped: the
-// held records are at their bound. s.mu is held.
+// disk refuses writes and the held records are at their bound. A disk that
+// takes writes is not held to the bound: records wait there only for the
+// next group commit, and a burst faster than fsync must not cost events.
+// s.mu is held.
 func (s *spool) heldFull(size int64) bool {
-	return s.held > 0 && (s.held >= s.opts.MaxHeld || s.heldBytes+size > s.opts.MaxHeldBytes)
+	return s.fault != nil && s.fault.failing && s.held > 0 &&
+		(s.held >= s.opts.MaxHeld || s.heldBytes+size > s.opts.MaxHeldBytes)
 }
 
 // dropHeld counts one event dropped at the held bound and reports whether
 // it is the first of its episode. s.mu is held.
 func (s *spool) dropHeld() (first bool) {
 	s.heldDropped++
-	f := s.fault
-	if f == nil {
-		f = &writeFault{since: time.Now(), maxHeld: s.held}
-		s.fault = f
-	}
+	f := s.fault // set: see heldFull
 	f.dropped++
 	if f.dropped > 1 {
 		return false
@@ -55,13 +55,9 @@ func (s *spool) dropHeld() (first bool) {
 }
 
 // flushTracked flushes and follows the episode of trouble: it starts at a
-// failed flush, and ends at a flush that writes with no event dropped
-// meanwhile. It returns how long the flusher waits before the next flush.
+// failed flush and ends at the next one that succeeds. It returns how long
+// the flusher waits before the next flush.
 func (s *spool) flushTracked() time.Duration {
-	s.mu.Lock()
-	droppedBefore := s.heldDropped
-	s.mu.Unlock()
-
 	written, err := s.flush()
 
 	s.mu.Lock()
@@ -91,19 +87,16 @@ func (s *spool) flushTracked() time.Duration {
 		return wait
 	}
 	if f != nil {
-		f.maxHeld = max(f.maxHeld, s.held+written)
-		if f.failing || s.heldDropped == droppedBefore {
-			level := slog.LevelInfo
-			if f.dropped > 0 {
-				level = slog.LevelWarn
-			}
-			if s.opts.Log != nil {
-				s.opts.Log.LogAttrs(context.Background(), level, "spool writes again; held events are written and will be delivered",
-					slog.String("spool", s.dir), slog.Duration("for", time.Since(f.since)), slog.Int("failed_writes", f.attempts),
-					slog.Int("written", written), slog.Int("max_held", f.maxHeld), slog.Int("dropped", f.dropped))
-			}
-			s.fault = nil
+		level := slog.LevelInfo
+		if f.dropped > 0 {
+			level = slog.LevelWarn
 		}
+		if s.opts.Log != nil {
+			s.opts.Log.LogAttrs(context.Background(), level, "spool writes again; held events are written and will be delivered",
+				slog.String("spool", s.dir), slog.Duration("for", time.Since(f.since)), slog.Int("failed_writes", f.attempts),
+				slog.Int("written", written), slog.Int("max_held", max(f.maxHeld, s.held+written)), slog.Int("dropped", f.dropped))
+		}
+		s.fault = nil
 	}
 	return s.opts.Interval
 }

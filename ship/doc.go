@@ -24,7 +24,7 @@
 // crash can lose the events of the last interval; a crash of the process
 // alone loses the events not yet written, also at most one interval's
 // worth. With spool.fsync: always, Handle returns only after the event is
-// fsynced: nothing acknowledged to the bus is lost, at the cost of one
+// fsynced (while the disk takes writes; see Full disk): nothing acknowledged to the bus is lost, at the cost of one
 // fsync per event. The acknowledged position is persisted at the same
 // interval, so a crash repeats at most an interval's worth of deliveries.
 // After a crash, a torn or corrupt tail of a segment is found by its CRC,
@@ -43,6 +43,28 @@
 // segment of undelivered events is dropped: the drop is counted
 // ([Shipper.Stats], bulwark_ship_events_dropped_total), logged, and
 // reported as a ship-dropped alert event through Options.Publish.
+//
+// # Full disk
+//
+// When the disk refuses a spool's writes (full, over quota, read-only, an
+// I/O error), its events are held in memory and written again after
+// spool.interval, then twice as long each time, up to 5s. Its log says so
+// once when the writes start failing and once when they succeed again,
+// with how many events were held and how many dropped; the tries between
+// are logged at debug level. At most spool.maxHeld events (10,000) or
+// spool.maxHeldBytes (16MiB) are held: beyond that new events are dropped
+// and the held ones kept, so what reaches the sink is every event up to
+// the bound, in order, then those after the disk has room. Drops are
+// counted (bulwark_ship_events_dropped_total, with
+// bulwark_ship_spool_held_events and
+// bulwark_ship_spool_write_failures_total beside it) and reported once as
+// a ship-dropped alert event. Held events are lost if the process stops
+// before the disk has room (logged and counted at Close); fsync: always
+// cannot hold Handle back meanwhile, so it holds them the same way.
+//
+// The spool directories are 0700 and their files 0600; ship narrows wider
+// modes it finds, with a log line (a sticky, shared directory such as /tmp
+// given as ship.dir is left alone, with a warning).
 //
 // # Webhook signatures
 //

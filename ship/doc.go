@@ -24,9 +24,10 @@
 // crash can lose the events of the last interval; a crash of the process
 // alone loses the events not yet written, also at most one interval's
 // worth. With spool.fsync: always, Handle returns only after the event is
-// fsynced (while the disk takes writes; see Full disk): nothing acknowledged to the bus is lost, at the cost of one
-// fsync per event. The acknowledged position is persisted at the same
-// interval, so a crash repeats at most an interval's worth of deliveries.
+// fsynced (while the disk takes writes; see Full disk): nothing
+// acknowledged to the bus is lost, at the cost of one fsync per event. The
+// acknowledged position is persisted at the same interval, so a crash
+// repeats at most an interval's worth of deliveries.
 // After a crash, a torn or corrupt tail of a segment is found by its CRC,
 // logged and cut off; the complete records before it are kept.
 //

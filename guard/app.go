@@ -3,8 +3,11 @@ package guard
 import (
 	"context"
 	"errors"
+	"io"
 	"math"
+	"net"
 	"net/http"
+	"sync"
 	"syscall"
 	"time"
 
@@ -34,6 +37,7 @@ type AppWait struct {
 // withApp holds each request until the supervised app is ready and counts
 // the requests passed to it, so that a planned restart can drain them.
 func (g *Gateway) withApp(next http.Handler) http.Handler {
+	g.registerAppMetrics()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !g.enterApp(w, r) {
 			return
@@ -109,14 +113,80 @@ type retryRefused struct {
 }
 
 func (t *retryRefused) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.next.RoundTrip(req)
+	resp, err := t.send(req)
 	if err == nil || !errors.Is(err, syscall.ECONNREFUSED) || !replayable(req) {
 		return resp, err
 	}
 	if werr := t.app.WaitReady(req.Context()); werr != nil {
 		return nil, err
 	}
-	return t.next.RoundTrip(req)
+	return t.send(req)
+}
+
+// send passes req to the app. When the app's supervisor watches for hangs
+// (its Traffic), send tells it about the request and whether the app
+// answered, and gives up at once with [errHung] if the app is declared
+// hung first: the client gets 504 now, not at the response timeout. Such a
+// request is never replayed: it may be the one that hung the app.
+func (t *retryRefused) send(req *http.Request) (*http.Response, error) {
+	tr := trafficOf(t.app)
+	if tr == nil {
+		return t.next.RoundTrip(req)
+	}
+	hung := tr.Send()
+	ctx, cancel := context.WithCancelCause(req.Context())
+	stop := context.AfterFunc(hung, func() { cancel(context.Cause(hung)) })
+	resp, err := t.next.RoundTrip(req.WithContext(ctx))
+	tr.Done(err == nil)
+	if err != nil {
+		if errors.Is(context.Cause(ctx), supervise.ErrHung) && req.Context().Err() == nil {
+			err = errHung{}
+		}
+		stop()
+		cancel(nil)
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		// An upgraded connection is the client's now: it lives on past a
+		// restart decision and its body must stay a ReadWriteCloser.
+		stop()
+		return resp, nil
+	}
+	resp.Body = &endBody{ReadCloser: resp.Body, end: func() { stop(); cancel(nil) }}
+	return resp, nil
+}
+
+// trafficOf returns the Traffic the app's supervisor reads; nil if none.
+func trafficOf(app App) *supervise.Traffic {
+	if a, ok := app.(interface{ Traffic() *supervise.Traffic }); ok {
+		return a.Traffic()
+	}
+	return nil
+}
+
+// errHung ends a request whose app was declared hung before it answered.
+// It is a timeout, so the proxy answers 504 with the request id.
+type errHung struct{}
+
+func (errHung) Error() string {
+	return "the app answered nothing (hang detection) and is being restarted"
+}
+func (errHung) Timeout() bool   { return true }
+func (errHung) Temporary() bool { return true }
+
+var _ net.Error = errHung{}
+
+// endBody calls end once when the response body is closed.
+type endBody struct {
+	io.ReadCloser
+	once sync.Once
+	end  func()
+}
+
+func (b *endBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.end)
+	return err
 }
 
 func replayable(r *http.Request) bool {

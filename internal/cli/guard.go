@@ -52,7 +52,10 @@ failing; a planned restart (SIGHUP) first lets in-flight requests finish; a GET
 that meets a refused connection is retried once when the app is back; and while
 the app is in backoff after a crash, clients get 503 with Retry-After. The
 app's readiness is its run.health check, or else its upstream port accepting
-connections. Its output goes to stderr.
+connections. An app that hangs (port open, no answers: a blocked event loop)
+is restarted when both a probe of the upstream's root (run.hang.url) and the
+requests waiting on it got no answer for run.hang.after (30s); the requests
+waiting on it then get 504 at once. Its output goes to stderr.
 
 Flags override the configuration file.`,
 		Example: `  bulwark guard --upstream http://127.0.0.1:3000 --listen :8080
@@ -242,24 +245,34 @@ func absPaths(paths []string) []string {
 
 // newGuardedApp builds the supervisor of guard --run. With no health check
 // configured, the app is ready when its upstream port accepts connections.
+// Hang detection probes the upstream's root unless run.hang says otherwise,
+// and reads the gateway's traffic as its passive evidence.
 func newGuardedApp(cfg fileConfig, bus *event.Bus, log *slog.Logger, output io.Writer, drain func(context.Context)) (*supervise.Supervisor, error) {
 	run := cfg.Run
+	u, err := url.Parse(cfg.Upstream)
+	if err != nil || u.Host == "" {
+		return nil, usagef("--run needs --upstream, the address the app listens on")
+	}
 	if run.Health.HTTP == "" && run.Health.TCP == "" {
-		u, err := url.Parse(cfg.Upstream)
-		if err != nil || u.Host == "" {
-			return nil, usagef("--run needs --upstream, the address the app listens on")
-		}
 		port := u.Port()
 		if port == "" {
 			port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
 		}
 		run.Health.TCP = net.JoinHostPort(u.Hostname(), port)
 	}
+	if run.Hang.URL == "" {
+		root := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
+		if root.Path == "" {
+			root.Path = "/"
+		}
+		run.Hang.URL = root.String()
+	}
 	if err := run.Validate(); err != nil {
 		return nil, usageError{fmt.Errorf("invalid run settings: %w", flatten(err))}
 	}
 	app, err := supervise.New(run.WithDefaults(), supervise.Options{
 		Bus: bus, Logger: log, Stdout: output, Stderr: output, BeforeStop: drain,
+		Traffic: &supervise.Traffic{},
 	})
 	if err != nil {
 		return nil, usageError{err}
@@ -311,14 +324,10 @@ func writeToken(path string) (string, error) {
 }
 
 // writeSecret writes a secret to path, mode 0600, replacing the file whole
-// so no reader sees half of it.
+// so no reader sees half of it. The temporary file is new (O_EXCL): one
+// left behind, perhaps readable by others, is never reused.
 func writeSecret(path, secret string) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(secret+"\n"), 0o600); err != nil {
-		return fmt.Errorf("writing %s: %w", filepath.Base(path), err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	if err := writeFileAtomic(path, []byte(secret+"\n"), 0o600); err != nil {
 		return fmt.Errorf("writing %s: %w", filepath.Base(path), errors.Unwrap(err))
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -40,6 +41,12 @@ after a crash, and dies with bulwark if bulwark is killed.
 
 With --health-http or --health-tcp the app counts as ready only once the check
 passes, and is restarted when it fails 3 times in a row (a hung app).
+
+Without a health check, a hung app (running, port open, answering nothing, as a
+Node app whose event loop is blocked) is still restarted when the app's port is
+known: run.hang.url, or else PORT in the app's environment. It is probed with
+GET / every 5s; after 30s with no answer below 500 it is stopped and started
+again (run.hang.after; run.hang.disabled turns this off).
 
 The app's stdout and stderr go to bulwark's stdout and stderr line by line
 (--log-console prefixed adds "app[PID] "), and to a rotating file with
@@ -163,6 +170,9 @@ func runSupervisor(ctx context.Context, cfg supervise.Config, eventsOut string, 
 	}
 	defer bus.Close()
 
+	if cfg.Hang.URL == "" {
+		cfg.Hang.URL = hangURL(cfg.Env)
+	}
 	s, err := supervise.New(cfg, supervise.Options{Bus: bus, Logger: log, Stdout: stdout, Stderr: stderr})
 	if err != nil {
 		return usageError{err}
@@ -175,6 +185,20 @@ func runSupervisor(ctx context.Context, cfg supervise.Config, eventsOut string, 
 	err = s.Run(ctx)
 	cancel()
 	return err
+}
+
+// hangURL is the hang-detection probe of bulwark run when the
+// configuration names none: the root of 127.0.0.1:$PORT when the app's
+// environment sets PORT (as Node apps read it), else none.
+func hangURL(env map[string]config.Secret) string {
+	port := os.Getenv("PORT")
+	if p, ok := env["PORT"]; ok {
+		port = p.Reveal()
+	}
+	if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
+		return ""
+	}
+	return "http://127.0.0.1:" + port + "/"
 }
 
 // handleSignals stops the supervisor on SIGTERM or SIGINT and restarts the

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -101,19 +102,49 @@ func printStatus(w io.Writer, st guard.AppStatus) {
 		if e.Signal != "" {
 			how = "signal " + e.Signal
 		}
-		fmt.Fprintf(tw, "last exit\t%s (%s) at %s\n", how, e.Reason, e.At.Format(time.RFC3339))
+		why := e.Reason
+		if e.Detail != "" {
+			why += ": " + e.Detail
+		}
+		fmt.Fprintf(tw, "last exit\t%s (%s) at %s\n", how, why, e.At.Format(time.RFC3339))
 	}
 	if st.RetryAt != nil {
 		fmt.Fprintf(tw, "next start\t%s\n", st.RetryAt.Format(time.RFC3339))
 	}
-	switch {
-	case st.Healthy == nil:
-		fmt.Fprintf(tw, "health\tnot checked yet\n")
-	case *st.Healthy:
-		fmt.Fprintf(tw, "health\tok\n")
-	default:
-		fmt.Fprintf(tw, "health\tfailing: %s\n", st.HealthError)
-	}
+	fmt.Fprintf(tw, "health\t%s\n", healthLine(st))
 	fmt.Fprintf(tw, "requests\t%d in flight, %d waiting\n", st.InFlight, st.Waiting)
+	if st.UnansweredSeconds >= 1 {
+		fmt.Fprintf(tw, "no answer\tfor %s to the requests waiting on the app\n", secs(st.UnansweredSeconds))
+	}
 	tw.Flush()
 }
+
+// healthLine says what the app's probe saw last: "ok (200 in 3ms, liveness
+// probe)" or "failing: GET /: no answer within 5s (4 in a row, last
+// answer 41s ago)".
+func healthLine(st guard.AppStatus) string {
+	h := st.Health
+	switch {
+	case st.Healthy == nil:
+		return "not checked yet"
+	case h == nil: // an older guard
+		if *st.Healthy {
+			return "ok"
+		}
+		return "failing: " + st.HealthError
+	case h.OK:
+		answer := "answered"
+		if h.StatusCode != 0 {
+			answer = strconv.Itoa(h.StatusCode)
+		}
+		return fmt.Sprintf("ok (%s in %s, %s probe)", answer, time.Duration(h.LatencyMS*float64(time.Millisecond)).Round(10*time.Microsecond), h.Probe)
+	}
+	last := "never answered"
+	if h.LastOK != nil {
+		last = "last answer " + secs(h.Checked.Sub(*h.LastOK).Seconds()) + " before"
+	}
+	return fmt.Sprintf("failing: %s (%d in a row, %s, %s probe)", h.Error, h.Failures, last, h.Probe)
+}
+
+// secs writes a number of seconds as a duration rounded to the second.
+func secs(s float64) string { return (time.Duration(s) * time.Second).String() }

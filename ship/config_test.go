@@ -25,7 +25,7 @@ sinks:
     url: https://hooks.example.com/bulwark
     secret: ${TEST_SHIP_SECRET}
     filter: {categories: [malicious], minSeverity: medium}
-    spool: {maxBytes: 64MiB, fsync: always}
+    spool: {maxBytes: 64MiB, fsync: always, maxHeld: 20000, maxHeldBytes: 32MiB}
 `
 	t.Setenv("TEST_SHIP_SECRET", "k")
 	var c Config
@@ -46,6 +46,8 @@ sinks:
 		{"sinks: [{name: a, type: syslog, address: 'x:1', transport: udp, tls: true}]", "sinks[0].transport: TLS needs tcp"},
 		{"sinks: [{name: a, type: stdout, filter: {minSeverity: severe}}]", "sinks[0].filter.minSeverity: must be info, low, medium, high or critical"},
 		{"sinks: [{name: a, type: stdout, spool: {fsync: sometimes}}]", "sinks[0].spool.fsync: must be batch or always"},
+		{"sinks: [{name: a, type: stdout, spool: {maxHeld: -1}}]", "sinks[0].spool.maxHeld: must be at least 0, got -1"},
+		{"sinks: [{name: a, type: stdout, spool: {maxHeldBytes: 64KiB}}]", "sinks[0].spool.maxHeldBytes: must be at least"},
 		{"sinks: [{name: a, type: stdout}, {name: a, type: stdout}]", "sinks[1].name: \"a\" is already the name of sinks[0]"},
 		{"sinks: [{name: ../x, type: stdout}]", "sinks[0].name: \"../x\": use letters, digits"},
 		{"sinks: [{name: a, type: file, path: x, maxsize: 1}]", "did you mean maxSize?"},

@@ -1,7 +1,9 @@
 package update
 
 import (
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/bulwark-sec/bulwark/audit/version"
 )
@@ -34,6 +36,12 @@ type Candidate struct {
 	Notes        []string `json:"notes,omitempty"`        // versions skipped on the way (deprecated, retracted) and other remarks
 	Advisories   []string `json:"advisories,omitempty"`   // advisory IDs the update fixes
 	ReleaseNotes string   `json:"releaseNotes,omitempty"` // a link, where the registry names a repository
+	// Published is when the registry (npm's time, the Go proxy's .info)
+	// says the version was published; zero if it does not say.
+	Published time.Time `json:"published,omitzero"`
+	// Early says the version is younger than the minimum release age and
+	// is tried all the same because it fixes advisories.
+	Early bool `json:"early,omitempty"`
 }
 
 // ID names the candidate uniquely: "npm:express@5.3.1".
@@ -88,3 +96,41 @@ func trimV(ecosystem, v string) string {
 func compareVersions(ecosystem, a, b string) int {
 	return version.Compare(ecosystem, trimV(ecosystem, a), trimV(ecosystem, b))
 }
+
+// pick returns the versions above from that [newest] picks per kind
+// (patch, minor, major, in that order) and, for each one published after
+// cutoff, the newest of its kind published by then too: the young one
+// waits, the older one can be tried. published returns the zero time when
+// it does not know (such a version does not wait); it is called at most
+// maxAgeLookups times per kind. A zero cutoff holds nothing back.
+func pick(ecosystem, from string, versions []string, cutoff time.Time, published func(string) time.Time) []string {
+	byKind := map[Kind][]string{}
+	for _, v := range versions {
+		if compareVersions(ecosystem, v, from) > 0 {
+			k := kindOf(ecosystem, from, v)
+			byKind[k] = append(byKind[k], v)
+		}
+	}
+	var out []string
+	for _, k := range []Kind{Patch, Minor, Major} {
+		vs := byKind[k]
+		slices.SortFunc(vs, func(a, b string) int { return -compareVersions(ecosystem, a, b) })
+		for i, v := range vs {
+			if i >= maxAgeLookups {
+				break
+			}
+			young := !cutoff.IsZero() && published(v).After(cutoff)
+			if i == 0 || !young {
+				out = append(out, v)
+			}
+			if !young {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// maxAgeLookups bounds the versions of one kind [pick] looks at for one
+// old enough (each can cost a request to the Go proxy).
+const maxAgeLookups = 10

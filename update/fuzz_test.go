@@ -1,6 +1,9 @@
 package update
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // FuzzPackument feeds registry documents (untrusted) to the packument
 // decoder and the candidate picker.
@@ -8,12 +11,13 @@ func FuzzPackument(f *testing.F) {
 	f.Add([]byte(`{"dist-tags":{"latest":"1.1.0"},"versions":{"1.0.0":{},"1.0.1":{"deprecated":"x"},"1.1.0":{}},"repository":{"url":"git+https://github.com/a/b.git"}}`))
 	f.Add([]byte(`{"versions":{"01.0.0":{"deprecated":true},"1.0.0-rc":{}},"repository":"github:a/b"}`))
 	f.Add([]byte(`{"dist-tags":null,"versions":[]}`))
+	f.Add([]byte(`{"versions":{"1.0.1":{},"1.0.2":{}},"time":{"1.0.1":"2025-01-01T00:00:00Z","1.0.2":"2026-06-01T00:00:00.000Z","modified":"x"}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := parsePackument(data)
 		if err != nil {
 			return
 		}
-		cs, _ := npmCandidates("x", "1.0.0", p)
+		cs, _ := npmCandidates("x", "1.0.0", p, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 		for _, c := range cs {
 			if compareVersions(NPM, c.To, "1.0.0") <= 0 {
 				t.Fatalf("candidate %s is not newer than 1.0.0", c.To)

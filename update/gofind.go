@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
@@ -24,7 +25,8 @@ import (
 // GONOPROXY as the go command sees them in the project (its environment
 // and go env file).
 type goFinder struct {
-	env    []string // environment of go commands
+	env    []string  // environment of go commands
+	cutoff time.Time // versions published after it wait (see pick); zero: none
 	client *http.Client
 }
 
@@ -82,7 +84,24 @@ func (f *goFinder) find(ctx context.Context, dir string) ([]Candidate, []string,
 			}
 			return proxy.get(ctx, p, ev+".mod")
 		}
-		c, skipped, err := goCandidates(r.Mod, lister, modData)
+		published := func(p, v string) time.Time {
+			if module.MatchPrefixPatterns(noproxy, p) {
+				return f.goListTime(ctx, dir, p, v)
+			}
+			ev, err := module.EscapeVersion(v)
+			if err != nil {
+				return time.Time{}
+			}
+			data, err := proxy.get(ctx, p, ev+".info")
+			if errors.Is(err, errDirect) {
+				return f.goListTime(ctx, dir, p, v)
+			}
+			if err != nil {
+				return time.Time{}
+			}
+			return infoTime(data)
+		}
+		c, skipped, err := goCandidates(r.Mod, lister, modData, f.cutoff, published)
 		if err != nil {
 			return nil, nil, fmt.Errorf("finding updates of %s: %w", r.Mod.Path, err)
 		}
@@ -104,8 +123,10 @@ func (f *goFinder) find(ctx context.Context, dir string) ([]Candidate, []string,
 
 // goCandidates returns the newest patch, minor and major of m, skipping
 // retracted versions (read from the newest version's go.mod) with a note
-// and noting a deprecated module.
-func goCandidates(m module.Version, list func(path string) ([]string, error), modData func(path, version string) ([]byte, error)) ([]Candidate, []string, error) {
+// and noting a deprecated module; for a patch or minor published after
+// cutoff, also the newest of its kind published before.
+func goCandidates(m module.Version, list func(path string) ([]string, error), modData func(path, version string) ([]byte, error),
+	cutoff time.Time, published func(path, version string) time.Time) ([]Candidate, []string, error) {
 	vs, err := list(m.Path)
 	if err != nil {
 		return nil, nil, err
@@ -138,12 +159,20 @@ func goCandidates(m module.Version, list func(path string) ([]string, error), mo
 			}
 		}
 	}
-	patch, minor, _ := newest(Go, m.Version, vs)
+	times := map[string]time.Time{}
+	when := func(v string) time.Time {
+		t, ok := times[v]
+		if !ok && published != nil {
+			t = published(m.Path, v)
+			times[v] = t
+		}
+		return t
+	}
 	var out []Candidate
-	for _, to := range []string{patch, minor} {
-		if to != "" {
-			out = append(out, Candidate{Ecosystem: Go, Name: m.Path, From: m.Version, To: to, Kind: kindOf(Go, m.Version, to),
-				Notes: notes, ReleaseNotes: goReleaseNotes(m.Path, to)})
+	for _, to := range pick(Go, m.Version, vs, cutoff, when) {
+		if k := kindOf(Go, m.Version, to); k != Major {
+			out = append(out, Candidate{Ecosystem: Go, Name: m.Path, From: m.Version, To: to, Kind: k,
+				Notes: notes, ReleaseNotes: goReleaseNotes(m.Path, to), Published: when(to)})
 		}
 	}
 	if next, v := nextMajor(m, list); v != "" {
@@ -224,6 +253,26 @@ func (f *goFinder) goList(ctx context.Context, dir, path string) ([]string, erro
 		return nil, fmt.Errorf("reading go list output: %w", err)
 	}
 	return m.Versions, nil
+}
+
+// goListTime asks the go command when version v of path was published
+// (modules not fetched through a proxy); zero if it cannot tell.
+func (f *goFinder) goListTime(ctx context.Context, dir, path, v string) time.Time {
+	out, err := runOut(ctx, dir, f.env, "go", "list", "-m", "-json", "--", path+"@"+v)
+	if err != nil {
+		return time.Time{}
+	}
+	return infoTime(out)
+}
+
+// infoTime reads the Time of a proxy's .info file (or go list -m -json
+// output); zero if there is none.
+func infoTime(data []byte) time.Time {
+	var info struct{ Time time.Time }
+	if json.Unmarshal(data, &info) != nil {
+		return time.Time{}
+	}
+	return info.Time
 }
 
 func goReleaseNotes(path, v string) string {

@@ -158,3 +158,36 @@ func TestGoProject(t *testing.T) {
 		}
 	})
 }
+
+// TestGoMinReleaseAge checks that a module version whose proxy .info time
+// is younger than the minimum release age waits, and the newest old
+// enough is tried instead.
+func TestGoMinReleaseAge(t *testing.T) {
+	now := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)
+	code := map[string]string{"dep.go": "package dep\n\nfunc Answer() int { return 42 }\n"}
+	proxy := writeProxy(t, []modVersion{
+		{path: "example.com/dep", version: "v1.0.0", files: code},
+		{path: "example.com/dep", version: "v1.0.1", files: code, published: now.Add(-4 * 24 * time.Hour)},
+		{path: "example.com/dep", version: "v1.0.2", files: code, published: now.Add(-time.Hour)},
+	})
+	env := goEnv(t, proxy)
+	dir := t.TempDir()
+	write(t, dir, "go.mod", "module example.com/app\n\ngo 1.21\n\nrequire example.com/dep v1.0.0\n")
+	write(t, dir, "app_test.go", "package app\n\nimport (\n\t\"testing\"\n\n\t\"example.com/dep\"\n)\n\nfunc TestAnswer(t *testing.T) {\n\tif dep.Answer() != 42 {\n\t\tt.Fatal(dep.Answer())\n\t}\n}\n")
+	run(t, dir, env, "go", "mod", "tidy")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	rep, err := Run(ctx, dir, Options{Env: env, Timeout: time.Minute, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := statuses(rep)
+	if got["Go:example.com/dep@v1.0.2"] != Waiting || got["Go:example.com/dep@v1.0.1"] != Passed {
+		t.Fatalf("statuses %v, want v1.0.2 waiting (an hour old) and v1.0.1 passed", got)
+	}
+	for _, r := range rep.Results {
+		if r.Status == Waiting && !r.Eligible.Equal(now.Add(-time.Hour+DefaultMinReleaseAge)) {
+			t.Errorf("v1.0.2 eligible %s, want three days after its .info time", r.Eligible)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/mod/module"
 	modzip "golang.org/x/mod/zip"
@@ -19,6 +20,7 @@ type modVersion struct {
 	path, version string
 	gomod         string            // extra go.mod lines (retract, …)
 	files         map[string]string // name → content
+	published     time.Time         // the .info Time. If zero, 2026-01-01
 }
 
 // writeProxy writes a GOPROXY=file:// directory serving mods, in the
@@ -48,7 +50,11 @@ func writeProxy(t testing.TB, mods []modVersion) string {
 		}
 		write(t, dir, m.version+".zip", zip.String())
 		write(t, dir, m.version+".mod", gomod)
-		write(t, dir, m.version+".info", fmt.Sprintf(`{"Version":%q,"Time":"2026-01-01T00:00:00Z"}`, m.version))
+		published := m.published
+		if published.IsZero() {
+			published = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
+		write(t, dir, m.version+".info", fmt.Sprintf(`{"Version":%q,"Time":%q}`, m.version, published.UTC().Format(time.RFC3339)))
 		lists[dir] = append(lists[dir], m.version)
 	}
 	for dir, vs := range lists {

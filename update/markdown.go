@@ -26,6 +26,9 @@ func (r *Report) Markdown() string {
 		if len(c.Advisories) > 0 {
 			adv = strings.Join(c.Advisories, ", ")
 		}
+		if c.Early {
+			adv += " (published less than the release age ago: tried early for the fix)"
+		}
 		fmt.Fprintf(&b, "| `%s` (%s) | %s | %s | %s | %s | %s |\n", c.Name, c.Ecosystem, c.From, c.To, c.Kind, adv, notes)
 	}
 	var failed, skipped []Result
@@ -37,6 +40,8 @@ func (r *Report) Markdown() string {
 			if x.How != "a newer version passed" {
 				skipped = append(skipped, x)
 			}
+		case Waiting:
+			skipped = append(skipped, x)
 		}
 	}
 	if len(failed) > 0 {

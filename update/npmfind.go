@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/bulwark-sec/bulwark/audit/lockfile"
 	"github.com/bulwark-sec/bulwark/audit/version"
@@ -19,7 +20,8 @@ import (
 // (dependencies and devDependencies), from the registries its .npmrc
 // files name.
 type npmFinder struct {
-	userconfig string // the user's .npmrc; empty to skip
+	cutoff     time.Time // versions published after it wait (see pick); zero: none
+	userconfig string    // the user's .npmrc; empty to skip
 	getenv     func(string) string
 	client     *http.Client
 }
@@ -28,7 +30,18 @@ type npmFinder struct {
 type packument struct {
 	DistTags   map[string]string `json:"dist-tags"`
 	Versions   map[string]pkgVersion
-	Repository json.RawMessage `json:"repository"`
+	Repository json.RawMessage   `json:"repository"`
+	Time       map[string]string `json:"time"` // version → publish time (RFC 3339)
+}
+
+// published returns when version v was published, or the zero time when
+// the packument does not say.
+func (p *packument) published(v string) time.Time {
+	t, err := time.Parse(time.RFC3339, p.Time[v])
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 type pkgVersion struct {
@@ -143,7 +156,7 @@ func (f *npmFinder) find(ctx context.Context, dir string) ([]Candidate, []string
 		if err != nil {
 			return nil, nil, err
 		}
-		c, skipped := npmCandidates(d.name, from, p)
+		c, skipped := npmCandidates(d.name, from, p, f.cutoff)
 		for i := range c {
 			c[i].Dev = d.dev
 		}
@@ -158,8 +171,9 @@ func (f *npmFinder) find(ctx context.Context, dir string) ([]Candidate, []string
 }
 
 // npmCandidates picks the newest patch, minor and major of a package above
-// from and not above dist-tags.latest, skipping deprecated versions.
-func npmCandidates(name, from string, p *packument) ([]Candidate, []string) {
+// from and not above dist-tags.latest, skipping deprecated versions, and
+// for one published after cutoff the newest of its kind published before.
+func npmCandidates(name, from string, p *packument, cutoff time.Time) ([]Candidate, []string) {
 	latest := p.DistTags["latest"]
 	var vs, notes []string
 	for v, meta := range p.Versions {
@@ -177,14 +191,11 @@ func npmCandidates(name, from string, p *packument) ([]Candidate, []string) {
 		vs = append(vs, v)
 	}
 	slices.Sort(notes)
-	patch, minor, major := newest(NPM, from, vs)
 	var out []Candidate
 	repo := p.repoURL()
-	for _, to := range []string{patch, minor, major} {
-		if to == "" {
-			continue
-		}
-		c := Candidate{Ecosystem: NPM, Name: name, From: from, To: to, Kind: kindOf(NPM, from, to), Notes: notes}
+	for _, to := range pick(NPM, from, vs, cutoff, p.published) {
+		c := Candidate{Ecosystem: NPM, Name: name, From: from, To: to, Kind: kindOf(NPM, from, to), Notes: notes,
+			Published: p.published(to)}
 		if repo != "" {
 			c.ReleaseNotes = repo + "/releases"
 		}

@@ -85,7 +85,7 @@ func TestGoCandidates(t *testing.T) {
 	mod := func(p, v string) ([]byte, error) {
 		return []byte("// Deprecated: use example.com/n\nmodule example.com/m\n\nretract [v1.2.5, v1.2.9] // bad patch\nretract v1.5.0\n"), nil
 	}
-	cs, _, err := goCandidates(module.Version{Path: "example.com/m", Version: "v1.2.3"}, list, mod)
+	cs, _, err := goCandidates(module.Version{Path: "example.com/m", Version: "v1.2.3"}, list, mod, time.Time{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestNpmCandidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, _ := npmCandidates("x", "1.0.0", p)
+	cs, _ := npmCandidates("x", "1.0.0", p, time.Time{})
 	var got []string
 	for _, c := range cs {
 		got = append(got, string(c.Kind)+" "+c.To)

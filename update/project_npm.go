@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // npmProject updates npm packages by rewriting their ranges in
@@ -16,7 +17,8 @@ import (
 type npmProject struct {
 	finder npmFinder
 	test_  testCmd
-	allow  []string // packages whose install scripts run (see scripts.go)
+	allow  []string  // packages whose install scripts run (see scripts.go)
+	cutoff time.Time // trees resolve to versions published by then (see lock); zero: any
 }
 
 var _ project = (*npmProject)(nil)
@@ -48,7 +50,28 @@ func (p *npmProject) lock(ctx context.Context, dir string, cs []Candidate) (stri
 	}
 	// Only package-lock.json is written: packuments are read, no tarball
 	// is unpacked and no script runs.
-	return p.npm(ctx, dir, "install", "--package-lock-only")
+	args := []string{"--package-lock-only"}
+	if settled(cs, p.cutoff) {
+		// What the update pulls in is held to the release age too. Not
+		// with a young candidate (a security fix tried early), which
+		// --before would refuse.
+		args = append(args, "--before="+p.cutoff.UTC().Format(time.RFC3339))
+	}
+	return p.npm(ctx, dir, "install", args...)
+}
+
+// settled reports whether every candidate of cs has a known publish time
+// by cutoff (and there are some, and a cutoff).
+func settled(cs []Candidate, cutoff time.Time) bool {
+	if len(cs) == 0 || cutoff.IsZero() {
+		return false
+	}
+	for _, c := range cs {
+		if c.Published.IsZero() || c.Published.After(cutoff) {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *npmProject) install(ctx context.Context, dir string) (string, []string, error) {

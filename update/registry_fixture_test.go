@@ -43,11 +43,12 @@ type npmRegistry struct {
 	mu       sync.Mutex
 	packs    map[string]map[string]any // name → packument
 	tarballs map[string][]byte         // path → .tgz
+	fetched  map[string]bool           // tarball paths served
 }
 
 func newNPMRegistry(t testing.TB, token string, versions []npmVersion) *npmRegistry {
 	t.Helper()
-	r := &npmRegistry{token: token, packs: map[string]map[string]any{}, tarballs: map[string][]byte{}}
+	r := &npmRegistry{token: token, packs: map[string]map[string]any{}, tarballs: map[string][]byte{}, fetched: map[string]bool{}}
 	srv := httptest.NewServer(http.HandlerFunc(r.serve))
 	t.Cleanup(srv.Close)
 	r.URL = srv.URL + "/"
@@ -143,6 +144,7 @@ func (r *npmRegistry) serve(w http.ResponseWriter, req *http.Request) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if tgz, ok := r.tarballs[path]; ok {
+		r.fetched[path] = true
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Write(tgz)
 		return
@@ -196,4 +198,18 @@ func npmEnv(t testing.TB) []string {
 		"npm_config_audit=false", "npm_config_fund=false", "npm_config_loglevel=error",
 		"GIT_AUTHOR_NAME=Bulwark Test", "GIT_AUTHOR_EMAIL=test@example.com",
 		"GIT_COMMITTER_NAME=Bulwark Test", "GIT_COMMITTER_EMAIL=test@example.com")
+}
+
+// wasFetched reports whether the tarball of name@version was downloaded.
+func (r *npmRegistry) wasFetched(name, version string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.fetched[strings.TrimPrefix(r.base(name), r.URL)+"tarballs/"+strings.ReplaceAll(name, "/", "-")+"-"+version+".tgz"]
+}
+
+// forget clears the record of tarballs downloaded.
+func (r *npmRegistry) forget() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	clear(r.fetched)
 }

@@ -18,6 +18,7 @@ const (
 	Failed  Status = "failed"
 	Skipped Status = "skipped"   // not tried: a major without --major, a Go major, or a lower version when a higher one passed
 	Listed  Status = "not tried" // --dry-run, or the run was cut short
+	Waiting Status = "waiting"   // younger than the minimum release age: tried from Eligible on
 )
 
 // A Result is one candidate with what trying it decided.
@@ -33,6 +34,9 @@ type Result struct {
 	// from that.
 	ScriptsSkipped []string `json:"scriptsSkipped,omitempty"`
 	Keep           bool     `json:"keep"` // in the set Apply writes
+	// Eligible is when a waiting candidate reaches the minimum release
+	// age and will be tried.
+	Eligible time.Time `json:"eligible,omitzero"`
 }
 
 // A Report is the outcome of [Run].
@@ -75,8 +79,11 @@ func (r *Report) WriteTable(w io.Writer) error {
 	fmt.Fprintln(tw, "DEPENDENCY\tFROM\tTO\tKIND\tRESULT\tTIME\tADVISORIES FIXED")
 	for _, x := range r.Results {
 		res := string(x.Status)
-		if x.Keep {
+		switch {
+		case x.Keep:
 			res += " (keep)"
+		case x.Status == Waiting:
+			res += " until " + x.Eligible.UTC().Format("2006-01-02")
 		}
 		t := "-"
 		if x.Time > 0 {
@@ -85,6 +92,8 @@ func (r *Report) WriteTable(w io.Writer) error {
 		adv := strings.Join(x.Advisories, ", ")
 		if adv == "" {
 			adv = "-"
+		} else if x.Early {
+			adv += " (young: tried early)"
 		}
 		fmt.Fprintf(tw, "%s (%s)\t%s\t%s\t%s\t%s\t%s\t%s\n", x.Name, x.Ecosystem, x.From, x.To, x.Kind, res, t, adv)
 	}

@@ -34,10 +34,22 @@ type Options struct {
 	// onlyBuiltDependencies, bun's trustedDependencies). If empty, only
 	// those. No other dependency's install script ever runs.
 	AllowScripts []string
-	HTTPClient   *http.Client     // for registries. If nil, a client with a 30s timeout.
-	Logger       *slog.Logger     // if nil, nothing is logged
-	Now          func() time.Time // if nil, time.Now
+	// MinReleaseAge holds back versions published less than this long
+	// ago (npm's time, the Go proxy's .info): they are listed as waiting,
+	// with the day they become eligible, and not tried, unless they fix
+	// an advisory. An npm trial also resolves the rest of the tree with
+	// npm's --before, so no young version comes in as a dependency. If
+	// zero, [DefaultMinReleaseAge]; negative: no wait.
+	MinReleaseAge time.Duration
+	HTTPClient    *http.Client     // for registries. If nil, a client with a 30s timeout.
+	Logger        *slog.Logger     // if nil, nothing is logged
+	Now           func() time.Time // if nil, time.Now
 }
+
+// DefaultMinReleaseAge is the minimum release age when
+// [Options.MinReleaseAge] is zero: most malicious versions published to
+// the npm registry are found and taken down within days.
+const DefaultMinReleaseAge = 3 * 24 * time.Hour
 
 // ErrNoProject is returned by [Run] for a directory with neither go.mod
 // nor package.json.
@@ -69,6 +81,9 @@ func (o *Options) defaults() {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.MinReleaseAge == 0 {
+		o.MinReleaseAge = DefaultMinReleaseAge
+	}
 	if o.NpmUserConfig == "" {
 		o.NpmUserConfig = getenv(o.Env, "NPM_CONFIG_USERCONFIG")
 		if o.NpmUserConfig == "" {
@@ -91,17 +106,27 @@ func getenv(env []string, key string) string {
 	return v
 }
 
-// projects returns the ecosystems found in dir.
-func projects(dir string, o *Options) []project {
+// cutoff returns the time after which a version published is too young
+// to try at now; zero if none is.
+func (o *Options) cutoff(now time.Time) time.Time {
+	if o.MinReleaseAge < 0 {
+		return time.Time{}
+	}
+	return now.Add(-o.MinReleaseAge)
+}
+
+// projects returns the ecosystems found in dir; versions published after
+// cutoff wait.
+func projects(dir string, o *Options, cutoff time.Time) []project {
 	tc := testCmd{command: o.Test, env: goTestEnv(slices.Clone(o.Env)), timeout: o.Timeout}
 	var ps []project
 	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-		ps = append(ps, &goProject{finder: goFinder{env: tc.env, client: o.HTTPClient}, test_: tc})
+		ps = append(ps, &goProject{finder: goFinder{env: tc.env, cutoff: cutoff, client: o.HTTPClient}, test_: tc})
 	}
 	if _, err := os.Stat(filepath.Join(dir, "package.json")); err == nil {
 		getenv := func(k string) string { return getenv(o.Env, k) }
-		ps = append(ps, &npmProject{finder: npmFinder{userconfig: o.NpmUserConfig, getenv: getenv, client: o.HTTPClient},
-			test_: testCmd{command: o.Test, env: o.Env, timeout: o.Timeout}, allow: o.AllowScripts})
+		ps = append(ps, &npmProject{finder: npmFinder{cutoff: cutoff, userconfig: o.NpmUserConfig, getenv: getenv, client: o.HTTPClient},
+			test_: testCmd{command: o.Test, env: o.Env, timeout: o.Timeout}, allow: o.AllowScripts, cutoff: cutoff})
 	}
 	return ps
 }
@@ -116,11 +141,13 @@ func Run(ctx context.Context, dir string, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps := projects(dir, &o)
+	now := o.Now()
+	cutoff := o.cutoff(now)
+	ps := projects(dir, &o, cutoff)
 	if len(ps) == 0 {
 		return nil, fmt.Errorf("%s: %w: run bulwark update in a Go module or an npm project", dir, ErrNoProject)
 	}
-	rep := &Report{Dir: dir, Date: o.Now(), Group: o.Group}
+	rep := &Report{Dir: dir, Date: now, Group: o.Group}
 	found := map[string][]Candidate{}
 	var all []Candidate
 	for _, p := range ps {
@@ -132,8 +159,11 @@ func Run(ctx context.Context, dir string, o Options) (*Report, error) {
 		all = append(all, cs...)
 	}
 	rep.Notes = append(rep.Notes, markSecurity(ctx, o.Advisories, all)...)
+	waiting := holdYoung(all, cutoff, o.MinReleaseAge)
 	for _, c := range all {
-		found[c.Ecosystem] = append(found[c.Ecosystem], c)
+		if _, ok := waiting[c.ID()]; !ok {
+			found[c.Ecosystem] = append(found[c.Ecosystem], c)
+		}
 	}
 	findings := map[string]finding{}
 	if !o.DryRun && len(all) > 0 {
@@ -163,8 +193,29 @@ func Run(ctx context.Context, dir string, o Options) (*Report, error) {
 		}
 		rep.Runs = int(t.runs.Load())
 	}
-	rep.Results = results(all, findings, o)
+	rep.Results = results(all, findings, waiting, o)
 	return rep, ctx.Err()
+}
+
+// holdYoung returns the candidates published after cutoff that wait, each
+// with the time it becomes eligible, and marks Early those that are tried
+// all the same because they fix advisories.
+func holdYoung(cs []Candidate, cutoff time.Time, age time.Duration) map[string]time.Time {
+	waiting := map[string]time.Time{}
+	if cutoff.IsZero() {
+		return waiting
+	}
+	for i, c := range cs {
+		if !c.Published.After(cutoff) {
+			continue
+		}
+		if len(c.Advisories) > 0 {
+			cs[i].Early = true
+			continue
+		}
+		waiting[c.ID()] = c.Published.Add(age)
+	}
+	return waiting
 }
 
 // tryable returns the candidates to try: all but majors (npm majors with
@@ -251,7 +302,7 @@ func keepOrder(cs, sub []Candidate) []Candidate {
 
 // results turns the findings into the report's rows, choosing per
 // dependency the newest passing candidate to keep.
-func results(all []Candidate, findings map[string]finding, o Options) []Result {
+func results(all []Candidate, findings map[string]finding, waiting map[string]time.Time, o Options) []Result {
 	out := make([]Result, 0, len(all))
 	keep := map[string]Candidate{}
 	for _, c := range all {
@@ -271,6 +322,10 @@ func results(all []Candidate, findings map[string]finding, o Options) []Result {
 		case tried:
 			r.Status, r.How, r.Time, r.Tail = Failed, f.how, f.o.dur, f.o.tail
 			r.ScriptsSkipped = f.o.skipped
+		case !waiting[c.ID()].IsZero():
+			r.Status, r.Eligible = Waiting, waiting[c.ID()]
+			r.How = fmt.Sprintf("published %s, younger than the minimum release age: tried from %s",
+				c.Published.UTC().Format("2006-01-02 15:04 MST"), r.Eligible.UTC().Format("2006-01-02"))
 		case c.Kind == Major && c.NewPath != "":
 			r.Status, r.How = Skipped, "module path changes to "+c.NewPath
 		case c.Kind == Major && !o.Major:

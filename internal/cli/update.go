@@ -20,6 +20,7 @@ func newUpdate() *cobra.Command {
 		asJSON  bool
 		verbose bool
 		dbPath  string
+		minAge  time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "update [DIR]",
@@ -52,6 +53,13 @@ onlyBuiltDependencies, bun's trustedDependencies. The
 report says when a failure may come from a script that did not run. The
 project's own test script still runs.
 
+A version published less than --min-release-age ago (default 72h: npm's
+publish time, the Go proxy's .info time) is listed as waiting, with the day it
+becomes eligible, and not tried; the newest version of its kind old enough is
+tried instead, and npm resolves what it pulls in with --before, so no young
+version enters as a dependency either. A young version that fixes an advisory
+of the local database is tried all the same, and marked.
+
 Updates that fix advisories of the local advisory database (--db, as
 bulwark audit uses; skipped when it does not exist) are tried first and
 marked in the report.
@@ -80,6 +88,14 @@ their tests, 2 usage or setup errors (such as tests failing before any update).
 			if test != "" {
 				o.Test = []string{"sh", "-c", test}
 			}
+			switch {
+			case minAge < 0:
+				return usagef("--min-release-age must be at least 0, got %s", minAge)
+			case minAge == 0:
+				o.MinReleaseAge = -1 // no wait
+			default:
+				o.MinReleaseAge = minAge
+			}
 			level := slog.LevelWarn
 			if verbose {
 				level = slog.LevelDebug
@@ -107,6 +123,7 @@ their tests, 2 usage or setup errors (such as tests failing before any update).
 	f.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	f.BoolVar(&o.Keep, "keep", false, "keep the isolated copies (their paths are logged with -v)")
 	f.StringSliceVar(&o.AllowScripts, "allow-scripts", nil, "npm packages whose install scripts may run (after an install with scripts off)")
+	f.DurationVar(&minAge, "min-release-age", update.DefaultMinReleaseAge, "versions published less than this long ago wait (unless they fix an advisory); 0 tries them however new")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log each trial")
 	dbPathFlag(cmd, &dbPath, false) // security fixes first, when the advisory database is there
 	return cmd

@@ -63,6 +63,9 @@ func (s *scan) sqli(in *input) {
 	if !in.has(cAlpha | cQuote | cDigit) {
 		return
 	}
+	if in.has(cSpace | cNewline | cParen | cPipe | cAmp | cStar) {
+		s.sqlNum(in, in.low)
+	}
 	sym := in.has(cQuote | cParen | cDash | cHash | cSemi | cEq | cStar | cPipe | cAmp | cLT | cGT | cAt | cComma | cSlash | cBackslash)
 	if !sym && !in.hints.has(sqlWordHint.bit) && !(in.has(cColon) && strings.Contains(in.low, "::")) {
 		return

@@ -24,7 +24,8 @@ func ptr[T any](v T) *T { return &v }
 //     credential-stuffing is not reported again. It waits 1m before its
 //     first notification so the burst that caused the ban is seen first.
 //   - crash-loop: the supervisor gave up restarting the app, or it could
-//     not start it, or the app crashed 3 times within 5m.
+//     not start it, or it restarted it because it hung (answered nothing:
+//     the event says for how long), or the app crashed 3 times within 5m.
 //   - advisory: a new advisory affects a dependency (from bulwark audit
 //     --monitor); all new advisories of a scan in one notification.
 func DefaultRules() map[string]RuleConfig {
@@ -88,13 +89,14 @@ func DefaultRules() map[string]RuleConfig {
 		},
 		"crash-loop": {
 			Match:     &Match{Categories: []string{"process"}, Actions: []string{"process-crashed"}},
-			Immediate: &Match{Categories: []string{"process"}, Actions: []string{"crash-loop", "process-start-failed"}},
+			Immediate: &Match{Categories: []string{"process"}, Actions: []string{"crash-loop", "process-start-failed", "process-hung"}},
 			Window:    5 * time.Minute,
 			Threshold: 3,
 			Severity:  "critical",
-			Summary:   `The app is crashing`,
-			Description: `The supervised app crashed repeatedly or could not start ({{.Values "event.action"}}). ` +
-				`Look at its logs; bulwark status shows the last exit.`,
+			Summary:   `The app is crashing or hung`,
+			Description: `The supervised app crashed repeatedly, could not start, or hung (answered nothing, ` +
+				`so it was restarted; the alert's message says for how long). Look at its logs; ` +
+				`bulwark status shows the last exit and its reason.`,
 		},
 		"advisory": {
 			Match:        &Match{Categories: []string{"vulnerability"}, Actions: []string{"advisory-new"}},

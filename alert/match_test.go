@@ -73,6 +73,7 @@ func TestDefaultRulesMatch(t *testing.T) {
 		{event.Event{Category: event.CategoryAuthentication, Action: "login-new-ip", UserName: "bob", SourceIP: ip}, "new-ip-login", false},
 		{event.Event{Category: event.CategoryProcess, Action: "process-crashed"}, "crash-loop", false},
 		{event.Event{Kind: event.KindAlert, Category: event.CategoryProcess, Action: "crash-loop"}, "crash-loop", true},
+		{event.Event{Category: event.CategoryProcess, Action: "process-hung"}, "crash-loop", true},
 		{event.Event{Category: event.CategoryVulnerability, Action: "advisory-new", RuleID: "GHSA-x"}, "advisory", false},
 	}
 	for _, tt := range tests {

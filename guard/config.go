@@ -69,6 +69,12 @@ type Server struct {
 	MaxBodyBytes config.Size `yaml:"maxBodyBytes"`
 	// ShutdownTimeout bounds the wait for in-flight requests on SIGTERM. If zero, 30s.
 	ShutdownTimeout time.Duration `yaml:"shutdownTimeout"`
+	// MaxConnsPerClient bounds the connections one client (an IPv4 address
+	// or an IPv6 /64) holds open at once; more are answered 429 and closed.
+	// Trusted proxies are never limited. Browsers open up to 6 per site, so
+	// the default leaves room for dozens of them behind one NAT. If zero,
+	// 256; -1 turns the limit off.
+	MaxConnsPerClient int `yaml:"maxConnsPerClient"`
 }
 
 // Proxy holds the upstream connection's limits.
@@ -110,6 +116,9 @@ func (c Config) WithDefaults() Config {
 	def(&s.WriteTimeout, 120*time.Second)
 	def(&s.IdleTimeout, 120*time.Second)
 	def(&s.ShutdownTimeout, 30*time.Second)
+	if s.MaxConnsPerClient == 0 {
+		s.MaxConnsPerClient = 256
+	}
 	if s.MaxHeaderBytes == 0 {
 		s.MaxHeaderBytes = 32 << 10
 	}
@@ -181,6 +190,9 @@ func (c Config) Validate() error {
 	}
 	if c.AppWait.MaxWaiting < 0 {
 		bad("appWait.maxWaiting", "must be at least 0, got %d", c.AppWait.MaxWaiting)
+	}
+	if c.Server.MaxConnsPerClient < -1 {
+		bad("server.maxConnsPerClient", "must be a number of connections, or -1 for no limit (0 is the default, 256), got %d", c.Server.MaxConnsPerClient)
 	}
 	if c.Proxy.MaxIdleConns < 0 {
 		bad("proxy.maxIdleConns", "must be at least 0, got %d", c.Proxy.MaxIdleConns)

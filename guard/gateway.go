@@ -32,9 +32,12 @@ type Gateway struct {
 	bus      *event.Bus
 	resolver *clientip.Resolver
 	metrics  *metrics
-	registry *prometheus.Registry
-	handler  http.Handler // the stages around the proxy
-	tooLarge http.Handler // the 413 page, through the header stage
+	// connsRefused counts connections over Server.MaxConnsPerClient.
+	connsRefused prometheus.Counter
+	registry     *prometheus.Registry
+	handler      http.Handler // the stages around the proxy
+	tooLarge     http.Handler // the 413 page, through the header stage
+	badReq       http.Handler // the 400 page, through the header stage
 
 	book     *blackbook.Book // bans, if any
 	limiter  *limit.Limiter  // rate limits
@@ -115,6 +118,11 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 		}
 		return float64(n)
 	}))
+	g.connsRefused = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "bulwark_connections_refused_total",
+		Help: "Connections refused because their client already held server.maxConnsPerClient open.",
+	})
+	g.registry.MustRegister(g.connsRefused)
 	g.bus.Subscribe("metrics", 0, func(e event.Event) {
 		g.metrics.events.WithLabelValues(string(e.Kind), string(e.Category)).Inc()
 	})
@@ -171,6 +179,9 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 	g.tooLarge = secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusRequestEntityTooLarge, infoFrom(r.Context()).id, 0)
 	}))
+	g.badReq = secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusBadRequest, infoFrom(r.Context()).id, 0)
+	}))
 	return g, nil
 }
 
@@ -198,6 +209,18 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// goes away mid-response, and such requests must still be counted.
 	defer g.finish(rec, r, start)
 
+	// One parse of the request-target, shared: inspection reads
+	// r.RequestURI and the proxy forwards ri.target, the same bytes.
+	var err error
+	if ri.target, err = parseTarget(r); err != nil {
+		g.publish(r, event.Event{
+			Category: event.CategoryWeb, Type: "denied", Action: "bad-request-target",
+			Outcome: event.OutcomeFailure, Severity: event.SeverityLow, Status: http.StatusBadRequest,
+			Message: err.Error(),
+		})
+		g.badReq.ServeHTTP(rec, r)
+		return
+	}
 	if max := int64(g.cfg.Server.MaxBodyBytes); r.ContentLength > max {
 		g.metrics.upstreamErrors.WithLabelValues("body_too_large").Inc()
 		g.publish(r, event.Event{

@@ -13,11 +13,16 @@ import (
 	"sync"
 
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/clientip"
 )
 
-// newProxy returns the reverse proxy to the upstream. Inbound forwarding
-// headers are dropped by ReverseProxy before Rewrite runs; Rewrite then
-// sets them from what the gateway decided, so a client cannot spoof them.
+// newProxy returns the reverse proxy to the upstream. The request-target
+// is forwarded exactly as the client sent it (after the upstream's base
+// path), the bytes inspection saw. ReverseProxy drops X-Forwarded-For,
+// -Host, -Proto and Forwarded before Rewrite runs; Rewrite sets them from
+// what the gateway decided and, unless the peer is a trusted proxy, drops
+// the other headers apps read as the client's address, scheme or URL
+// ([forwardingHeaders]), so a client cannot spoof them.
 func (g *Gateway) newProxy(target *url.URL) *httputil.ReverseProxy {
 	dialer := &net.Dialer{Timeout: g.cfg.Proxy.DialTimeout, KeepAlive: 30e9}
 	transport := &http.Transport{
@@ -39,8 +44,21 @@ func (g *Gateway) newProxy(target *url.URL) *httputil.ReverseProxy {
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			ri := infoFrom(pr.In.Context())
 			pr.SetURL(target)
+			// SetURL re-escapes the path, and ReverseProxy has already
+			// dropped query parameters with ';' (cleanQueryParams): both
+			// are put back as sent.
+			if ri.target.path != "" {
+				ri.target.setTarget(pr.Out.URL, target)
+			} else {
+				pr.Out.URL.RawQuery = joinQuery(target.RawQuery, pr.In.URL.RawQuery)
+			}
 			pr.Out.Host = pr.In.Host // the app sees the name the client used
 			h := pr.Out.Header
+			if !g.resolver.Trusted(clientip.Peer(pr.In)) {
+				for _, k := range forwardingHeaders {
+					delete(h, k)
+				}
+			}
 			h.Set("X-Forwarded-For", ri.clientIP.String())
 			h.Set("X-Real-Ip", ri.clientIP.String())
 			h.Set("X-Forwarded-Host", pr.In.Host)
@@ -61,6 +79,29 @@ func (g *Gateway) newProxy(target *url.URL) *httputil.ReverseProxy {
 		// buffer: most of the gateway's allocation under load.
 		BufferPool: copyBuffers{},
 	}
+}
+
+// forwardingHeaders are headers that proxies, CDNs and load balancers
+// set to tell the app the client's address, scheme, port, host or
+// original URL, in canonical form. Apps and frameworks believe them, so
+// they reach the app only from a trusted proxy. (Method overrides such as
+// X-HTTP-Method-Override are the app's own protocol: they pass, and are
+// inspected like every header.)
+var forwardingHeaders = []string{
+	// the client's address
+	"True-Client-Ip", "Cf-Connecting-Ip", "Cf-Connecting-Ipv6", "X-Client-Ip", "Client-Ip",
+	"X-Cluster-Client-Ip", "Fastly-Client-Ip", "X-Original-Forwarded-For", "X-Originating-Ip",
+	"X-Remote-Ip", "X-Remote-Addr", "X-Proxyuser-Ip", "X-Envoy-External-Address",
+	"X-Azure-Clientip", "X-Azure-Socketip", "X-Appengine-User-Ip", "X-Forwarded",
+	// the scheme and port
+	"X-Forwarded-Port", "X-Forwarded-Scheme", "X-Forwarded-Ssl", "X-Forwarded-Protocol",
+	"Front-End-Https", "X-Url-Scheme", "X-Arr-Ssl", "Cf-Visitor",
+	// the host and the original URL
+	"X-Forwarded-Server", "X-Original-Host", "X-Host", "X-Forwarded-Prefix", "X-Forwarded-Uri",
+	"X-Forwarded-Path", "X-Original-Url", "X-Original-Uri", "X-Rewrite-Url", "X-Envoy-Original-Path",
+	// the client's certificate, which apps behind TLS-terminating proxies trust as identity
+	"X-Forwarded-Client-Cert", "X-Client-Cert", "X-Ssl-Client-Cert", "Ssl-Client-Cert",
+	"X-Ssl-Client-Verify", "X-Ssl-Client-S-Dn", "X-Ssl-Client-Dn",
 }
 
 // copyBuffers recycles ReverseProxy's copy buffers.
@@ -103,6 +144,7 @@ func (g *Gateway) proxyError(w http.ResponseWriter, r *http.Request, err error) 
 }
 
 var errorText = map[int]string{
+	http.StatusBadRequest:            "The request is malformed.",
 	http.StatusRequestEntityTooLarge: "Request body too large.",
 	http.StatusBadGateway:            "The application is not reachable right now.",
 	http.StatusGatewayTimeout:        "The application took too long to answer.",

@@ -13,7 +13,8 @@ type requestInfo struct {
 	id       string
 	clientIP netip.Addr
 	https    bool
-	reported bool // an event about this request was published
+	target   target // the request-target, parsed once for the proxy
+	reported bool   // an event about this request was published
 }
 
 type infoKey struct{}

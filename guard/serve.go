@@ -13,7 +13,9 @@ import (
 // Serve answers the public listener with the gateway and the admin listener
 // with AdminHandler(token) until ctx is done; then it stops accepting,
 // lets in-flight requests finish for up to Server.ShutdownTimeout, and
-// returns. It returns early with an error if a listener fails.
+// returns. It returns early with an error if a listener fails. The public
+// listener holds at most Server.MaxConnsPerClient connections of each
+// client (see [connLimiter]).
 func (g *Gateway) Serve(ctx context.Context, public, admin net.Listener, token string) error {
 	s := g.cfg.Server
 	errLog := slog.NewLogLogger(g.log.Handler(), slog.LevelDebug)
@@ -33,6 +35,9 @@ func (g *Gateway) Serve(ctx context.Context, public, admin net.Listener, token s
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       60 * time.Second,
 		ErrorLog:          errLog,
+	}
+	if s.MaxConnsPerClient > 0 {
+		public = newConnLimiter(public, s.MaxConnsPerClient, g.resolver.Trusted, g.connsRefused, g.log)
 	}
 	errc := make(chan error, 2)
 	go func() { errc <- serve(pub, public, "public") }()

@@ -42,6 +42,9 @@ func openState(ctx context.Context, cfg fileConfig, publish func(event.Event), l
 	if err != nil {
 		return nil, err
 	}
+	for _, f := range db.Tightened() {
+		log.LogAttrs(ctx, slog.LevelWarn, "store file was readable by other users; made it private (0600)", slog.String("file", f))
+	}
 	st := &state{db: db, redis: openRedis(cfg.Store.Redis, log)}
 	if st.redis != nil {
 		if err := pingRedis(ctx, st.redis); err != nil {

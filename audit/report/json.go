@@ -15,7 +15,10 @@ func JSON(w io.Writer, r *Report) error {
 	doc := jsonReport{Schema: JSONSchema, Dir: r.Dir, Threshold: r.Threshold, Files: r.Files, Scanned: r.Scanned,
 		Vulnerabilities: r.Vulns(), Failing: r.Failing(), Packages: []jsonPackage{}, Errors: r.Errors}
 	for _, p := range r.Packages {
-		jp := jsonPackage{Ecosystem: p.Ecosystem, Name: p.Name, Version: p.Version, Severity: jsonSeverityOf(p.Severity)}
+		jp := jsonPackage{Ecosystem: p.Ecosystem, Name: p.Name, Version: p.Version, Severity: jsonSeverityOf(p.Severity), Malicious: p.Malicious}
+		if p.Malicious {
+			jp.Advice = audit.MaliciousAdvice
+		}
 		if p.Fix != nil {
 			jp.Fix = &jsonFix{To: p.Fix.To, Major: p.Fix.Major, Fixes: p.Fix.Fixes, Unfixed: p.Fix.Unfixed}
 		}
@@ -24,7 +27,7 @@ func JSON(w io.Writer, r *Report) error {
 		}
 		for _, v := range p.Vulns {
 			jp.Vulnerabilities = append(jp.Vulnerabilities, jsonVuln{ID: v.ID, IDs: v.IDs, Aliases: v.Aliases,
-				Summary: v.Summary, Severity: jsonSeverityOf(v.Severity), Fixed: v.Fixed, URL: AdvisoryURL(v.ID)})
+				Summary: v.Summary, Severity: jsonSeverityOf(v.Severity), Fixed: v.Fixed, URL: AdvisoryURL(v.ID), Malicious: v.Malicious})
 		}
 		doc.Packages = append(doc.Packages, jp)
 	}
@@ -64,6 +67,8 @@ type jsonPackage struct {
 	Fix             *jsonFix       `json:"fix,omitempty"`
 	Locations       []jsonLocation `json:"locations"`
 	Vulnerabilities []jsonVuln     `json:"vulnerabilities"`
+	Malicious       bool           `json:"malicious,omitempty"` // a MAL- advisory: remove, do not upgrade
+	Advice          string         `json:"advice,omitempty"`
 }
 
 type jsonSeverity struct {
@@ -93,13 +98,14 @@ type jsonLocation struct {
 }
 
 type jsonVuln struct {
-	ID       string       `json:"id"`
-	IDs      []string     `json:"ids"`
-	Aliases  []string     `json:"aliases,omitempty"`
-	Summary  string       `json:"summary,omitempty"`
-	Severity jsonSeverity `json:"severity"`
-	Fixed    []string     `json:"fixed,omitempty"`
-	URL      string       `json:"url"`
+	ID        string       `json:"id"`
+	IDs       []string     `json:"ids"`
+	Aliases   []string     `json:"aliases,omitempty"`
+	Summary   string       `json:"summary,omitempty"`
+	Severity  jsonSeverity `json:"severity"`
+	Fixed     []string     `json:"fixed,omitempty"`
+	URL       string       `json:"url"`
+	Malicious bool         `json:"malicious,omitempty"`
 }
 
 type jsonIgnored struct {

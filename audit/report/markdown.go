@@ -30,7 +30,11 @@ func Markdown(w io.Writer, r *Report) error {
 					pkg = fmt.Sprintf("**%s@%s** (%s)", p.Name, p.Version, p.Ecosystem)
 					loc = strings.Join(where, "<br>")
 				}
-				fmt.Fprintf(bw, "| %s | %s | [%s](%s) | %s | %s | %s |\n", pkg, SeverityText(v.Severity), v.ID,
+				sev := SeverityText(v.Severity)
+				if v.Malicious {
+					sev = "**malicious**: remove it, rotate every secret the machine held"
+				}
+				fmt.Fprintf(bw, "| %s | %s | [%s](%s) | %s | %s | %s |\n", pkg, sev, v.ID,
 					AdvisoryURL(v.ID), cell(oneLine(v.Summary, 120)), cell(orNone(v.Fixed)), cell(loc))
 			}
 		}

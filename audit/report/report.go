@@ -32,6 +32,9 @@ type Package struct {
 	Occurrences              []Occurrence   // where lockfiles list it, by file and line
 	Vulns                    []Vuln         // by severity, worst first
 	Fix                      *audit.Remediation
+	// Malicious says one of Vulns is a malicious-package advisory
+	// (MAL-): the package is to be removed, not upgraded.
+	Malicious bool
 }
 
 // An Occurrence is one place a lockfile lists a package.
@@ -51,6 +54,8 @@ type Vuln struct {
 	Summary  string
 	Severity audit.Severity
 	Fixed    []string // per advisory, the smallest fixing version
+	// Malicious says the group is a malicious-package advisory (MAL-).
+	Malicious bool
 }
 
 // An Ignored is a finding silenced by an ignore in force.
@@ -85,19 +90,23 @@ func New(dir string, findings []audit.Finding) *Report {
 		}
 		if !slices.ContainsFunc(p.Vulns, func(v Vuln) bool { return v.ID == f.IDs[0] }) {
 			p.Vulns = append(p.Vulns, Vuln{ID: f.IDs[0], IDs: f.IDs, Aliases: f.Aliases, Summary: f.Summary,
-				Severity: f.Severity, Fixed: f.Fixed})
+				Severity: f.Severity, Fixed: f.Fixed, Malicious: f.Malicious()})
 		}
+		p.Malicious = p.Malicious || f.Malicious()
 	}
 	for i := range r.Packages {
 		p := &r.Packages[i]
-		slices.SortStableFunc(p.Vulns, func(a, b Vuln) int { return compareSeverity(b.Severity, a.Severity) })
+		slices.SortStableFunc(p.Vulns, func(a, b Vuln) int {
+			return cmp.Or(compareBool(b.Malicious, a.Malicious), compareSeverity(b.Severity, a.Severity))
+		})
 		p.Severity = p.Vulns[0].Severity
 		slices.SortFunc(p.Occurrences, func(a, b Occurrence) int {
 			return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
 		})
 	}
 	slices.SortStableFunc(r.Packages, func(a, b Package) int {
-		return cmp.Or(compareSeverity(b.Severity, a.Severity), cmp.Compare(a.Ecosystem, b.Ecosystem),
+		// Malware first, whatever the scores say.
+		return cmp.Or(compareBool(b.Malicious, a.Malicious), compareSeverity(b.Severity, a.Severity), cmp.Compare(a.Ecosystem, b.Ecosystem),
 			cmp.Compare(a.Name, b.Name), cmp.Compare(a.Version, b.Version))
 	})
 	return r
@@ -117,12 +126,12 @@ func (r *Report) AddIgnored(ig []audit.Ignored) {
 
 // Failing counts the vulnerabilities (package version and advisory
 // group) at or above the threshold. Those of unknown severity count: a
-// missing score is not a reason to pass.
+// missing score is not a reason to pass; malicious packages always do.
 func (r *Report) Failing() int {
 	n := 0
 	for _, p := range r.Packages {
 		for _, v := range p.Vulns {
-			if v.Severity.Level == audit.Unknown || v.Severity.Level >= r.Threshold {
+			if v.Malicious || v.Severity.Level == audit.Unknown || v.Severity.Level >= r.Threshold {
 				n++
 			}
 		}
@@ -170,8 +179,11 @@ func (o Occurrence) Where() string {
 }
 
 // FixText describes the remediation of a package: "1.20.3", "5.0.0
-// (major)", or "none known".
+// (major)", or "none known"; for a malicious package, what to do instead.
 func (p Package) FixText() string {
+	if p.Malicious {
+		return audit.MaliciousAdvice
+	}
 	if p.Fix == nil || p.Fix.To == "" {
 		return "none known"
 	}
@@ -179,6 +191,27 @@ func (p Package) FixText() string {
 		return p.Fix.To + " (major)"
 	}
 	return p.Fix.To
+}
+
+// Malware counts the malicious package versions.
+func (r *Report) Malware() int {
+	n := 0
+	for _, p := range r.Packages {
+		if p.Malicious {
+			n++
+		}
+	}
+	return n
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // compareSeverity orders severities by level then score.

@@ -56,7 +56,7 @@ func ruleOf(v Vuln) sarifRule {
 		FullDescription:  sarifText{Text: oneLine(short, 1000)},
 		HelpURI:          AdvisoryURL(v.ID),
 		Help:             sarifText{Text: help},
-		DefaultConfig:    sarifConfig{Level: levelOf(v.Severity)},
+		DefaultConfig:    sarifConfig{Level: ruleLevel(v)},
 		Properties: sarifRuleProps{
 			SecuritySeverity: securitySeverity(v.Severity),
 			Tags:             append([]string{"security", "vulnerability", "dependency"}, v.Aliases...),
@@ -67,6 +67,12 @@ func ruleOf(v Vuln) sarifRule {
 func resultOf(p Package, v Vuln, o Occurrence, rule int) sarifResult {
 	msg := fmt.Sprintf("%s@%s (%s) is affected by %s: %s. Upgrade to %s.", p.Name, p.Version, p.Ecosystem, v.ID,
 		strings.TrimSuffix(oneLine(v.Summary, 500), "."), p.FixText())
+	level, severity := levelOf(v.Severity), securitySeverity(v.Severity)
+	if v.Malicious {
+		msg = fmt.Sprintf("%s@%s (%s) is malware (%s): %s. Remove it and rotate every secret the machine held.", p.Name, p.Version, p.Ecosystem,
+			v.ID, strings.TrimSuffix(oneLine(v.Summary, 500), "."))
+		level, severity = "error", "10.0"
+	}
 	if via := o.Via(); via != "" {
 		msg += " Reached " + via + "."
 	}
@@ -77,14 +83,21 @@ func resultOf(p Package, v Vuln, o Occurrence, rule int) sarifResult {
 	return sarifResult{
 		RuleID:    v.ID,
 		RuleIndex: rule,
-		Level:     levelOf(v.Severity),
+		Level:     level,
 		Message:   sarifText{Text: msg},
 		Locations: []sarifLocation{{PhysicalLocation: loc}},
 		PartialFingerprints: map[string]string{
 			"bulwarkPackage/v1": p.Ecosystem + "/" + p.Name + "@" + p.Version + "/" + v.ID,
 		},
-		Properties: map[string]any{"security-severity": securitySeverity(v.Severity), "fixedVersion": p.FixText()},
+		Properties: map[string]any{"security-severity": severity, "fixedVersion": p.FixText()},
 	}
+}
+
+func ruleLevel(v Vuln) string {
+	if v.Malicious {
+		return "error"
+	}
+	return levelOf(v.Severity)
 }
 
 // levelOf maps a severity to a SARIF level: critical and high are

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/bulwark-sec/bulwark/audit"
 )
 
 // Table writes the report for a terminal: one block per vulnerable
@@ -20,11 +22,19 @@ func Table(w io.Writer, r *Report) error {
 		if i > 0 {
 			fmt.Fprintln(tw)
 		}
-		fmt.Fprintf(tw, "%s@%s (%s)  %s  fix: %s\n", p.Name, p.Version, p.Ecosystem, SeverityText(p.Severity), p.FixText())
+		if p.Malicious {
+			fmt.Fprintf(tw, "%s@%s (%s)  MALICIOUS  %s\n", p.Name, p.Version, p.Ecosystem, audit.MaliciousAdvice)
+		} else {
+			fmt.Fprintf(tw, "%s@%s (%s)  %s  fix: %s\n", p.Name, p.Version, p.Ecosystem, SeverityText(p.Severity), p.FixText())
+		}
 		for _, v := range p.Vulns {
 			fixed := "no fix"
 			if len(v.Fixed) > 0 {
 				fixed = "fixed in " + strings.Join(v.Fixed, ", ")
+			}
+			if v.Malicious {
+				fmt.Fprintf(tw, "  %s\tmalicious\t-\t%s\n", v.ID, oneLine(v.Summary, 72))
+				continue
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", v.ID, SeverityText(v.Severity), fixed, oneLine(v.Summary, 72))
 		}
@@ -62,6 +72,9 @@ func writeNotes(w io.Writer, r *Report) {
 // 2 high) in 2 packages, of 412 scanned in 1 lockfile; 3 at or above low".
 func Summary(r *Report) string {
 	var b strings.Builder
+	if m := r.Malware(); m > 0 {
+		fmt.Fprintf(&b, "%s (%s); ", plural(m, "malicious package", "malicious packages"), audit.MaliciousAdvice)
+	}
 	n := r.Vulns()
 	if n == 0 {
 		fmt.Fprintf(&b, "no known vulnerabilities in %d packages", r.Scanned)

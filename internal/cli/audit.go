@@ -48,6 +48,9 @@ package version against the local advisory database (see bulwark db), and
 report the vulnerable ones grouped by package, with the severity from CVSS,
 the smallest version fixing every advisory on it ("(major)" when it crosses a
 major version) and where the lockfile lists it. Nothing goes to the network.
+Malicious packages (OSV's MAL- advisories) come first, whatever their score,
+worded as what they are: malicious: remove it, rotate every secret the
+machine held. They fail the audit at any --severity.
 
 Exit status: 0 when no vulnerability is at or above --severity (one of unknown
 severity counts), 1 when there is one, 2 on bad flags or when nothing could be
@@ -161,6 +164,9 @@ func runAudit(ctx context.Context, dir string, o auditOptions, stdout, stderr io
 		}
 		if err != nil {
 			return err
+		}
+		if m := r.Malware(); m > 0 {
+			return fmt.Errorf("%d %s at the top of the report: remove it, rotate every secret the machine held", m, pluralize(m, "malicious package", "malicious packages"))
 		}
 		if n := r.Failing(); n > 0 {
 			return fmt.Errorf("%d %s at or above severity %s", n, pluralize(n, "vulnerability", "vulnerabilities"), threshold)

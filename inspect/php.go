@@ -53,7 +53,10 @@ var (
 	rePHPSerial  = pat(`\b[oc]:\d+:"[a-z0-9_\\]+":\d+:\{|\ba:\d+:\{(?:[sidbn]:\d*[:;]|\})|\bs:\d+:"[^"]*";[}sidbna]`)
 	rePHPVarCall = pat(`\$\{?\s*[a-z_@$'"]\w*['"]?\s*\}?\s*(?:\[[^\]]*\]+\s*|\{[^}]*\}\s*)*\(|\(\s*['"]\s*[a-z_]+\s*['"]\s*(?:\.\s*['"]\s*[a-z_]+\s*['"]\s*)+\)\s*\(|['"]\s*[a-z_]+\s*['"]\s*\.\s*['"][a-z_]*['"]\s*;|\(\s*['"]?\s*(?:system|exec|passthru|shell_exec|popen|eval|assert|phpinfo)\s*['"]?\s*\)\s*\(|\[\s*['"]?\s*(?:system|exec|passthru|shell_exec|popen|eval|assert|phpinfo)\s*['"]?\s*\]\s*\[\s*\d+\s*\]\s*\(|\breturn\s*['"](?:system|exec|passthru|shell_exec|assert|eval)['"]\s*\(|@\s*(?:eval|exec|system|assert|passthru|include|require)\s*\(`)
 	rePHPConfig  = pat(`\b(?:allow_url_include|allow_url_fopen|auto_prepend_file|auto_append_file|disable_functions|open_basedir|safe_mode|register_globals|enable_dl|expose_php|display_errors|log_errors|error_log|upload_tmp_dir|session\.save_path|sendmail_path|mail\.add_x_header|opcache\.\w+|extension|extension_dir|zend_extension|include_path|short_open_tag|asp_tags|magic_quotes_gpc|max_execution_time|memory_limit|smtp|file_uploads|cgi\.force_redirect|doc_root|user_ini\.filename|phar\.readonly|suhosin\.\w+|xdebug\.\w+|session\.\w+|mbstring\.\w+|pcre\.\w+|zend\.\w+|assert\.\w+|unserialize_max_depth|serialize_precision)\s*=`, "allow_url", "auto_", "disable_functions", "open_basedir", "safe_mode", "register_globals", "enable_dl", "expose_php", "display_errors", "log_errors", "error_log", "upload_tmp_dir", "session.", "sendmail", "mail.", "opcache.", "extension", "include_path", "short_open_tag", "asp_tags", "magic_quotes", "max_execution_time", "memory_limit", "smtp", "file_uploads", "cgi.", "doc_root", "user_ini", "phar.", "suhosin.", "xdebug.", "mbstring.", "pcre.", "zend.", "assert.", "unserialize_max_depth", "serialize_precision")
-	rePHPFile    = pat(`\.\s*(?:php[0-9s]*|phtml|phar|pht|phpt|pgif|shtml|htaccess|user\.ini|inc)[.\s]*$|\.\s*(?:php[0-9s]?|phtml|phar|pht)\s*\.\s*[a-z0-9]{2,4}\s*$|(?:^|[/\\])sess_[a-z0-9,-]{8,}$`)
+	// A statement injected after a quote, semicolon or dot that ends the
+	// script with a marker: ;exit(md5('x'));// (wapiti), ".die(sha1(1));#.
+	rePHPExit = pat(`(?:^|[;.'")])\s*(?:exit|die)\s*\(\s*(?:md5|sha1|crc32|hash|base64_encode|str_rot13|strrev|print|phpinfo|system|var_dump|print_r)\s*\(`, "exit", "die")
+	rePHPFile = pat(`\.\s*(?:php[0-9s]*|phtml|phar|pht|phpt|pgif|shtml|htaccess|user\.ini|inc)[.\s]*$|\.\s*(?:php[0-9s]?|phtml|phar|pht)\s*\.\s*[a-z0-9]{2,4}\s*$|(?:^|[/\\])sess_[a-z0-9,-]{8,}$`)
 )
 
 // php detects PHP code injection.
@@ -71,6 +74,9 @@ func (s *scan) php(in *input) {
 		return
 	}
 	if in.has(cColon) && in.has(cBrace) && s.matchRule(rulePHPSerial, rePHPSerial, in, low) {
+		return
+	}
+	if in.has(cParen) && s.matchRule(rulePHPFunc, rePHPExit, in, low) {
 		return
 	}
 	// PHP ignores comments and line breaks between a name and its (.

@@ -15,6 +15,7 @@ var (
 	ruleRFIInclude = newRule("bw-rfi-003", RFI, 5, "URL in a parameter PHP applications include (_CONF[path], mosConfig_absolute_path)")
 	ruleRFIConfuse = newRule("bw-rfi-004", RFI, 5, "URL whose host parsers disagree on: example.com%2f@evil.com, backslashes")
 	ruleRFIOffsite = newRule("bw-rfi-005", RFI, 2, "URL to another site in a parameter")
+	ruleRFIScript  = newRule("bw-rfi-006", RFI, 5, "URL of a script on another site in a file or page parameter: file=https://evil.example/e.php")
 )
 
 var (
@@ -120,8 +121,53 @@ func (s *scan) urlParam(in *input) {
 	}
 	h := hostOnly(hosts[0])
 	if reqHost := hostOnly(strings.ToLower(s.req.Header.Get("Host"))); h != "" && reqHost != "" && h != reqHost && !strings.HasSuffix(h, "."+reqHost) {
+		if includeName(in.name) && remoteScript(rest) {
+			s.report(ruleRFIScript, in, low)
+			return
+		}
 		s.report(ruleRFIOffsite, in, low)
 	}
+}
+
+// remoteScript reports whether rest, a URL after its scheme, names a
+// script a server would run rather than serve (e.php, x.asp), as a remote
+// include does: with nothing after it but a ? or a NUL that cuts off what
+// the application appends.
+func remoteScript(rest string) bool {
+	i := strings.IndexAny(rest, "?#\x00")
+	if i >= 0 {
+		if tail := strings.TrimLeft(rest[i:], "?#\x00"); tail != "" {
+			return false
+		}
+		rest = rest[:i]
+	}
+	rest = strings.TrimRight(rest, " ")
+	dot := strings.LastIndexByte(rest, '.')
+	if dot < 0 || strings.LastIndexByte(rest, '/') > dot || strings.IndexByte(rest, '/') < 0 {
+		return false // no extension, or a host only
+	}
+	switch rest[dot+1:] {
+	case "php", "php3", "php4", "php5", "php7", "phtml", "phar", "inc", "asp", "aspx", "jsp", "cgi", "pl", "txt":
+		return true
+	}
+	return false
+}
+
+// includeName reports whether a parameter's name says it names a file or
+// page to load: file, path, page, include, template, lang…
+func includeName(name string) bool {
+	n := strings.ToLower(name)
+	if i := strings.LastIndexAny(n, ".["); i >= 0 {
+		n = strings.TrimSuffix(n[i+1:], "]")
+	}
+	for _, w := range strings.FieldsFunc(n, func(r rune) bool { return !('a' <= r && r <= 'z') }) {
+		switch w {
+		case "file", "filename", "filepath", "path", "page", "include", "inc", "template", "tpl", "doc", "document",
+			"folder", "dir", "load", "read", "view", "layout", "module", "lang", "language", "conf", "config", "resource", "show":
+			return true
+		}
+	}
+	return false
 }
 
 // ssrfHost reports a host that is internal; it returns true if it did.

@@ -2,6 +2,7 @@ package update
 
 import (
 	"context"
+	"slices"
 
 	"github.com/bulwark-sec/bulwark/audit"
 	"github.com/bulwark-sec/bulwark/audit/lockfile"
@@ -39,4 +40,33 @@ func (a sourceAdvisories) Fixes(ctx context.Context, ecosystem, name, from, to s
 		}
 	}
 	return fixed, nil
+}
+
+// Malicious returns the findings of pkgs that are malicious-package
+// advisories, one per package version and advisory.
+func (a sourceAdvisories) Malicious(ctx context.Context, pkgs []lockfile.Package) ([]Malware, error) {
+	found, err := audit.Match(ctx, a.src, pkgs)
+	if err != nil {
+		return nil, err
+	}
+	var out []Malware
+	seen := map[string]bool{}
+	for _, f := range found {
+		if !f.Malicious() {
+			continue
+		}
+		id := f.IDs[0]
+		for _, x := range append(slices.Clone(f.IDs), f.Aliases...) {
+			if audit.IsMalicious(x) {
+				id = x
+				break
+			}
+		}
+		m := Malware{Ecosystem: f.Package.Ecosystem, Name: f.Package.Name, Version: f.Package.Version, ID: id, Summary: f.Summary}
+		if k := m.String(); !seen[k] {
+			seen[k] = true
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }

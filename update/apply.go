@@ -71,7 +71,7 @@ func Apply(ctx context.Context, rep *Report, o Options) (*Applied, error) {
 		if len(cs) == 0 {
 			continue
 		}
-		if _, out, _, err := prepare(ctx, p, cp, cs); err != nil {
+		if _, out, _, _, err := prepare(ctx, p, cp, cs, o.Advisories); err != nil {
 			return nil, fmt.Errorf("installing the passing %s updates together: %w\n%s", p.ecosystem(), err, tailLines(out, tailSize))
 		}
 		out, _, err := p.test(ctx, cp)

@@ -12,6 +12,13 @@ func (r *Report) Markdown() string {
 	var b strings.Builder
 	keep := r.Passing()
 	fmt.Fprintf(&b, "# Dependency updates (%s)\n\n", r.Date.Format("2006-01-02"))
+	if len(r.Malicious) > 0 {
+		b.WriteString("> [!CAUTION]\n> Malicious packages were found among the updates and never installed:\n")
+		for _, m := range r.Malicious {
+			fmt.Fprintf(&b, "> - %s\n", m)
+		}
+		b.WriteString("\n")
+	}
 	fmt.Fprintf(&b, "%d update(s), each tried against the project's own tests in an isolated copy", len(keep))
 	if r.Applied != nil {
 		b.WriteString(", then all together")
@@ -40,7 +47,7 @@ func (r *Report) Markdown() string {
 			if x.How != "a newer version passed" {
 				skipped = append(skipped, x)
 			}
-		case Waiting:
+		case Waiting, Blocked:
 			skipped = append(skipped, x)
 		}
 	}

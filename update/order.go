@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/bulwark-sec/bulwark/audit/lockfile"
 )
 
 // Advisories tells which advisories an update fixes: those that affect
@@ -13,6 +15,29 @@ import (
 // advisory database is adapted to it by the caller.
 type Advisories interface {
 	Fixes(ctx context.Context, ecosystem, name, from, to string) ([]string, error)
+	// Malicious returns the malicious-package advisories (OSV's MAL-
+	// entries) that name any of pkgs at its version.
+	Malicious(ctx context.Context, pkgs []lockfile.Package) ([]Malware, error)
+}
+
+// A Malware is a package version a malicious-package advisory names.
+type Malware struct {
+	Ecosystem string `json:"ecosystem"`
+	Name      string `json:"name"`
+	Version   string `json:"version"`
+	ID        string `json:"id"` // the MAL- id
+	Summary   string `json:"summary,omitempty"`
+	// Via is the candidate whose trial would have installed it, when it is
+	// not the candidate itself.
+	Via string `json:"via,omitempty"`
+}
+
+func (m Malware) String() string {
+	s := fmt.Sprintf("%s@%s (%s) is malicious (%s)", m.Name, m.Version, m.Ecosystem, m.ID)
+	if m.Via != "" {
+		s += ", pulled in by " + m.Via
+	}
+	return s
 }
 
 // markSecurity fills in the advisories each candidate fixes and moves the

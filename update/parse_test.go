@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/mod/module"
+
+	"github.com/bulwark-sec/bulwark/audit/lockfile"
 )
 
 func TestParseGOPROXY(t *testing.T) {
@@ -158,6 +160,10 @@ func (f fakeAdvisories) Fixes(_ context.Context, eco, name, from, to string) ([]
 		return nil, errors.New("Go versions reach the advisories without v")
 	}
 	return f[eco+":"+name+"@"+to], nil
+}
+
+func (f fakeAdvisories) Malicious(context.Context, []lockfile.Package) ([]Malware, error) {
+	return nil, nil
 }
 
 func TestMarkSecurity(t *testing.T) {

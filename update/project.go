@@ -3,6 +3,8 @@ package update
 import (
 	"context"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/audit/lockfile"
 )
 
 // A project is one ecosystem's side of a project: how to put candidates
@@ -17,6 +19,8 @@ type project interface {
 	// whole dependency tree into its lockfile, fetching metadata but
 	// running no package's code.
 	lock(ctx context.Context, dir string, cs []Candidate) (output string, err error)
+	// tree lists the packages of the tree lock resolved in dir.
+	tree(dir string) ([]lockfile.Package, error)
 	// install installs the tree lock resolved, running no dependency's
 	// install scripts but those allowed by name; skipped names the
 	// packages whose scripts did not run.

@@ -3,8 +3,11 @@ package update
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/bulwark-sec/bulwark/audit/lockfile"
 )
 
 // goProject updates Go modules with go get and go mod tidy and tests with
@@ -44,6 +47,12 @@ func (p *goProject) lock(ctx context.Context, dir string, cs []Candidate) (strin
 		return out, fmt.Errorf("go mod tidy: %w", err)
 	}
 	return out, nil
+}
+
+// tree lists the modules of go.mod (all of them since Go 1.17, whose
+// go.mod lists every module a build needs).
+func (p *goProject) tree(dir string) ([]lockfile.Package, error) {
+	return lockfile.ParseFile(filepath.Join(dir, "go.mod"))
 }
 
 func (p *goProject) install(context.Context, string) (string, []string, error) { return "", nil, nil }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/audit/lockfile"
 )
 
 // npmProject updates npm packages by rewriting their ranges in
@@ -72,6 +74,10 @@ func settled(cs []Candidate, cutoff time.Time) bool {
 		}
 	}
 	return true
+}
+
+func (p *npmProject) tree(dir string) ([]lockfile.Package, error) {
+	return lockfile.ParseFile(filepath.Join(dir, "package-lock.json"))
 }
 
 func (p *npmProject) install(ctx context.Context, dir string) (string, []string, error) {

@@ -19,6 +19,7 @@ const (
 	Skipped Status = "skipped"   // not tried: a major without --major, a Go major, or a lower version when a higher one passed
 	Listed  Status = "not tried" // --dry-run, or the run was cut short
 	Waiting Status = "waiting"   // younger than the minimum release age: tried from Eligible on
+	Blocked Status = "blocked"   // it, or what it pulls in, is a malicious package: never installed
 )
 
 // A Result is one candidate with what trying it decided.
@@ -49,12 +50,19 @@ type Report struct {
 	Runs     int       `json:"runs"` // test runs with candidates (the baseline run not counted)
 	Baseline []string  `json:"baseline,omitempty"`
 	Applied  *Applied  `json:"applied,omitempty"`
+	// Malicious lists the malicious packages found among the candidates
+	// and their trees: none was installed, and each is an alert.
+	Malicious []Malware `json:"malicious,omitempty"`
 }
 
-// Failed reports whether any tried candidate failed its tests.
+// Failed reports whether any tried candidate failed its tests, or was
+// blocked as malicious.
 func (r *Report) Failed() bool {
+	if len(r.Malicious) > 0 {
+		return true
+	}
 	for _, x := range r.Results {
-		if x.Status == Failed {
+		if x.Status == Failed || x.Status == Blocked {
 			return true
 		}
 	}
@@ -75,6 +83,12 @@ func (r *Report) Passing() []Candidate {
 
 // WriteTable writes the report as a table for a terminal.
 func (r *Report) WriteTable(w io.Writer) error {
+	for _, m := range r.Malicious {
+		fmt.Fprintf(w, "ALERT: %s: not installed. %s\n", m, strings.TrimSpace(m.Summary))
+	}
+	if len(r.Malicious) > 0 {
+		fmt.Fprintln(w)
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "DEPENDENCY\tFROM\tTO\tKIND\tRESULT\tTIME\tADVISORIES FIXED")
 	for _, x := range r.Results {

@@ -23,15 +23,17 @@ type outcome struct {
 	tail     string        // the end of the output of the step that failed
 	stage    string        // "lock", "install" or "test", where it failed
 	skipped  []string      // packages whose install scripts did not run
+	malware  []Malware     // malicious packages in the resolved tree (stage "malicious")
 	suspects [][]Candidate // see project.suspects
 }
 
 // trialer runs trials in isolated copies of the project under work. It is
 // safe for concurrent use.
 type trialer struct {
-	src  string // the user's project: only read
-	work string // parent of the copies
-	keep bool   // keep copies (for debugging)
+	src  string     // the user's project: only read
+	work string     // parent of the copies
+	keep bool       // keep copies (for debugging)
+	adv  Advisories // checks resolved trees for malware; nil: not checked
 	log  *slog.Logger
 	seq  atomic.Int64
 	runs atomic.Int64 // trials with at least one candidate
@@ -58,10 +60,14 @@ func (t *trialer) try(ctx context.Context, p project, cs []Candidate) outcome {
 	if err := copyTree(ctx, t.src, dir); err != nil {
 		return fail("copy", "", fmt.Errorf("copying the project: %w", err))
 	}
-	stage, out, skipped, err := prepare(ctx, p, dir, cs)
+	stage, out, skipped, malware, err := prepare(ctx, p, dir, cs, t.adv)
 	if err != nil {
 		o := fail(stage, out, err)
-		o.skipped = skipped
+		o.skipped, o.malware = skipped, malware
+		for _, m := range malware {
+			t.log.LogAttrs(ctx, slog.LevelError, "malicious package in a trial's tree: not installed",
+				slog.String("package", m.Name+"@"+m.Version), slog.String("id", m.ID), slog.String("via", m.Via))
+		}
 		return o
 	}
 	out, truncated, err := p.test(ctx, dir)
@@ -79,16 +85,55 @@ func (t *trialer) try(ctx context.Context, p project, cs []Candidate) outcome {
 }
 
 // prepare puts cs into the copy at dir and installs it: the steps before
-// the tests. On failure, stage names the step.
-func prepare(ctx context.Context, p project, dir string, cs []Candidate) (stage, out string, skipped []string, err error) {
+// the tests. Between resolving the tree and installing it, the whole tree
+// is checked against the malicious-package advisories of adv (if any): a
+// hit stops there, with stage "malicious", before any of its code is
+// unpacked (npm) or run (Go). A failed check stops too (stage "check"):
+// what cannot be checked is not installed. On failure, stage names the
+// step.
+func prepare(ctx context.Context, p project, dir string, cs []Candidate, adv Advisories) (stage, out string, skipped []string, malware []Malware, err error) {
 	if out, err := p.lock(ctx, dir, cs); err != nil {
-		return "lock", out, nil, err
+		return "lock", out, nil, nil, err
+	}
+	if adv != nil {
+		tree, err := p.tree(dir)
+		if err != nil {
+			return "check", "", nil, nil, fmt.Errorf("reading the resolved tree to check it for malicious packages: %w", err)
+		}
+		malware, err := adv.Malicious(ctx, tree)
+		if err != nil {
+			return "check", "", nil, nil, fmt.Errorf("checking the resolved tree for malicious packages: %w", err)
+		}
+		if len(malware) > 0 {
+			var names []string
+			for i := range malware {
+				malware[i].Via = via(malware[i], cs)
+				names = append(names, malware[i].String())
+			}
+			return "malicious", "", nil, malware, fmt.Errorf("not installed: %s", strings.Join(names, "; "))
+		}
 	}
 	out, skipped, err = p.install(ctx, dir)
 	if err != nil {
-		return "install", out, skipped, err
+		return "install", out, skipped, nil, err
 	}
-	return "", out, skipped, nil
+	return "", out, skipped, nil, nil
+}
+
+// via names the candidates that can have brought m into a tree: none if m
+// is one of them.
+func via(m Malware, cs []Candidate) string {
+	var ids []string
+	for _, c := range cs {
+		if c.Ecosystem == m.Ecosystem && c.Name == m.Name && trimV(c.Ecosystem, c.To) == m.Version {
+			return ""
+		}
+		ids = append(ids, c.Name+"@"+c.To)
+	}
+	if len(ids) == 0 {
+		return "the project as it is"
+	}
+	return strings.Join(ids, ", ")
 }
 
 // scriptHint says that a failure may come from install scripts that did

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/audit/lockfile"
 )
 
 // Options configure [Run]. The zero value tries every non-major update
@@ -160,8 +163,17 @@ func Run(ctx context.Context, dir string, o Options) (*Report, error) {
 	}
 	rep.Notes = append(rep.Notes, markSecurity(ctx, o.Advisories, all)...)
 	waiting := holdYoung(all, cutoff, o.MinReleaseAge)
+	blocked, notes, err := checkCandidates(ctx, o.Advisories, all)
+	if err != nil {
+		return nil, &SetupError{err}
+	}
+	rep.Notes = append(rep.Notes, notes...)
+	for _, ms := range blocked {
+		rep.Malicious = append(rep.Malicious, ms...)
+	}
 	for _, c := range all {
-		if _, ok := waiting[c.ID()]; !ok {
+		_, wait := waiting[c.ID()]
+		if _, bad := blocked[c.ID()]; !wait && !bad {
 			found[c.Ecosystem] = append(found[c.Ecosystem], c)
 		}
 	}
@@ -174,13 +186,18 @@ func Run(ctx context.Context, dir string, o Options) (*Report, error) {
 		if !o.Keep {
 			defer os.RemoveAll(work)
 		}
-		t := &trialer{src: dir, work: work, keep: o.Keep, log: o.Logger}
+		t := &trialer{src: dir, work: work, keep: o.Keep, adv: o.Advisories, log: o.Logger}
 		for _, p := range ps {
 			cs := tryable(found[p.ecosystem()], o.Major)
 			if len(cs) == 0 {
 				continue
 			}
 			base := t.try(ctx, p, nil)
+			if base.stage == "malicious" {
+				rep.Malicious = append(rep.Malicious, base.malware...)
+				return rep, &SetupError{fmt.Errorf("%s: the project depends on malicious packages now, before any update (%s): remove them and rotate every secret the machine held; bulwark audit lists them",
+					dir, base.tail)}
+			}
 			if !base.pass {
 				rep.Baseline = append(rep.Baseline, fmt.Sprintf("%s: the tests fail before any update (%s):\n%s", p.ecosystem(), base.stage, base.tail))
 				return rep, &SetupError{fmt.Errorf("%s: the %s tests fail before any update, so no update can be judged: fix them or give --test (%s output ends: %s)",
@@ -193,8 +210,54 @@ func Run(ctx context.Context, dir string, o Options) (*Report, error) {
 		}
 		rep.Runs = int(t.runs.Load())
 	}
-	rep.Results = results(all, findings, waiting, o)
+	rep.Results = results(all, findings, waiting, blocked, o)
+	for _, k := range slices.Sorted(maps.Keys(findings)) {
+		rep.Malicious = append(rep.Malicious, findings[k].o.malware...)
+	}
+	rep.Malicious = uniqueMalware(rep.Malicious)
 	return rep, ctx.Err()
+}
+
+// checkCandidates checks the candidate versions themselves against the
+// malicious-package advisories, before anything is resolved, and returns
+// those found by candidate ID. Without advisories it says, in a note,
+// that nothing was checked.
+func checkCandidates(ctx context.Context, adv Advisories, cs []Candidate) (map[string][]Malware, []string, error) {
+	blocked := map[string][]Malware{}
+	if len(cs) == 0 {
+		return blocked, nil, nil
+	}
+	if adv == nil {
+		return blocked, []string{"no advisory database: the candidates and what they pull in were not checked for malicious packages (bulwark db update npm Go)"}, nil
+	}
+	pkgs := make([]lockfile.Package, len(cs))
+	for i, c := range cs {
+		pkgs[i] = lockfile.Package{Ecosystem: c.Ecosystem, Name: c.Name, Version: trimV(c.Ecosystem, c.To)}
+	}
+	ms, err := adv.Malicious(ctx, pkgs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("checking the candidates for malicious packages: %w", err)
+	}
+	for _, m := range ms {
+		for _, c := range cs {
+			if c.Ecosystem == m.Ecosystem && c.Name == m.Name && trimV(c.Ecosystem, c.To) == m.Version {
+				blocked[c.ID()] = append(blocked[c.ID()], m)
+			}
+		}
+	}
+	return blocked, nil, nil
+}
+
+func uniqueMalware(ms []Malware) []Malware {
+	seen := map[string]bool{}
+	var out []Malware
+	for _, m := range ms {
+		if k := m.String(); !seen[k] {
+			seen[k] = true
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // holdYoung returns the candidates published after cutoff that wait, each
@@ -302,7 +365,7 @@ func keepOrder(cs, sub []Candidate) []Candidate {
 
 // results turns the findings into the report's rows, choosing per
 // dependency the newest passing candidate to keep.
-func results(all []Candidate, findings map[string]finding, waiting map[string]time.Time, o Options) []Result {
+func results(all []Candidate, findings map[string]finding, waiting map[string]time.Time, blocked map[string][]Malware, o Options) []Result {
 	out := make([]Result, 0, len(all))
 	keep := map[string]Candidate{}
 	for _, c := range all {
@@ -316,6 +379,10 @@ func results(all []Candidate, findings map[string]finding, waiting map[string]ti
 		r := Result{Candidate: c, Status: Listed}
 		f, tried := findings[c.ID()]
 		switch {
+		case len(blocked[c.ID()]) > 0:
+			r.Status, r.How = Blocked, "not installed: "+blocked[c.ID()][0].String()
+		case tried && f.o.stage == "malicious":
+			r.Status, r.How, r.Time, r.Tail = Blocked, "not installed: its tree holds malicious packages", f.o.dur, f.o.tail
 		case tried && f.pass:
 			r.Status, r.How, r.Time = Passed, f.how, f.o.dur
 			r.Keep = keep[c.dep()].ID() == c.ID()

@@ -60,12 +60,19 @@ tried instead, and npm resolves what it pulls in with --before, so no young
 version enters as a dependency either. A young version that fixes an advisory
 of the local database is tried all the same, and marked.
 
+Before anything is installed, the candidate versions and the whole tree
+they resolve to (npm install --package-lock-only; go get) are checked against
+the malicious-package advisories of the local database (OSV's MAL- entries,
+imported by bulwark db like any other): a hit is never installed, stops that
+trial, and is raised as an ALERT (exit status 1). Without a database nothing
+is checked, and the report says so.
+
 Updates that fix advisories of the local advisory database (--db, as
 bulwark audit uses; skipped when it does not exist) are tried first and
 marked in the report.
 
 Exit status: 0 nothing to update or every update passed, 1 some updates fail
-their tests, 2 usage or setup errors (such as tests failing before any update).
+their tests or are malicious, 2 usage or setup errors (such as tests failing before any update).
 
   bulwark update --dry-run                 list the updates, run nothing
   bulwark update --group --jobs 4          try them, bisecting failures
@@ -168,6 +175,9 @@ func runUpdate(cmd *cobra.Command, dir string, o update.Options, apply, asJSON b
 	if len(rep.Results) == 0 && !asJSON {
 		fmt.Fprintln(out, "everything is up to date")
 	}
+	if len(rep.Malicious) > 0 {
+		return failedUpdates{malicious: len(rep.Malicious)}
+	}
 	if rep.Failed() {
 		return failedUpdates{}
 	}
@@ -197,10 +207,13 @@ func writeReport(w io.Writer, rep *update.Report, asJSON bool) error {
 }
 
 // failedUpdates is the exit status 1 of a run where updates failed their
-// tests; the report already says which.
-type failedUpdates struct{}
+// tests or were malicious; the report already says which.
+type failedUpdates struct{ malicious int }
 
-func (failedUpdates) Error() string {
+func (f failedUpdates) Error() string {
+	if f.malicious > 0 {
+		return fmt.Sprintf("ALERT: %d malicious package(s) among the updates or what they pull in: none was installed; see the report, and run bulwark audit on every machine that installed them", f.malicious)
+	}
 	return "some updates fail the tests and were left out (see the table above)"
 }
 func (failedUpdates) ExitCode() int { return exitFailure }

@@ -274,15 +274,25 @@ async function accounts() {
 }
 
 // ---- app ----
+// appHealth says what the app's probe saw last: its answer and latency, or
+// how many probes in a row failed and when it last answered.
+function appHealth(s) {
+  const h = s.health;
+  if (!h) return s.healthy == null ? 'not checked' : (s.healthy ? 'ok' : 'failing');
+  if (h.ok) return 'ok: ' + (h.status_code || 'answered') + ' in ' + h.latency_ms.toFixed(1) + ' ms (' + h.probe + ' probe, ' + fmtTime(h.checked) + ')';
+  return 'failing ' + h.failures + ' in a row (' + h.probe + ' probe); last answer ' + (h.last_ok ? fmtTime(h.last_ok) : 'never');
+}
+
 async function app() {
   async function load() {
     const dl = $('#app-status');
     try {
       const s = await api('/v1/app');
       const kv = [['state', s.state], ['pid', s.pid], ['started', fmtTime(s.started)], ['uptime', Math.round(s.uptime_seconds) + ' s'],
-        ['restarts', s.restarts], ['failures in a row', s.failures], ['healthy', s.healthy == null ? 'not checked' : String(s.healthy)],
+        ['restarts', s.restarts], ['failures in a row', s.failures], ['health', appHealth(s)],
         ['health error', s.health_error], ['in flight / waiting', s.in_flight + ' / ' + s.waiting],
-        ['last exit', s.last_exit ? s.last_exit.reason + ' (code ' + s.last_exit.code + (s.last_exit.signal ? ', ' + s.last_exit.signal : '') + ') at ' + fmtTime(s.last_exit.at) : ''],
+        ['no answer for', s.unanswered_seconds >= 1 ? Math.round(s.unanswered_seconds) + ' s (requests waiting, none answered)' : ''],
+        ['last exit', s.last_exit ? s.last_exit.reason + (s.last_exit.detail ? ': ' + s.last_exit.detail : '') + ' (code ' + s.last_exit.code + (s.last_exit.signal ? ', ' + s.last_exit.signal : '') + ') at ' + fmtTime(s.last_exit.at) : ''],
         ['retry at', fmtTime(s.retry_at)]];
       dl.replaceChildren(...kv.filter(([, v]) => v !== undefined && v !== '').flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
     } catch (e) {

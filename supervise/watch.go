@@ -18,7 +18,7 @@ func (r *runner) watch(ctx context.Context, p proc, started time.Time) ending {
 
 	probeCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	results := make(chan error, 1)
+	results := make(chan probed, 1)
 	// The probe timer is reset only once a probe has answered, so at most
 	// one probe is in flight.
 	probeT := time.NewTimer(0)
@@ -67,11 +67,14 @@ func (r *runner) watch(ctx context.Context, p proc, started time.Time) ending {
 			go func() {
 				ctx, cancel := context.WithTimeout(probeCtx, h.Timeout)
 				defer cancel()
-				results <- s.probe(ctx)
+				t0 := time.Now()
+				err := s.probe(ctx)
+				results <- probed{err, time.Since(t0)}
 			}()
-		case err := <-results:
+		case res := <-results:
+			err := res.err
 			next := h.Interval
-			failures := r.recordProbe(err, ready)
+			failures := r.recordProbe(res, ready)
 			switch {
 			case !ready && err == nil:
 				ready, deadlineC = true, nil
@@ -142,14 +145,21 @@ func (r *runner) markReady(p proc, started time.Time) {
 	s.publish(readyEvent(p.pid(), s.now().Sub(started)))
 }
 
+// probed is a health check's result and how long it took.
+type probed struct {
+	err     error
+	latency time.Duration
+}
+
 // recordProbe puts a probe's result in the status and returns the failures
 // in a row, counted only once the app is ready.
-func (r *runner) recordProbe(err error, ready bool) int {
+func (r *runner) recordProbe(res probed, ready bool) int {
 	s := r.s
+	err := res.err
 	var failures int
 	s.update(func(st *Status) {
 		h := &st.Health
-		h.Checked, h.OK, h.Error = s.now(), err == nil, ""
+		h.Checked, h.OK, h.Error, h.Latency = s.now(), err == nil, "", res.latency
 		switch {
 		case err == nil:
 			h.Failures, h.LastOK = 0, h.Checked

@@ -133,17 +133,24 @@ func healthLine(st guard.AppStatus) string {
 		}
 		return "failing: " + st.HealthError
 	case h.OK:
-		answer := "answered"
+		answer := ""
 		if h.StatusCode != 0 {
-			answer = strconv.Itoa(h.StatusCode)
+			answer = strconv.Itoa(h.StatusCode) + " "
 		}
-		return fmt.Sprintf("ok (%s in %s, %s probe)", answer, time.Duration(h.LatencyMS*float64(time.Millisecond)).Round(10*time.Microsecond), h.Probe)
+		return fmt.Sprintf("ok (%sin %s, %s)", answer, time.Duration(h.LatencyMS*float64(time.Millisecond)).Round(10*time.Microsecond), probeName(h.Probe))
 	}
 	last := "never answered"
 	if h.LastOK != nil {
 		last = "last answer " + secs(h.Checked.Sub(*h.LastOK).Seconds()) + " before"
 	}
-	return fmt.Sprintf("failing: %s (%d in a row, %s, %s probe)", h.Error, h.Failures, last, h.Probe)
+	return fmt.Sprintf("failing: %s (%d in a row, %s, %s)", h.Error, h.Failures, last, probeName(h.Probe))
+}
+
+func probeName(p string) string {
+	if p == "liveness" {
+		return "liveness probe"
+	}
+	return "health check"
 }
 
 // secs writes a number of seconds as a duration rounded to the second.

@@ -84,7 +84,7 @@ func prepare(path string) ([]string, error) {
 		}
 		if fi.Mode().Perm()&0o077 != 0 {
 			if err := os.Chmod(p, fi.Mode().Perm()&0o700); err != nil {
-				return nil, fmt.Errorf("making %s private: %w", p, err)
+				return nil, fmt.Errorf("%s is readable by other users and could not be made private (run chmod 600 on it as its owner): %w", p, err)
 			}
 			tightened = append(tightened, p)
 		}

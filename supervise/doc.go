@@ -1,6 +1,8 @@
 // Package supervise runs one app process and keeps it running: it restarts
-// the app when it crashes or stops answering its health check, with capped
-// exponential backoff, and gives up for a while on a crash loop. It is what
+// the app when it crashes, stops answering its health check, or hangs (see
+// [Hang]: a liveness probe and, through [Traffic], the gateway's waiting
+// requests both got no answer for a while), with capped exponential
+// backoff, and gives up for a while on a crash loop. It is what
 // forever and pm2 do, plus what they do not: the app runs in its own process
 // group that is killed whole after a crash, orphaned grandchildren are
 // reaped, the app dies with the supervisor, and the app counts as ready only
@@ -16,7 +18,7 @@
 // (see [Logs]), and the last lines are kept in memory for a status view
 // ([Supervisor.RecentLines]).
 //
-// Every start, readiness, exit, crash, health failure, restart and give-up
+// Every start, readiness, exit, crash, health failure, hang, restart and give-up
 // is an [event.Event] of category process on the [event.Bus].
 //
 // Process handling (process groups, parent-death signal, child subreaper) is

@@ -191,3 +191,29 @@ func TestTrafficUnanswered(t *testing.T) {
 		}
 	})
 }
+
+func TestHangValidate(t *testing.T) {
+	tests := []struct {
+		hang Hang
+		want string // in the error; "" for none
+	}{
+		{Hang{}, ""},
+		{Hang{URL: "http://127.0.0.1:3000/livez", After: 10 * time.Second}, ""},
+		{Hang{URL: "127.0.0.1:3000"}, "hang.url"},
+		{Hang{After: 5 * time.Second}, "hang.after: must be at least interval + timeout (10s)"},
+		{Hang{Interval: -time.Second}, "hang.interval"},
+	}
+	for _, tt := range tests {
+		err := Config{Hang: tt.hang}.Validate()
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("Validate(%+v) = %v, want nil", tt.hang, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("Validate(%+v) = %v, want an error with %q", tt.hang, err, tt.want)
+		}
+	}
+	d := Config{}.WithDefaults().Hang
+	if d.After != 30*time.Second || d.Interval != 5*time.Second || d.Timeout != 5*time.Second || d.enabled() {
+		t.Errorf("default hang = %+v, want 30s, 5s, 5s and off without a URL", d)
+	}
+}

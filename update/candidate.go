@@ -42,6 +42,9 @@ type Candidate struct {
 	// Early says the version is younger than the minimum release age and
 	// is tried all the same because it fixes advisories.
 	Early bool `json:"early,omitempty"`
+	// Flags are what the version changes that deserves a look before
+	// merging, tests or not.
+	Flags []Flag `json:"flags,omitempty"`
 }
 
 // ID names the candidate uniquely: "npm:express@5.3.1".

@@ -23,7 +23,7 @@ func (r *Report) Markdown() string {
 	if r.Applied != nil {
 		b.WriteString(", then all together")
 	}
-	b.WriteString(".\n\n## Updated\n\n| dependency | from | to | kind | advisories fixed | release notes |\n|---|---|---|---|---|---|\n")
+	b.WriteString(".\n\n## Updated\n\n| dependency | from | to | kind | advisories fixed | release notes | red flags: look before merging |\n|---|---|---|---|---|---|---|\n")
 	for _, c := range keep {
 		notes := "-"
 		if c.ReleaseNotes != "" {
@@ -33,10 +33,8 @@ func (r *Report) Markdown() string {
 		if len(c.Advisories) > 0 {
 			adv = strings.Join(c.Advisories, ", ")
 		}
-		if c.Early {
-			adv += " (published less than the release age ago: tried early for the fix)"
-		}
-		fmt.Fprintf(&b, "| `%s` (%s) | %s | %s | %s | %s | %s |\n", c.Name, c.Ecosystem, c.From, c.To, c.Kind, adv, notes)
+		fmt.Fprintf(&b, "| `%s` (%s) | %s | %s | %s | %s | %s | %s |\n", c.Name, c.Ecosystem, c.From, c.To, c.Kind, adv, notes,
+			strings.ReplaceAll(flagTexts(c.Flags), "|", `\|`))
 	}
 	var failed, skipped []Result
 	for _, x := range r.Results {
@@ -65,6 +63,9 @@ func (r *Report) Markdown() string {
 		b.WriteString("\n## Not tried\n\n")
 		for _, x := range skipped {
 			fmt.Fprintf(&b, "- `%s` %s → %s: %s", x.Name, x.From, x.To, x.How)
+			if len(x.Flags) > 0 {
+				fmt.Fprintf(&b, "; red flags: %s", flagTexts(x.Flags))
+			}
 			if len(x.Notes) > 0 {
 				fmt.Fprintf(&b, " (%s)", strings.Join(x.Notes, "; "))
 			}

@@ -20,6 +20,7 @@ import (
 // (dependencies and devDependencies), from the registries its .npmrc
 // files name.
 type npmFinder struct {
+	now        time.Time // for the age of new dependencies
 	cutoff     time.Time // versions published after it wait (see pick); zero: none
 	userconfig string    // the user's .npmrc; empty to skip
 	getenv     func(string) string
@@ -45,7 +46,24 @@ func (p *packument) published(v string) time.Time {
 }
 
 type pkgVersion struct {
-	Deprecated json.RawMessage `json:"deprecated"`
+	Deprecated   json.RawMessage                                  `json:"deprecated"`
+	Scripts      lenient[map[string]string]                       `json:"scripts"`
+	Dependencies lenient[map[string]string]                       `json:"dependencies"`
+	Maintainers  lenient[[]person]                                `json:"maintainers"`
+	NpmUser      person                                           `json:"_npmUser"`
+	Dist         lenient[struct{ FileCount, UnpackedSize int64 }] `json:"dist"`
+}
+
+// lenient decodes a T where the registry may send anything: a value of
+// another shape is left zero instead of failing the whole packument.
+type lenient[T any] struct{ V T }
+
+func (l *lenient[T]) UnmarshalJSON(data []byte) error {
+	var v T
+	if json.Unmarshal(data, &v) == nil {
+		l.V = v
+	}
+	return nil
 }
 
 // deprecation returns the deprecation message of a version, if any.
@@ -137,6 +155,7 @@ func (f *npmFinder) find(ctx context.Context, dir string) ([]Candidate, []string
 	var (
 		cands []Candidate
 		notes []string
+		ages  = map[string]string{} // new dependency → its flag text
 	)
 	for _, d := range deps {
 		if err := ctx.Err(); err != nil {
@@ -159,6 +178,7 @@ func (f *npmFinder) find(ctx context.Context, dir string) ([]Candidate, []string
 		c, skipped := npmCandidates(d.name, from, p, f.cutoff)
 		for i := range c {
 			c[i].Dev = d.dev
+			c[i].Flags = append(c[i].Flags, f.flagNewDeps(ctx, cfg, newDeps(p, from, c[i].To), ages)...)
 		}
 		if len(c) == 0 {
 			for _, n := range skipped {
@@ -195,13 +215,56 @@ func npmCandidates(name, from string, p *packument, cutoff time.Time) ([]Candida
 	repo := p.repoURL()
 	for _, to := range pick(NPM, from, vs, cutoff, p.published) {
 		c := Candidate{Ecosystem: NPM, Name: name, From: from, To: to, Kind: kindOf(NPM, from, to), Notes: notes,
-			Published: p.published(to)}
+			Published: p.published(to), Flags: npmFlags(p, from, to)}
 		if repo != "" {
 			c.ReleaseNotes = repo + "/releases"
 		}
 		out = append(out, c)
 	}
 	return out, notes
+}
+
+// flagNewDeps flags the new dependencies of a candidate, each with the age
+// of the package (from its own packument; ages caches the texts).
+func (f *npmFinder) flagNewDeps(ctx context.Context, cfg npmConfig, deps []string, ages map[string]string) []Flag {
+	var flags []Flag
+	for i, d := range deps {
+		text, ok := ages[d]
+		switch {
+		case ok:
+		case i >= maxDepLookup:
+			text = "new dependency " + d
+		default:
+			reg := cfg.registryFor(d)
+			text = "new dependency " + d
+			if p, err := f.packument(ctx, reg, d, cfg.tokenFor(reg)); err != nil {
+				text += " (age unknown: " + err.Error() + ")"
+			} else if created := p.created(); !created.IsZero() {
+				text += " (package " + ageText(f.now, created) + " old)"
+				if f.now.Sub(created) < youngPackage {
+					text = "new dependency " + d + ", a package only " + ageText(f.now, created) + " old"
+				}
+			}
+			ages[d] = text
+		}
+		flags = append(flags, Flag{FlagNewDependency, text})
+	}
+	return flags
+}
+
+// created returns when the package was first published: the packument's
+// time.created, or its oldest version's time.
+func (p *packument) created() time.Time {
+	if t, err := time.Parse(time.RFC3339, p.Time["created"]); err == nil {
+		return t
+	}
+	var first time.Time
+	for v := range p.Versions {
+		if t := p.published(v); !t.IsZero() && (first.IsZero() || t.Before(first)) {
+			first = t
+		}
+	}
+	return first
 }
 
 // rangeBase returns the version at the bottom of a simple range

@@ -3,6 +3,7 @@ package update
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,8 +12,9 @@ import (
 )
 
 // freshFixture publishes fresh 1.0.0, 1.0.1 (ten days old, depending on
-// lib ^1.0.0) and 1.0.2 (an hour old), and lib 1.0.0 (old) and 1.0.1 (an
-// hour old), and installs an app depending on fresh 1.0.0.
+// lib ^1.0.0, published by a new maintainer, mallory) and 1.0.2 (an hour
+// old), and lib 1.0.0 (old) and 1.0.1 (an hour old), and installs an app
+// depending on fresh 1.0.0.
 func freshFixture(t *testing.T) (dir string, env []string, reg *npmRegistry) {
 	t.Helper()
 	needNPM(t)
@@ -22,7 +24,7 @@ func freshFixture(t *testing.T) (dir string, env []string, reg *npmRegistry) {
 		{name: "lib", version: "1.0.0", index: ok, published: now.Add(-30 * 24 * time.Hour)},
 		{name: "lib", version: "1.0.1", index: ok, published: now.Add(-time.Hour)},
 		{name: "fresh", version: "1.0.0", index: ok, published: now.Add(-30 * 24 * time.Hour)},
-		{name: "fresh", version: "1.0.1", index: ok, published: now.Add(-10 * 24 * time.Hour),
+		{name: "fresh", version: "1.0.1", index: ok, published: now.Add(-10 * 24 * time.Hour), maintainers: []string{"mallory", "alice"},
 			manifest: map[string]any{"name": "fresh", "version": "1.0.1", "main": "index.js", "dependencies": map[string]string{"lib": "^1.0.0"}}},
 		{name: "fresh", version: "1.0.2", index: ok, published: now.Add(-time.Hour)},
 	})
@@ -62,6 +64,19 @@ func TestMinReleaseAge(t *testing.T) {
 			}
 		}
 	}
+	for _, r := range rep.Results {
+		if r.To != "1.0.1" {
+			continue
+		}
+		want := []Flag{
+			{FlagMaintainers, "adds maintainer mallory"},
+			{FlagPublisher, "published by mallory (1.0.0 was by alice)"},
+			{FlagNewDependency, "new dependency lib (package 30 days old)"},
+		}
+		if !slices.Equal(r.Flags, want) {
+			t.Errorf("fresh 1.0.1 flags %q, want %q", r.Flags, want)
+		}
+	}
 	if reg.wasFetched("fresh", "1.0.2") {
 		t.Error("the waiting fresh 1.0.2 was downloaded")
 	}
@@ -70,6 +85,12 @@ func TestMinReleaseAge(t *testing.T) {
 	}
 	var out strings.Builder
 	rep.WriteTable(&out)
+	if !strings.Contains(out.String(), "adds maintainer mallory; published by mallory") {
+		t.Errorf("the table lacks the red flags:\n%s", out.String())
+	}
+	if !strings.Contains(rep.Markdown(), "new dependency lib (package 30 days old)") {
+		t.Errorf("the PR text lacks the red flags:\n%s", rep.Markdown())
+	}
 	if !strings.Contains(out.String(), "waiting until "+time.Now().Add(DefaultMinReleaseAge-time.Hour).UTC().Format("2006-01-02")) {
 		t.Errorf("the table does not say when fresh 1.0.2 is tried:\n%s", out.String())
 	}

@@ -90,7 +90,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 		fmt.Fprintln(w)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "DEPENDENCY\tFROM\tTO\tKIND\tRESULT\tTIME\tADVISORIES FIXED")
+	fmt.Fprintln(tw, "DEPENDENCY\tFROM\tTO\tKIND\tRESULT\tTIME\tADVISORIES FIXED\tRED FLAGS")
 	for _, x := range r.Results {
 		res := string(x.Status)
 		switch {
@@ -109,7 +109,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 		} else if x.Early {
 			adv += " (young: tried early)"
 		}
-		fmt.Fprintf(tw, "%s (%s)\t%s\t%s\t%s\t%s\t%s\t%s\n", x.Name, x.Ecosystem, x.From, x.To, x.Kind, res, t, adv)
+		fmt.Fprintf(tw, "%s (%s)\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", x.Name, x.Ecosystem, x.From, x.To, x.Kind, res, t, adv, flagTexts(x.Flags))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -71,6 +71,9 @@ func TestNoInstallScripts(t *testing.T) {
 		if r.To == "1.1.0" && !slices.Equal(r.ScriptsSkipped, []string{"hooky"}) {
 			t.Errorf("hooky 1.1.0: scripts skipped %q, want [hooky]", r.ScriptsSkipped)
 		}
+		if len(r.Flags) != 1 || r.Flags[0].Kind != FlagInstallScript || !strings.HasPrefix(r.Flags[0].Text, "adds an install script (postinstall: node -e") {
+			t.Errorf("hooky %s: flags %q, want one saying it adds an install script", r.To, r.Flags)
+		}
 	}
 	var out strings.Builder
 	rep.WriteTable(&out)

@@ -118,9 +118,10 @@ func (o *Options) cutoff(now time.Time) time.Time {
 	return now.Add(-o.MinReleaseAge)
 }
 
-// projects returns the ecosystems found in dir; versions published after
-// cutoff wait.
-func projects(dir string, o *Options, cutoff time.Time) []project {
+// projects returns the ecosystems found in dir, as seen at now (versions
+// too young then wait).
+func projects(dir string, o *Options, now time.Time) []project {
+	cutoff := o.cutoff(now)
 	tc := testCmd{command: o.Test, env: goTestEnv(slices.Clone(o.Env)), timeout: o.Timeout}
 	var ps []project
 	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
@@ -128,7 +129,7 @@ func projects(dir string, o *Options, cutoff time.Time) []project {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "package.json")); err == nil {
 		getenv := func(k string) string { return getenv(o.Env, k) }
-		ps = append(ps, &npmProject{finder: npmFinder{cutoff: cutoff, userconfig: o.NpmUserConfig, getenv: getenv, client: o.HTTPClient},
+		ps = append(ps, &npmProject{finder: npmFinder{now: now, cutoff: cutoff, userconfig: o.NpmUserConfig, getenv: getenv, client: o.HTTPClient},
 			test_: testCmd{command: o.Test, env: o.Env, timeout: o.Timeout}, allow: o.AllowScripts, cutoff: cutoff})
 	}
 	return ps
@@ -146,7 +147,7 @@ func Run(ctx context.Context, dir string, o Options) (*Report, error) {
 	}
 	now := o.Now()
 	cutoff := o.cutoff(now)
-	ps := projects(dir, &o, cutoff)
+	ps := projects(dir, &o, now)
 	if len(ps) == 0 {
 		return nil, fmt.Errorf("%s: %w: run bulwark update in a Go module or an npm project", dir, ErrNoProject)
 	}
@@ -274,6 +275,8 @@ func holdYoung(cs []Candidate, cutoff time.Time, age time.Duration) map[string]t
 		}
 		if len(c.Advisories) > 0 {
 			cs[i].Early = true
+			cs[i].Flags = append(cs[i].Flags, Flag{FlagEarly, fmt.Sprintf("published %s, younger than the minimum release age: tried early for its fix",
+				c.Published.UTC().Format("2006-01-02 15:04 MST"))})
 			continue
 		}
 		waiting[c.ID()] = c.Published.Add(age)

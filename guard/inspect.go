@@ -1,7 +1,9 @@
 package guard
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -10,8 +12,15 @@ import (
 )
 
 // reportVerdict turns a detection verdict into one event of the category
-// malicious: an alert when the request was blocked.
+// malicious: an alert when the request was blocked. A body refused because
+// it cannot be inspected (too large, an unknown coding or charset) is no
+// attack: it is an event of the category web, which no ban counts, and
+// only the verdict's other findings, if any, are malicious.
 func (g *Gateway) reportVerdict(r *http.Request, v inspect.Verdict) {
+	if st := inspect.Refused(v); st != 0 && v.Action != inspect.Block {
+		g.reportRefused(r, st, v)
+		v.Findings = slices.DeleteFunc(slices.Clone(v.Findings), func(f inspect.Finding) bool { return f.Refusal() != 0 })
+	}
 	if len(v.Findings) == 0 {
 		return
 	}
@@ -32,6 +41,39 @@ func (g *Gateway) reportVerdict(r *http.Request, v inspect.Verdict) {
 		e.Message = "detected " + string(top.Class) + " in " + top.Where
 	}
 	g.publish(r, e)
+}
+
+// reportRefused publishes the refusal of r's body with status st.
+func (g *Gateway) reportRefused(r *http.Request, st int, v inspect.Verdict) {
+	action := "body-unsupported"
+	switch st {
+	case http.StatusRequestEntityTooLarge:
+		action = "body-too-large"
+	case http.StatusBadRequest:
+		action = "body-undecodable"
+	}
+	rule := ""
+	for _, f := range v.Findings {
+		if f.Refusal() != 0 {
+			rule = f.RuleID
+			break
+		}
+	}
+	g.publish(r, event.Event{
+		Category: event.CategoryWeb, Type: "denied", Action: action, Outcome: event.OutcomeFailure,
+		Severity: event.SeverityLow, Status: st, RuleID: rule,
+		Message: fmt.Sprintf("request body refused with %d: %s", st, ruleName(rule)),
+	})
+}
+
+// ruleName is the name of the rule with id, or id.
+func ruleName(id string) string {
+	for _, r := range inspect.Rules() {
+		if r.ID == id {
+			return r.Name
+		}
+	}
+	return id
 }
 
 func ruleIDs(fs []inspect.Finding) string {

@@ -12,26 +12,62 @@ import (
 // on the response (where the gateway sets it) or else the request.
 const RequestIDHeader = "X-Request-Id"
 
-var ruleBodyTooLarge = newRule("bw-limit-003", Protocol, 5, "body larger than maxBody")
+var ruleBodyTooLarge = newRule("bw-limit-003", Protocol, 0, "body larger than maxBody, or an upload larger than maxUpload (413)")
+
+// refusals maps the ids of the rules that refuse a body the engine cannot
+// inspect to the status of the refusal.
+var refusals = map[string]int{
+	ruleBodyTooLarge.id: http.StatusRequestEntityTooLarge,
+	ruleBomb.id:         http.StatusRequestEntityTooLarge,
+	ruleCoding.id:       http.StatusUnsupportedMediaType,
+	ruleCharset.id:      http.StatusUnsupportedMediaType,
+	ruleBadCoding.id:    http.StatusBadRequest,
+}
+
+// Refused returns the status with which the middleware refuses a request
+// whose verdict is v because its body cannot be inspected: too large
+// (413), in a content coding or charset the engine does not decode (415),
+// or not decoding in its coding (400). It returns 0 if v refuses nothing.
+// A refusal is no attack: its rules score 0, and a verdict that refuses
+// blocks only for the other findings in it.
+func Refused(v Verdict) int {
+	for _, f := range v.Findings {
+		if st := f.Refusal(); st != 0 {
+			return st
+		}
+	}
+	return 0
+}
+
+// Refusal returns the status of the refusal f is (see [Refused]), or 0 if
+// f is a finding of an attack.
+func (f Finding) Refusal() int { return refusals[f.RuleID] }
 
 // Middleware returns middleware that inspects each request before passing
-// it on. It reads the body, up to [Config.MaxBody], and gives the next
-// handler an identical one. A request whose verdict is [Block] gets a 403
-// with a plain-text body naming the request id ([Config.BlockBody]); a body
-// over the limit gets a 413, and one that cannot be read a 400: the
-// middleware fails closed. report, if not nil, is called for every verdict
-// other than [Allow], before the response.
+// it on. It reads the body, up to [Config.MaxBody] (a multipart upload up
+// to [Config.MaxUpload], spooled to a file), and gives the next handler an
+// identical one: the bytes as sent, content codings and all, inspected as
+// decoded. A request whose verdict is [Block] gets a 403 with a plain-text
+// body naming the request id ([Config.BlockBody]); one whose body cannot
+// be inspected gets the status [Refused] gives, and one that cannot be
+// read a 400: the middleware fails closed. report, if not nil, is called
+// for every verdict other than [Allow], refusals included, before the
+// response.
 //
 // The middleware is safe for concurrent use.
 func (e *Engine) Middleware(report func(*http.Request, Verdict)) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			body, status := e.readBody(r)
+			body, sp, status := e.readBody(r)
+			if sp != nil {
+				defer sp.Close()
+			}
 			if status != 0 {
 				if status == http.StatusRequestEntityTooLarge && report != nil {
-					report(r, Verdict{Action: Block, Score: ruleBodyTooLarge.score, Findings: []Finding{{
+					in := input{kind: kindRaw, name: "body"}
+					report(r, Verdict{Action: Log, Findings: []Finding{{
 						RuleID: ruleBodyTooLarge.id, Class: Protocol, Severity: severity(ruleBodyTooLarge.score),
-						Score: ruleBodyTooLarge.score, Where: "body"}}})
+						Score: ruleBodyTooLarge.score, Where: in.name}}})
 				}
 				http.Error(w, http.StatusText(status), status)
 				return
@@ -48,34 +84,66 @@ func (e *Engine) Middleware(report func(*http.Request, Verdict)) func(http.Handl
 				e.block(w, r)
 				return
 			}
+			if st := Refused(v); st != 0 {
+				http.Error(w, http.StatusText(st), st)
+				return
+			}
 			next.ServeHTTP(w, r)
 		})
 	}
 }
 
-// readBody reads and restores r's body; a non-zero status refuses r.
-func (e *Engine) readBody(r *http.Request) ([]byte, int) {
+// readBody reads r's body for inspection and gives r an identical one; a
+// non-zero status refuses r. A multipart body over maxBody is spooled
+// ([spoolUpload]) and what is returned is its digest, with the spool for
+// the caller to close when r is done.
+func (e *Engine) readBody(r *http.Request) ([]byte, *spool, int) {
 	if r.Body == nil || r.Body == http.NoBody {
-		return nil, 0
+		return nil, nil, 0
 	}
-	if r.ContentLength > e.maxBody {
-		return nil, http.StatusRequestEntityTooLarge
+	upload, boundary := e.spoolable(r)
+	if r.ContentLength > e.maxUpload || r.ContentLength > e.maxBody && !upload {
+		return nil, nil, http.StatusRequestEntityTooLarge
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, e.maxBody+1))
+	if err != nil {
+		r.Body.Close()
+		return nil, nil, readStatus(err)
+	}
+	if int64(len(body)) <= e.maxBody {
+		r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		return body, nil, 0
+	}
+	if !upload {
+		r.Body.Close()
+		return nil, nil, http.StatusRequestEntityTooLarge
+	}
+	sp, digest, err := spoolUpload(body, r.Body, boundary, e.maxUpload, e.maxBody)
 	r.Body.Close()
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, http.StatusRequestEntityTooLarge
-		}
-		return nil, http.StatusBadRequest
+		return nil, nil, readStatus(err)
 	}
-	if int64(len(body)) > e.maxBody {
-		return nil, http.StatusRequestEntityTooLarge
+	r.Body, r.GetBody = sp, nil
+	return digest, sp, 0
+}
+
+// spoolable reports whether r's body may be spooled: a multipart/form-data
+// upload, in no content coding, and its boundary.
+func (e *Engine) spoolable(r *http.Request) (bool, string) {
+	ct := parseContentType(r.Header.Get("Content-Type"))
+	return ct.media == "multipart/form-data" && ct.boundary != "" && len(contentCodings(r.Header)) == 0 &&
+		e.maxUpload > e.maxBody, ct.boundary
+}
+
+// readStatus is the status refusing a body whose reading failed with err.
+func readStatus(err error) int {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) || errors.Is(err, errTooLarge) {
+		return http.StatusRequestEntityTooLarge
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	return body, 0
+	return http.StatusBadRequest
 }
 
 // block answers a blocked request.

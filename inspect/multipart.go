@@ -12,9 +12,10 @@ import (
 // maxPartHeader bounds the header of one part.
 const maxPartHeader = 8 << 10
 
-// multipart inspects a multipart/form-data body: field names and values,
-// file names, and file contents that are text. It reports false if the
-// body cannot be parsed.
+// multipart inspects a multipart/form-data body: field names and values
+// (in the charset of their part), file names, file contents that are
+// text, and uploads ([scan.upload]). It reports false if the body cannot
+// be parsed.
 func (s *scan) multipart(body []byte, boundary string) bool {
 	if boundary == "" {
 		return false
@@ -56,8 +57,19 @@ func (s *scan) multipart(body []byte, boundary string) bool {
 		if len(data) == 0 {
 			continue
 		}
-		ct, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
+		ct, params, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
+		if cs := params["charset"]; cs != "" && !hasFile {
+			var ok bool
+			if data, ok = decodeCharset(cs, data, false); !ok {
+				s.limit(ruleCharset, "multipart:"+name)
+				return true
+			}
+		}
 		v := bytesView(data)
+		binary := hasFile && !printable(v)
+		if hasFile {
+			s.upload(name, ct, filename, data, binary)
+		}
 		switch {
 		case ct == "application/json" || strings.HasSuffix(ct, "+json"):
 			if s.jsonPart(data) {
@@ -68,8 +80,8 @@ func (s *scan) multipart(body []byte, boundary string) bool {
 				continue
 			}
 		}
-		if hasFile && !printable(v) {
-			continue // binary uploads are not text to match
+		if binary {
+			continue // what is text in it was inspected by upload
 		}
 		s.value(kindMultipart, name, v)
 	}

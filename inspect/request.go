@@ -1,7 +1,6 @@
 package inspect
 
 import (
-	"mime"
 	"net/http"
 	"strings"
 )
@@ -86,12 +85,25 @@ func (s *scan) inspect(in *input, k kind, name, raw string, isKey bool) {
 	s.check(in)
 }
 
-// body inspects the body by its content type; a body no parser accepts
-// is inspected as one value.
+// body inspects the body as the app will read it: its content codings
+// undone ([decodeCodings]), in UTF-8 ([decodeCharset]), parsed by its
+// content type. A body no parser accepts is inspected as one value; one
+// that cannot be decoded is refused.
 func (s *scan) body() {
-	body := s.req.Body
-	ct := s.req.Header.Get("Content-Type")
-	mt, params, _ := mime.ParseMediaType(ct)
+	body, refused := decodeCodings(contentCodings(s.req.Header), s.req.Body, s.e.maxBody)
+	if refused != nil {
+		s.limit(refused, "body")
+		return
+	}
+	ct := parseContentType(s.req.Header.Get("Content-Type"))
+	mt := ct.media
+	if mt != "multipart/form-data" { // its parts name their own charsets
+		var ok bool
+		if body, ok = decodeCharset(ct.charset, body, mt == "application/json" || strings.HasSuffix(mt, "+json")); !ok {
+			s.limit(ruleCharset, "body")
+			return
+		}
+	}
 	switch {
 	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
 		if s.json(body) {
@@ -101,7 +113,7 @@ func (s *scan) body() {
 		s.params(kindForm, string(body))
 		return
 	case mt == "multipart/form-data":
-		if s.multipart(body, params["boundary"]) {
+		if s.multipart(body, ct.boundary) {
 			return
 		}
 	case mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml"):

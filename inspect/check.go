@@ -21,6 +21,7 @@ func (s *scan) check(in *input) {
 	if in.cls&^plain == 0 {
 		// Words only: few attacks need no symbol at all.
 		if in.has(cAlpha) {
+			s.protoValue(in) // __proto__, an array element "prototype"
 			s.sqli(in)
 			s.xss(in)
 			s.cmdi(in)

@@ -50,6 +50,9 @@ func (s *scan) headers() {
 					s.crlf(in)
 					s.cmdi(in)
 				}
+				if name == "Authorization" || name == "Proxy-Authorization" {
+					s.authorization(lname, v)
+				}
 				continue
 			}
 			switch name {
@@ -81,7 +84,13 @@ func (s *scan) cookies(h string) {
 		s.inspect(&s.in, kindCookie, name, name, true)
 		val = strings.Trim(strings.TrimSpace(val), `"`)
 		if val != "" {
-			s.inspect(&s.in, kindCookie, name, s.urlDecode(val, false), false)
+			dec := s.urlDecode(val, false)
+			s.inspect(&s.in, kindCookie, name, dec, false)
+			// cookie-parser reads a value "j:…" as JSON, an object the
+			// application gets as is: inspect its members as JSON's.
+			if j, ok := strings.CutPrefix(dec, "j:"); ok && !s.stopped {
+				s.jsonAs(kindCookie, name, stringBytes(j))
+			}
 		}
 	}
 }

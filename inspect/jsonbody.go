@@ -18,9 +18,13 @@ func bytesView(b []byte) string {
 // json inspects a JSON body: every member name and string value, named by
 // its JSON path ($.user.email, $.items[2]). It reports false, having
 // inspected what came before, if b is not JSON.
-func (s *scan) json(b []byte) bool {
-	p := jsonParser{s: s, b: b}
-	s.jpath = append(s.jpath[:0], '$')
+func (s *scan) json(b []byte) bool { return s.jsonAs(kindJSON, "$", b) }
+
+// jsonAs inspects b, a JSON document, as inputs of kind k whose names are
+// their paths under root: a JSON cookie's members are cookie:prefs.theme.
+func (s *scan) jsonAs(k kind, root string, b []byte) bool {
+	p := jsonParser{s: s, b: b, kind: k}
+	s.jpath = append(s.jpath[:0], root...)
 	p.ws()
 	if !p.value(0) {
 		return false
@@ -30,9 +34,10 @@ func (s *scan) json(b []byte) bool {
 }
 
 type jsonParser struct {
-	s *scan
-	b []byte
-	i int
+	s    *scan
+	b    []byte
+	i    int
+	kind kind // of the inputs found
 }
 
 func (p *jsonParser) ws() {
@@ -71,7 +76,7 @@ func (p *jsonParser) value(depth int) bool {
 			return false
 		}
 		if v != "" && s.count() {
-			s.inspect(&s.in, kindJSON, p.path(), v, false)
+			s.inspect(&s.in, p.kind, p.path(), v, false)
 		}
 		return true
 	default:
@@ -113,7 +118,7 @@ func (p *jsonParser) object(depth int) bool {
 		}
 		s.jpath = append(append(s.jpath[:base], '.'), k...)
 		if k != "" && !s.stopped {
-			s.inspect(&s.in, kindJSON, p.path(), k, true)
+			s.inspect(&s.in, p.kind, p.path(), k, true)
 		}
 		p.ws()
 		if p.i >= len(p.b) || p.b[p.i] != ':' {

@@ -2,21 +2,80 @@ package inspect
 
 import "strings"
 
-var rulePrototype = newRule("bw-proto-001", ProtoPollution, 5, "prototype pollution: __proto__, constructor.prototype in keys")
+var (
+	rulePrototype = newRule("bw-proto-001", ProtoPollution, 5, "prototype pollution: __proto__, constructor.prototype in keys")
+	// A path given as an array (lodash _.set(o, ["constructor", "prototype",
+	// "isAdmin"], v), qs path[]=…) spreads the chain over elements, which
+	// are inspected one at a time: each word scores alone, both block.
+	ruleProtoCtor  = newRule("bw-proto-002", ProtoPollution, 2, `array element "constructor" (a property path spelled as an array)`)
+	ruleProtoProto = newRule("bw-proto-003", ProtoPollution, 3, `array element "prototype" (a property path spelled as an array)`)
+)
 
 var reProto = pat(`__proto__|\bconstructor\s*(?:\.|\[\s*['"]?|\]\s*\[\s*['"]?|['"]?\s*\]\s*\[\s*['"]?)\s*prototype\b|\[\s*['"]?constructor['"]?\s*\]\s*\[\s*['"]?prototype|__definegetter__|__definesetter__|__lookupgetter__|__lookupsetter__`)
 
-// protoKey detects prototype pollution in keys (JSON members, qs keys).
+// protoKey detects prototype pollution in keys (JSON members, qs keys),
+// including a prototype member nested in a constructor member, whose path
+// (the input's name) ends in .constructor.prototype.
 func (s *scan) protoKey(in *input) {
-	if strings.Contains(in.low, "proto") {
-		s.matchRule(rulePrototype, reProto, in, in.low)
+	if !strings.Contains(in.low, "proto") {
+		return
+	}
+	if s.matchRule(rulePrototype, reProto, in, in.low) {
+		return
+	}
+	if in.dec == "prototype" && strings.HasSuffix(in.name, ".constructor.prototype") {
+		s.report(rulePrototype, in, "constructor.prototype")
 	}
 }
 
 // protoValue detects prototype pollution spelled inside values, as in a
-// JSON document sent as a string or a dotted path.
+// JSON document sent as a string or a dotted path, a value that is a
+// property name an application may use as a key ("__proto__"), and the
+// elements of an array that spells a path.
 func (s *scan) protoValue(in *input) {
 	if strings.Contains(in.low, "__proto__") || strings.Contains(in.low, "prototype") && strings.Contains(in.low, "constructor") {
 		s.matchRule(rulePrototype, reProto, in, in.low)
+		return
 	}
+	if len(in.dec) > len("constructor") || !arrayElement(in) {
+		return
+	}
+	// JavaScript names are case-sensitive: "Constructor" is not one.
+	switch in.dec {
+	case "constructor":
+		s.report(ruleProtoCtor, in, in.dec)
+	case "prototype":
+		s.report(ruleProtoProto, in, in.dec)
+	}
+}
+
+// arrayElement reports whether in is an element of an array: a JSON path
+// ending in [n], a qs key ending in [] or [n].
+func arrayElement(in *input) bool {
+	return !in.key && strings.HasSuffix(in.name, "]")
+}
+
+// protoPath detects prototype pollution in a path's segments, which
+// routers hand to handlers as keys (/settings/:section/:key): a segment
+// __proto__, or constructor followed by prototype. p is the decoded path.
+func (s *scan) protoPath(p string) {
+	for _, w := range [...]string{"__proto__", "constructor/prototype"} {
+		for off := 0; ; {
+			j := strings.Index(p[off:], w)
+			if j < 0 {
+				break
+			}
+			if segmentAt(p, off+j, len(w)) {
+				in := input{kind: kindPath}
+				s.report(rulePrototype, &in, p[off+j:])
+				return
+			}
+			off += j + 1
+		}
+	}
+}
+
+// segmentAt reports whether p[i:i+n] is made of whole path segments.
+func segmentAt(p string, i, n int) bool {
+	return (i == 0 || p[i-1] == '/') && (i+n == len(p) || p[i+n] == '/' || p[i+n] == ';')
 }

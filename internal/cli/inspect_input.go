@@ -97,16 +97,21 @@ func readAccessLog(in io.Reader, emit func(record) error) error {
 			return errors.New(`not combined log format: want "REQUEST" STATUS SIZE "REFERER" "USER-AGENT"`)
 		}
 		method, uri, _ := strings.Cut(fields[0], " ")
-		uri, _, _ = strings.Cut(uri, " ") // drop the protocol
+		// The target is all up to the protocol: a request line with
+		// spaces in it (answered 400, but sent all the same) is judged
+		// whole, not by its first word.
+		if i := strings.LastIndexByte(uri, ' '); i >= 0 && strings.HasPrefix(uri[i+1:], "HTTP/") {
+			uri = uri[:i]
+		}
 		if method == "" || uri == "" {
 			return fmt.Errorf("request %q has no method and path", fields[0])
 		}
 		h := http.Header{}
 		if len(fields) >= 5 {
-			if fields[3] != "-" {
+			if fields[3] != "-" && fields[3] != "" {
 				h.Set("Referer", fields[3])
 			}
-			if fields[4] != "-" {
+			if fields[4] != "-" && fields[4] != "" {
 				h.Set("User-Agent", fields[4])
 			}
 		}
@@ -115,8 +120,9 @@ func readAccessLog(in io.Reader, emit func(record) error) error {
 }
 
 // quotedFields splits `"a b" 200 123 "c" "d \"e\""` into its fields,
-// unquoting the quoted ones (with \" and \\ escapes, as nginx and Apache
-// write them).
+// unquoting the quoted ones: \" and \\ as Apache writes them, and \xHH as
+// nginx writes '"', '\\' and bytes outside printable ASCII (Apache too, for
+// the latter).
 func quotedFields(s string) ([]string, error) {
 	var out []string
 	for s = strings.TrimLeft(s, " "); s != ""; s = strings.TrimLeft(s, " ") {
@@ -130,6 +136,11 @@ func quotedFields(s string) ([]string, error) {
 		for ; i < len(s) && s[i] != '"'; i++ {
 			if s[i] == '\\' && i+1 < len(s) {
 				i++
+				if c, ok := unhex(s, i); ok { // \xHH
+					b.WriteByte(c)
+					i += 2
+					continue
+				}
 			}
 			b.WriteByte(s[i])
 		}
@@ -139,4 +150,13 @@ func quotedFields(s string) ([]string, error) {
 		out, s = append(out, b.String()), s[i+1:]
 	}
 	return out, nil
+}
+
+// unhex decodes the byte of an \xHH escape whose 'x' is at s[i].
+func unhex(s string, i int) (byte, bool) {
+	if s[i] != 'x' || i+2 >= len(s) {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+	return byte(v), err == nil
 }

@@ -16,6 +16,7 @@ const profileRoutes = require('./routes/profile');
 const searchRoutes = require('./routes/search');
 const downloadRoutes = require('./routes/download');
 const apiRoutes = require('./routes/api');
+const uploadRoutes = require('./routes/upload');
 const echoRoutes = require('./routes/echo');
 
 function notFound(req, res) {
@@ -59,6 +60,7 @@ async function createApp({ log = console.log } = {}) {
   app.use(searchRoutes({ sql }));
   app.use(downloadRoutes());
   app.use(apiRoutes({ products }));
+  app.use(uploadRoutes());
   app.use(echoRoutes());
 
   // VULNERABLE ON PURPOSE: careless static configuration that serves the whole

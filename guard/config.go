@@ -65,7 +65,10 @@ type Server struct {
 	IdleTimeout time.Duration `yaml:"idleTimeout"`
 	// MaxHeaderBytes bounds the request line and headers; more gets 431. If zero, 32KiB.
 	MaxHeaderBytes config.Size `yaml:"maxHeaderBytes"`
-	// MaxBodyBytes bounds a request body; more gets 413. If zero, 10MiB.
+	// MaxBodyBytes bounds a request body; more gets 413. It is also
+	// inspect.maxUpload's default: a multipart upload up to it passes,
+	// while other bodies are inspected, and bounded, by inspect.maxBody.
+	// If zero, 10MiB.
 	MaxBodyBytes config.Size `yaml:"maxBodyBytes"`
 	// ShutdownTimeout bounds the wait for in-flight requests on SIGTERM. If zero, 30s.
 	ShutdownTimeout time.Duration `yaml:"shutdownTimeout"`
@@ -124,6 +127,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if s.MaxBodyBytes == 0 {
 		s.MaxBodyBytes = 10 << 20
+	}
+	if c.Inspect.MaxUpload == 0 {
+		c.Inspect.MaxUpload = s.MaxBodyBytes // an upload the server takes is not refused by inspection
 	}
 	def(&c.Proxy.DialTimeout, 5*time.Second)
 	def(&c.Proxy.ResponseHeaderTimeout, 60*time.Second)

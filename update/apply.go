@@ -35,7 +35,8 @@ func Apply(ctx context.Context, rep *Report, o Options) (*Applied, error) {
 	if _, err := runOut(ctx, dir, o.Env, "git", "rev-parse", "--show-toplevel"); err != nil {
 		return nil, &SetupError{fmt.Errorf("%s is not in a git repository: --apply commits the updates on a new branch; run git init or leave out --apply", dir)}
 	}
-	ps := projects(dir, &o, rep.Date)
+	iso, _, _ := o.isolation(ctx)
+	ps := projects(dir, &o, rep.Date, &iso)
 	var files []string
 	for _, p := range ps {
 		if len(ofEcosystem(keep, p.ecosystem())) == 0 {

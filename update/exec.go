@@ -26,13 +26,23 @@ func runOut(ctx context.Context, dir string, env []string, name string, args ...
 // the start). The whole process group is killed when the limit passes or
 // ctx ends.
 func runTail(ctx context.Context, dir string, env []string, limit time.Duration, name string, args ...string) (out string, truncated bool, err error) {
+	return runTailIsolated(ctx, isolation{}, dir, env, limit, name, args...)
+}
+
+// runTailIsolated is runTail in a network namespace of its own when iso
+// is set (see [isolation]).
+func runTailIsolated(ctx context.Context, iso isolation, dir string, env []string, limit time.Duration, name string, args ...string) (out string, truncated bool, err error) {
 	if limit > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, limit)
 		defer cancel()
 	}
 	buf := &tailBuffer{max: 1 << 20}
+	if iso.ok() {
+		name, args = iso.wrap(name, args)
+	}
 	cmd := command(ctx, dir, env, name, args...)
+	iso.apply(cmd)
 	cmd.Stdout, cmd.Stderr = buf, buf
 	err = cmd.Run()
 	if err != nil && ctx.Err() == context.DeadlineExceeded {

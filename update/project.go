@@ -40,6 +40,7 @@ type testCmd struct {
 	command []string // argv; nil: the ecosystem's default
 	env     []string
 	timeout time.Duration
+	iso     *isolation // if set (and ok), tests run without network
 }
 
 func (t testCmd) run(ctx context.Context, dir string, def ...string) (string, bool, error) {
@@ -47,5 +48,9 @@ func (t testCmd) run(ctx context.Context, dir string, def ...string) (string, bo
 	if len(argv) == 0 {
 		argv = def
 	}
-	return runTail(ctx, dir, t.env, t.timeout, argv[0], argv[1:]...)
+	iso := isolation{}
+	if t.iso != nil {
+		iso = *t.iso
+	}
+	return runTailIsolated(ctx, iso, dir, t.env, t.timeout, argv[0], argv[1:]...)
 }

@@ -53,6 +53,10 @@ func TestMinReleaseAge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !rep.TestsOffline && !strings.Contains(strings.Join(rep.Notes, "\n"), "the tests ran with network access: ") {
+		t.Errorf("the tests had network and the notes do not say why: %q", rep.Notes)
+	}
+	t.Logf("tests offline: %v", rep.TestsOffline)
 	got := statuses(rep)
 	if got["npm:fresh@1.0.2"] != Waiting || got["npm:fresh@1.0.1"] != Passed {
 		t.Fatalf("statuses %v, want fresh 1.0.2 waiting and 1.0.1 passed", got)

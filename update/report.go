@@ -53,6 +53,9 @@ type Report struct {
 	// Malicious lists the malicious packages found among the candidates
 	// and their trees: none was installed, and each is an alert.
 	Malicious []Malware `json:"malicious,omitempty"`
+	// TestsOffline says the test runs had no network (a namespace with
+	// only a loopback); when false, Notes says why.
+	TestsOffline bool `json:"testsOffline"`
 }
 
 // Failed reports whether any tried candidate failed its tests, or was

@@ -44,9 +44,14 @@ type Options struct {
 	// npm's --before, so no young version comes in as a dependency. If
 	// zero, [DefaultMinReleaseAge]; negative: no wait.
 	MinReleaseAge time.Duration
-	HTTPClient    *http.Client     // for registries. If nil, a client with a 30s timeout.
-	Logger        *slog.Logger     // if nil, nothing is logged
-	Now           func() time.Time // if nil, time.Now
+	// TestNetwork lets the tests reach the network. By default, on Linux
+	// where the machine allows it, each test run is in a network
+	// namespace of its own with only a loopback (installs still reach the
+	// registries), and the report says when it could not be.
+	TestNetwork bool
+	HTTPClient  *http.Client     // for registries. If nil, a client with a 30s timeout.
+	Logger      *slog.Logger     // if nil, nothing is logged
+	Now         func() time.Time // if nil, time.Now
 }
 
 // DefaultMinReleaseAge is the minimum release age when
@@ -109,6 +114,19 @@ func getenv(env []string, key string) string {
 	return v
 }
 
+// isolation returns how to run the tests without network, whether they
+// will be, and a note for the report when they will not.
+func (o *Options) isolation(ctx context.Context) (isolation, bool, string) {
+	if o.TestNetwork {
+		return isolation{}, false, "the tests ran with network access (--test-network)"
+	}
+	iso, why := probeIsolation(ctx, o.Env)
+	if !iso.ok() {
+		return iso, false, "the tests ran with network access: " + why
+	}
+	return iso, true, ""
+}
+
 // cutoff returns the time after which a version published is too young
 // to try at now; zero if none is.
 func (o *Options) cutoff(now time.Time) time.Time {
@@ -120,9 +138,9 @@ func (o *Options) cutoff(now time.Time) time.Time {
 
 // projects returns the ecosystems found in dir, as seen at now (versions
 // too young then wait).
-func projects(dir string, o *Options, now time.Time) []project {
+func projects(dir string, o *Options, now time.Time, iso *isolation) []project {
 	cutoff := o.cutoff(now)
-	tc := testCmd{command: o.Test, env: goTestEnv(slices.Clone(o.Env)), timeout: o.Timeout}
+	tc := testCmd{command: o.Test, env: goTestEnv(slices.Clone(o.Env)), timeout: o.Timeout, iso: iso}
 	var ps []project
 	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
 		ps = append(ps, &goProject{finder: goFinder{env: tc.env, cutoff: cutoff, client: o.HTTPClient}, test_: tc})
@@ -130,7 +148,7 @@ func projects(dir string, o *Options, now time.Time) []project {
 	if _, err := os.Stat(filepath.Join(dir, "package.json")); err == nil {
 		getenv := func(k string) string { return getenv(o.Env, k) }
 		ps = append(ps, &npmProject{finder: npmFinder{now: now, cutoff: cutoff, userconfig: o.NpmUserConfig, getenv: getenv, client: o.HTTPClient},
-			test_: testCmd{command: o.Test, env: o.Env, timeout: o.Timeout}, allow: o.AllowScripts, cutoff: cutoff})
+			test_: testCmd{command: o.Test, env: o.Env, timeout: o.Timeout, iso: iso}, allow: o.AllowScripts, cutoff: cutoff})
 	}
 	return ps
 }
@@ -147,7 +165,8 @@ func Run(ctx context.Context, dir string, o Options) (*Report, error) {
 	}
 	now := o.Now()
 	cutoff := o.cutoff(now)
-	ps := projects(dir, &o, now)
+	iso := &isolation{}
+	ps := projects(dir, &o, now, iso)
 	if len(ps) == 0 {
 		return nil, fmt.Errorf("%s: %w: run bulwark update in a Go module or an npm project", dir, ErrNoProject)
 	}
@@ -180,6 +199,11 @@ func Run(ctx context.Context, dir string, o Options) (*Report, error) {
 	}
 	findings := map[string]finding{}
 	if !o.DryRun && len(all) > 0 {
+		var note string
+		*iso, rep.TestsOffline, note = o.isolation(ctx)
+		if note != "" {
+			rep.Notes = append(rep.Notes, note)
+		}
 		work, err := os.MkdirTemp(o.WorkDir, "bulwark-update-")
 		if err != nil {
 			return nil, &SetupError{fmt.Errorf("creating a work directory: %w", err)}
@@ -201,8 +225,12 @@ func Run(ctx context.Context, dir string, o Options) (*Report, error) {
 			}
 			if !base.pass {
 				rep.Baseline = append(rep.Baseline, fmt.Sprintf("%s: the tests fail before any update (%s):\n%s", p.ecosystem(), base.stage, base.tail))
-				return rep, &SetupError{fmt.Errorf("%s: the %s tests fail before any update, so no update can be judged: fix them or give --test (%s output ends: %s)",
-					dir, p.ecosystem(), base.stage, tailLines(base.tail, 3))}
+				hint := "fix them or give --test"
+				if rep.TestsOffline {
+					hint += ", or --test-network if they need the network (they run without it)"
+				}
+				return rep, &SetupError{fmt.Errorf("%s: the %s tests fail before any update, so no update can be judged: %s (%s output ends: %s)",
+					dir, p.ecosystem(), hint, base.stage, tailLines(base.tail, 3))}
 			}
 			try := func(ctx context.Context, cs []Candidate) outcome { return t.try(ctx, p, cs) }
 			for k, v := range trySet(ctx, cs, try, o) {

@@ -67,6 +67,12 @@ imported by bulwark db like any other): a hit is never installed, stops that
 trial, and is raised as an ALERT (exit status 1). Without a database nothing
 is checked, and the report says so.
 
+On Linux, where the machine allows network namespaces, each test run has a
+network of its own with only a loopback: the tests can listen on 127.0.0.1,
+and cannot reach the internet or this machine's services (installs still
+reach the registries). The report says when that could not be done;
+--test-network turns it off for tests that need the network.
+
 Updates that fix advisories of the local advisory database (--db, as
 bulwark audit uses; skipped when it does not exist) are tried first and
 marked in the report.
@@ -131,6 +137,7 @@ their tests or are malicious, 2 usage or setup errors (such as tests failing bef
 	f.BoolVar(&o.Keep, "keep", false, "keep the isolated copies (their paths are logged with -v)")
 	f.StringSliceVar(&o.AllowScripts, "allow-scripts", nil, "npm packages whose install scripts may run (after an install with scripts off)")
 	f.DurationVar(&minAge, "min-release-age", update.DefaultMinReleaseAge, "versions published less than this long ago wait (unless they fix an advisory); 0 tries them however new")
+	f.BoolVar(&o.TestNetwork, "test-network", false, "let the test runs reach the network (by default, on Linux, they run in a network namespace with only a loopback)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log each trial")
 	dbPathFlag(cmd, &dbPath, false) // security fixes first, when the advisory database is there
 	return cmd

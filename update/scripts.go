@@ -39,27 +39,31 @@ func newScriptPolicy(dir string, allow []string) scriptPolicy {
 	}
 	if data, err := readSmall(filepath.Join(dir, "package.json")); err == nil {
 		var m struct {
-			AllowScripts map[string]bool `json:"allowScripts"`
+			AllowScripts map[string]json.RawMessage `json:"allowScripts"`
 			Pnpm         struct {
 				OnlyBuiltDependencies []string `json:"onlyBuiltDependencies"`
 			} `json:"pnpm"`
 			TrustedDependencies []string `json:"trustedDependencies"`
 		}
-		if json.Unmarshal(data, &m) == nil {
-			for spec, ok := range m.AllowScripts {
-				name, version := splitSpec(spec)
-				switch {
-				case !ok:
-					p.denied[name] = true
-				case version == "":
-					p.names[name] = true
-				default:
-					p.pinned[name+"@"+version] = true // a range ("1 || 2") matches no exact version: not allowed
-				}
+		json.Unmarshal(data, &m) // what does not decode allows nothing
+		for spec, raw := range m.AllowScripts {
+			name, version := splitSpec(spec)
+			var ok bool
+			var rng string
+			switch {
+			case json.Unmarshal(raw, &ok) == nil && !ok:
+				p.denied[name] = true
+			case ok && version == "",
+				json.Unmarshal(raw, &rng) == nil && rng == "*" && version == "": // the allow-scripts tool's "any version"
+				p.names[name] = true
+			case ok:
+				p.pinned[name+"@"+version] = true // a range ("1 || 2") matches no exact version: not allowed
 			}
-			for _, n := range append(m.Pnpm.OnlyBuiltDependencies, m.TrustedDependencies...) {
-				p.names[n] = true
-			}
+			// Other ranges (the allow-scripts tool's "1.x.x") allow nothing
+			// here: a candidate is a new version, whose script nobody read.
+		}
+		for _, n := range append(m.Pnpm.OnlyBuiltDependencies, m.TrustedDependencies...) {
+			p.names[n] = true
 		}
 	}
 	if data, err := readSmall(filepath.Join(dir, "pnpm-workspace.yaml")); err == nil {

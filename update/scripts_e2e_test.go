@@ -120,7 +120,7 @@ func statuses(rep *Report) map[string]Status {
 
 func TestScriptPolicy(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, "package.json", `{"allowScripts": {"sharp": true, "canvas@2.11.2": true, "evil": false, "@s/pinned@1.0.0": true},
+	write(t, dir, "package.json", `{"allowScripts": {"sharp": true, "canvas@2.11.2": true, "evil": false, "@s/pinned@1.0.0": true, "star": "*", "ranged": "1.x.x"},
   "pnpm": {"onlyBuiltDependencies": ["esbuild"]}, "trustedDependencies": ["bun-pkg"]}`)
 	write(t, dir, "pnpm-workspace.yaml", "onlyBuiltDependencies:\n  - workspace-pkg\n")
 	p := newScriptPolicy(dir, []string{"flagged", "evil"})
@@ -138,6 +138,8 @@ func TestScriptPolicy(t *testing.T) {
 		{pkgRef{"workspace-pkg", "1.0.0"}, true},
 		{pkgRef{"flagged", "1.0.0"}, true},
 		{pkgRef{"other", "1.0.0"}, false},
+		{pkgRef{"star", "3.0.0"}, true},
+		{pkgRef{"ranged", "1.0.0"}, false},
 	} {
 		if got := p.allows(tt.ref); got != tt.want {
 			t.Errorf("allows(%s) = %v, want %v", tt.ref, got, tt.want)

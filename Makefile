@@ -5,7 +5,7 @@ BIN     := bin/bulwark
 APP     := examples/express-app
 PARITY  := headers/testdata/helmet-parity
 
-.PHONY: all build test test-go test-node deps demo bench fuzz clean
+.PHONY: all build test test-go test-node deps demo bench fuzz mutants clean
 
 all: build
 
@@ -51,6 +51,13 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
 		done; \
 	done
+
+# Each mutant of scripts/mutants.sh flips one decision of the code (a check
+# not made, a counter not reset, a field dropped) in a copy of the tree; the
+# test named with it must fail. Not part of make test: it runs go test once
+# per mutant (about 3 minutes). MUTANTS=accounts runs those of one path.
+mutants:
+	scripts/mutants.sh $(MUTANTS)
 
 -include bench/bench.mk
 -include bench/eval.mk

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# mutants.sh checks that the tests catch what matters: each mutant below
+# flips one important decision of the code (a check not made, a counter
+# not reset, a field dropped), and the named test must fail on it. The
+# mutants are applied one at a time to a copy of the working tree in a
+# temporary directory; the tree itself is never touched.
+#
+#   scripts/mutants.sh            every mutant
+#   scripts/mutants.sh accounts   the mutants whose file path contains "accounts"
+#
+# A mutant that survives (its test still passes) is a decision no test
+# guards: add the assertion, not an exception here. Exit status 1 if any
+# survived or could not be applied (the old text is gone: update the list).
+# make mutants runs it; make test does not (each mutant is a go test run).
+set -u
+
+# mutant FILE OLD NEW PKG TEST: replace the one occurrence of OLD in FILE by
+# NEW; go test -run TEST PKG must then fail.
+MUTANTS=()
+mutant() { MUTANTS+=("$1" "$2" "$3" "$4" "$5"); }
+
+# --- accounts: the failure counters
+mutant accounts/counters.go 'delete(c.streak, pairKey{user, ip})' '_ = pairKey{user, ip}' \
+	./accounts/ '^TestSuccessfulLoginEndsFailureStreak$'
+mutant accounts/counters.go 'v.blockPair = true
+		delete(c.streak, k)' 'v.blockPair = true' \
+	./accounts/ '^TestPairBlockEndsTheStreak$'
+mutant accounts/counters.go 'c.ratioStart, c.attempts, c.failures, c.ratioAlerted = now, 0, 0, false' 'c.ratioStart = now' \
+	./accounts/ '^TestFailureRatioStartsOverEachWindow$'
+
+# --- ship: TLS to the sinks' receivers
+mutant ship/tls.go 'InsecureSkipVerify: c.InsecureSkipVerify,' 'InsecureSkipVerify: true,' \
+	./ship/ '^TestSinksVerifyTheReceiversCertificate$'
+mutant ship/tls.go 't.RootCAs = pool' '_ = pool' \
+	./ship/ '^TestSinksVerifyTheReceiversCertificate$'
+mutant ship/tls.go 'if t.ServerName == "" {' 'if true {' \
+	./ship/ '^TestSinksVerifyTheReceiversCertificate$'
+
+# --- bulwark inspect: the access-log and jsonl readers
+mutant internal/cli/inspect_input.go 'h.Set("User-Agent", fields[4])' '_ = fields[4]' \
+	./internal/cli/ '^TestReadAccessLog$'
+mutant internal/cli/inspect_input.go 'h.Set("Referer", fields[3])' '_ = fields[3]' \
+	./internal/cli/ '^TestReadAccessLog$'
+mutant internal/cli/inspect_input.go 'if len(fields) >= 5 {' 'if len(fields) > 5 {' \
+	./internal/cli/ '^TestReadAccessLog$'
+mutant internal/cli/inspect_input.go 'if c, ok := unhex(s, i); ok {' 'if c, ok := unhex(s, i); ok && false {' \
+	./internal/cli/ '^TestReadAccessLog$'
+mutant internal/cli/inspect_input.go 'h.Add(k, v)' '_, _ = k, v' \
+	./internal/cli/ '^TestReadJSONL$'
+mutant internal/cli/inspect_input.go 'Body: []byte(jr.Body)' 'Body: nil' \
+	./internal/cli/ '^TestReadJSONL$'
+mutant internal/cli/inspect_input.go 'id = strconv.Itoa(n)' 'id = ""' \
+	./internal/cli/ '^TestReadJSONL$'
+
+# -----------------------------------------------------------------------
+
+filter=${1:-}
+root=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel) || exit 2
+tmp=$(mktemp -d /tmp/bulwark-mutants.XXXXXX) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+# The working tree as it is (tracked and untracked files, not ignored ones).
+(cd "$root" && git ls-files -z --cached --others --exclude-standard | xargs -0 tar -cf - 2>/dev/null) | tar -xf - -C "$tmp" || exit 2
+cd "$tmp" || exit 2
+
+runtest() { # PKG TEST LOG
+	go test -count=1 -run "$2" "$1" >"$3" 2>&1
+}
+
+declare -A baseline
+survived=0 killed=0 broken=0
+for ((i = 0; i < ${#MUTANTS[@]}; i += 5)); do
+	file=${MUTANTS[i]} old=${MUTANTS[i+1]} new=${MUTANTS[i+2]} pkg=${MUTANTS[i+3]} test=${MUTANTS[i+4]}
+	[[ -z $filter || $file == *"$filter"* ]] || continue
+	o=${old##*$'\n'} n=${new##*$'\n'}
+	name="$file: ${o#"${o%%[![:space:]]*}"} -> ${n#"${n%%[![:space:]]*}"}"
+	log=$tmp/.mutant.log
+	# The test must pass on the code as it is, or its failure proves nothing.
+	if [[ -z ${baseline[$pkg $test]:-} ]]; then
+		if runtest "$pkg" "$test" "$log"; then baseline[$pkg $test]=ok; else baseline[$pkg $test]=fail; fi
+		if [[ ${baseline[$pkg $test]} == fail ]]; then sed 's/^/    /' "$log" | tail -20; fi
+	fi
+	if [[ ${baseline[$pkg $test]} == fail ]]; then
+		echo "BROKEN   $name ($test fails without the mutant)"
+		broken=$((broken + 1))
+		continue
+	fi
+	orig=$(<"$file")$'\n'
+	if [[ $(grep -cF -- "${old%%$'\n'*}" "$file") -lt 1 || ${orig/"$old"/} == "$orig" ]]; then
+		echo "STALE    $name (old text not found)"
+		broken=$((broken + 1))
+		continue
+	fi
+	rest=${orig#*"$old"}
+	if [[ $rest == *"$old"* ]]; then
+		echo "STALE    $name (old text found more than once)"
+		broken=$((broken + 1))
+		continue
+	fi
+	printf '%s' "${orig/"$old"/"$new"}" >"$file"
+	runtest "$pkg" "$test" "$log"
+	status=$?
+	printf '%s' "$orig" >"$file"
+	if grep -qE '\[build failed\]|\[setup failed\]' "$log"; then
+		echo "BROKEN   $name (does not build)"
+		sed 's/^/    /' "$log" | head -10
+		broken=$((broken + 1))
+	elif ((status == 0)); then
+		echo "SURVIVED $name ($test $pkg passed)"
+		survived=$((survived + 1))
+	else
+		echo "killed   $name"
+		killed=$((killed + 1))
+	fi
+done
+echo "mutants: $killed killed, $survived survived, $broken stale or broken"
+((survived == 0 && broken == 0))

@@ -22,12 +22,14 @@ deps: $(APP)/node_modules/.package-lock.json $(PARITY)/node_modules/.package-loc
 # The whole test suite, as CI runs it.
 test: deps test-go test-node
 
-# -short skips the corpus measurements under the race detector, where they
-# take ten times as long; they run without it right after.
+# -short skips the corpus measurements and the heap bounds under the race
+# detector, where they take ten times as long or measure its own memory; they
+# run without it right after.
 test-go:
 	$(GO) vet ./...
 	$(GO) test -race -short -count=1 ./...
 	$(GO) test -count=1 -run 'Corpus|Hints' ./inspect/
+	$(GO) test -count=1 -run '^(TestHeapBounded1M|TestSweepShrinks)$$' ./limit/  # the heap bounds, measured without -race
 	$(GO) test -count=1 -short -run '^TestExpressApp$$' ./update/  # too slow under -race, which skips it
 	$(MAKE) --no-print-directory fuzz FUZZTIME=5000x FUZZPKGS=./inspect
 

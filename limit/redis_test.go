@@ -142,9 +142,6 @@ func TestRedisSharedBudgetAndOutage(t *testing.T) {
 // TestRedisStalls: a Redis that accepts but does not answer costs one
 // request the timeout, then requests are decided locally.
 func TestRedisStalls(t *testing.T) {
-	if testing.Short() {
-		t.Skip("stops redis-server with SIGSTOP")
-	}
 	srv := testutil.StartRedis(t)
 	var logs testutil.SyncBuffer
 	l := newSharedLimiter(t, onlyPerIP("1/m", 3), redisClient(t, srv), &logs)

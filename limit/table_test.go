@@ -55,7 +55,7 @@ func TestEvictionBoundsKeys(t *testing.T) {
 // memory back.
 func TestSweepShrinks(t *testing.T) {
 	if testing.Short() {
-		t.Skip("measures the heap; slow under -race")
+		t.Skip("measures the heap, which -race inflates: make test-go runs it without -race and -short")
 	}
 	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
 	l := newTestLimiter(t, Config{PerNetwork: Network{Disable: true}}, clk.now)

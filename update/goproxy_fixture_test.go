@@ -12,6 +12,8 @@ import (
 
 	"golang.org/x/mod/module"
 	modzip "golang.org/x/mod/zip"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // A modVersion is one version of a module the test publishes in a file
@@ -79,7 +81,7 @@ func write(t testing.TB, dir, name, content string) {
 func goEnv(t testing.TB, proxy string) []string {
 	t.Helper()
 	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("go command not found")
+		testutil.RealPartMissing(t, "the go command is not on PATH")
 	}
 	env := os.Environ()
 	return append(env, "GOPROXY="+proxy, "GOSUMDB=off", "GONOSUMDB=*", "GOPRIVATE=", "GONOPROXY=",

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // fakeClock is a settable clock, safe for concurrent use.
@@ -100,16 +101,11 @@ func mustTarget(t testing.TB, s string) Target {
 
 func ip(s string) netip.Addr { return netip.MustParseAddr(s) }
 
-// eventually polls cond until it holds or d passes.
-func eventually(t testing.TB, d time.Duration, what string, cond func() bool) time.Duration {
+// eventually polls cond until it holds (see [testutil.Eventually]) and
+// returns how long that took, for the log: never asserted on.
+func eventually(t testing.TB, what string, cond func() bool) time.Duration {
 	t.Helper()
 	start := time.Now()
-	for time.Since(start) < d {
-		if cond() {
-			return time.Since(start)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("%s: not within %s", what, d)
-	return 0
+	testutil.Eventually(t, what, cond)
+	return time.Since(start)
 }

@@ -29,9 +29,10 @@ func sqlNumTail(v string) (string, bool) {
 	numLed := false
 	switch t := p.tok; {
 	case t.kind == 'n' || t.kind == 'x' || t.kind == '-' && p.peekNumber():
-		// 1 rlike 1, 1 between 0 and 2: a comparison in place of the number.
+		// 1 rlike 1, 1 between 0 and 2: a comparison in place of the
+		// number, but not 7*7=49, which is arithmetic.
 		numLed = true
-		if _, ok := p.operand(); !ok || !p.comparison(true) {
+		if _, ok := p.operand(); !ok || p.tok.kind == '=' || !p.comparison(true) {
 			return "", false
 		}
 	case t.kind == 'w' && !sqlKeywords[t.s]:

@@ -56,7 +56,7 @@ func TestSQLNum(t *testing.T) {
 		"pick 1 or 2 items and order by date", "1 or 2", "1 and 2", "2 or more", "1.2 or later", "0 or 1",
 		"true or false", "cats and dogs", "a and b = c", "1 or 2 like this", "1 and 2 is fine",
 		"bitwise and assignment (&=)", "logical or assignment (||=)", "10 and up", "3 and 4 of them",
-		"1 order by date", "select a plan", "2024", "if(a1=1,b1,c1)", "1 and is_admin",
+		"1 order by date", "select a plan", "2024", "if(a1=1,b1,c1)", "1 and is_admin", "7*7=49", "2+2=4",
 	} {
 		if got := inspectValue(t, e, v); hasRule(got, ruleSQLiNum.id) {
 			t.Errorf("Inspect(q=%q) = %v %+v, want no %s", v, got.Action, got.Findings, ruleSQLiNum.id)

@@ -96,7 +96,9 @@ func (s *scan) urlParam(in *input) {
 	} else {
 		hosts[n], n = auth, n+1
 	}
-	for _, extra := range strings.Split(rest, "@")[1:] {
+	// Only the hosts after the first three @ can fill hosts: splitting at
+	// every @ of "@@@@…" made as many strings.
+	for _, extra := range strings.SplitN(rest, "@", len(hosts)+1)[1:] {
 		if n < len(hosts) {
 			h := extra
 			if i := strings.IndexAny(h, "/?#\\ "); i >= 0 {
@@ -156,19 +158,31 @@ func remoteScript(rest string) bool {
 // includeName reports whether a parameter's name says it names a file or
 // page to load: file, path, page, include, template, lang…
 func includeName(name string) bool {
-	n := strings.ToLower(name)
-	if i := strings.LastIndexAny(n, ".["); i >= 0 {
-		n = strings.TrimSuffix(n[i+1:], "]")
+	if i := strings.LastIndexAny(name, ".["); i >= 0 {
+		name = strings.TrimSuffix(name[i+1:], "]")
 	}
-	for _, w := range strings.FieldsFunc(n, func(r rune) bool { return !('a' <= r && r <= 'z') }) {
-		switch w {
-		case "file", "filename", "filepath", "path", "page", "include", "inc", "template", "tpl", "doc", "document",
-			"folder", "dir", "load", "read", "view", "layout", "module", "lang", "language", "conf", "config", "resource", "show":
+	for name != "" {
+		i := 0
+		for i < len(name) && isLetter(name[i]) {
+			i++
+		}
+		if i > 0 && includeWords[strings.ToLower(name[:i])] {
 			return true
 		}
+		for i < len(name) && !isLetter(name[i]) {
+			i++
+		}
+		name = name[i:]
 	}
 	return false
 }
+
+func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
+var includeWords = map[string]bool{"file": true, "filename": true, "filepath": true, "path": true, "page": true,
+	"include": true, "inc": true, "template": true, "tpl": true, "doc": true, "document": true, "folder": true,
+	"dir": true, "load": true, "read": true, "view": true, "layout": true, "module": true, "lang": true,
+	"language": true, "conf": true, "config": true, "resource": true, "show": true}
 
 // ssrfHost reports a host that is internal; it returns true if it did.
 func (s *scan) ssrfHost(in *input, h string) bool {
@@ -267,7 +281,7 @@ func parseHostIP(h string) (addr netip.Addr, encoded, ok bool) {
 		}
 		return netip.Addr{}, false, false
 	}
-	parts := strings.Split(h, ".")
+	parts := strings.SplitN(h, ".", 5) // five parts or more are too many
 	if len(parts) > 4 || len(parts) == 0 {
 		return netip.Addr{}, false, false
 	}

@@ -52,6 +52,22 @@ mutant internal/cli/inspect_input.go 'Body: []byte(jr.Body)' 'Body: nil' \
 mutant internal/cli/inspect_input.go 'id = strconv.Itoa(n)' 'id = ""' \
 	./internal/cli/ '^TestReadJSONL$'
 
+# --- watch: the nftables firewall
+mutant watch/nft.go '	for _, bl := range blocks {
+		b.WriteString(n.element("add", bl))
+	}' '	_ = blocks' \
+	./watch/ '^TestNFTExpiresInTheKernel$'
+mutant watch/nft.go 'timeout = fmt.Sprintf(" timeout %ds", seconds(bl.For))' 'timeout = ""' \
+	./watch/ '^TestNFTExpiresInTheKernel$'
+
+# --- audit: what the monitor keeps of a run
+mutant audit/monitor.go 'fixed = f.Fixed[len(f.Fixed)-1]' 'fixed = ""' \
+	./audit/ '^TestMonitorSnapshots$'
+
+# --- limit: memory given back after a spray
+mutant limit/table.go 's.m, s.peak = m, len(m)' '_ = m' \
+	./limit/ '^TestSweepShrinks$'
+
 # -----------------------------------------------------------------------
 
 filter=${1:-}
@@ -71,7 +87,12 @@ survived=0 killed=0 broken=0
 for ((i = 0; i < ${#MUTANTS[@]}; i += 5)); do
 	file=${MUTANTS[i]} old=${MUTANTS[i+1]} new=${MUTANTS[i+2]} pkg=${MUTANTS[i+3]} test=${MUTANTS[i+4]}
 	[[ -z $filter || $file == *"$filter"* ]] || continue
-	o=${old##*$'\n'} n=${new##*$'\n'}
+	# Named by the first line of OLD that NEW does not keep.
+	o=${old%%$'\n'*}
+	while IFS= read -r l; do
+		if [[ $new != *"$l"* ]]; then o=$l; break; fi
+	done <<<"$old"
+	n=${new%%$'\n'*}
 	name="$file: ${o#"${o%%[![:space:]]*}"} -> ${n#"${n%%[![:space:]]*}"}"
 	log=$tmp/.mutant.log
 	# The test must pass on the code as it is, or its failure proves nothing.

@@ -141,7 +141,7 @@ func TestPlacesLinear(t *testing.T) {
 		at := func(n int) time.Duration {
 			r := tt.req(n)
 			best := time.Duration(1 << 62)
-			for range 3 {
+			for range 7 { // the quietest of 7: the machine is shared
 				start := time.Now()
 				e.Inspect(r)
 				best = min(best, time.Since(start))
@@ -161,7 +161,7 @@ func TestPlacesLinear(t *testing.T) {
 			defer s.release()
 			s.req = &Request{Method: "GET", URI: p}
 			best := time.Duration(1 << 62)
-			for range 3 {
+			for range 7 { // the quietest of 7: the machine is shared
 				start := time.Now()
 				s.protoPath(p)
 				s.pathSegments(p, true)

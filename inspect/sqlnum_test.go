@@ -74,7 +74,7 @@ func TestSQLNumLinear(t *testing.T) {
 		at := func(n int) time.Duration {
 			v := strings.Repeat(unit, n/len(unit))
 			best := time.Duration(1 << 62)
-			for range 3 {
+			for range 7 { // the quietest of 7: the machine is shared
 				start := time.Now()
 				sqlNumTail(v)
 				hasComparison(v)

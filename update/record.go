@@ -28,11 +28,13 @@ func (r *Report) Record() (string, error) {
 	if err := r.WriteJSON(&buf); err != nil {
 		return "", fmt.Errorf("recording the run: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	// The record is Bulwark's state: private, like everything it keeps.
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return "", fmt.Errorf("recording the run: %w", err)
 	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+	os.Remove(tmp) // a leftover would keep its own mode
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o600); err != nil {
 		return "", fmt.Errorf("recording the run: %w", err)
 	}
 	if err := os.Rename(tmp, path); err != nil {

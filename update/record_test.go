@@ -43,4 +43,9 @@ func TestRecordLatest(t *testing.T) {
 	if ents, _ := os.ReadDir(filepath.Join(dir, ".bulwark")); len(ents) != 2 {
 		t.Errorf(".bulwark holds %d files, want the 2 records", len(ents))
 	}
+	for p, want := range map[string]os.FileMode{filepath.Dir(path): 0o700, path: 0o600} {
+		if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != want {
+			t.Errorf("mode of %s = %v (%v), want %v: the record is private state", p, fi.Mode().Perm(), err, want)
+		}
+	}
 }

@@ -162,7 +162,8 @@ func (s *scan) cmdForm(v string) string {
 					i++
 					continue
 				case n == '{':
-					if j := strings.IndexByte(v[i:], '}'); j > 0 && j < 24 {
+					// Only a short ${…} is dropped: look no further.
+					if j := strings.IndexByte(v[i:min(len(v), i+24)], '}'); j > 0 {
 						if strings.HasPrefix(v[i+2:], "ifs") {
 							s.buf = append(s.buf, ' ')
 						}
@@ -202,7 +203,13 @@ func isWordByte(c byte) bool {
 
 // commandAfterSeparator finds a command word after a shell separator
 // (; | & newline $( ` { <( >( and the start of a command substitution).
+//
+// It reads v once: the separators of a run (";;;", "| &") all lead to the
+// command word at the run's end, and what is found there depends only on
+// the kind of separator (see [sepKind]), so each kind is tried once per
+// run, not once per separator.
 func commandAfterSeparator(v string) (string, bool) {
+	runEnd, tried := 0, 0 // the end of the last run read; the kinds tried there
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		switch c {
@@ -220,10 +227,21 @@ func commandAfterSeparator(v string) (string, bool) {
 		default:
 			continue
 		}
-		j := i + 1
-		for j < len(v) && (v[j] == ' ' || v[j] == '\t' || v[j] == '&' || v[j] == '|' || v[j] == ';' || v[j] == '(' || v[j] == '`' || v[j] == '+') {
-			j++
+		j := runEnd
+		if i >= runEnd {
+			j = i + 1
+			for j < len(v) && (v[j] == ' ' || v[j] == '\t' || v[j] == '&' || v[j] == '|' || v[j] == ';' || v[j] == '(' || v[j] == '`' || v[j] == '+') {
+				j++
+			}
+			runEnd, tried = j, 0
 		}
+		// Inside a run every byte up to its end is skipped: the command
+		// word is at runEnd, where this kind already found none.
+		k := sepKind(c)
+		if tried&k != 0 {
+			continue
+		}
+		tried |= k
 		w, next := commandWord(v[j:])
 		if w == "" {
 			// A command held in a variable: a=nc&&$a -nlvp 555.
@@ -253,6 +271,22 @@ func commandAfterSeparator(v string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// sepKind returns a bit for the kinds of separator that
+// [commandAfterSeparator] treats apart.
+func sepKind(c byte) int {
+	switch c {
+	case '`':
+		return 1
+	case '(':
+		return 2
+	case '\n', '\r':
+		return 4
+	case '&':
+		return 8
+	}
+	return 16 // ; | $(
 }
 
 // commandWord returns the command name at the start of v (a path prefix

@@ -225,17 +225,8 @@ func (s *scan) report(r *rule, in *input, frag string) {
 			return
 		}
 	}
-	// Findings outlive the request, and its inputs may live in a pooled
-	// buffer the next request reuses: copy what they keep.
-	f := Finding{RuleID: r.id, Class: r.class, Severity: severity(r.score), Score: r.score, Where: strings.Clone(where)}
-	if in.secret() {
-		f.Fragment = config.Secret("x").String()
-	} else {
-		f.Fragment = fragment(frag)
-	}
 	switch mode {
 	case ModeDetect:
-		f.Detect = true
 	case ModeBlock:
 		s.force = true
 		fallthrough
@@ -245,9 +236,18 @@ func (s *scan) report(r *rule, in *input, frag string) {
 			s.score += r.score
 		}
 	}
-	if len(s.findings) < maxFindings {
-		s.findings = append(s.findings, f)
+	if len(s.findings) >= maxFindings {
+		return
 	}
+	// Findings outlive the request, and its inputs may live in a pooled
+	// buffer the next request reuses: copy what they keep.
+	f := Finding{RuleID: r.id, Class: r.class, Severity: severity(r.score), Score: r.score, Where: strings.Clone(where), Detect: mode == ModeDetect}
+	if in.secret() {
+		f.Fragment = config.Secret("x").String()
+	} else {
+		f.Fragment = fragment(frag)
+	}
+	s.findings = append(s.findings, f)
 }
 
 // limit reports a request the engine cannot inspect completely.

@@ -34,17 +34,26 @@ type input struct {
 	hints  hintMask // patterns whose hints occur in low
 }
 
+// maxWhereName bounds the part of an input's name a finding's Where
+// holds. A name may be far longer than the input (a JSON path 64 keys
+// deep), and each finding builds it: names are cut to this, marked "…".
+const maxWhereName = 256
+
 // where names the input for a finding.
 func (in *input) where(s *scan) string {
+	name := in.name
+	if len(name) > maxWhereName {
+		name = name[:maxWhereName] + "…"
+	}
 	switch in.kind {
 	case kindRaw:
-		return in.name
+		return name
 	case kindPath, kindBody:
-		if in.name == "" {
+		if name == "" {
 			return kindNames[in.kind]
 		}
 	}
-	return kindNames[in.kind] + ":" + in.name
+	return kindNames[in.kind] + ":" + name
 }
 
 // secret reports whether the input's value must not be quoted.

@@ -36,11 +36,21 @@ func (s *scan) resolveLookups(v string) string {
 	for round := 0; round < 8; round++ {
 		changed := false
 		start := len(s.buf)
+		// brace is the first } at or after i+2, found once for all the
+		// ${ before it (len(v) if there is none): looking for it at each
+		// ${ read "${${${…" to its end as many times as it has lookups.
+		brace := -1
 		for i := 0; i < len(v); i++ {
 			if v[i] == '$' && i+1 < len(v) && v[i+1] == '{' {
-				end := strings.IndexByte(v[i+2:], '}')
-				if end >= 0 {
-					inner := v[i+2 : i+2+end]
+				if brace < i+2 {
+					brace = len(v)
+					if k := strings.IndexByte(v[i+2:], '}'); k >= 0 {
+						brace = i + 2 + k
+					}
+				}
+				if brace < len(v) {
+					end := brace - (i + 2)
+					inner := v[i+2 : brace]
 					if !strings.Contains(inner, "${") {
 						if out, ok := spellLookup(inner); ok {
 							s.buf = append(s.buf, out...)

@@ -67,7 +67,7 @@ func (s *scan) urlParam(in *input) {
 			return // mailto:, tel:, urn:…, or text with a colon
 		}
 	}
-	if in.kind != kindHeader && reRFIName.re.MatchString(strings.ToLower(in.name)) {
+	if in.kind != kindHeader && rfiName(in.name) {
 		s.report(ruleRFIInclude, in, low)
 	}
 	if strings.HasSuffix(strings.TrimSpace(low), "?") && in.kind != kindHeader {
@@ -183,6 +183,24 @@ var includeWords = map[string]bool{"file": true, "filename": true, "filepath": t
 	"include": true, "inc": true, "template": true, "tpl": true, "doc": true, "document": true, "folder": true,
 	"dir": true, "load": true, "read": true, "view": true, "layout": true, "module": true, "lang": true,
 	"language": true, "conf": true, "config": true, "resource": true, "show": true}
+
+// rfiName reports whether name, a parameter's name or a JSON path, holds
+// a name PHP applications include (reRFIName) in its last maxWhereName
+// bytes: a JSON path 64 keys deep is far longer than any value under it,
+// and reading it whole for each of them cost its length each time.
+func rfiName(name string) bool {
+	if len(name) > maxWhereName {
+		tail := name[len(name)-maxWhereName:]
+		i := strings.IndexAny(tail, "[._")
+		if i < 0 {
+			return false
+		}
+		// From a separator, after one that cannot start a name, so
+		// that ^ matches nothing the whole name would not.
+		name = " " + tail[i:]
+	}
+	return reRFIName.re.MatchString(strings.ToLower(name))
+}
 
 // ssrfHost reports a host that is internal; it returns true if it did.
 func (s *scan) ssrfHost(in *input, h string) bool {

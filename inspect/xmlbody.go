@@ -33,7 +33,11 @@ func (s *scan) xml(body []byte) bool {
 	d.Strict = false
 	d.Entity = xml.HTMLEntity
 	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	var path []string
+	// where is the element path, "/root/a", kept as one buffer that
+	// inputs view (they are not kept past their inspection): joining the
+	// names for each value cost the depth times the names' length.
+	var where []byte
+	var ends []int // len(where) before each open element
 	parsed := false
 	for !s.stopped {
 		tok, err := d.RawToken()
@@ -46,25 +50,33 @@ func (s *scan) xml(body []byte) bool {
 		parsed = true
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if len(path) >= s.e.maxDepth {
+			if len(ends) >= s.e.maxDepth {
 				s.limit(ruleTooDeep, "body")
 				return true
 			}
-			path = append(path, t.Name.Local)
-			where := "/" + strings.Join(path, "/")
+			ends = append(ends, len(where))
+			where = append(append(where, '/'), t.Name.Local...)
 			for _, a := range t.Attr {
 				if a.Value != "" && s.count() {
-					s.inspect(&s.in, kindXML, where+"@"+a.Name.Local, a.Value, false)
+					n := len(where)
+					where = append(append(where, '@'), a.Name.Local...)
+					s.inspect(&s.in, kindXML, bytesView(where), a.Value, false)
+					where = where[:n]
 				}
 			}
 		case xml.EndElement:
-			if len(path) > 0 {
-				path = path[:len(path)-1]
+			if len(ends) > 0 {
+				where = where[:ends[len(ends)-1]]
+				ends = ends[:len(ends)-1]
 			}
 		case xml.CharData:
 			v := strings.TrimSpace(string(t))
 			if v != "" && s.count() {
-				s.inspect(&s.in, kindXML, "/"+strings.Join(path, "/"), v, false)
+				name := "/"
+				if len(where) > 0 {
+					name = bytesView(where)
+				}
+				s.inspect(&s.in, kindXML, name, v, false)
 			}
 		case xml.Comment:
 			// Comments are not data the application reads.

@@ -31,7 +31,7 @@ test-go:
 	$(GO) test -count=1 -run 'Corpus|Hints' ./inspect/
 	$(GO) test -count=1 -run '^(TestHeapBounded1M|TestSweepShrinks)$$' ./limit/  # the heap bounds, measured without -race
 	$(GO) test -count=1 -short -run '^TestExpressApp$$' ./update/  # too slow under -race, which skips it
-	$(MAKE) --no-print-directory fuzz FUZZTIME=5000x FUZZPKGS=./inspect
+	$(MAKE) --no-print-directory fuzz FUZZTIME=5000x FUZZPKGS="./inspect ./guard"
 
 test-node:
 	npm test --prefix $(APP)
@@ -42,7 +42,8 @@ demo: build deps
 
 # Short fuzzing of every parser of untrusted input: each Fuzz target of
 # FUZZPKGS for FUZZTIME. make test runs the detection engine's (the
-# normaliser and every body parser) for 5,000 runs each: a count,
+# normaliser, every body parser and decoder) and the gateway's
+# request-target parse for 5,000 runs each: a count,
 # not a duration, which go test -fuzz can end with a spurious "context
 # deadline exceeded" on a busy machine.
 FUZZTIME ?= 15s

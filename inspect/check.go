@@ -87,9 +87,11 @@ func findIn(p *pattern, v string, m *hintMask) (string, bool) {
 	return v[loc[0]:loc[1]], true
 }
 
-// matchRule reports r if re matches v.
+// matchRule reports r if re matches v. It reports false, matching
+// nothing, once the request's budget is spent (see [scan.spend]).
 func (s *scan) matchRule(r *rule, p *pattern, in *input, v string) bool {
-	if m, ok := in.find(p, v); ok {
+	hints := s.hintsOf(in, v)
+	if m, ok := s.findIn(p, v, &hints); ok {
 		s.report(r, in, fragmentAround(v, m))
 		return true
 	}
@@ -99,14 +101,32 @@ func (s *scan) matchRule(r *rule, p *pattern, in *input, v string) bool {
 // matchAny reports r if any of ps matches v. The hints of v are found
 // once for all of ps.
 func (s *scan) matchAny(r *rule, ps []*pattern, in *input, v string) bool {
-	hints := in.hintsOf(v)
+	hints := s.hintsOf(in, v)
 	for _, p := range ps {
-		if m, ok := findIn(p, v, &hints); ok {
+		if m, ok := s.findIn(p, v, &hints); ok {
 			s.report(r, in, fragmentAround(v, m))
 			return true
 		}
 	}
 	return false
+}
+
+// hintsOf is [input.hintsOf], its work counted.
+func (s *scan) hintsOf(in *input, v string) hintMask {
+	if len(v) == len(in.low) && unsafe.StringData(v) == unsafe.StringData(in.low) {
+		return in.hints
+	}
+	s.spend(len(v))
+	return scanHints(v)
+}
+
+// findIn is [findIn], its work counted: nothing is found once the budget
+// is spent.
+func (s *scan) findIn(p *pattern, v string, m *hintMask) (string, bool) {
+	if !m.admits(p) || !s.spend(len(v)) {
+		return "", false
+	}
+	return findIn(p, v, m)
 }
 
 // fragmentAround returns m, widened a little when it is short.

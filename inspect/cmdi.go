@@ -126,6 +126,10 @@ func (s *scan) cmdi(in *input) {
 	if in.has(cSemi|cNewline) && s.matchRule(ruleCmdShell, reCmdDot, in, low) {
 		return
 	}
+	// The shell reading below reads low about three times.
+	if !s.spend(3 * len(low)) {
+		return
+	}
 	form := low
 	if in.has(cQuote | cBackslash | cCaret | cDollar) {
 		form = s.cmdForm(low)

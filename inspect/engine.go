@@ -28,20 +28,21 @@ const fragmentLen = 64
 // An Engine inspects requests. It is safe for concurrent use; its
 // configuration cannot change after [New].
 type Engine struct {
-	mode       Mode
-	threshold  int
-	maxBody    int64
-	maxUpload  int64
-	maxInputs  int
-	maxDepth   int
-	ruleMode   []Mode // by rule index; "" counts the score
-	routes     []Route
-	exclusions []exclusion
-	allowNets  []netip.Prefix
-	allowHosts []string
-	blockBody  string
-	scans      sync.Pool
-	uas        uaCache
+	mode        Mode
+	threshold   int
+	maxBody     int64
+	maxUpload   int64
+	maxInputs   int
+	maxDepth    int
+	workPerByte int    // the work budget per byte of request (see budget.go)
+	ruleMode    []Mode // by rule index; "" counts the score
+	routes      []Route
+	exclusions  []exclusion
+	allowNets   []netip.Prefix
+	allowHosts  []string
+	blockBody   string
+	scans       sync.Pool
+	uas         uaCache
 }
 
 type exclusion struct {
@@ -57,15 +58,16 @@ func New(cfg Config) (*Engine, error) {
 	}
 	compilePatterns()
 	e := &Engine{
-		mode:      cfg.Mode,
-		threshold: cfg.Threshold,
-		maxBody:   int64(cfg.MaxBody),
-		maxUpload: int64(cfg.MaxUpload),
-		maxInputs: cfg.MaxInputs,
-		maxDepth:  cfg.MaxDepth,
-		ruleMode:  make([]Mode, len(rules)),
-		routes:    cfg.Routes,
-		blockBody: cfg.BlockBody,
+		mode:        cfg.Mode,
+		threshold:   cfg.Threshold,
+		maxBody:     int64(cfg.MaxBody),
+		maxUpload:   int64(cfg.MaxUpload),
+		maxInputs:   cfg.MaxInputs,
+		maxDepth:    cfg.MaxDepth,
+		workPerByte: workPerByte,
+		ruleMode:    make([]Mode, len(rules)),
+		routes:      cfg.Routes,
+		blockBody:   cfg.BlockBody,
 	}
 	if e.mode == "" {
 		e.mode = ModeBlock
@@ -126,6 +128,13 @@ func (e *Engine) MaxBody() int64 { return e.maxBody }
 // nothing; its work is bounded by the engine's limits. The verdict shares
 // no memory with r.
 func (e *Engine) Inspect(r *Request) Verdict {
+	v, _ := e.inspect(r)
+	return v
+}
+
+// inspect is [Engine.Inspect]; it also returns the work the inspection
+// cost (see budget.go).
+func (e *Engine) inspect(r *Request) (Verdict, int) {
 	s := e.scans.Get().(*scan)
 	defer s.release()
 	path, _, _ := splitURI(r.URI)
@@ -133,7 +142,7 @@ func (e *Engine) Inspect(r *Request) Verdict {
 	for _, rt := range e.routes {
 		if (rt.Method == "" || rt.Method == r.Method) && pathMatches(rt.Path, path) {
 			if rt.Mode == ModeOff {
-				return Verdict{}
+				return Verdict{}, 0
 			}
 			if rt.Mode == ModeDetect || e.mode == ModeDetect {
 				mode = ModeDetect
@@ -148,8 +157,9 @@ func (e *Engine) Inspect(r *Request) Verdict {
 		}
 	}
 	s.req = r
+	s.startWork()
 	s.run()
-	return s.verdict(mode)
+	return s.verdict(mode), s.work
 }
 
 // A scan is the state of one inspection. Scans are pooled.
@@ -164,9 +174,14 @@ type scan struct {
 	force    bool // a rule in block mode matched
 	inputs   int  // values inspected
 	stopped  bool // a limit was reached; nothing more is inspected
-	jpath    []byte
-	in, sub  input
-	capture  *[]detection // if set, every detection is added to it
+	work     int  // bytes read so far (see budget.go)
+	budget   int  // the work the request may cost
+	// nextCheck is the work at which the budget and done are next looked at.
+	nextCheck int
+	done      <-chan struct{} // the request's context's; nil if none
+	jpath     []byte
+	in, sub   input
+	capture   *[]detection // if set, every detection is added to it
 }
 
 func (s *scan) release() {
@@ -175,6 +190,7 @@ func (s *scan) release() {
 	}
 	s.req, s.excl, s.findings = nil, s.excl[:0], nil
 	s.score, s.force, s.inputs, s.stopped = 0, false, 0, false
+	s.work, s.budget, s.nextCheck, s.done = 0, 0, 0, nil
 	s.jpath = s.jpath[:0]
 	s.in, s.sub = input{}, input{}
 	s.capture = nil

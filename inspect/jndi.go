@@ -33,7 +33,7 @@ func (s *scan) jndi(in *input) {
 // characters (${lower:x}, ${upper:x}, ${::-x}, ${any:-x}, ${env:NAME:-x})
 // with what they spell, repeatedly.
 func (s *scan) resolveLookups(v string) string {
-	for round := 0; round < 8; round++ {
+	for round := 0; round < 8 && s.spend(len(v)); round++ {
 		changed := false
 		start := len(s.buf)
 		// brace is the first } at or after i+2, found once for all the

@@ -76,7 +76,7 @@ func (e *Engine) Middleware(report func(*http.Request, Verdict)) func(http.Handl
 			if uri == "" {
 				uri = r.URL.RequestURI()
 			}
-			v := e.Inspect(&Request{Method: r.Method, URI: uri, Header: r.Header, Body: body})
+			v := e.Inspect(&Request{Method: r.Method, URI: uri, Header: r.Header, Body: body, Context: r.Context()})
 			if v.Action != Allow && report != nil {
 				report(r, v)
 			}

@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"context"
 	"net/http"
 	"strings"
 )
@@ -16,6 +17,11 @@ type Request struct {
 	Header http.Header
 	// Body is the request body, already read and bounded by the caller.
 	Body []byte
+	// Context, if not nil, is the request's: when it is done (the client
+	// went away) inspection stops and the request is blocked (bw-limit-006),
+	// as it is when inspecting it costs more than its size allows
+	// (bw-limit-005).
+	Context context.Context
 }
 
 // splitURI returns the path and query of a request-target.
@@ -77,6 +83,9 @@ func (s *scan) key(k kind, name string) {
 }
 
 func (s *scan) inspect(in *input, k kind, name, raw string, isKey bool) {
+	if !s.spend(len(raw) + inputWork) {
+		return
+	}
 	*in = input{kind: k, name: name, key: isKey, raw: raw, base64: in == &s.sub}
 	in.dec = s.decode(raw)
 	in.low = s.lower(in.dec)
@@ -103,6 +112,12 @@ func (s *scan) body() {
 			s.limit(ruleCharset, "body")
 			return
 		}
+	}
+	// A body decoded is more to inspect than the request's size counted;
+	// parsing it reads it once.
+	s.grow(len(body) - len(s.req.Body))
+	if !s.spend(len(body)) {
+		return
 	}
 	switch {
 	case mt == "application/json" || strings.HasSuffix(mt, "+json"):

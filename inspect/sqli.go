@@ -86,6 +86,7 @@ func (s *scan) sqli(in *input) {
 		}
 		low = s.str(start)
 	}
+	s.spend(len(in.dec)) // libinjection's tokenizer reads the value
 	if ok, _ := libinjection.IsSQLi(in.dec); ok && !proseLike(in) {
 		s.report(ruleSQLiTokens, in, in.dec)
 	}

@@ -65,7 +65,7 @@ func (s *scan) xss(in *input) {
 	// libinjection flags only tags, comments and doctypes, which need a <,
 	// and attribute values after a name, which need an =: without either
 	// (it still parses "x' onload" as an attribute name) IsXSS is false.
-	if in.has(cLT|cEq) && libinjection.IsXSS(in.dec) {
+	if in.has(cLT|cEq) && s.spend(len(in.dec)) && libinjection.IsXSS(in.dec) {
 		s.report(ruleXSSTokens, in, in.dec)
 		return
 	}

@@ -1,8 +1,13 @@
 package inspect
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
+
+	"github.com/bulwark-sec/bulwark/internal/corpus"
 )
 
 func browserHeader() http.Header {
@@ -46,4 +51,85 @@ func BenchmarkBenignJSON(b *testing.B) {
 // BenchmarkAttack is a UNION SELECT in a query parameter.
 func BenchmarkAttack(b *testing.B) {
 	benchInspect(b, &Request{Method: "GET", URI: "/items?id=1%27%20UNION%20SELECT%20username,password%20FROM%20users--", Header: browserHeader()})
+}
+
+// worstTokens are special characters of the detectors' grammars whose
+// runs cost the most to inspect: shell separators and substitutions,
+// quotes, markup, escapes and lookups (see TestLinear).
+var worstTokens = []struct{ name, tok string }{
+	{"semicolon", ";"}, {"backtick", "`"}, {"quote", "'"}, {"lt", "<"}, {"percent", "%"}, {"dollar-brace", "${"},
+}
+
+// BenchmarkWorstCase1MiB inspects a body of 1 MiB of one special
+// character, as a JSON string value and as a form field; compare it with
+// [BenchmarkBenign1MiB].
+func BenchmarkWorstCase1MiB(b *testing.B) {
+	for _, place := range []string{"json", "form"} {
+		for _, w := range worstTokens {
+			b.Run(place+"/"+w.name, func(b *testing.B) {
+				benchBody(b, bodyRequest(place, repeatTo(w.tok, 1<<20), false))
+			})
+		}
+	}
+}
+
+// BenchmarkBenign1MiB inspects a body of 1 MiB of English prose (the
+// prose corpus's sentences, which use select, union, drop, script and
+// exec, apostrophes, semicolons and parentheses), as a JSON string value
+// and as a form field encoded as browsers do.
+func BenchmarkBenign1MiB(b *testing.B) {
+	prose := benignProse(b, 1<<20)
+	for _, place := range []string{"json", "form"} {
+		b.Run(place, func(b *testing.B) { benchBody(b, bodyRequest(place, prose, true)) })
+	}
+}
+
+// bodyRequest returns a POST of v as the JSON value or form field q; a
+// form value is encoded if encode is set, else sent as is.
+func bodyRequest(place, v string, encode bool) *Request {
+	if place == "form" {
+		if encode {
+			v = url.QueryEscape(v)
+		}
+		return &Request{Method: "POST", URI: "/api/comments", Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
+			Body: []byte("q=" + v)}
+	}
+	return &Request{Method: "POST", URI: "/api/comments", Header: http.Header{"Content-Type": {"application/json"}},
+		Body: []byte(`{"q":"` + jsonEscape(v) + `"}`)}
+}
+
+// benignProse returns sentences of the prose corpus joined to n bytes.
+func benignProse(b *testing.B, n int) string {
+	cases, err := corpus.LoadProse()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var sb strings.Builder
+	for sb.Len() < n {
+		for _, c := range cases {
+			var m map[string]string
+			if c.Group != "json" || json.Unmarshal(c.Body, &m) != nil {
+				continue
+			}
+			sb.WriteString(m[corpus.ProseParam])
+			sb.WriteString(" ")
+		}
+	}
+	return sb.String()[:n]
+}
+
+func benchBody(b *testing.B, r *Request) {
+	e, err := New(Config{MaxBody: 4 << 20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(r.Body)))
+	b.ReportAllocs()
+	var v Verdict
+	var work int
+	for b.Loop() {
+		v, work = e.inspect(r)
+	}
+	b.ReportMetric(float64(v.Score), "score")
+	b.ReportMetric(float64(work)/float64(len(r.Body)), "work/B")
 }

@@ -65,18 +65,18 @@ func TestContextDone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := jsonRequest(proseBody(1 << 20))
+	r := jsonRequest(proseBody(256 << 10))
 	_, full := e.inspect(r)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	r.Context = ctx
 	if v := e.Inspect(r); v.Action != Allow {
-		t.Fatalf("1 MB of prose, context live = %+v, want allowed", v)
+		t.Fatalf("256 KB of prose, context live = %+v, want allowed", v)
 	}
 	cancel()
 	v, work := e.inspect(r)
 	if v.Action != Block || !hasRule(v, ruleGone.id) {
-		t.Errorf("1 MB of prose, context done = %+v, want blocked by %s", v, ruleGone.id)
+		t.Errorf("256 KB of prose, context done = %+v, want blocked by %s", v, ruleGone.id)
 	}
 	if work > full/4 {
 		t.Errorf("inspection went on after the context was done: %d of %d", work, full)

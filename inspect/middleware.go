@@ -22,12 +22,14 @@ var refusals = map[string]int{
 	ruleCoding.id:       http.StatusUnsupportedMediaType,
 	ruleCharset.id:      http.StatusUnsupportedMediaType,
 	ruleBadCoding.id:    http.StatusBadRequest,
+	ruleFragment.id:     http.StatusBadRequest,
 }
 
 // Refused returns the status with which the middleware refuses a request
 // whose verdict is v because its body cannot be inspected: too large
 // (413), in a content coding or charset the engine does not decode (415),
-// or not decoding in its coding (400). It returns 0 if v refuses nothing.
+// or not decoding in its coding (400); or because its request-target
+// holds a '#' (400). It returns 0 if v refuses nothing.
 // A refusal is no attack: its rules score 0, and a verdict that refuses
 // blocks only for the other findings in it.
 func Refused(v Verdict) int {

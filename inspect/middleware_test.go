@@ -15,7 +15,9 @@ func TestMiddleware(t *testing.T) {
 	}
 	var reported []Verdict
 	var seenBody string
+	var reached bool // the next handler ran
 	h := e.Middleware(func(_ *http.Request, v Verdict) { reported = append(reported, v) })(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached = true
 		b, _ := io.ReadAll(r.Body)
 		seenBody = string(b)
 		io.WriteString(w, "ok")
@@ -31,17 +33,29 @@ func TestMiddleware(t *testing.T) {
 	}
 
 	// An attack gets a 403 naming the request id, and is reported.
-	seenBody = ""
+	reached = false
 	req = httptest.NewRequest("GET", "/items?id=1%27%20UNION%20SELECT%20password%20FROM%20users--", nil)
 	rec = httptest.NewRecorder()
 	rec.Header().Set(RequestIDHeader, "req-42")
 	h.ServeHTTP(rec, req)
-	if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "req-42") || seenBody != "" {
-		t.Errorf("attack: %d %q", rec.Code, rec.Body.String())
+	if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "req-42") || reached {
+		t.Errorf("attack: %d %q, next handler ran: %v", rec.Code, rec.Body.String(), reached)
 	}
 	if len(reported) != 1 || reported[0].Action != Block {
 		t.Errorf("reported %+v, want one block", reported)
 	}
+
+	// A '#' in the request-target is refused with 400 before the
+	// handler: the engine would read up to it, the app past it.
+	reported, reached = nil, false
+	req = httptest.NewRequest("GET", "/x", nil)
+	req.RequestURI = "/x#/../.env"
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusBadRequest || reached || len(reported) != 1 || Refused(reported[0]) != http.StatusBadRequest {
+		t.Errorf("GET /x#/../.env: %d, next handler ran: %v, reported %+v; want 400, refused before the handler", rec.Code, reached, reported)
+	}
+	reported = nil
 
 	// A body over the limit is refused with 413 before the handler.
 	req = httptest.NewRequest("POST", "/upload", strings.NewReader(strings.Repeat("x", 100)))

@@ -24,6 +24,8 @@ type Request struct {
 	Context context.Context
 }
 
+var ruleFragment = newRule("bw-target-001", Protocol, 0, "request-target holding a '#' (400)")
+
 // splitURI returns the path and query of a request-target.
 func splitURI(uri string) (path, query string, hasQuery bool) {
 	if i := strings.Index(uri, "://"); i > 0 && i < 10 && !strings.HasPrefix(uri, "/") {
@@ -44,6 +46,12 @@ func splitURI(uri string) (path, query string, hasQuery bool) {
 // run inspects every input of the request.
 func (s *scan) run() {
 	r := s.req
+	if strings.IndexByte(r.URI, '#') >= 0 {
+		// Not valid in a request-target (RFC 9112 §3.2): the engine, the
+		// server and the app would each cut it somewhere else.
+		s.limit(ruleFragment, "target")
+		return
+	}
 	path, query, _ := splitURI(r.URI)
 	s.path(path)
 	s.params(kindQuery, query)

@@ -20,6 +20,12 @@ var quietHeaders = map[string]bool{
 
 // headers inspects header values and cookies.
 func (s *scan) headers() {
+	if s.req.Host != "" && s.req.Header.Get("Host") == "" {
+		// net/http takes Host out of the header; it is still the client's.
+		if !s.quietHeader("host", s.req.Host) {
+			return
+		}
+	}
 	for name, vals := range s.req.Header {
 		if s.stopped {
 			return
@@ -36,19 +42,8 @@ func (s *scan) headers() {
 				continue
 			}
 			if quietHeaders[name] {
-				if strings.Contains(v, "${") || strings.ContainsAny(v, "\r\n") || strings.Contains(v, "%0") || strings.Contains(v, "() {") {
-					if !s.count() {
-						return
-					}
-					in := &s.in
-					*in = input{kind: kindHeader, name: lname, raw: v}
-					in.dec = s.decode(v)
-					in.low = s.lower(in.dec)
-					in.cls = classes(in.low)
-					in.hints = scanHints(in.low)
-					s.jndi(in)
-					s.crlf(in)
-					s.cmdi(in)
+				if !s.quietHeader(lname, v) {
+					return
 				}
 				if name == "Authorization" || name == "Proxy-Authorization" {
 					s.authorization(lname, v)
@@ -134,4 +129,27 @@ func plainHost(h string) bool {
 		}
 	}
 	return h != ""
+}
+
+// quietHeader inspects v, the value of a header that holds no words
+// (quietHeaders), for what can hide in any header: Log4Shell lookups,
+// CRLF and Shellshock. It reports false when no more inputs may be
+// inspected.
+func (s *scan) quietHeader(lname, v string) bool {
+	if !strings.Contains(v, "${") && !strings.ContainsAny(v, "\r\n") && !strings.Contains(v, "%0") && !strings.Contains(v, "() {") {
+		return true
+	}
+	if !s.count() {
+		return false
+	}
+	in := &s.in
+	*in = input{kind: kindHeader, name: lname, raw: v}
+	in.dec = s.decode(v)
+	in.low = s.lower(in.dec)
+	in.cls = classes(in.low)
+	in.hints = scanHints(in.low)
+	s.jndi(in)
+	s.crlf(in)
+	s.cmdi(in)
+	return true
 }

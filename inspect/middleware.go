@@ -78,7 +78,7 @@ func (e *Engine) Middleware(report func(*http.Request, Verdict)) func(http.Handl
 			if uri == "" {
 				uri = r.URL.RequestURI()
 			}
-			v := e.Inspect(&Request{Method: r.Method, URI: uri, Header: r.Header, Body: body, Context: r.Context()})
+			v := e.Inspect(&Request{Method: r.Method, URI: uri, Header: r.Header, Host: r.Host, Body: body, Context: r.Context()})
 			if v.Action != Allow && report != nil {
 				report(r, v)
 			}

@@ -85,3 +85,35 @@ func TestMiddleware(t *testing.T) {
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
+
+// TestMiddlewareSeesHost checks that the engine judges the host the client
+// named, which net/http takes out of the header: a script on another site
+// in a file parameter is a remote include only when the engine knows
+// which site is this one.
+func TestMiddlewareSeesHost(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reached := false
+	h := e.Middleware(nil)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached = true }))
+	for _, c := range []struct {
+		target string
+		want   int
+	}{
+		{"/page?file=https%3A%2F%2Fevil.example%2Fe.php", http.StatusForbidden},
+		{"/page?file=https%3A%2F%2Fshop.example%2Fe.php", http.StatusOK}, // this site's own
+		{"/page?file=report.pdf", http.StatusOK},
+	} {
+		reached = false
+		req := httptest.NewRequest("GET", "http://shop.example"+c.target, nil)
+		if req.Header.Get("Host") != "" || req.Host != "shop.example" {
+			t.Fatalf("the test request's host is in its header: %q", req.Header.Get("Host"))
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != c.want || reached != (c.want == http.StatusOK) {
+			t.Errorf("GET %s to shop.example: %d (handler ran: %v), want %d", c.target, rec.Code, reached, c.want)
+		}
+	}
+}

@@ -15,6 +15,9 @@ type Request struct {
 	URI string
 	// Header is the request's header as received.
 	Header http.Header
+	// Host is the host the request names (net/http's Request.Host, which
+	// it takes out of Header). If empty, Header's Host.
+	Host string
 	// Body is the request body, already read and bounded by the caller.
 	Body []byte
 	// Context, if not nil, is the request's: when it is done (the client
@@ -22,6 +25,14 @@ type Request struct {
 	// as it is when inspecting it costs more than its size allows
 	// (bw-limit-005).
 	Context context.Context
+}
+
+// host returns the host r names.
+func (r *Request) host() string {
+	if r.Host != "" {
+		return r.Host
+	}
+	return r.Header.Get("Host")
 }
 
 var ruleFragment = newRule("bw-target-001", Protocol, 0, "request-target holding a '#' (400)")

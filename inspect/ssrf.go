@@ -122,7 +122,7 @@ func (s *scan) urlParam(in *input) {
 		return
 	}
 	h := hostOnly(hosts[0])
-	if reqHost := hostOnly(strings.ToLower(s.req.Header.Get("Host"))); h != "" && reqHost != "" && h != reqHost && !strings.HasSuffix(h, "."+reqHost) {
+	if reqHost := hostOnly(strings.ToLower(s.req.host())); h != "" && reqHost != "" && h != reqHost && !strings.HasSuffix(h, "."+reqHost) {
 		if includeName(in.name) && remoteScript(rest) {
 			s.report(ruleRFIScript, in, low)
 			return

@@ -43,15 +43,9 @@ func (g *Gateway) reportVerdict(r *http.Request, v inspect.Verdict) {
 	g.publish(r, e)
 }
 
-// reportRefused publishes the refusal of r's body with status st.
+// reportRefused publishes the refusal of r with status st: a body the
+// engine cannot inspect, a '#' in the target, or a client gone.
 func (g *Gateway) reportRefused(r *http.Request, st int, v inspect.Verdict) {
-	action := "body-unsupported"
-	switch st {
-	case http.StatusRequestEntityTooLarge:
-		action = "body-too-large"
-	case http.StatusBadRequest:
-		action = "body-undecodable"
-	}
 	rule := ""
 	for _, f := range v.Findings {
 		if f.Refusal() != 0 {
@@ -59,10 +53,21 @@ func (g *Gateway) reportRefused(r *http.Request, st int, v inspect.Verdict) {
 			break
 		}
 	}
+	action := "body-unsupported"
+	switch {
+	case rule == "bw-target-001":
+		action = "bad-request-target"
+	case rule == "bw-limit-006":
+		action = "client-gone"
+	case st == http.StatusRequestEntityTooLarge:
+		action = "body-too-large"
+	case st == http.StatusBadRequest:
+		action = "body-undecodable"
+	}
 	g.publish(r, event.Event{
 		Category: event.CategoryWeb, Type: "denied", Action: action, Outcome: event.OutcomeFailure,
 		Severity: event.SeverityLow, Status: st, RuleID: rule,
-		Message: fmt.Sprintf("request body refused with %d: %s", st, ruleName(rule)),
+		Message: fmt.Sprintf("request refused with %d: %s", st, ruleName(rule)),
 	})
 }
 

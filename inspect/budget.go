@@ -30,7 +30,10 @@ const (
 
 var (
 	ruleBudget = newRule("bw-limit-005", Protocol, 5, "inspection stopped: the request cost more work than its size allows (built to be slow to inspect)")
-	ruleGone   = newRule("bw-limit-006", Protocol, 5, "inspection stopped: the client went away (the request's context was done)")
+	// A client that went away is no attacker: the request is refused
+	// (nobody reads the answer), as a body that cannot be inspected is,
+	// and counts toward no ban.
+	ruleGone = newRule("bw-limit-006", Protocol, 0, "inspection stopped: the client went away (the request's context was done)")
 )
 
 // requestSize returns the bytes of r the engine reads: its request-target,

@@ -23,13 +23,15 @@ var refusals = map[string]int{
 	ruleCharset.id:      http.StatusUnsupportedMediaType,
 	ruleBadCoding.id:    http.StatusBadRequest,
 	ruleFragment.id:     http.StatusBadRequest,
+	ruleGone.id:         http.StatusBadRequest, // nobody is left to read it
 }
 
 // Refused returns the status with which the middleware refuses a request
 // whose verdict is v because its body cannot be inspected: too large
 // (413), in a content coding or charset the engine does not decode (415),
 // or not decoding in its coding (400); or because its request-target
-// holds a '#' (400). It returns 0 if v refuses nothing.
+// holds a '#' (400), or its client went away while it was inspected (400,
+// which nobody reads). It returns 0 if v refuses nothing.
 // A refusal is no attack: its rules score 0, and a verdict that refuses
 // blocks only for the other findings in it.
 func Refused(v Verdict) int {

@@ -21,7 +21,7 @@ type Request struct {
 	// Body is the request body, already read and bounded by the caller.
 	Body []byte
 	// Context, if not nil, is the request's: when it is done (the client
-	// went away) inspection stops and the request is blocked (bw-limit-006),
+	// went away) inspection stops and the request is refused (bw-limit-006),
 	// as it is when inspecting it costs more than its size allows
 	// (bw-limit-005).
 	Context context.Context

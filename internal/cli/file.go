@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/bulwark-sec/bulwark/alert"
 	"github.com/bulwark-sec/bulwark/blackbook"
@@ -48,6 +50,35 @@ type fileConfig struct {
 	UserMail string `yaml:"userMail"`
 
 	Run supervise.Config `yaml:"run"` // the app bulwark run supervises
+
+	Update updateConfig `yaml:"update"` // bulwark update's defaults
+}
+
+// updateConfig is what bulwark update reads of the file; its flags win.
+type updateConfig struct {
+	// AllowScripts names npm packages whose install scripts may run in
+	// trials and with --apply (after an install with scripts off), besides
+	// --allow-scripts and the project's own lists (npm's allowScripts,
+	// pnpm's onlyBuiltDependencies, bun's trustedDependencies).
+	AllowScripts []string `yaml:"allowScripts"`
+	// MinimumReleaseAge is how long ago a version must have been published
+	// to be tried, unless it fixes an advisory. If nil, 3 days; 0 tries
+	// versions however new.
+	MinimumReleaseAge *time.Duration `yaml:"minimumReleaseAge"`
+}
+
+// Validate reports every bad value, each at its key.
+func (c updateConfig) Validate() error {
+	var errs []error
+	if d := c.MinimumReleaseAge; d != nil && *d < 0 {
+		errs = append(errs, config.Field("minimumReleaseAge", fmt.Errorf("must be at least 0s, got %s", *d)))
+	}
+	for i, name := range c.AllowScripts {
+		if name == "" || strings.ContainsAny(name, " \t\n\x00") {
+			errs = append(errs, config.Field(fmt.Sprintf("allowScripts[%d]", i), fmt.Errorf("%q is not an npm package name", name)))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // auditConfig tells guard where the results of bulwark audit --monitor

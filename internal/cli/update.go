@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,13 +15,14 @@ import (
 
 func newUpdate() *cobra.Command {
 	var (
-		o       update.Options
-		test    string
-		apply   bool
-		asJSON  bool
-		verbose bool
-		dbPath  string
-		minAge  time.Duration
+		o          update.Options
+		test       string
+		apply      bool
+		asJSON     bool
+		verbose    bool
+		dbPath     string
+		minAge     time.Duration
+		configPath string
 	)
 	cmd := &cobra.Command{
 		Use:   "update [DIR]",
@@ -101,6 +103,14 @@ their tests or are malicious, 2 usage or setup errors (such as tests failing bef
 			if test != "" {
 				o.Test = []string{"sh", "-c", test}
 			}
+			fc, err := loadConfig(configPath)
+			if err != nil {
+				return err
+			}
+			o.AllowScripts = append(o.AllowScripts, fc.Update.AllowScripts...)
+			if d := fc.Update.MinimumReleaseAge; d != nil && !cmd.Flags().Changed("min-release-age") {
+				minAge = *d
+			}
 			switch {
 			case minAge < 0:
 				return usagef("--min-release-age must be at least 0, got %s", minAge)
@@ -139,6 +149,7 @@ their tests or are malicious, 2 usage or setup errors (such as tests failing bef
 	f.DurationVar(&minAge, "min-release-age", update.DefaultMinReleaseAge, "versions published less than this long ago wait (unless they fix an advisory); 0 tries them however new")
 	f.BoolVar(&o.TestNetwork, "test-network", false, "let the test runs reach the network (by default, on Linux, they run in a network namespace with only a loopback)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log each trial")
+	f.StringVarP(&configPath, "config", "c", os.Getenv("BULWARK_CONFIG"), "configuration file whose update: section gives allowScripts and minimumReleaseAge (flags win; env BULWARK_CONFIG)")
 	dbPathFlag(cmd, &dbPath, false) // security fixes first, when the advisory database is there
 	return cmd
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/mod/module"
 	modzip "golang.org/x/mod/zip"
@@ -57,7 +58,9 @@ func TestUpdateGo(t *testing.T) {
 		dir := filepath.Join(proxy, "example.com", "one", "@v")
 		writeTestFile(t, dir, v+".zip", zip.String())
 		writeTestFile(t, dir, v+".mod", "module example.com/one\n\ngo 1.21\n")
-		writeTestFile(t, dir, v+".info", `{"Version":"`+v+`"}`)
+		// Published ten days ago: old enough for the default release
+		// age (3 days), too young for a file asking for 30.
+		writeTestFile(t, dir, v+".info", `{"Version":"`+v+`","Time":"`+time.Now().Add(-10*24*time.Hour).UTC().Format(time.RFC3339)+`"}`)
 	}
 	writeTestFile(t, filepath.Join(proxy, "example.com", "one", "@v"), "list", "v1.0.0\nv1.0.1\nv1.1.0\n")
 	for k, v := range map[string]string{"GOPROXY": "file://" + proxy, "GOSUMDB": "off", "GOFLAGS": "-mod=mod -modcacherw",
@@ -73,14 +76,22 @@ func TestUpdateGo(t *testing.T) {
 		t.Fatalf("go mod tidy: %v\n%s", err, out)
 	}
 
+	// bulwark.yaml's update: section sets the release age; the flag wins.
+	cfg := filepath.Join(t.TempDir(), "bulwark.yaml")
+	writeTestFile(t, filepath.Dir(cfg), "bulwark.yaml", "update:\n  minimumReleaseAge: 30d\n  allowScripts: [esbuild]\n")
+	t.Setenv("BULWARK_CONFIG", "")
+
 	tests := []struct {
-		args []string
-		code int
-		want []string
+		args  []string
+		code  int
+		want  []string
+		lacks []string
 	}{
-		{[]string{"--dry-run"}, exitOK, []string{"example.com/one (Go)  v1.0.0  v1.0.1  patch", "not tried"}},
-		{[]string{"--group"}, exitFailure, []string{"v1.0.1  patch  passed (keep)", "v1.1.0  minor  failed", "one.One() != 1"}},
-		{[]string{"--json", "--test", "go test -count=1 ./..."}, exitFailure, []string{`"status": "failed"`}},
+		{[]string{"--dry-run"}, exitOK, []string{"example.com/one (Go)  v1.0.0  v1.0.1  patch", "not tried"}, []string{"waiting"}},
+		{[]string{"--dry-run", "--config", cfg}, exitOK, []string{"example.com/one (Go)  v1.0.0  v1.0.1  patch", "waiting until " + time.Now().Add(20*24*time.Hour).UTC().Format("2006-01-02")}, nil},
+		{[]string{"--dry-run", "--config", cfg, "--min-release-age", "0"}, exitOK, []string{"example.com/one (Go)  v1.0.0  v1.0.1  patch", "not tried"}, []string{"waiting"}},
+		{[]string{"--group"}, exitFailure, []string{"v1.0.1  patch  passed (keep)", "v1.1.0  minor  failed", "one.One() != 1"}, nil},
+		{[]string{"--json", "--test", "go test -count=1 ./..."}, exitFailure, []string{`"status": "failed"`}, nil},
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer
@@ -92,6 +103,11 @@ func TestUpdateGo(t *testing.T) {
 		for _, w := range tt.want {
 			if !strings.Contains(stdout.String(), w) {
 				t.Errorf("bulwark %v: stdout lacks %q:\n%s", args, w, stdout.String())
+			}
+		}
+		for _, w := range tt.lacks {
+			if strings.Contains(stdout.String(), w) {
+				t.Errorf("bulwark %v: stdout has %q:\n%s", args, w, stdout.String())
 			}
 		}
 		_, _, recErr := update.LatestRecord(app)

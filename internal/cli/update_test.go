@@ -16,6 +16,7 @@ import (
 	"golang.org/x/mod/module"
 	modzip "golang.org/x/mod/zip"
 
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 	"github.com/bulwark-sec/bulwark/update"
 )
 
@@ -44,7 +45,7 @@ func TestUpdateUsage(t *testing.T) {
 // served from a file proxy.
 func TestUpdateGo(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("go command not found")
+		testutil.RealPartMissing(t, "the go command is not on PATH")
 	}
 	proxy := t.TempDir()
 	for v, n := range map[string]string{"v1.0.0": "1", "v1.0.1": "1", "v1.1.0": "2"} {

@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/bulwark-sec/bulwark/event"
 )
 
 // breachMagic opens a breach file: after it come sorted, distinct 20-byte
@@ -92,7 +94,7 @@ func ImportBreaches(ctx context.Context, r io.Reader, w io.Writer) (int64, error
 		h, _, _ := strings.Cut(s, ":")
 		var sum [20]byte
 		if len(h) != 40 {
-			return n, fmt.Errorf("line %d: want 40 hex characters of a SHA-1, got %q", line, truncate(h, 50))
+			return n, fmt.Errorf("line %d: want 40 hex characters of a SHA-1, got %q", line, event.Truncate(h, 50))
 		}
 		if _, err := hex.Decode(sum[:], []byte(h)); err != nil {
 			return n, fmt.Errorf("line %d: want 40 hex characters of a SHA-1, got %q", line, h)

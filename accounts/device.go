@@ -39,7 +39,7 @@ func uaFamily(ua string) string {
 		"safari/", "Safari", "curl/", "curl", "go-http-client", "Go", "python", "Python", "okhttp", "OkHttp", "node", "Node")
 	if browser == "" {
 		browser, _, _ = strings.Cut(ua, "/")
-		browser = truncate(strings.TrimSpace(browser), 32)
+		browser = event.Truncate(strings.TrimSpace(browser), 32)
 	}
 	platform := pick("android", "Android", "iphone", "iOS", "ipad", "iOS", "windows", "Windows", "mac os", "macOS",
 		"cros", "ChromeOS", "linux", "Linux")

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/event"
 )
 
 // rangeClient asks Have I Been Pwned's Pwned Passwords range API about a
@@ -120,7 +122,7 @@ func parseRange(r io.Reader) (map[string]int, error) {
 		suffix, n, ok := strings.Cut(line, ":")
 		count, err := strconv.Atoi(n)
 		if !ok || err != nil || len(suffix) != 35 || !isHex(suffix) || count < 0 {
-			return nil, fmt.Errorf("breached-password range answer: bad line %q", truncate(line, 64))
+			return nil, fmt.Errorf("breached-password range answer: bad line %q", event.Truncate(line, 64))
 		}
 		if count > 0 {
 			counts[strings.ToUpper(suffix)] = count

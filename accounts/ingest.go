@@ -52,7 +52,7 @@ func (r Report) Validate() error {
 		if r.Type == "" {
 			return errors.New(`type: missing: one of login.success, login.failure, logout, register, email.change, password.change`)
 		}
-		return fmt.Errorf("type: unknown event type %q: use login.success, login.failure, logout, register, email.change or password.change", truncate(r.Type, 64))
+		return fmt.Errorf("type: unknown event type %q: use login.success, login.failure, logout, register, email.change or password.change", event.Truncate(r.Type, 64))
 	}
 	if strings.TrimSpace(r.User) == "" {
 		return errors.New("user: missing: give the username the event is about")
@@ -65,11 +65,11 @@ func (r Report) Validate() error {
 	}
 	if r.IP != "" {
 		if _, err := netip.ParseAddr(r.IP); err != nil {
-			return fmt.Errorf("ip: %q is not an IP address", truncate(r.IP, 64))
+			return fmt.Errorf("ip: %q is not an IP address", event.Truncate(r.IP, 64))
 		}
 	}
 	if r.Email != "" && !looksLikeEmail(r.Email) {
-		return fmt.Errorf("email: %q is not an email address", truncate(r.Email, 64))
+		return fmt.Errorf("email: %q is not an email address", event.Truncate(r.Email, 64))
 	}
 	return nil
 }
@@ -83,7 +83,7 @@ func (w *Watch) Ingest(ctx context.Context, r Report) error {
 	}
 	k := reportKinds[r.Type]
 	ip, _ := netip.ParseAddr(r.IP)
-	a := attempt{kind: k.kind, user: r.User, email: r.Email, ip: ip.Unmap(), ua: truncate(r.UserAgent, 512),
+	a := attempt{kind: k.kind, user: r.User, email: r.Email, ip: ip.Unmap(), ua: event.Truncate(r.UserAgent, 512),
 		linkBase: strings.TrimSuffix(w.cfg.NewDevice.LinkBase, "/")}
 	res := result{outcome: k.outcome}
 	if k.kind == Register || k.kind == ChangeEmail {

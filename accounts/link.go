@@ -10,6 +10,8 @@ import (
 	"net/netip"
 	"time"
 	"unicode/utf8"
+
+	"github.com/bulwark-sec/bulwark/event"
 )
 
 // A link token says "user's login from ip may be disowned until expiry";
@@ -39,7 +41,7 @@ var (
 )
 
 func (w *Watch) signLink(user string, ip netip.Addr, expiry time.Time) string {
-	user = truncate(user, maxLinkUser)
+	user = event.Truncate(user, maxLinkUser)
 	b := make([]byte, linkHeader, linkHeader+len(user)+linkMACSize)
 	b[0] = linkVersion
 	binary.BigEndian.PutUint64(b[1:9], uint64(expiry.Unix()))

@@ -76,7 +76,7 @@ type result struct {
 func (w *Watch) serveAccount(rw http.ResponseWriter, r *http.Request, next http.Handler, route Route, heuristic bool) {
 	req := w.readBody(r)
 	a := attempt{
-		kind: route.Kind, heuristic: heuristic, ip: w.clientIP(r), ua: truncate(r.UserAgent(), 512),
+		kind: route.Kind, heuristic: heuristic, ip: w.clientIP(r), ua: event.Truncate(r.UserAgent(), 512),
 		method: r.Method, path: r.URL.Path, requestID: rw.Header().Get("X-Request-Id"), linkBase: w.linkBase(r),
 	}
 	if heuristic {
@@ -90,7 +90,7 @@ func (w *Watch) serveAccount(rw http.ResponseWriter, r *http.Request, next http.
 		a.email = req.get(route.Email)
 		a.password = req.get(route.Password)
 	}
-	a.user = truncate(a.user, 256)
+	a.user = event.Truncate(a.user, 256)
 	if route.User == "" && !heuristic {
 		a.user = w.UserFor(r)
 	}
@@ -225,7 +225,7 @@ func (w *Watch) refuseRevoked(rw http.ResponseWriter, r *http.Request) bool {
 		Category: event.CategoryAuthentication, Type: "denied", Action: "revoked-session-refused",
 		Outcome: event.OutcomeFailure, Severity: event.SeverityMedium, SourceIP: w.clientIP(r),
 		RequestID: rw.Header().Get("X-Request-Id"), Method: r.Method, Path: r.URL.Path,
-		UserAgent: truncate(r.UserAgent(), 512), Status: http.StatusUnauthorized,
+		UserAgent: event.Truncate(r.UserAgent(), 512), Status: http.StatusUnauthorized,
 		Message: "request with a revoked session refused",
 	})
 	return true
@@ -274,11 +274,4 @@ func loopbackHost(host string) bool {
 	}
 	a, err := netip.ParseAddr(strings.Trim(host, "[]"))
 	return err == nil && a.IsLoopback()
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

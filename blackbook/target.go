@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/bulwark-sec/bulwark/event"
 )
 
 // ErrBadTarget is wrapped by every error about a target that cannot be parsed.
@@ -190,8 +192,5 @@ func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
+	return event.Truncate(s, n) + "…"
 }

@@ -101,9 +101,10 @@ func hasRule(rules, id string) bool {
 	return false
 }
 
+// clip shortens s to at most n bytes, on a character boundary, marked.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return s[:n] + "…"
+	return event.Truncate(s, n) + "…"
 }

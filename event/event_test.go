@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -165,4 +166,24 @@ func BenchmarkPublish(b *testing.B) {
 		bus.Publish(e)
 	}
 	bus.Close()
+}
+
+func TestTruncate(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"hello", 10, "hello"},
+		{"hello", 5, "hello"},
+		{"hello", 3, "hel"},
+		{"héllo", 2, "h"}, // é is two bytes: never half of it
+		{"héllo", 3, "hé"},
+		{"日本", 4, "日"},
+		{"日本", 0, ""},
+	} {
+		if got := Truncate(c.s, c.n); got != c.want || !utf8.ValidString(got) {
+			t.Errorf("Truncate(%q, %d) = %q, want %q", c.s, c.n, got, c.want)
+		}
+	}
 }

@@ -264,18 +264,11 @@ func (g *Gateway) publish(r *http.Request, e event.Event) {
 	e.RequestID = ri.id
 	e.Method = r.Method
 	e.Path = r.URL.Path
-	e.UserAgent = truncate(r.UserAgent(), 512)
+	e.UserAgent = event.Truncate(r.UserAgent(), 512)
 	if e.UserName == "" && g.accounts != nil {
 		e.UserName = g.accounts.UserFor(r)
 	}
 	g.bus.Publish(e)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }
 
 // recorder remembers the status written. It unwraps for

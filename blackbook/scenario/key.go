@@ -29,7 +29,7 @@ func keyOf(s *compiled, e *event.Event) (bucketKey, bool) {
 		if k.user = normUser(e.UserName); k.user == "" {
 			return k, false
 		}
-		k.service = truncate(e.Labels["service"], maxService)
+		k.service = event.Truncate(e.Labels["service"], maxService)
 	}
 	return k, true
 }
@@ -37,24 +37,13 @@ func keyOf(s *compiled, e *event.Event) (bucketKey, bool) {
 // normUser folds a user name to lower case (Alice and alice are one
 // account to most applications) and bounds its length.
 func normUser(u string) string {
-	u = truncate(strings.TrimSpace(u), maxUser)
+	u = event.Truncate(strings.TrimSpace(u), maxUser)
 	for i := 0; i < len(u); i++ {
 		if c := u[i]; c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf {
 			return strings.ToLower(u)
 		}
 	}
 	return u
-}
-
-// truncate cuts s to at most n bytes, on a rune boundary.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 // distinctHash hashes the value of s's distinct field in e; false if the
@@ -89,10 +78,10 @@ func evidenceLine(e *event.Event) string {
 	var b strings.Builder
 	if e.Path != "" {
 		if e.Method != "" {
-			b.WriteString(truncate(e.Method, 16))
+			b.WriteString(event.Truncate(e.Method, 16))
 			b.WriteByte(' ')
 		}
-		b.WriteString(truncate(e.Path, 96))
+		b.WriteString(event.Truncate(e.Path, 96))
 		if e.Status != 0 && e.Category == event.CategoryWeb {
 			b.WriteString(" → ")
 			b.WriteString(itoa3(e.Status))
@@ -102,7 +91,7 @@ func evidenceLine(e *event.Event) string {
 		if b.Len() > 0 {
 			b.WriteString(": ")
 		}
-		b.WriteString(truncate(e.Message, maxLine-b.Len()))
+		b.WriteString(event.Truncate(e.Message, maxLine-b.Len()))
 	}
 	if b.Len() == 0 {
 		b.WriteString(e.Action)

@@ -52,7 +52,7 @@ func (m Match) Validate() error {
 		errs = append(errs, config.Field("outcome", fmt.Errorf("must be success, failure or unknown, got %q", m.Outcome)))
 	}
 	if m.MinSeverity != "" {
-		if _, err := parseSeverity(m.MinSeverity); err != nil {
+		if _, err := event.ParseSeverity(m.MinSeverity); err != nil {
 			errs = append(errs, config.Field("minSeverity", err))
 		}
 	}
@@ -65,7 +65,7 @@ func (m Match) compile() (*Match, error) {
 		return nil, err
 	}
 	if m.MinSeverity != "" {
-		m.minSeverity, _ = parseSeverity(m.MinSeverity)
+		m.minSeverity, _ = event.ParseSeverity(m.MinSeverity)
 	}
 	return &m, nil
 }
@@ -93,11 +93,3 @@ func (m *Match) matches(e *event.Event) bool {
 	return true
 }
 
-var severityNames = []string{"info", "low", "medium", "high", "critical"}
-
-func parseSeverity(s string) (event.Severity, error) {
-	if i := slices.Index(severityNames, s); i >= 0 {
-		return event.Severity(i), nil
-	}
-	return 0, fmt.Errorf("must be one of %s, got %q", strings.Join(severityNames, ", "), s)
-}

@@ -215,7 +215,7 @@ func (c RuleConfig) compile(name string, route Route, notify, known []string) (*
 	}
 	r.Severity = event.SeverityHigh
 	if c.Severity != "" {
-		s, err := parseSeverity(c.Severity)
+		s, err := event.ParseSeverity(c.Severity)
 		if err != nil {
 			errs = append(errs, config.Field("severity", err))
 		}

@@ -9,7 +9,9 @@ package event
 import (
 	"crypto/rand"
 	"encoding/base32"
+	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 )
 
@@ -62,6 +64,17 @@ const (
 )
 
 var severityNames = [...]string{"info", "low", "medium", "high", "critical"}
+
+// ParseSeverity reads a severity by its name (info, low, medium, high,
+// critical) in any case, as configuration files name them.
+func ParseSeverity(name string) (Severity, error) {
+	for i, n := range severityNames {
+		if strings.EqualFold(name, n) {
+			return Severity(i), nil
+		}
+	}
+	return 0, fmt.Errorf("must be one of %s, got %q", strings.Join(severityNames[:], ", "), name)
+}
 
 func (s Severity) String() string {
 	if s < 0 || int(s) >= len(severityNames) {

@@ -187,3 +187,18 @@ func TestTruncate(t *testing.T) {
 		}
 	}
 }
+
+// TestParseSeverity checks that every section of the file reads a
+// severity alike: alert's rules were case-sensitive, ship's filters not.
+func TestParseSeverity(t *testing.T) {
+	for name, want := range map[string]Severity{"info": SeverityInfo, "LOW": SeverityLow, "Medium": SeverityMedium, "high": SeverityHigh, "critical": SeverityCritical} {
+		if got, err := ParseSeverity(name); got != want || err != nil {
+			t.Errorf("ParseSeverity(%q) = %v, %v; want %v", name, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "severe", "hi"} {
+		if _, err := ParseSeverity(bad); err == nil || !strings.Contains(err.Error(), "info, low, medium, high, critical") {
+			t.Errorf("ParseSeverity(%q) error = %v, want one naming the severities", bad, err)
+		}
+	}
+}

@@ -44,7 +44,7 @@ sinks:
 		{"sinks: [{name: a, type: logstash-http, address: 'x:1', url: 'http://x'}]", "sinks[0].address: not used by type logstash-http; did you mean url?"},
 		{"sinks: [{name: a, type: syslog, address: 'x:1', framing: lf}]", "sinks[0].framing: must be octet-counting or newline"},
 		{"sinks: [{name: a, type: syslog, address: 'x:1', transport: udp, tls: true}]", "sinks[0].transport: TLS needs tcp"},
-		{"sinks: [{name: a, type: stdout, filter: {minSeverity: severe}}]", "sinks[0].filter.minSeverity: must be info, low, medium, high or critical"},
+		{"sinks: [{name: a, type: stdout, filter: {minSeverity: severe}}]", "sinks[0].filter.minSeverity: must be one of info, low, medium, high, critical, got \"severe\""},
 		{"sinks: [{name: a, type: stdout, spool: {fsync: sometimes}}]", "sinks[0].spool.fsync: must be batch or always"},
 		{"sinks: [{name: a, type: stdout, spool: {maxHeld: -1}}]", "sinks[0].spool.maxHeld: must be at least 0, got -1"},
 		{"sinks: [{name: a, type: stdout, spool: {maxHeldBytes: 64KiB}}]", "sinks[0].spool.maxHeldBytes: must be at least"},

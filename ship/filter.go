@@ -34,8 +34,8 @@ type Filter struct {
 // Validate reports an unknown severity or kind.
 func (f Filter) Validate() error {
 	var errs []error
-	if _, ok := parseSeverity(f.MinSeverity); !ok {
-		errs = append(errs, config.Field("minSeverity", fmt.Errorf("must be info, low, medium, high or critical, got %q", f.MinSeverity)))
+	if _, err := minSeverity(f.MinSeverity); err != nil {
+		errs = append(errs, config.Field("minSeverity", err))
 	}
 	for i, k := range f.Kinds {
 		switch event.Kind(k) {
@@ -47,21 +47,17 @@ func (f Filter) Validate() error {
 	return errors.Join(errs...)
 }
 
-func parseSeverity(s string) (event.Severity, bool) {
+// minSeverity is the filter's lowest severity: info if none is given.
+func minSeverity(s string) (event.Severity, error) {
 	if s == "" {
-		return event.SeverityInfo, true
+		return event.SeverityInfo, nil
 	}
-	for v := event.SeverityInfo; v <= event.SeverityCritical; v++ {
-		if strings.EqualFold(s, v.String()) {
-			return v, true
-		}
-	}
-	return 0, false
+	return event.ParseSeverity(s)
 }
 
 // match reports whether e passes f. f must be valid.
 func (f Filter) match(e event.Event) bool {
-	if min, _ := parseSeverity(f.MinSeverity); e.Severity < min {
+	if min, _ := minSeverity(f.MinSeverity); e.Severity < min {
 		return false
 	}
 	if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, string(e.Kind)) {

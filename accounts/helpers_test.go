@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/clientip"
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
 )
 
@@ -73,7 +74,7 @@ func testIP(r *http.Request) netip.Addr {
 	if a, err := netip.ParseAddr(r.Header.Get("X-Test-IP")); err == nil {
 		return a
 	}
-	return peer(r)
+	return clientip.Peer(r)
 }
 
 func openDB(t testing.TB) *sqlite.DB {

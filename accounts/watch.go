@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/clientip"
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
 )
 
@@ -113,7 +114,7 @@ func New(cfg Config, opts Options) (*Watch, error) {
 		w.clock = time.Now
 	}
 	if w.clientIP == nil {
-		w.clientIP = peer
+		w.clientIP = clientip.Peer
 	}
 	p := presets[cfg.Preset]
 	w.routes = append(append([]Route(nil), cfg.Routes...), p.routes...)
@@ -225,12 +226,4 @@ func (w *Watch) ban(ctx context.Context, b Ban) {
 	if err := w.bans.BanIP(ctx, b); err != nil {
 		w.logError(ctx, "banning "+b.IP.String(), err)
 	}
-}
-
-func peer(r *http.Request) netip.Addr {
-	ap, err := netip.ParseAddrPort(r.RemoteAddr)
-	if err != nil {
-		return netip.Addr{}
-	}
-	return ap.Addr().Unmap()
 }

@@ -3,7 +3,6 @@ package console
 import (
 	"crypto/subtle"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/clientip"
 )
 
 // maxLoginBody bounds the login form.
@@ -25,7 +25,7 @@ func (c *Console) serveLoginPage(w http.ResponseWriter, r *http.Request) {
 // is refused until the window passes, right password or not.
 func (c *Console) loginHandler(token string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ip := peer(r)
+		ip := clientip.Peer(r)
 		now := c.clock()
 		if !sameOrigin(r) {
 			http.Error(w, "403 a login must come from the console's own page", http.StatusForbidden)
@@ -104,15 +104,6 @@ func (c *Console) publish(ip netip.Addr, outcome event.Outcome, msg string) {
 	}
 	c.bus.Publish(event.Event{Category: event.CategoryAuthentication, Type: "start", Action: "console-login",
 		Outcome: outcome, Severity: sev, SourceIP: ip, Path: "/console/login", Method: http.MethodPost, Message: msg})
-}
-
-func peer(r *http.Request) netip.Addr {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	a, _ := netip.ParseAddr(host)
-	return a.Unmap()
 }
 
 // A loginLimiter counts login attempts per client — an IPv4 address, or an

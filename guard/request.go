@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"net/netip"
+
+	"github.com/bulwark-sec/bulwark/inspect"
 )
 
 // requestInfo is what the gateway decided about a request before any stage
@@ -32,8 +34,8 @@ func infoFrom(ctx context.Context) *requestInfo {
 }
 
 // RequestHeader is the header carrying the request id, to the upstream and
-// back to the client.
-const RequestHeader = "X-Request-Id"
+// back to the client: the one inspect's block page names.
+const RequestHeader = inspect.RequestIDHeader
 
 var idEncoding = base32.HexEncoding.WithPadding(base32.NoPadding)
 

@@ -31,7 +31,9 @@ Prints one JSON line per request:
   {"id":"…","attack":true,"action":"block","score":N,"rules":[{"id":"…","class":"sqli","where":"query:id"}]}
 --summary prints counts per class instead. The inspect: section of --config
 sets rules, modes and exclusions as in guard. Exit 0 whatever is found; 2 when
-the input cannot be read, naming the line.`,
+the input cannot be read, naming the line. Access-log lines of connections
+that sent no HTTP request (nginx's "" or a TLS handshake on the plain port)
+are not judged; --summary counts them as "no request".`,
 		Example: `  bulwark inspect --format access-log /var/log/nginx/access.log --summary
   bulwark inspect requests.jsonl`,
 		Args: maxArgs(1),
@@ -72,10 +74,12 @@ the input cannot be read, naming the line.`,
 	return cmd
 }
 
-// A record is one request read from the input.
+// A record is one request read from the input, or a line of it that
+// holds none.
 type record struct {
-	id  string
-	req inspect.Request
+	id        string
+	req       inspect.Request
+	noRequest bool // the line logs a connection that sent no HTTP request
 }
 
 type verdictLine struct {
@@ -96,9 +100,13 @@ func runInspect(engine *inspect.Engine, in io.Reader, name string, read func(io.
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
-	var total, attacks int
+	var total, attacks, noRequest int
 	byClass := map[string]int{}
 	err := read(in, func(rec record) error {
+		if rec.noRequest {
+			noRequest++
+			return nil
+		}
 		v := engine.Inspect(&rec.req)
 		total++
 		line := verdictLine{ID: rec.id, Action: v.Action.String(), Score: v.Score, Attack: v.Action == inspect.Block, Rules: []ruleLine{}}
@@ -123,6 +131,9 @@ func runInspect(engine *inspect.Engine, in io.Reader, name string, read func(io.
 	}
 	if summary {
 		fmt.Fprintf(out, "requests\t%d\nattacks\t%d\n", total, attacks)
+		if noRequest > 0 {
+			fmt.Fprintf(out, "no request\t%d\n", noRequest) // lines of connections that sent none
+		}
 		classes := make([]string, 0, len(byClass))
 		for c := range byClass {
 			classes = append(classes, c)

@@ -97,6 +97,12 @@ func readAccessLog(in io.Reader, emit func(record) error) error {
 			return errors.New(`not combined log format: want "REQUEST" STATUS SIZE "REFERER" "USER-AGENT"`)
 		}
 		method, uri, _ := strings.Cut(fields[0], " ")
+		if !isToken(method) {
+			// nginx logs "" for a connection that sent no request, and the
+			// bytes of one that did not speak HTTP (a TLS handshake on the
+			// plain port): the server refused it; no app saw a request.
+			return emit(record{id: strconv.Itoa(n), noRequest: true})
+		}
 		// The target is all up to the protocol: a request line with
 		// spaces in it (answered 400, but sent all the same) is judged
 		// whole, not by its first word.
@@ -117,6 +123,20 @@ func readAccessLog(in io.Reader, emit func(record) error) error {
 		}
 		return emit(record{id: strconv.Itoa(n), req: inspect.Request{Method: method, URI: uri, Header: h}})
 	})
+}
+
+// isToken reports whether s is an HTTP method: a token (RFC 9110 §5.6.2).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // quotedFields splits `"a b" 200 123 "c" "d \"e\""` into its fields,

@@ -28,6 +28,21 @@ mutant accounts/counters.go 'v.blockPair = true
 mutant accounts/counters.go 'c.ratioStart, c.attempts, c.failures, c.ratioAlerted = now, 0, 0, false' 'c.ratioStart = now' \
 	./accounts/ '^TestFailureRatioStartsOverEachWindow$'
 
+# --- supervise: the restart policy (a clean exit under on-failure ends the run)
+mutant supervise/run.go 'case cfg.Restart == RestartOnFailure && !end.exit.failed():
+		return true' 'case cfg.Restart == RestartOnFailure && !end.exit.failed():
+		return false' \
+	./supervise/ '^TestRestartPolicy$'
+# --- inspect: libinjection's SQL rule, which alone catches 14 CRS and 69 PATT cases
+mutant inspect/sqli.go 's.report(ruleSQLiTokens, in, in.dec)' '_ = ruleSQLiTokens' \
+	./inspect/ '^TestCorpus$'
+
+# --- issue 15: what is inspected is what the app gets
+mutant guard/target.go "if strings.IndexByte(uri, '#') >= 0 {" 'if false {' \
+	./guard/ '^FuzzTarget$'
+mutant inspect/middleware.go 'Header: r.Header, Host: r.Host,' 'Header: r.Header,' \
+	./inspect/ '^TestMiddlewareSeesHost$'
+
 # --- ship: TLS to the sinks' receivers
 mutant ship/tls.go 'InsecureSkipVerify: c.InsecureSkipVerify,' 'InsecureSkipVerify: true,' \
 	./ship/ '^TestSinksVerifyTheReceiversCertificate$'
@@ -73,6 +88,13 @@ mutant limit/table.go 's.m, s.peak = m, len(m)' '_ = m' \
 filter=${1:-}
 root=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel) || exit 2
 tmp=$(mktemp -d /tmp/bulwark-mutants.XXXXXX) || exit 2
+# The copy is not beside ../shared: point the corpus tests at it, and make
+# a missing real part fail (as in CI) rather than skip, so no mutant
+# survives a test that did not run.
+if [[ -z ${BULWARK_CORPUS:-} && -d $root/../shared/corpus ]]; then
+	export BULWARK_CORPUS=$root/../shared/corpus
+fi
+export CI=true
 trap 'rm -rf "$tmp"' EXIT
 # The working tree as it is (tracked and untracked files, not ignored ones).
 (cd "$root" && git ls-files -z --cached --others --exclude-standard | xargs -0 tar -cf - 2>/dev/null) | tar -xf - -C "$tmp" || exit 2

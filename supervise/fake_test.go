@@ -2,6 +2,7 @@ package supervise
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"syscall"
 	"testing"
@@ -204,10 +205,24 @@ func (h *harness) stop() error {
 	return err
 }
 
-// wait returns Run's error once it returns by itself.
+// waitLimit bounds how long wait waits for Run to return by itself (in a
+// synctest bubble, fake time).
+const waitLimit = time.Minute
+
+// errStillRunning is what wait returns when Run did not return by itself
+// within waitLimit: the supervisor went on (restarting the app) where it
+// should have stopped. A test fails by assertion, not by hanging.
+var errStillRunning = errors.New("Run was still running after " + waitLimit.String() + ": it restarted the app instead of stopping")
+
+// wait returns Run's error once it returns by itself, or errStillRunning.
 func (h *harness) wait() error {
-	err := <-h.done
-	h.cancel()
-	h.bus.Close()
-	return err
+	select {
+	case err := <-h.done:
+		h.cancel()
+		h.bus.Close()
+		return err
+	case <-time.After(waitLimit):
+		h.stop()
+		return errStillRunning
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/accounts"
@@ -233,6 +234,11 @@ func checkUpstream(s string) error {
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return fmt.Errorf("%q: give only scheme, host and an optional path", s)
+	}
+	if strings.HasPrefix(u.EscapedPath(), "//") {
+		// The request-target would start with "//", which cannot always be
+		// forwarded as sent.
+		return fmt.Errorf("%q: the path must not start with //", s)
 	}
 	return nil
 }

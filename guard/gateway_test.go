@@ -326,6 +326,7 @@ func TestConfigValidate(t *testing.T) {
 		{Config{Upstream: "http://a", Listen: "127.0.0.1:8080", Admin: Admin{Listen: "0.0.0.0:8080"}}, "admin.listen"},
 		{Config{Upstream: "http://a", Server: Server{ReadTimeout: -1e9}}, "server.readTimeout: must be at least 0s"},
 		{Config{Upstream: "http://a", AccessEvents: "some"}, "accessEvents"},
+		{Config{Upstream: "http://a//app"}, "upstream: \"http://a//app\": the path must not start with //"},
 		{Config{Upstream: "http://a", Listen: "8080"}, "listen: "},
 	}
 	for _, tt := range tests {

@@ -35,10 +35,11 @@ func FuzzTarget(f *testing.F) {
 		if err != nil || tg.path == "*" {
 			return
 		}
-		b, err := url.Parse("http://127.0.0.1:1" + base)
-		if err != nil || b.RawQuery != "" || strings.ContainsAny(base, "?#") {
-			return
+		up := "http://127.0.0.1:1" + base
+		if checkUpstream(up) != nil || strings.ContainsAny(base, "?#") {
+			return // guard's configuration refuses this upstream
 		}
+		b, _ := url.Parse(up)
 		out := &url.URL{Scheme: "http", Host: "127.0.0.1:1"}
 		tg.setTarget(out, b)
 		want := strings.TrimSuffix(b.EscapedPath(), "/") + tg.path

@@ -92,4 +92,3 @@ func (m *Match) matches(e *event.Event) bool {
 	}
 	return true
 }
-

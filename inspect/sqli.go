@@ -76,15 +76,7 @@ func (s *scan) sqli(in *input) {
 	}
 	if in.kind == kindPath && strings.IndexByte(low, '+') >= 0 {
 		// Some servers and frameworks read + in a path as a space.
-		start := len(s.buf)
-		for i := 0; i < len(low); i++ {
-			if c := low[i]; c == '+' {
-				s.buf = append(s.buf, ' ')
-			} else {
-				s.buf = append(s.buf, c)
-			}
-		}
-		low = s.str(start)
+		low = s.plusAsSpace(low)
 	}
 	s.spend(len(in.dec)) // libinjection's tokenizer reads the value
 	if ok, _ := libinjection.IsSQLi(in.dec); ok && !proseLike(in) {

@@ -14,6 +14,7 @@ import (
 	"github.com/bulwark-sec/bulwark/blackbook/scenario"
 	"github.com/bulwark-sec/bulwark/console"
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/fleet"
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
 	"github.com/bulwark-sec/bulwark/watch"
 )
@@ -31,7 +32,8 @@ var migrations = sqlite.Migrations{
 // black book.
 type state struct {
 	db    *sqlite.DB
-	redis *redis.Client
+	redis redis.UniversalClient
+	fleet *fleet.Shared // the counts shared through redis; nil without it
 	book  *blackbook.Book
 }
 
@@ -45,16 +47,24 @@ func openState(ctx context.Context, cfg fileConfig, publish func(event.Event), l
 	for _, f := range db.Tightened() {
 		log.LogAttrs(ctx, slog.LevelWarn, "store file was readable by other users; made it private (0600)", slog.String("file", f))
 	}
-	st := &state{db: db, redis: openRedis(cfg.Store.Redis, log)}
+	st := &state{db: db}
+	if st.redis, err = openRedis(cfg.Store.Redis, log); err != nil {
+		db.Close()
+		return nil, usageError{err}
+	}
 	if st.redis != nil {
 		if err := pingRedis(ctx, st.redis); err != nil {
-			log.LogAttrs(ctx, slog.LevelWarn, "redis is not answering; bans stay local until it does",
-				slog.String("address", cfg.Store.Redis.Address), slog.String("error", err.Error()))
+			log.LogAttrs(ctx, slog.LevelWarn, "redis is not answering; bans and counts stay local until it does",
+				slog.String("redis", cfg.Store.Redis.describe()), slog.String("error", err.Error()))
 		}
+		st.fleet = fleet.New(st.redis, fleet.Options{Prefix: cfg.Store.Redis.prefix(), Publish: publish, Logger: log})
 	}
 	opts := blackbook.Options{DB: db, Publish: publish, Logger: log}
 	if st.redis != nil {
 		opts.Redis = st.redis
+		if cfg.Blackbook.RedisPrefix == "" {
+			cfg.Blackbook.RedisPrefix = cfg.Store.Redis.prefix()
+		}
 	}
 	if st.book, err = blackbook.Open(ctx, cfg.Blackbook, opts); err != nil {
 		st.Close()
@@ -68,6 +78,7 @@ func (st *state) Close() {
 	if st.book != nil {
 		st.book.Close()
 	}
+	st.fleet.Close()
 	if st.redis != nil {
 		st.redis.Close()
 	}

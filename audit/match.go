@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/bulwark-sec/bulwark/audit/lockfile"
+	"github.com/bulwark-sec/bulwark/audit/nodejs"
 	"github.com/bulwark-sec/bulwark/audit/osv"
 	"github.com/bulwark-sec/bulwark/audit/version"
 )
@@ -13,10 +14,12 @@ import (
 // Match looks up every package's advisories in src (one batch) and
 // returns a Finding per package occurrence and alias group of
 // non-withdrawn advisories affecting its version, in the order of pkgs
+// (packages that are not [Pinned] are never matched)
 // and then of the groups' first ids. Each Finding carries the
 // Remediation of its package version (see [Remediate]). Packages that
 // appear several times with one version are evaluated once.
 func Match(ctx context.Context, src Source, pkgs []lockfile.Package) ([]Finding, error) {
+	pkgs = slices.DeleteFunc(slices.Clone(pkgs), func(p lockfile.Package) bool { return !Pinned(p) })
 	seen := map[osv.Key]bool{}
 	var keys []osv.Key
 	for _, p := range pkgs {
@@ -129,11 +132,16 @@ func affectedBy(p lockfile.Package, e *osv.Entry, v string) bool {
 }
 
 // candidates returns the fixed versions e names for p after p.Version,
-// sorted in the ecosystem's order.
+// sorted in the ecosystem's order. For the Node.js runtime only those of
+// p's release line count: a fix is a release of the line in use, and
+// moving to another line is the end-of-life advice's business.
 func candidates(p lockfile.Package, e *osv.Entry) []string {
 	var out []string
 	for _, a := range affectedBlocks(e, p) {
 		out = append(out, fixCandidates(p.Ecosystem, a, p.Version)...)
+	}
+	if p.Ecosystem == nodejs.Ecosystem {
+		out = slices.DeleteFunc(out, func(c string) bool { return version.MajorBump(version.NPM, p.Version, c) })
 	}
 	sortVersions(p.Ecosystem, out)
 	return out

@@ -109,10 +109,31 @@ var knownDiffs = map[string]knownDiff{
 			"skipped this file. Parse reads the file it is given; Scan skips it as npm and osv-scanner do (TestScanPrefersShrinkwrap). Both right.",
 	},
 	"python/requirements/testdata/per_req_options.txt": {
-		extra:   []string{"PyPI|foo7|1.0"},
+		extra:   []string{"PyPI|foo10|", "PyPI|foo15|", "PyPI|foo7|1.0"},
 		missing: []string{"PyPI|foo7|1.0 unexpected_text_before_options_stays_around"},
 		why: "`foo7==1.0 unexpected_text_before_options_stays_around --hash=…`: osv-scanner keeps the stray word in the version, " +
-			"which then matches nothing. A version has no spaces; we take 1.0, so advisories for foo7 1.0 match. We are right.",
+			"which then matches nothing. A version has no spaces; we take 1.0, so advisories for foo7 1.0 match. We are right. " +
+			"`foo10== --hash=…` names no version: osv-scanner drops the line, we list it as unpinned (never matched) so the report says it is there.",
+	},
+	"python/requirements/testdata/env_var.txt": {
+		extra: []string{"PyPI|qwert|"},
+		why:   "`qwert==${MY_VARIABLE_1}` names no version we can read: osv-scanner drops the line, we list it as unpinned (never matched).",
+	},
+	"python/requirements/testdata/invalid.txt": {
+		extra: []string{"PyPI|asdf|"},
+		why:   "`asdf==` and `asdf 1.0` pin no version: osv-scanner drops them, we list asdf as unpinned (never matched).",
+	},
+	"python/requirements/testdata/example.txt": {
+		extra:   []string{"PyPI|keyring|", "PyPI|mopidy-dirble|"},
+		missing: []string{"PyPI|keyring|4.1.1", "PyPI|mopidy-dirble|1.1"},
+		why:     "`keyring >= 4.1.1` and `~=1.1` are ranges: osv-scanner matches the bound as if installed, we list them as unpinned (issue 19).",
+	},
+	"python/requirements/testdata/with_versions.txt": {
+		extra:   []string{"PyPI|combination-also-valid|", "PyPI|newspaper3k|", "PyPI|pkg|"},
+		missing: []string{"PyPI|combination-also-valid|3.5", "PyPI|newspaper3k|0.2.2", "PyPI|pkg|1.2.3"},
+		why: "`newspaper3k>=0.2.2`, `pkg<=1.2.3`: osv-scanner takes the bound as the version, so advisories of 0.2.2 are " +
+			"reported for whatever newer version pip installs (Django>=3.0,<3.1 matched 37 advisories of 2007-2021, issue 19). " +
+			"A range pins no version: we list it as unpinned with its range and match nothing. We are right.",
 	},
 }
 

@@ -8,10 +8,13 @@ import (
 )
 
 // requirements.txt: pip requirement specifiers, one a line. A version is
-// reported for a single ==, ===, ~=, >= or <= constraint without wildcard
-// (as osv-scanner does: for >= and <= it is a bound, the best the file
-// says); other constraints yield the name without a version. URLs, paths
-// and options are skipped; "-r other.txt" is followed by ParseFile.
+// reported only for a single == or === pin without wildcard; any other
+// requirement (">=3.0,<3.1", "~=2.1", ">=1", none at all, "==${VER}")
+// yields the name with the requirement as Constraint and no version, so
+// that it is listed as unpinned and never matched as a guessed version
+// (osv-scanner takes the bound of >= and <=: Django>=3.0,<3.1 would be
+// matched as 3.0 by the advisories of 2007). URLs, paths and options are
+// skipped; "-r other.txt" is followed by ParseFile.
 
 var (
 	reqNameRE = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(.*)$`)
@@ -91,21 +94,21 @@ func parseRequirementsWith(file string, data []byte, include includeFunc, seen m
 		if m == nil {
 			continue
 		}
-		version := ""
+		version, constraint := "", ""
 		if rest := strings.TrimSpace(m[2]); rest != "" {
-			if strings.Contains(rest, ",") {
-				version = "" // several constraints: no one version
-			} else if om := reqOpRE.FindStringSubmatch(rest); om == nil || om[2] == "" || strings.Contains(om[2], "$") {
-				continue // "asdf 1.0", "asdf==", "asdf==${VERSION}": nothing to match
-			} else if strings.Contains("== === ~= >= <=", om[1]) && !strings.Contains(om[2], "*") {
+			om := reqOpRE.FindStringSubmatch(rest)
+			if om != nil && !strings.Contains(rest, ",") && (om[1] == "==" || om[1] == "===") && om[2] != "" &&
+				!strings.ContainsAny(om[2], "*$") {
 				version = om[2]
+			} else {
+				constraint = rest
 			}
 		}
 		if len(pkgs) >= maxPackages {
 			return nil, errorf(file, start, "more than %d requirements: refusing to read further", maxPackages)
 		}
 		name := strings.ToLower(reqSepRE.ReplaceAllString(m[1], "-")) // PEP 503 normalized
-		pkgs = append(pkgs, Package{Ecosystem: PyPI, Name: name, Version: version, Direct: true, File: file, Line: start})
+		pkgs = append(pkgs, Package{Ecosystem: PyPI, Name: name, Version: version, Constraint: constraint, Direct: true, File: file, Line: start})
 	}
 	return pkgs, nil
 }

@@ -13,6 +13,7 @@ import (
 // without decoding, and the whole record as deflate-compressed JSON.
 // osv_affected is the index: (ecosystem, name) → advisory ids, so that a
 // lookup reads only the advisories of the packages asked for.
+// osv_documents keeps other published data read with advisories.
 // osv_sources remembers, per downloaded URL, the validators for
 // conditional requests.
 var Migrations = []string{
@@ -38,6 +39,12 @@ var Migrations = []string{
 		last_modified TEXT NOT NULL DEFAULT '',
 		fetched       TEXT NOT NULL DEFAULT ''
 	)`,
+	// osv_documents holds data that comes with advisories but is not one
+	// (the Node.js release schedule), by name.
+	`CREATE TABLE osv_documents (
+		name TEXT PRIMARY KEY,
+		data BLOB NOT NULL
+	) WITHOUT ROWID`,
 }
 
 // A DB is the local advisory database, over a store opened with

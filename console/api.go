@@ -1,23 +1,22 @@
 package console
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 	"time"
-
-	"github.com/bulwark-sec/bulwark/event"
 )
 
 // Handler serves the recorder's part of the admin API:
 //
-//	GET /v1/events?category=C&action=A&class=K&rule=R&ip=IP&user=U&path=P&since=RFC3339&after=SEQ&limit=N
+//	GET /v1/events?category=C&action=A&class=K&rule=R&ip=IP&net=CIDR&user=U&path=P&since=RFC3339&after=SEQ&limit=N
 //	    {"events": [ECS event…], newest first, "last": SEQ}
-//	GET /v1/events/top?category=C&since=RFC3339&limit=N
-//	    {"ips": [{"key","count"}…], "rules": […], "paths": […]} over the recorded events
+//	GET /v1/events/top?…filters…&limit=N
+//	    {"ips": [{"key","count"}…], "nets": […], "rules": […], "paths": […]} over the kept events
+//	    (nets: the sources' /24 or /48)
 //	GET /v1/events/stream?…filters…   server-sent events: "id: SEQ", "data: ECS event"
-//	GET /v1/series?window=1h|24h      the time series (see [Series])
+//	GET /v1/series?window=1h|24h|7d   the time series (see [Series])
 //
 // It does no authentication: mount it behind the admin listener's token.
 func (r *Recorder) Handler() http.Handler {
@@ -40,26 +39,35 @@ func writeErr(w http.ResponseWriter, status int, err error) {
 	writeJSON(w, status, map[string]string{"error": err.Error()})
 }
 
+// read flushes what is pending, so a query sees every event recorded
+// before it, and bounds the query's time.
+func (r *Recorder) read(req *http.Request) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(req.Context(), 10*time.Second)
+	r.flush(ctx)
+	return ctx, cancel
+}
+
 func (r *Recorder) serveEvents(w http.ResponseWriter, req *http.Request) {
 	f, err := parseFilter(req.URL.Query())
 	if err != nil {
 		writeErr(w, http.StatusBadRequest, err)
 		return
 	}
-	evs := []event.Event{}
+	ctx, cancel := r.read(req)
+	defer cancel()
 	r.mu.Lock()
 	last := r.seq
-	r.each(func(en entry) bool {
-		if en.seq <= f.after {
-			return false
-		}
-		if f.match(en.e) {
-			evs = append(evs, en.e)
-		}
-		return len(evs) < f.limit
-	})
 	r.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"events": evs, "last": last})
+	evs, err := r.hist.Events(ctx, f)
+	if err != nil {
+		writeErr(w, http.StatusInternalServerError, err)
+		return
+	}
+	out := make([]json.RawMessage, len(evs))
+	for i, e := range evs {
+		out[i] = e.JSON
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": out, "last": last})
 }
 
 // A Count is one line of a top list.
@@ -74,61 +82,36 @@ func (r *Recorder) serveTop(w http.ResponseWriter, req *http.Request) {
 		writeErr(w, http.StatusBadRequest, err)
 		return
 	}
+	n := f.Limit
 	if req.URL.Query().Get("limit") == "" {
-		f.limit = 10
+		n = 10
 	}
-	ips, rules, paths := map[string]int{}, map[string]int{}, map[string]int{}
-	r.mu.Lock()
-	r.each(func(en entry) bool {
-		if f.match(en.e) {
-			if en.e.SourceIP.IsValid() {
-				ips[en.e.SourceIP.String()]++
-			}
-			if en.e.RuleID != "" {
-				rules[en.e.RuleID]++
-			}
-			if en.e.Path != "" {
-				paths[en.e.Path]++
-			}
-		}
-		return true
-	})
-	r.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{
-		"ips": top(ips, f.limit), "rules": top(rules, f.limit), "paths": top(paths, f.limit),
-	})
-}
-
-func top(m map[string]int, n int) []Count {
-	out := make([]Count, 0, len(m))
-	for k, c := range m {
-		out = append(out, Count{k, c})
+	f.Limit = 0
+	ctx, cancel := r.read(req)
+	defer cancel()
+	t, err := r.hist.Top(ctx, f, n)
+	if err != nil {
+		writeErr(w, http.StatusInternalServerError, err)
+		return
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Key < out[j].Key
-	})
-	return out[:min(n, len(out))]
+	writeJSON(w, http.StatusOK, t)
 }
 
 func (r *Recorder) serveSeries(w http.ResponseWriter, req *http.Request) {
-	window, group := time.Hour, 1
-	switch s := req.URL.Query().Get("window"); s {
-	case "", "1h":
-	case "24h":
-		window, group = 24*time.Hour, 30
-	default:
-		writeErr(w, http.StatusBadRequest, fmt.Errorf("window: want 1h or 24h, got %q", clip(s, 20)))
+	name := req.URL.Query().Get("window")
+	if name == "" {
+		name = "1h"
+	}
+	if _, ok := windows[name]; !ok {
+		writeErr(w, http.StatusBadRequest, fmt.Errorf("window: want 1h, 24h or 7d, got %q", clip(name, 20)))
 		return
 	}
-	r.mu.Lock()
-	s := r.series.view(r.clock(), window, group)
-	r.mu.Unlock()
-	s.Window = req.URL.Query().Get("window")
-	if s.Window == "" {
-		s.Window = "1h"
+	ctx, cancel := r.read(req)
+	defer cancel()
+	s, err := r.view(ctx, r.clock(), name)
+	if err != nil {
+		writeErr(w, http.StatusInternalServerError, err)
+		return
 	}
 	writeJSON(w, http.StatusOK, s)
 }
@@ -165,11 +148,7 @@ func (r *Recorder) serveStream(w http.ResponseWriter, req *http.Request) {
 		case <-t.C:
 			fmt.Fprint(w, ": ping\n\n")
 		case en := <-wa.ch:
-			data, err := json.Marshal(en.e)
-			if err != nil {
-				continue
-			}
-			fmt.Fprintf(w, "id: %d\ndata: %s\n\n", en.seq, data)
+			fmt.Fprintf(w, "id: %d\ndata: %s\n\n", en.Seq, en.JSON)
 		}
 		if err := rc.Flush(); err != nil {
 			return

@@ -17,9 +17,13 @@ type Config struct {
 	LoginFailures int `yaml:"loginFailures"`
 	// LoginWindow is the window of LoginFailures. If zero, 1m.
 	LoginWindow time.Duration `yaml:"loginWindow"`
-	// Events is how many recent events the [Recorder] keeps for the
-	// console and GET /v1/events. If zero, 5000.
+	// Events is how many events the console's history keeps at most, in
+	// the store, for the pages and GET /v1/events; the oldest go first.
+	// If zero, 100000.
 	Events int `yaml:"events"`
+	// RetentionDays is how many days the history keeps events and the
+	// series' samples. If zero, 7.
+	RetentionDays int `yaml:"retentionDays"`
 }
 
 // WithDefaults returns c with every zero field set to its documented default.
@@ -34,7 +38,10 @@ func (c Config) WithDefaults() Config {
 		c.LoginWindow = time.Minute
 	}
 	if c.Events == 0 {
-		c.Events = 5000
+		c.Events = 100000
+	}
+	if c.RetentionDays == 0 {
+		c.RetentionDays = 7
 	}
 	return c
 }
@@ -53,6 +60,9 @@ func (c Config) Validate() error {
 	}
 	if c.Events < 0 || c.Events > 1_000_000 {
 		errs = append(errs, fmt.Errorf("events: must be between 1 and 1000000, got %d", c.Events))
+	}
+	if c.RetentionDays < 0 || c.RetentionDays > 90 {
+		errs = append(errs, fmt.Errorf("retentionDays: must be between 1 and 90, got %d", c.RetentionDays))
 	}
 	return errors.Join(errs...)
 }

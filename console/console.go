@@ -27,6 +27,9 @@ type Options struct {
 	// Bus carries the events the [Recorder] keeps, and receives the
 	// console's login events. If nil, the console shows no events.
 	Bus *event.Bus
+	// History keeps the events and series. If nil, DB does
+	// ([SQLiteHistory]).
+	History History
 	// Logger is for operational messages. If nil, slog.Default().
 	Logger *slog.Logger
 	// Clock tells the time. If nil, time.Now.
@@ -106,7 +109,15 @@ func New(ctx context.Context, cfg Config, opts Options) (*Console, error) {
 		return nil, fmt.Errorf("console: %w", err)
 	}
 	c.limiter = newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow)
-	c.rec = NewRecorder(opts.Bus, cfg.Events, c.clock)
+	hist := opts.History
+	if hist == nil {
+		hist = NewSQLiteHistory(c.db.DB)
+	}
+	c.rec, err = NewRecorder(ctx, opts.Bus, hist, RecorderOptions{Max: cfg.Events,
+		Retention: time.Duration(cfg.RetentionDays) * 24 * time.Hour, Clock: c.clock, Logger: c.log})
+	if err != nil {
+		return nil, fmt.Errorf("console: %w", err)
+	}
 	return c, nil
 }
 

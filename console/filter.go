@@ -11,18 +11,19 @@ import (
 	"github.com/bulwark-sec/bulwark/event"
 )
 
-// A filter chooses recorded events: every field that is set must match.
-type filter struct {
-	category event.Category
-	action   string
-	class    string // labels.class: sqli, xss…
-	rule     string // rule.id, or one of labels.rules
-	ip       netip.Addr
-	user     string
-	path     string // a substring of url.path
-	since    time.Time
-	after    uint64 // only events recorded after this sequence number
-	limit    int
+// A Filter chooses recorded events: every field that is set must match.
+type Filter struct {
+	Category event.Category
+	Action   string
+	Class    string // labels.class: sqli, xss…
+	Rule     string // rule.id, or one of labels.rules
+	IP       netip.Addr
+	Net      netip.Prefix // the source is in this network
+	User     string
+	Path     string // a substring of url.path
+	Since    time.Time
+	After    uint64 // only events recorded after this sequence number
+	Limit    int    // at most this many events; 0: no limit
 }
 
 const (
@@ -32,61 +33,72 @@ const (
 )
 
 // parseFilter reads a filter from a query string of GET /v1/events.
-func parseFilter(q url.Values) (filter, error) {
-	var f filter
+func parseFilter(q url.Values) (Filter, error) {
+	var f Filter
 	for k, vs := range q {
 		if len(vs) != 1 || len(vs[0]) > maxParam {
 			return f, fmt.Errorf("%s: give it once, at most %d characters", clip(k, 40), maxParam)
 		}
 	}
-	f.category = event.Category(q.Get("category"))
-	f.action = q.Get("action")
-	f.class = q.Get("class")
-	f.rule = q.Get("rule")
-	f.user = q.Get("user")
-	f.path = q.Get("path")
+	f.Category = event.Category(q.Get("category"))
+	f.Action = q.Get("action")
+	f.Class = q.Get("class")
+	f.Rule = q.Get("rule")
+	f.User = q.Get("user")
+	f.Path = q.Get("path")
 	if s := q.Get("ip"); s != "" {
 		a, err := netip.ParseAddr(s)
 		if err != nil {
 			return f, fmt.Errorf("ip: want an address such as 203.0.113.9, got %q", clip(s, 60))
 		}
-		f.ip = a.Unmap()
+		f.IP = a.Unmap()
+	}
+	if s := q.Get("net"); s != "" {
+		p, err := netip.ParsePrefix(s)
+		p = p.Masked()
+		if err != nil || p != network(p.Addr()) {
+			return f, fmt.Errorf("net: want an IPv4 /24 or IPv6 /48 such as 203.0.113.0/24, got %q", clip(s, 60))
+		}
+		f.Net = p
 	}
 	if s := q.Get("since"); s != "" {
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
 			return f, fmt.Errorf("since: want an RFC 3339 time such as 2025-01-02T15:04:05Z, got %q", clip(s, 40))
 		}
-		f.since = t
+		f.Since = t
 	}
 	if s := q.Get("after"); s != "" {
 		n, err := strconv.ParseUint(s, 10, 64)
 		if err != nil {
 			return f, fmt.Errorf("after: want the last sequence number seen, got %q", clip(s, 40))
 		}
-		f.after = n
+		f.After = n
 	}
-	f.limit = defaultLimit
+	f.Limit = defaultLimit
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > maxLimit {
 			return f, fmt.Errorf("limit: want a number from 1 to %d, got %q", maxLimit, clip(s, 20))
 		}
-		f.limit = n
+		f.Limit = n
 	}
 	return f, nil
 }
 
-func (f filter) match(e event.Event) bool {
+// matchStored reports whether f chooses s, as [History.Events] does.
+func (f Filter) matchStored(s Stored) bool {
 	switch {
-	case f.category != "" && e.Category != f.category,
-		f.action != "" && e.Action != f.action,
-		f.class != "" && e.Labels["class"] != f.class,
-		f.rule != "" && e.RuleID != f.rule && !hasRule(e.Labels["rules"], f.rule),
-		f.ip.IsValid() && e.SourceIP.Unmap() != f.ip,
-		f.user != "" && e.UserName != f.user,
-		f.path != "" && !strings.Contains(e.Path, f.path),
-		!f.since.IsZero() && e.Time.Before(f.since):
+	case f.Category != "" && s.Category != string(f.Category),
+		f.Action != "" && s.Action != f.Action,
+		f.Class != "" && s.Class != f.Class,
+		f.Rule != "" && s.Rule != f.Rule && !hasRule(s.Rules, f.Rule),
+		f.IP.IsValid() && s.IP != f.IP.String(),
+		f.Net.IsValid() && s.Net != f.Net.String(),
+		f.User != "" && s.User != f.User,
+		f.Path != "" && !strings.Contains(s.Path, f.Path),
+		!f.Since.IsZero() && s.Time.Before(f.Since),
+		s.Seq <= f.After:
 		return false
 	}
 	return true

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/sqlite"
 )
 
 var t0 = time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)
@@ -38,15 +40,43 @@ func getJSON(t *testing.T, h http.Handler, target string, v any) int {
 	return rec.Code
 }
 
+// newHistory opens a fresh store in a temporary directory.
+func newHistory(t *testing.T) (*SQLiteHistory, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "bulwark.db")
+	return openHistory(t, path), path
+}
+
+func openHistory(t *testing.T, path string) *SQLiteHistory {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), path, sqlite.Migrations{"console": Migrations})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return NewSQLiteHistory(db.DB)
+}
+
+func newRecorder(t *testing.T, h History, opts RecorderOptions) *Recorder {
+	t.Helper()
+	r, err := NewRecorder(context.Background(), nil, h, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Close)
+	return r
+}
+
 func TestRecorderEvents(t *testing.T) {
-	r := NewRecorder(nil, 4, func() time.Time { return t0.Add(time.Hour) })
-	defer r.Close()
+	h, _ := newHistory(t)
+	r := newRecorder(t, h, RecorderOptions{Max: 4, Clock: func() time.Time { return t0.Add(time.Hour) }})
 	r.Record(event.Event{Time: t0, Category: event.CategoryWeb, Type: "access"})
 	r.Record(attack(1, "203.0.113.1", "sqli", "942100", "/search"))
 	r.Record(attack(2, "203.0.113.2", "xss", "941100", "/comment"))
 	r.Record(attack(3, "203.0.113.1", "sqli", "942200", "/search"))
-	r.Record(attack(4, "203.0.113.3", "traversal", "930100", "/files")) // the ring of 4 drops the first
-	h := r.Handler()
+	r.Record(attack(4, "203.0.113.3", "traversal", "930100", "/files")) // the bound of 4 drops the first
+	r.flush(context.Background())
+	api := r.Handler()
 	tests := []struct {
 		query string
 		want  []string // source IPs, newest first
@@ -61,6 +91,8 @@ func TestRecorderEvents(t *testing.T) {
 		{"path=sea", []string{"203.0.113.1", "203.0.113.1"}},
 		{"since=" + url.QueryEscape(t0.Add(3*time.Second).Format(time.RFC3339)), []string{"203.0.113.3", "203.0.113.1"}},
 		{"after=4", []string{"203.0.113.3"}},
+		{"net=203.0.113.0/24&class=sqli", []string{"203.0.113.1", "203.0.113.1"}},
+		{"net=198.51.100.0/24", nil},
 		{"category=web", nil},
 	}
 	for _, tt := range tests {
@@ -68,7 +100,7 @@ func TestRecorderEvents(t *testing.T) {
 			Events []json.RawMessage
 			Last   uint64
 		}
-		if code := getJSON(t, h, "/v1/events?"+tt.query, &got); code != http.StatusOK {
+		if code := getJSON(t, api, "/v1/events?"+tt.query, &got); code != http.StatusOK {
 			t.Errorf("GET /v1/events?%s: %d", tt.query, code)
 			continue
 		}
@@ -82,25 +114,32 @@ func TestRecorderEvents(t *testing.T) {
 			t.Errorf("GET /v1/events?%s = %v (last %d), want %v (last 5)", tt.query, ips, got.Last, tt.want)
 		}
 	}
-	for _, bad := range []string{"ip=nope", "since=yesterday", "limit=0", "limit=5000", "after=-1", "class=a&class=b"} {
-		if code := getJSON(t, h, "/v1/events?"+bad, nil); code != http.StatusBadRequest {
+	for _, bad := range []string{"ip=nope", "since=yesterday", "limit=0", "limit=5000", "after=-1", "class=a&class=b", "net=203.0.113.0/16"} {
+		if code := getJSON(t, api, "/v1/events?"+bad, nil); code != http.StatusBadRequest {
 			t.Errorf("GET /v1/events?%s: %d, want 400", bad, code)
 		}
 	}
 
 	var top map[string][]Count
-	getJSON(t, h, "/v1/events/top?category=malicious", &top)
+	getJSON(t, api, "/v1/events/top?category=malicious", &top)
 	if got := top["ips"]; len(got) != 3 || got[0] != (Count{"203.0.113.1", 2}) {
 		t.Errorf("top ips = %v, want 203.0.113.1 twice first", got)
 	}
 	if got := top["paths"]; len(got) != 3 || got[0] != (Count{"/search", 2}) {
 		t.Errorf("top paths = %v, want /search twice first", got)
 	}
+	if got := top["nets"]; len(got) != 1 || got[0] != (Count{"203.0.113.0/24", 4}) {
+		t.Errorf("top nets = %v, want 203.0.113.0/24 four times", got)
+	}
 }
 
 func TestRecorderSeries(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r := NewRecorder(nil, 0, time.Now)
+		h, _ := newHistory(t)
+		r, err := NewRecorder(context.Background(), nil, h, RecorderOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
 		defer r.Close()
 		synctest.Wait() // the sampler waits for its first tick
 		var p atomic.Pointer[Probe]
@@ -135,8 +174,8 @@ func TestRecorderSeries(t *testing.T) {
 		if len(s.Requests) != 288 || s.Step != 300 {
 			t.Errorf("24h series: %d points of %ds, want 288 of 300s", len(s.Requests), s.Step)
 		}
-		if code := getJSON(t, r.Handler(), "/v1/series?window=7d", nil); code != http.StatusBadRequest {
-			t.Errorf("window=7d: %d, want 400", code)
+		if code := getJSON(t, r.Handler(), "/v1/series?window=30d", nil); code != http.StatusBadRequest {
+			t.Errorf("window=30d: %d, want 400", code)
 		}
 	})
 }
@@ -149,8 +188,8 @@ func deref[T any](p *T) any {
 }
 
 func TestRecorderStream(t *testing.T) {
-	r := NewRecorder(nil, 0, nil)
-	defer r.Close()
+	h, _ := newHistory(t)
+	r := newRecorder(t, h, RecorderOptions{})
 	srv := httptest.NewServer(r.Handler())
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -203,8 +242,8 @@ func FuzzParseFilter(f *testing.F) {
 			return
 		}
 		fl, err := parseFilter(q)
-		if err == nil && (fl.limit < 1 || fl.limit > maxLimit) {
-			t.Errorf("parseFilter(%q) limit %d out of range", raw, fl.limit)
+		if err == nil && (fl.Limit < 1 || fl.Limit > maxLimit) {
+			t.Errorf("parseFilter(%q) limit %d out of range", raw, fl.Limit)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
@@ -15,151 +16,172 @@ type Probe struct {
 	// BansActive counts the bans in force; -1 if not known.
 	BansActive int
 	// App is the supervised app's state ("ready", "backoff"…); "" when
-	// the gateway supervises none. Restarts counts its restarts.
+	// the gateway supervises none. Restarts counts its restarts, PID is
+	// its process (0 when none runs), whose CPU and memory are sampled.
 	App      string
 	Restarts int
+	PID      int
 }
 
-const (
-	step    = 10 * time.Second
-	buckets = 24 * 60 * 60 / 10 // a day of steps
-)
+// step is how often the sampler takes a probe sample.
+const step = 10 * time.Second
 
-// series is a day of 10-second buckets, indexed by time.
-type series struct {
-	b    [buckets]bucket
-	last Probe // the previous sample, for the counters' deltas
-	have bool  // whether last is set
+// A window is a span GET /v1/series shows, in points of group steps.
+type window struct {
+	span  time.Duration
+	point time.Duration
 }
 
-type bucket struct {
-	slot         int64 // unix time / 10 of the bucket; a stale slot is empty
-	requests     uint32
-	blocked      uint32
-	failedLogins uint32
-	sampled      bool // whether the probe figures below are set
-	bansActive   int32
-	restarts     int32
-	app          string
-}
-
-func slotOf(t time.Time) int64 { return t.Unix() / int64(step/time.Second) }
-
-// at returns the bucket of t, emptied if it held an older slot.
-func (s *series) at(t time.Time) *bucket {
-	slot := slotOf(t)
-	b := &s.b[slot%buckets]
-	if b.slot != slot {
-		*b = bucket{slot: slot}
-	}
-	return b
-}
-
-// count adds e to its bucket: refusals are "blocked", failed logins too.
-func (s *series) count(e event.Event) {
-	b := s.at(e.Time)
-	if e.Type == "denied" {
-		b.blocked++
-	}
-	if e.Category == event.CategoryAuthentication && e.Action == "login-failure" {
-		b.failedLogins++
-	}
-}
-
-// add puts a probe sample into the bucket of now.
-func (s *series) add(now time.Time, p Probe) {
-	b := s.at(now)
-	if s.have {
-		b.requests += uint32(p.Requests - min(p.Requests, s.last.Requests))
-		b.blocked += uint32(p.Banned - min(p.Banned, s.last.Banned))
-	}
-	s.last, s.have = p, true
-	b.sampled = true
-	b.bansActive = int32(p.BansActive)
-	b.restarts = int32(p.Restarts)
-	b.app = p.App
-}
-
-// sample takes a probe sample every step until Close.
-func (r *Recorder) sample() {
-	defer close(r.done)
-	t := time.NewTicker(step)
-	defer t.Stop()
-	for {
-		if probe := r.probe.Load(); probe != nil {
-			p := (*probe)()
-			r.mu.Lock()
-			r.series.add(r.clock(), p)
-			r.mu.Unlock()
-		}
-		select {
-		case <-r.stop:
-			return
-		case <-t.C:
-		}
-	}
+var windows = map[string]window{
+	"1h":  {time.Hour, 10 * time.Second},
+	"24h": {24 * time.Hour, 5 * time.Minute},
+	"7d":  {7 * 24 * time.Hour, time.Hour},
 }
 
 // Series is the JSON form of GET /v1/series: one point per Step seconds,
-// oldest first, ending at End. Rates are per second; a null is a step with
-// no sample.
+// oldest first, the last one holding End. Rates are per second and counts
+// per point; a null is a point with no sample (the gateway was not
+// running).
 type Series struct {
-	Window       string     `json:"window"`
-	Step         int        `json:"step"`
-	End          time.Time  `json:"end"`
-	Requests     []*float64 `json:"requests"`
-	Blocked      []float64  `json:"blocked"`
-	FailedLogins []float64  `json:"failedLogins"`
+	Window string    `json:"window"`
+	Step   int       `json:"step"`
+	End    time.Time `json:"end"`
+	// Time is each point's start, unix seconds.
+	Time []int64 `json:"time"`
+
+	Requests     []*float64 `json:"requests"`     // per second
+	Blocked      []float64  `json:"blocked"`      // per second: refused requests, banned clients' included
+	FailedLogins []float64  `json:"failedLogins"` // per second
 	BansActive   []*int     `json:"bansActive"`
 	Restarts     []*int     `json:"restarts"`
 	App          []string   `json:"app"` // the app's state at each point; "" unknown
+	CPU          []*float64 `json:"cpu"` // the app's share of one core, 1 = 100%
+	RSS          []*int64   `json:"rss"` // the app's resident memory, bytes
+
+	// Counts per point: "requests", "passed", "blocked" (refused by a
+	// rule or a limit), "banned" (refused because the client is banned),
+	// "rateLimited", "failedLogins"; requests and passed are null where
+	// there is no sample.
+	Counts map[string][]*float64 `json:"counts"`
+	// Attacks counts the attacks (category malicious) per point by class.
+	Attacks map[string][]int `json:"attacks"`
+	// Totals sums each of Counts, and "attacks", over the window.
+	Totals map[string]float64 `json:"totals"`
 }
 
-// view groups the buckets of the last window into points of group buckets.
-func (s *series) view(now time.Time, window time.Duration, group int) Series {
-	n := int(window/step) / group
-	out := Series{Step: group * int(step/time.Second), End: now.UTC().Truncate(time.Second)}
-	end := slotOf(now)
-	first := end - int64(n*group) + 1
-	for p := range n {
-		var req, blocked, failed float64
-		var sampled bool
-		var bans, restarts int
-		var app string
-		for i := range group {
-			slot := first + int64(p*group+i)
-			b := &s.b[((slot%buckets)+buckets)%buckets]
-			if b.slot != slot {
-				continue
-			}
-			req += float64(b.requests)
-			blocked += float64(b.blocked)
-			failed += float64(b.failedLogins)
-			if b.sampled {
-				sampled, bans, restarts, app = true, int(b.bansActive), int(b.restarts), b.app
-			}
-		}
-		secs := float64(out.Step)
-		out.Blocked = append(out.Blocked, blocked/secs)
-		out.FailedLogins = append(out.FailedLogins, failed/secs)
-		if sampled {
-			r := req / secs
-			out.Requests = append(out.Requests, &r)
-			out.BansActive = append(out.BansActive, ptrIf(bans, bans >= 0))
-			out.Restarts = append(out.Restarts, &restarts)
-		} else {
-			out.Requests = append(out.Requests, nil)
-			out.BansActive = append(out.BansActive, nil)
-			out.Restarts = append(out.Restarts, nil)
-		}
-		out.App = append(out.App, app)
-	}
-	return out
+// blockedRequest reports whether an event of this kind is a request
+// refused by a rule or a limit (a ban or an account change is not).
+func blockedRequest(category, typ string) bool {
+	return typ == "denied" && category != string(event.CategoryNetwork) && category != string(event.CategoryIAM)
 }
 
-func ptrIf(v int, ok bool) *int {
-	if !ok {
-		return nil
+// view reads the series of the window named name, ending now.
+func (r *Recorder) view(ctx context.Context, now time.Time, name string) (Series, error) {
+	w := windows[name]
+	n := int(w.span / w.point)
+	ps := int64(w.point / time.Second)
+	end := now.Unix() / ps * ps // the start of the last point
+	first := end - int64(n-1)*ps
+	out := Series{Window: name, Step: int(ps), End: now.UTC().Truncate(time.Second),
+		Counts: map[string][]*float64{}, Attacks: map[string][]int{}, Totals: map[string]float64{}}
+	for _, k := range []string{"requests", "passed", "blocked", "banned", "rateLimited", "failedLogins"} {
+		out.Counts[k] = make([]*float64, n)
 	}
-	return &v
+	idx := func(t int64) int {
+		if t < first || t > end+ps-1 {
+			return -1
+		}
+		return int((t - first) / ps)
+	}
+	out.Time = make([]int64, n)
+	for i := range n {
+		out.Time[i] = first + int64(i)*ps
+	}
+	inc := func(k string, i int, v float64) {
+		if out.Counts[k][i] == nil {
+			out.Counts[k][i] = new(float64)
+		}
+		*out.Counts[k][i] += v
+		out.Totals[k] += v
+	}
+	for _, k := range []string{"blocked", "banned", "rateLimited", "failedLogins"} {
+		for i := range n {
+			out.Counts[k][i] = new(float64)
+		}
+	}
+
+	counts, err := r.hist.Counts(ctx, time.Unix(first, 0), w.point)
+	if err != nil {
+		return out, err
+	}
+	for _, c := range counts {
+		i := idx(c.Slot)
+		if i < 0 {
+			continue
+		}
+		if blockedRequest(c.Category, c.Type) {
+			inc("blocked", i, float64(c.N))
+		}
+		if c.Action == "rate-limited" {
+			inc("rateLimited", i, float64(c.N))
+		}
+		if c.Category == string(event.CategoryAuthentication) && c.Action == "login-failure" {
+			inc("failedLogins", i, float64(c.N))
+		}
+		if c.Category == string(event.CategoryMalicious) {
+			class := c.Class
+			if class == "" {
+				class = "other"
+			}
+			if out.Attacks[class] == nil {
+				out.Attacks[class] = make([]int, n)
+			}
+			out.Attacks[class][i] += c.N
+			out.Totals["attacks"] += float64(c.N)
+		}
+	}
+
+	samples, err := r.hist.Samples(ctx, time.Unix(first, 0))
+	if err != nil {
+		return out, err
+	}
+	out.BansActive, out.Restarts = make([]*int, n), make([]*int, n)
+	out.App, out.CPU, out.RSS = make([]string, n), make([]*float64, n), make([]*int64, n)
+	for _, s := range samples {
+		i := idx(s.Time.Unix())
+		if i < 0 {
+			continue
+		}
+		inc("requests", i, float64(s.Requests))
+		inc("banned", i, float64(s.Banned))
+		*out.Counts["blocked"][i] += float64(s.Banned)
+		out.Totals["blocked"] += float64(s.Banned)
+		bans, restarts := s.BansActive, s.Restarts
+		if bans >= 0 {
+			out.BansActive[i] = &bans
+		}
+		out.Restarts[i], out.App[i] = &restarts, s.App
+		if s.CPU >= 0 {
+			cpu := s.CPU
+			out.CPU[i] = &cpu
+		}
+		if s.RSS >= 0 {
+			rss := s.RSS
+			out.RSS[i] = &rss
+		}
+	}
+	secs := float64(ps)
+	out.Requests, out.Blocked, out.FailedLogins = make([]*float64, n), make([]float64, n), make([]float64, n)
+	for i := range n {
+		out.Blocked[i] = *out.Counts["blocked"][i] / secs
+		out.FailedLogins[i] = *out.Counts["failedLogins"][i] / secs
+		if req := out.Counts["requests"][i]; req != nil {
+			rate := *req / secs
+			out.Requests[i] = &rate
+			passed := max(0, *req-*out.Counts["blocked"][i])
+			out.Counts["passed"][i] = &passed
+			out.Totals["passed"] += passed
+		}
+	}
+	return out, nil
 }

@@ -16,8 +16,11 @@ import (
 )
 
 // Migrations are the console's store steps: the password hash and the
-// sessions, each kept only as a hash.
-var Migrations = []string{
+// sessions, each kept only as a hash, then the history of
+// [SQLiteHistory].
+var Migrations = append(loginMigrations, historyMigrations...)
+
+var loginMigrations = []string{
 	`CREATE TABLE console_password (
 		id       INTEGER PRIMARY KEY CHECK (id = 1),
 		hash     TEXT NOT NULL,    -- bcrypt

@@ -28,6 +28,10 @@ func ptr[T any](v T) *T { return &v }
 //     the event says for how long), or the app crashed 3 times within 5m.
 //   - advisory: a new advisory affects a dependency (from bulwark audit
 //     --monitor); all new advisories of a scan in one notification.
+//   - new-route: the app answered a route it does not declare for the
+//     first time after the route inventory's learning period (a new
+//     endpoint deployed, or one left in by mistake); the routes of a few
+//     minutes in one notification.
 func DefaultRules() map[string]RuleConfig {
 	return map[string]RuleConfig{
 		"malicious-burst": {
@@ -107,6 +111,18 @@ func DefaultRules() map[string]RuleConfig {
 			Route:        Route{ResolveTimeout: 24 * time.Hour},
 			Summary:      `{{len .Alerts}} new advisory(ies) for dependencies`,
 			Description:  `New advisories: {{.Values "rule.id"}}. Run bulwark audit for details and bulwark update to fix.`,
+		},
+		"new-route": {
+			Match:        &Match{Categories: []string{"web"}, Actions: []string{"new-route"}},
+			Threshold:    1,
+			CountBy:      []string{"labels.template"},
+			Severity:     "medium",
+			SendResolved: ptr(false),
+			Route:        Route{GroupWait: time.Minute},
+			Summary:      `New route(s) on the app: {{.Values "labels.template"}}`,
+			Description: `The app answered {{len .Alerts}} route(s) it had not answered during the learning period ` +
+				`and does not declare: {{.Values "labels.template"}}. If they were not deployed on purpose, ` +
+				`remove them; bulwark routes shows their figures.`,
 		},
 	}
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // AdminHandler serves /healthz, /metrics, /v1/app (the supervised
-// app's status), /v1/app/logs (its last output lines), the black book's API (/v1/bans, /v1/offenders,
+// app's status), /v1/app/logs (its last output lines), /v1/routes (the route surface report), the black book's API (/v1/bans, /v1/offenders,
 // /v1/allowlist, /v1/blackbook/) and the account events an app reports
 // (POST /bulwark/v1/events). Every request must carry the
 // token as "Authorization: Bearer TOKEN"; others get 401. Serve it only on
@@ -26,6 +26,7 @@ func (g *Gateway) AdminHandler(token string) http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g.registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /v1/app", g.serveAppStatus)
 	mux.HandleFunc("GET /v1/app/logs", g.serveAppLogs)
+	mux.HandleFunc("GET /v1/routes", g.serveRoutes)
 	if g.book != nil {
 		api := g.book.Handler()
 		for _, p := range []string{"/v1/bans", "/v1/bans/", "/v1/offenders", "/v1/offenders/", "/v1/allowlist", "/v1/allowlist/", "/v1/blackbook/"} {

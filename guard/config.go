@@ -14,6 +14,7 @@ import (
 	"github.com/bulwark-sec/bulwark/inspect"
 	"github.com/bulwark-sec/bulwark/internal/clientip"
 	"github.com/bulwark-sec/bulwark/limit"
+	"github.com/bulwark-sec/bulwark/routes"
 )
 
 // Config is the gateway's part of bulwark.yaml. Its zero value, with an
@@ -49,6 +50,9 @@ type Config struct {
 	// Accounts watches logins and account changes. Its zero value detects
 	// failed logins on paths that look like logins.
 	Accounts accounts.Config `yaml:"accounts"`
+	// Routes is the route inventory: templates learned from traffic, what
+	// the app declares, and optional enforcement. Its zero value learns.
+	Routes routes.Config `yaml:"routes"`
 	// AccessEvents chooses which requests become events: "errors" (responses
 	// with status 400 and above), "all", or "none". If empty, "errors".
 	AccessEvents string `yaml:"accessEvents"`
@@ -223,6 +227,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Accounts.Validate(); err != nil {
 		errs = append(errs, config.Within("accounts", err))
+	}
+	if err := c.Routes.Validate(); err != nil {
+		errs = append(errs, config.Within("routes", err))
 	}
 	return errors.Join(errs...)
 }

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -42,6 +43,7 @@ type Gateway struct {
 	book     *blackbook.Book // bans, if any
 	limiter  *limit.Limiter  // rate limits
 	accounts *accounts.Watch // account watch, with a store
+	routes   *surface        // the route inventory, unless disabled
 
 	console *console.Console // the web console on the admin listener, if any
 
@@ -154,6 +156,13 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 		}
 	}
 
+	if !cfg.Routes.Disable {
+		if err := g.newRoutes(context.Background(), opts); err != nil {
+			g.Close()
+			return nil, err
+		}
+	}
+
 	// The stages, innermost first: a request meets them in the opposite
 	// order (DESIGN.md's data flow).
 	var h http.Handler = g.newProxy(target)
@@ -165,6 +174,9 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 	}
 	h = cookies(h)
 	h = engine.Middleware(g.reportVerdict)(h)
+	if g.routes != nil && cfg.Routes.Enforce == "declared" {
+		h = g.withEnforcement(h)
+	}
 	if csp := cfg.Headers.ContentSecurityPolicy; csp != nil && strings.HasPrefix(csp.ReportPath, "/") {
 		h = g.withReports(csp.ReportPath, h)
 	}
@@ -243,7 +255,11 @@ func (g *Gateway) finish(rec *recorder, r *http.Request, start time.Time) {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	g.metrics.observe(r.Method, status, time.Since(start).Seconds())
+	latency := time.Since(start)
+	g.metrics.observe(r.Method, status, latency.Seconds())
+	if g.routes != nil {
+		g.observeRoute(r, rec, status, latency)
+	}
 	if g.cfg.AccessEvents == "all" || (g.cfg.AccessEvents == "errors" && status >= 400 && !infoFrom(r.Context()).reported) {
 		g.publish(r, event.Event{Category: event.CategoryWeb, Type: "access", Status: status, Outcome: outcome(status)})
 	}

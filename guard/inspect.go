@@ -24,6 +24,7 @@ func (g *Gateway) reportVerdict(r *http.Request, v inspect.Verdict) {
 	if len(v.Findings) == 0 {
 		return
 	}
+	infoFrom(r.Context()).attack = true
 	top := v.Findings[0]
 	e := event.Event{
 		Kind: event.KindAlert, Category: event.CategoryMalicious,

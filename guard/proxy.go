@@ -69,7 +69,8 @@ func (g *Gateway) newProxy(target *url.URL) *httputil.ReverseProxy {
 			}
 			h.Set(RequestHeader, ri.id)
 		},
-		Transport: rt,
+		Transport:      rt,
+		ModifyResponse: g.markUpstream,
 		// FlushInterval stays 0: ReverseProxy already streams event
 		// streams and responses of unknown length as the app writes them;
 		// flushing every write (-1) costs a write syscall per response.

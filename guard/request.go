@@ -17,6 +17,9 @@ type requestInfo struct {
 	https    bool
 	target   target // the request-target, parsed once for the proxy
 	reported bool   // an event about this request was published
+	upstream bool   // the app answered (the gateway did not refuse it)
+	attack   bool   // inspection found an attack, blocked or not
+	tap      *bodyTap
 }
 
 type infoKey struct{}

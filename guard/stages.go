@@ -95,4 +95,7 @@ func (g *Gateway) Close() {
 	if g.accounts != nil {
 		g.accounts.Close()
 	}
+	if g.routes != nil {
+		g.routes.close()
+	}
 }

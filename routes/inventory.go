@@ -10,11 +10,8 @@ type Options struct {
 	// MaxNodes bounds the learned template tree. If zero, 5000.
 	MaxNodes int
 	// Learning is how long after the first request the inventory learns
-	// quietly; a template that appears after it is reported to OnNew.
+	// quietly; [Inventory.Observe] reports a route that appears after it.
 	Learning time.Duration
-	// OnNew is called, outside the inventory's lock, with each route first
-	// seen after the learning period that the app does not declare.
-	OnNew func(Route)
 	// Now is the clock. If nil, time.Now.
 	Now func() time.Time
 }
@@ -83,14 +80,15 @@ func (inv *Inventory) HasDeclared() bool {
 
 // Observe counts one request. Requests the app answered 404 create
 // nothing; those the gateway refused only count as attacks on a template
-// already known.
-func (inv *Inventory) Observe(o Observation) {
+// already known. isNew reports a route the app does not declare, first seen
+// after the learning period: fresh is it.
+func (inv *Inventory) Observe(o Observation) (fresh Route, isNew bool) {
 	if o.At.IsZero() {
 		o.At = inv.opts.Now()
 	}
 	segs := split(o.Path)
-	var fresh *Route
 	inv.mu.Lock()
+	defer inv.mu.Unlock()
 	if inv.started.IsZero() {
 		inv.started = o.At
 	}
@@ -103,8 +101,7 @@ func (inv *Inventory) Observe(o Observation) {
 			inv.byDecl[k] = r
 		}
 		inv.count(r, o)
-		inv.mu.Unlock()
-		return
+		return Route{}, false
 	}
 	var n *node
 	var tmpl []string
@@ -114,8 +111,7 @@ func (inv *Inventory) Observe(o Observation) {
 		var ok bool
 		if n, tmpl, ok = inv.tree.walk(segs, o.Client, learned); !ok {
 			inv.overflow++
-			inv.mu.Unlock()
-			return
+			return Route{}, false
 		}
 	}
 	var r *Route
@@ -127,20 +123,14 @@ func (inv *Inventory) Observe(o Observation) {
 				n.routes = make(map[string]*Route)
 			}
 			n.routes[o.Method] = r
-			if learned {
-				fresh = r
-			}
+			isNew = learned
 		}
 	}
 	inv.count(r, o)
-	var snap Route
-	if fresh != nil {
-		snap = fresh.snapshot()
+	if isNew {
+		return r.snapshot(), true
 	}
-	inv.mu.Unlock()
-	if fresh != nil && inv.opts.OnNew != nil {
-		inv.opts.OnNew(snap)
-	}
+	return Route{}, false
 }
 
 // count adds o to r, if any. The caller holds the lock.
@@ -216,4 +206,12 @@ func (inv *Inventory) forget(cutoff time.Time) {
 		}
 	}
 	prune(inv.tree.root)
+}
+
+// DeclaresPath reports whether the app declares path for some method.
+func (inv *Inventory) DeclaresPath(path string) bool {
+	inv.mu.Lock()
+	m := inv.declared
+	inv.mu.Unlock()
+	return m.declaresPath(split(path))
 }

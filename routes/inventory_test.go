@@ -193,8 +193,14 @@ func TestDeclaredTemplatesWin(t *testing.T) {
 func TestNewRouteAfterLearning(t *testing.T) {
 	now := t0
 	var fresh []string
-	inv := New(Options{Learning: time.Hour, Now: func() time.Time { return now }, OnNew: func(r Route) { fresh = append(fresh, r.Method+" "+r.Template) }})
-	obs := func(m, p string) { o := ok(m, p, 1); o.At = now; inv.Observe(o) }
+	inv := New(Options{Learning: time.Hour, Now: func() time.Time { return now }})
+	obs := func(m, p string) {
+		o := ok(m, p, 1)
+		o.At = now
+		if r, isNew := inv.Observe(o); isNew {
+			fresh = append(fresh, r.Method+" "+r.Template)
+		}
+	}
 	obs("GET", "/a")
 	obs("GET", "/blog/first-post")
 	now = now.Add(2 * time.Hour)

@@ -113,3 +113,12 @@ func (m *matcher) find(n *mnode, segs []string, budget *int) *mnode {
 	}
 	return nil
 }
+
+// declaresPath reports whether some method is declared at segs.
+func (m *matcher) declaresPath(segs []string) bool {
+	if len(segs) > 4*maxDepth {
+		return false
+	}
+	budget := 64 * (len(segs) + 1)
+	return m.find(m.root, segs, &budget) != nil
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/internal/fleet"
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
+	"github.com/bulwark-sec/bulwark/routes"
 	"github.com/bulwark-sec/bulwark/watch"
 )
 
@@ -26,6 +27,7 @@ var migrations = sqlite.Migrations{
 	"accounts":  accounts.Migrations,
 	"alert":     alert.Migrations,
 	"console":   console.Migrations,
+	"routes":    routes.Migrations,
 }
 
 // state is what guard, watch and bans share: the store, Redis, and the

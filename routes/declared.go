@@ -5,15 +5,15 @@ package routes
 // ([ListExpress]).
 type Declared struct {
 	// Method is upper case: GET, POST…; "*" for every method (Express's app.all).
-	Method string
+	Method string `json:"method"`
 	// Template is the path template in the inventory's syntax: static
 	// segments as they are, a parameter as {name}
 	// ("/api/articles/{slug}/comments/{id}"), a trailing wildcard as {*}.
-	Template string
+	Template string `json:"template"`
 	// Source says where it was declared: "openapi:FILE" or "express:FILE".
-	Source string
+	Source string `json:"source"`
 	// Secured says whether the declaration requires credentials (an
 	// OpenAPI operation whose effective security requirement is
 	// non-empty). Nil when unknown (Express).
-	Secured *bool
+	Secured *bool `json:"secured,omitempty"`
 }

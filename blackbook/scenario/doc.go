@@ -17,7 +17,8 @@
 // simulations, and adds custom ones. Buckets live in memory, in a map
 // bounded by [Config.MaxBuckets]; drained buckets are dropped lazily, by
 // computing their level when they are next touched or swept, without timers
-// or goroutines.
+// or goroutines. With [Options.Fleet] the buckets live in Redis, shared by
+// every gateway using it, and expire there when drained.
 //
 // The package decides the base ban duration; escalation for repeat
 // offenders and the allowlist belong to the black book.

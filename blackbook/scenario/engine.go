@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/fleet"
 )
 
 // Options are an [Engine]'s collaborators.
@@ -27,6 +28,11 @@ type Options struct {
 	Clock func() time.Time
 	// BanTimeout bounds one call of Banner.Ban. If zero, 5s.
 	BanTimeout time.Duration
+	// Fleet, if set, keeps the buckets in Redis, shared with the other
+	// gateways using it, so that N gateways decide as one; while Redis is
+	// unreachable the buckets are counted here and merged back when it
+	// returns. If nil, buckets are this engine's alone.
+	Fleet *fleet.Shared
 }
 
 // An Engine pours events into the buckets of its scenarios and hands the
@@ -39,6 +45,7 @@ type Engine struct {
 	log        *slog.Logger
 	clock      func() time.Time
 	banTimeout time.Duration
+	fleet      *fleet.Shared
 	seed       maphash.Seed
 	max        int
 
@@ -84,7 +91,7 @@ func New(cfg Config, opts Options) (*Engine, error) {
 	}
 	e := &Engine{
 		banner: opts.Banner, publish: opts.Publish, log: opts.Logger, clock: opts.Clock,
-		banTimeout: opts.BanTimeout, seed: maphash.MakeSeed(), max: cfg.maxBuckets(),
+		banTimeout: opts.BanTimeout, fleet: opts.Fleet, seed: maphash.MakeSeed(), max: cfg.maxBuckets(),
 		buckets: make(map[bucketKey]*bucket),
 	}
 	for i, s := range list {
@@ -110,6 +117,9 @@ func New(cfg Config, opts Options) (*Engine, error) {
 		e.banTimeout = 5 * time.Second
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
+	if e.fleet != nil {
+		e.fleet.OnResume(e.mergeLocal)
+	}
 	return e, nil
 }
 
@@ -141,6 +151,9 @@ func (e *Engine) Handle(ev event.Event) {
 		if len(s.Reset) > 0 && anyMatch(s.Reset, &ev) {
 			if k, ok := keyOf(s, &ev); ok {
 				delete(e.buckets, k)
+				if e.fleet.Up() {
+					e.resetShared(s, k)
+				}
 			}
 			continue
 		}
@@ -169,6 +182,12 @@ func (e *Engine) pour(s *compiled, k bucketKey, ev *event.Event, t time.Time) {
 		e.buckets[k] = b
 	}
 	b.last = now
+	if e.fleet.Up() && e.pourShared(s, k, b, ev, t) {
+		return
+	}
+	if e.fleet != nil {
+		e.fleet.Local("scenarios")
+	}
 	if b.tat <= now {
 		if b.quiet > now {
 			return // decided already; one attack, one decision

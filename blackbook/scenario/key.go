@@ -49,6 +49,22 @@ func normUser(u string) string {
 // distinctHash hashes the value of s's distinct field in e; false if the
 // event has none.
 func distinctHash(seed maphash.Seed, s *compiled, e *event.Event) (uint64, bool) {
+	if s.Distinct == FieldIP {
+		if !e.SourceIP.IsValid() {
+			return 0, false
+		}
+		return maphash.Comparable(seed, e.SourceIP.Unmap()), true
+	}
+	v, ok := distinctValue(s, e)
+	if !ok {
+		return 0, false
+	}
+	return maphash.String(seed, v), true
+}
+
+// distinctValue is the value of s's distinct field in e; false if the
+// event has none.
+func distinctValue(s *compiled, e *event.Event) (string, bool) {
 	var v string
 	switch s.Distinct {
 	case FieldPath:
@@ -61,14 +77,11 @@ func distinctHash(seed maphash.Seed, s *compiled, e *event.Event) (uint64, bool)
 		v = e.UserAgent
 	case FieldIP:
 		if !e.SourceIP.IsValid() {
-			return 0, false
+			return "", false
 		}
-		return maphash.Comparable(seed, e.SourceIP.Unmap()), true
+		v = e.SourceIP.Unmap().String()
 	}
-	if v == "" {
-		return 0, false
-	}
-	return maphash.String(seed, v), true
+	return v, v != ""
 }
 
 // evidenceLine describes e in one short line without secrets (events hold

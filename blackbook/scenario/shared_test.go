@@ -1,0 +1,93 @@
+package scenario
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bulwark-sec/bulwark/internal/fleet"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
+)
+
+// fleetOf returns n engines sharing one real Redis, all on clk.
+func fleetOf(t *testing.T, n int, clk *clock, b Banner) ([]*Engine, *testutil.Redis) {
+	t.Helper()
+	srv := testutil.StartRedis(t)
+	var es []*Engine
+	for range n {
+		c := redis.NewClient(&redis.Options{Addr: srv.Addr(), ContextTimeoutEnabled: true, MaxRetries: -1,
+			DialTimeout: 200 * time.Millisecond})
+		f := fleet.New(c, fleet.Options{Logger: quiet(), Timeout: time.Second})
+		t.Cleanup(func() { f.Close(); c.Close() })
+		es = append(es, newEngine(t, Config{}, Options{Banner: b, Clock: clk.now, Fleet: f}))
+	}
+	return es, srv
+}
+
+// Three engines fed round-robin decide once, on the tenth failure of the
+// pair, as one engine would: not on the thirtieth.
+func TestSharedBucketsTriggerAsOne(t *testing.T) {
+	clk := newClock()
+	var b banner
+	es, _ := fleetOf(t, 3, clk, &b)
+	for i := 1; i <= 9; i++ {
+		es[i%3].Handle(loginFailure("203.0.113.9", "alice"))
+		clk.add(time.Second)
+	}
+	if got := by(b.decisions(), LoginUserIP); len(got) != 0 {
+		t.Fatalf("after 9 failures over 3 engines: %d decisions, want none", len(got))
+	}
+	es[1].Handle(loginFailure("203.0.113.9", "alice"))
+	if got := by(b.decisions(), LoginUserIP); len(got) != 1 {
+		t.Fatalf("after 10 failures over 3 engines: %d decisions, want 1", len(got))
+	}
+	for i := range 30 {
+		es[i%3].Handle(loginFailure("203.0.113.9", "alice"))
+	}
+	if got := by(b.decisions(), LoginUserIP); len(got) != 1 {
+		t.Errorf("30 more failures during the ban, on every engine: %d decisions, want still 1", len(got))
+	}
+	// Distinct values are shared too: 5 usernames from one address over
+	// 3 engines make credential stuffing's count, not 5 per engine.
+	for i := range 20 {
+		es[i%3].Handle(loginFailure("198.51.100.7", fmt.Sprintf("user%d", i)))
+	}
+	if got := by(b.decisions(), CredentialStuffing); len(got) != 1 {
+		t.Errorf("20 usernames from one address over 3 engines: %d credential-stuffing decisions, want 1", len(got))
+	}
+}
+
+// With Redis gone each engine counts alone (nothing blocks), and what it
+// counted is merged back when Redis returns.
+func TestSharedBucketsFallBackAndMerge(t *testing.T) {
+	clk := newClock()
+	var b banner
+	es, srv := fleetOf(t, 2, clk, &b)
+	for range 4 {
+		es[1].Handle(loginFailure("203.0.113.9", "alice"))
+		es[0].Handle(loginFailure("203.0.113.9", "alice"))
+	}
+	srv.Stop()
+	// 8 shared so far, engine 0's the last: it mirrors them and counts
+	// the ninth alone.
+	es[0].Handle(loginFailure("203.0.113.9", "alice"))
+	if es[0].fleet.Up() {
+		t.Fatal("the link stayed up with Redis stopped")
+	}
+	srv.Start(t)
+	// Redis is back, empty: engine 0 merges its 9 before counting shared.
+	deadline := time.Now().Add(15 * time.Second)
+	for !es[0].fleet.Up() || !es[1].fleet.Up() {
+		if time.Now().After(deadline) {
+			t.Fatal("the engines did not go back to Redis within 15s")
+		}
+		es[1].Handle(loginFailure("192.0.2.1", "poke")) // takes engine 1's link down too
+		time.Sleep(20 * time.Millisecond)
+	}
+	es[1].Handle(loginFailure("203.0.113.9", "alice"))
+	if got := by(b.decisions(), LoginUserIP); len(got) != 1 {
+		t.Fatalf("the tenth failure, after an outage and a merge: %d decisions, want 1", len(got))
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/blackbook"
 	"github.com/bulwark-sec/bulwark/console"
+	"github.com/bulwark-sec/bulwark/supervise"
 )
 
 // withConsole adds the console's part of the admin API to mux, behind the
@@ -17,6 +18,9 @@ func (g *Gateway) withConsole(mux *http.ServeMux, token string) http.Handler {
 	for _, p := range []string{"GET /v1/events", "GET /v1/events/", "GET /v1/series"} {
 		mux.Handle(p, events)
 	}
+	if sv, ok := g.app.(*supervise.Supervisor); ok {
+		mux.Handle("POST /v1/app/restart", console.RestartHandler(appRestarter{sv}))
+	}
 	deps := g.console.DependencyHandler()
 	for _, p := range []string{"GET /v1/audit", "GET /v1/updates"} {
 		mux.Handle(p, deps)
@@ -25,6 +29,14 @@ func (g *Gateway) withConsole(mux *http.ServeMux, token string) http.Handler {
 	outer.Handle("/console/", g.console.Handler(mux, token))
 	outer.Handle("/", requireToken(token, mux))
 	return outer
+}
+
+// appRestarter lets the console restart the supervised app.
+type appRestarter struct{ *supervise.Supervisor }
+
+func (a appRestarter) Status() console.AppStatus {
+	s := a.Supervisor.Status()
+	return console.AppStatus{PID: s.PID, Restarts: s.Restarts}
 }
 
 // consoleProbe samples, for the console's series, the figures that are not
@@ -54,7 +66,7 @@ func (g *Gateway) consoleProbe() console.Probe {
 	}
 	if g.app != nil {
 		s := g.app.Status()
-		p.App, p.Restarts = string(s.State), s.Restarts
+		p.App, p.Restarts, p.PID = string(s.State), s.Restarts, s.PID
 	}
 	return p
 }

@@ -3,8 +3,10 @@ package report
 import (
 	"encoding/json"
 	"io"
+	"strings"
 
 	"github.com/bulwark-sec/bulwark/audit"
+	"github.com/bulwark-sec/bulwark/audit/nodejs"
 )
 
 // JSONSchema names the shape JSON writes; it changes when a field does.
@@ -37,26 +39,79 @@ func JSON(w io.Writer, r *Report) error {
 	for _, ex := range r.Expired {
 		doc.Expired = append(doc.Expired, jsonIgnored{ID: ex.ID, Reason: ex.Reason, Until: ex.Until})
 	}
+	for _, u := range r.Unpinned {
+		doc.Unpinned = append(doc.Unpinned, jsonUnpinned{Ecosystem: u.Ecosystem, Name: u.Name, Requirement: u.Requirement,
+			Version: u.Version, File: u.File, Line: u.Line})
+	}
+	for _, rt := range r.Runtimes {
+		jr := jsonRuntime{Ecosystem: rt.Ecosystem, Name: rt.Name, Version: rt.Version, Requirement: rt.Requirement,
+			File: rt.File, Line: rt.Line, ReleaseLine: rt.Status.Line, Codename: rt.Status.Codename, EndOfLife: rt.Status.End,
+			PastEndOfLife: rt.Status.PastEnd, MoveTo: rt.Status.MoveTo, Summary: r.StatusText(rt)}
+		if p := r.vulnerable(rt); p != nil {
+			jr.Advisories = len(p.Vulns)
+			if p.Fix != nil {
+				jr.Fix = p.Fix.To
+			}
+		}
+		doc.Runtimes = append(doc.Runtimes, jr)
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
 }
 
-// AdvisoryURL is the advisory's page on osv.dev.
-func AdvisoryURL(id string) string { return "https://osv.dev/vulnerability/" + id }
+// AdvisoryURL is the advisory's page on osv.dev; for a Node.js core
+// advisory (NSWG-COR-N), its file in the Security Working Group's
+// repository, which osv.dev does not carry.
+func AdvisoryURL(id string) string {
+	if n, ok := strings.CutPrefix(id, nodejs.IDPrefix); ok {
+		return "https://github.com/nodejs/security-wg/blob/main/vuln/core/" + n + ".json"
+	}
+	return "https://osv.dev/vulnerability/" + id
+}
 
 type jsonReport struct {
-	Schema          string        `json:"schema"`
-	Dir             string        `json:"dir"`
-	Threshold       audit.Level   `json:"threshold"`
-	Files           []string      `json:"files"`
-	Scanned         int           `json:"scanned"`
-	Vulnerabilities int           `json:"vulnerabilities"`
-	Failing         int           `json:"failing"` // at or above threshold (or of unknown severity)
-	Packages        []jsonPackage `json:"packages"`
-	Ignored         []jsonIgnored `json:"ignored,omitempty"`
-	Expired         []jsonIgnored `json:"expiredIgnores,omitempty"`
-	Errors          []string      `json:"errors,omitempty"`
+	Schema          string         `json:"schema"`
+	Dir             string         `json:"dir"`
+	Threshold       audit.Level    `json:"threshold"`
+	Files           []string       `json:"files"`
+	Scanned         int            `json:"scanned"`
+	Vulnerabilities int            `json:"vulnerabilities"`
+	Failing         int            `json:"failing"` // at or above threshold (or of unknown severity)
+	Packages        []jsonPackage  `json:"packages"`
+	Ignored         []jsonIgnored  `json:"ignored,omitempty"`
+	Expired         []jsonIgnored  `json:"expiredIgnores,omitempty"`
+	Errors          []string       `json:"errors,omitempty"`
+	Unpinned        []jsonUnpinned `json:"unpinned,omitempty"`
+	Runtimes        []jsonRuntime  `json:"runtimes,omitempty"`
+}
+
+// A jsonUnpinned is a dependency named without an exact version: never matched.
+type jsonUnpinned struct {
+	Ecosystem   string `json:"ecosystem"`
+	Name        string `json:"name"`
+	Requirement string `json:"requirement"`
+	Version     string `json:"version,omitempty"` // what the file holds when it is not a version
+	File        string `json:"file"`
+	Line        int    `json:"line,omitempty"`
+}
+
+// A jsonRuntime is a place the project names its Node.js version.
+type jsonRuntime struct {
+	Ecosystem     string `json:"ecosystem"`
+	Name          string `json:"name"`
+	Version       string `json:"version,omitempty"`
+	Requirement   string `json:"requirement,omitempty"` // a range, when no exact version is pinned
+	File          string `json:"file"`
+	Line          int    `json:"line,omitempty"`
+	ReleaseLine   string `json:"releaseLine,omitempty"` // "20.x"
+	Codename      string `json:"codename,omitempty"`
+	EndOfLife     string `json:"endOfLife,omitempty"`
+	PastEndOfLife bool   `json:"pastEndOfLife"`
+	MoveTo        string `json:"moveTo,omitempty"`
+	Advisories    int    `json:"advisories"`
+	Fix           string `json:"fix,omitempty"` // the smallest version of the line fixing them all
+	Summary       string `json:"summary"`
 }
 
 type jsonPackage struct {

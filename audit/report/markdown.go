@@ -43,6 +43,40 @@ func Markdown(w io.Writer, r *Report) error {
 			fmt.Fprintf(bw, "- `%s@%s` → %s\n", p.Name, p.Version, p.FixText())
 		}
 	}
+	if len(r.Runtimes) > 0 {
+		fmt.Fprint(bw, "\n### Node.js runtime\n\n| Where | Version | Advisories | Fix | Release line | End of life |\n|---|---|---|---|---|---|\n")
+		for _, rt := range r.Runtimes {
+			advs, fix := "not checked: a range", "-"
+			if rt.Version != "" {
+				advs, fix = "none known", "-"
+				if p := r.vulnerable(rt); p != nil {
+					var ids []string
+					for _, v := range p.Vulns {
+						ids = append(ids, fmt.Sprintf("[%s](%s)", v.ID, AdvisoryURL(v.ID)))
+					}
+					advs, fix = strings.Join(ids, " "), p.FixText()
+				}
+			}
+			eol := "-"
+			switch st := rt.Status; {
+			case st.End == "":
+			case st.PastEnd:
+				eol = "**passed on " + st.End + "**"
+			default:
+				eol = st.End
+			}
+			if rt.Status.MoveTo != "" {
+				eol += ": move to " + rt.Status.MoveTo
+			}
+			fmt.Fprintf(bw, "| `%s` | %s | %s | %s | %s | %s |\n", rt.Where(), cell(rt.Spec()), advs, cell(fix), cell(orDash(rt.Status.Line)), eol)
+		}
+	}
+	if len(r.Unpinned) > 0 {
+		fmt.Fprint(bw, "\n### Unpinned (not checked: no exact version)\n\n| Package | Requirement | Where |\n|---|---|---|\n")
+		for _, u := range r.Unpinned {
+			fmt.Fprintf(bw, "| %s (%s) | %s | `%s` |\n", cell(u.Name), u.Ecosystem, cell(u.RequirementText()), u.Where())
+		}
+	}
 	if len(r.Ignored) > 0 || len(r.Expired) > 0 || len(r.Errors) > 0 {
 		fmt.Fprint(bw, "\n### Notes\n\n")
 		for _, ig := range r.Ignored {
@@ -56,6 +90,13 @@ func Markdown(w io.Writer, r *Report) error {
 		}
 	}
 	return bw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // cell escapes text for a table cell.

@@ -23,6 +23,12 @@ type Report struct {
 	Ignored   []Ignored   // findings silenced by the ignore file
 	Expired   []audit.Ignore
 	Errors    []string // lockfiles that could not be read, "file:line: message"
+	// Unpinned lists dependencies named without an exact version, which
+	// are never matched (see [Report.AddUnpinned]).
+	Unpinned []Unpinned
+	// Runtimes lists where the project names its Node.js version (see
+	// [Report.AddRuntimes]); their advisories are among Packages.
+	Runtimes []Runtime
 }
 
 // A Package is one vulnerable package version and everything known of it.

@@ -35,6 +35,7 @@ func SARIF(w io.Writer, r *Report, toolVersion string) error {
 			}
 		}
 	}
+	addRuntimeResults(&run, r)
 	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -53,9 +53,24 @@ func Table(w io.Writer, r *Report) error {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+	writeRuntimes(bw, r, "")
 	writeNotes(bw, r)
 	fmt.Fprintln(bw, Summary(r))
 	return bw.Flush()
+}
+
+// writeRuntimes writes the Node.js runtimes and the unpinned
+// dependencies, each line after prefix.
+func writeRuntimes(w io.Writer, r *Report, prefix string) {
+	for _, rt := range r.Runtimes {
+		fmt.Fprintf(w, "%sruntime at %s: %s\n", prefix, rt.Where(), r.StatusText(rt))
+	}
+	for _, u := range r.Unpinned {
+		fmt.Fprintf(w, "%sunpinned %s (%s) %s at %s: no exact version, not checked\n", prefix, u.Name, u.Ecosystem, u.RequirementText(), u.Where())
+	}
+	if len(r.Runtimes) > 0 || len(r.Unpinned) > 0 {
+		fmt.Fprintln(w)
+	}
 }
 
 // writeNotes writes ignored findings and expired ignores.
@@ -85,6 +100,12 @@ func Summary(r *Report) string {
 	fmt.Fprintf(&b, " in %s", plural(len(r.Files), "lockfile", "lockfiles"))
 	if len(r.Ignored) > 0 {
 		fmt.Fprintf(&b, "; %d ignored", len(r.Ignored))
+	}
+	if len(r.Unpinned) > 0 {
+		fmt.Fprintf(&b, "; %s not checked", plural(len(r.Unpinned), "unpinned dependency", "unpinned dependencies"))
+	}
+	if n := r.EndOfLife(); n > 0 {
+		fmt.Fprintf(&b, "; Node.js past its end of life in %s", plural(n, "place", "places"))
 	}
 	if n > 0 {
 		fmt.Fprintf(&b, "; %d at or above %s", r.Failing(), r.Threshold)

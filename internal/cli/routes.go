@@ -1,0 +1,220 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bulwark-sec/bulwark/internal/sqlite"
+	"github.com/bulwark-sec/bulwark/routes"
+)
+
+func newRoutes() *cobra.Command {
+	var configPath, openapi, express, format string
+	cmd := &cobra.Command{
+		Use:   "routes",
+		Short: "Show the app's route surface: routes seen, declared, unused, unsecured, new",
+		Long: `Show the route surface guard learned from traffic, next to what the app
+declares (routes.openapi and routes.express in bulwark.yaml, or --openapi and
+--express): every route with its figures — requests, statuses with and without
+credentials, attacks, latency — and the findings:
+
+  unused              declared, not called within the retention window
+  shadow              called, not declared
+  unsecured           answers 2xx without credentials where routes under the
+                      same prefix answer 401/403 (or the OpenAPI document
+                      says it needs them)
+  open-write          changes data and was never called with credentials
+  fails-under-attack  answers 5xx to attacks more than to other requests
+  error-leak          showed a database error or stack trace to an attack
+
+With no store yet, it lists the declared routes: "bulwark routes --express
+server.js" prints an Express app's routes (loaded in Node, never listening).`,
+		Args: maxArgs(0),
+		RunE: func(c *cobra.Command, _ []string) error {
+			switch format {
+			case "table", "json", "markdown":
+			default:
+				return usagef("--format %q: give table, json or markdown", format)
+			}
+			cfg, err := loadConfig(configPath)
+			if err != nil {
+				return err
+			}
+			cfg = cfg.withDefaults()
+			rc := cfg.Routes
+			if openapi != "" {
+				rc.OpenAPI = openapi
+			}
+			if express != "" {
+				rc.Express = express
+			}
+			declared, err := loadDeclared(c.Context(), rc)
+			if err != nil {
+				return err
+			}
+			var seen []routes.Route
+			since := time.Time{}
+			if cfg.storeExists() {
+				db, err := sqlite.Open(c.Context(), cfg.Store.Path, migrations)
+				if err != nil {
+					return err
+				}
+				seen, since, err = routes.ReadStore(c.Context(), db.DB)
+				db.Close()
+				if err != nil {
+					return err
+				}
+			}
+			rep := routes.Analyze(seen, declared, since)
+			out := c.OutOrStdout()
+			switch format {
+			case "json":
+				return writeJSON(out, rep)
+			case "markdown":
+				return printRoutesMarkdown(out, rep)
+			}
+			return printRoutes(out, rep, cfg.storeExists())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&configPath, "config", "c", os.Getenv("BULWARK_CONFIG"), "configuration file (env BULWARK_CONFIG)")
+	f.StringVar(&openapi, "openapi", "", "the app's OpenAPI 3.0/3.1 document (overrides routes.openapi)")
+	f.StringVar(&express, "express", "", "the app's Express script, e.g. server.js (overrides routes.express)")
+	f.StringVar(&format, "format", "table", "table, json or markdown")
+	f.Bool("json", false, "same as --format json")
+	f.Bool("markdown", false, "same as --format markdown")
+	cmd.PreRunE = func(c *cobra.Command, _ []string) error {
+		j, _ := c.Flags().GetBool("json")
+		m, _ := c.Flags().GetBool("markdown")
+		switch {
+		case j && m:
+			return usagef("--json and --markdown: choose one")
+		case j:
+			format = "json"
+		case m:
+			format = "markdown"
+		}
+		return nil
+	}
+	return cmd
+}
+
+// loadDeclared reads the declared surface the configuration names.
+func loadDeclared(ctx context.Context, rc routes.Config) ([]routes.Declared, error) {
+	var ds []routes.Declared
+	if rc.OpenAPI != "" {
+		d, err := routes.LoadOpenAPI(rc.OpenAPI)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		ds = append(ds, d...)
+	}
+	if rc.Express != "" {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		d, err := routes.ListExpress(ctx, "", rc.Express)
+		if err != nil {
+			return nil, err
+		}
+		ds = append(ds, d...)
+	}
+	return ds, nil
+}
+
+// routeRow is a line of the table: a route seen, or a declared one never
+// called.
+type routeRow struct {
+	method, template, declared                 string
+	requests, ok, client, server, creds, anon2 string
+	attacks, p50, p99, last                    string
+}
+
+func rowsOf(rep routes.Report) []routeRow {
+	var rows []routeRow
+	for _, r := range rep.Routes {
+		creds := "-"
+		if r.Requests > 0 {
+			creds = fmt.Sprintf("%d%%", r.WithCredentials*100/r.Requests)
+		}
+		rows = append(rows, routeRow{
+			method: r.Method, template: r.Template, declared: yesNo(r.Declared),
+			requests: fmt.Sprint(r.Requests), ok: fmt.Sprint(r.Status[2] + r.Status[3]),
+			client: fmt.Sprint(r.Status[4]), server: fmt.Sprint(r.Status[5]),
+			creds: creds, anon2: fmt.Sprint(r.Anonymous[2]), attacks: fmt.Sprint(r.Attacks),
+			p50: fmt.Sprintf("%.1f", r.P50), p99: fmt.Sprintf("%.1f", r.P99),
+			last: r.LastSeen.UTC().Format("2006-01-02 15:04"),
+		})
+	}
+	for _, d := range rep.Unused {
+		rows = append(rows, routeRow{method: d.Method, template: d.Template, declared: "yes",
+			requests: "0", ok: "-", client: "-", server: "-", creds: "-", anon2: "-", attacks: "-", p50: "-", p99: "-", last: "never"})
+	}
+	return rows
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+var routeHeader = []string{"METHOD", "TEMPLATE", "DECLARED", "REQUESTS", "2XX/3XX", "4XX", "5XX", "WITH CREDS", "ANON 2XX", "ATTACKS", "P50 MS", "P99 MS", "LAST SEEN"}
+
+func (r routeRow) cells() []string {
+	return []string{r.method, r.template, r.declared, r.requests, r.ok, r.client, r.server, r.creds, r.anon2, r.attacks, r.p50, r.p99, r.last}
+}
+
+func printRoutes(out io.Writer, rep routes.Report, haveStore bool) error {
+	rows := rowsOf(rep)
+	if len(rows) == 0 {
+		_, err := fmt.Fprintln(out, "No routes yet: guard learns them from the traffic it passes; give --express or --openapi to list what the app declares.")
+		return err
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(routeHeader, "\t"))
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r.cells(), "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if !haveStore {
+		fmt.Fprintln(out, "\nNo traffic seen yet (no store): the routes above are the declared ones.")
+		return nil
+	}
+	if len(rep.Findings) == 0 {
+		_, err := fmt.Fprintln(out, "\nNo findings.")
+		return err
+	}
+	fmt.Fprintf(out, "\n%d finding(s):\n", len(rep.Findings))
+	for _, f := range rep.Findings {
+		fmt.Fprintf(out, "  %-18s %s %s: %s\n", f.Kind, f.Method, f.Template, f.Detail)
+	}
+	return nil
+}
+
+func printRoutesMarkdown(out io.Writer, rep routes.Report) error {
+	fmt.Fprintf(out, "| %s |\n|%s\n", strings.Join(routeHeader, " | "), strings.Repeat("---|", len(routeHeader)))
+	for _, r := range rowsOf(rep) {
+		cells := r.cells()
+		for i, c := range cells {
+			cells[i] = strings.ReplaceAll(c, "|", `\|`)
+		}
+		fmt.Fprintf(out, "| %s |\n", strings.Join(cells, " | "))
+	}
+	if len(rep.Findings) > 0 {
+		fmt.Fprintf(out, "\n## Findings\n\n")
+		for _, f := range rep.Findings {
+			fmt.Fprintf(out, "- **%s** `%s %s`: %s\n", f.Kind, f.Method, f.Template, f.Detail)
+		}
+	}
+	return nil
+}

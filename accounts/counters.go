@@ -130,3 +130,11 @@ func evict[K comparable, V any](m map[K]V, max int) {
 		delete(m, k)
 	}
 }
+
+// ratio counts an attempt toward the global failure ratio only, for a
+// failure or success whose other counts are shared.
+func (c *counters) ratio(ok bool, now time.Time, v *verdict) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.attempt(ok, now, v)
+}

@@ -71,12 +71,17 @@ func (w *Watch) checkDevice(ctx context.Context, a attempt) {
 	}
 	rows.Close()
 	network, family := networkOf(a.ip), uaFamily(a.ua)
+	known := len(seen)
 	var fresh []string
-	for _, kv := range [][2]string{{"network", network}, {"device", family}} {
+	shared, sharedNew := w.seenFleet(ctx, a.user, seen, network, family)
+	if shared >= 0 {
+		known = shared
+	}
+	for i, kv := range [][2]string{{"network", network}, {"device", family}} {
 		if kv[1] == "" {
 			continue
 		}
-		if !seen[kv[0]+" "+kv[1]] {
+		if shared >= 0 && sharedNew[i] || shared < 0 && !seen[kv[0]+" "+kv[1]] {
 			fresh = append(fresh, kv[0])
 		}
 		_, err := w.db.ExecContext(ctx, `INSERT INTO accounts_seen (user, kind, value, first, last) VALUES (?, ?, ?, ?, ?)
@@ -85,7 +90,7 @@ func (w *Watch) checkDevice(ctx context.Context, a attempt) {
 			w.logError(ctx, "storing login history", err)
 		}
 	}
-	if len(seen) == 0 || len(fresh) == 0 {
+	if known == 0 || len(fresh) == 0 {
 		return // a first login is nothing new
 	}
 	e := w.eventFor(a, event.CategoryAuthentication, "info", "new-device-login", event.OutcomeSuccess, event.SeverityMedium)

@@ -56,7 +56,7 @@ func (w *Watch) handle(ctx context.Context, a attempt, res result) string {
 func (w *Watch) loginSucceeded(ctx context.Context, a attempt, res result) string {
 	now := w.clock()
 	w.publishFor(a, res, event.CategoryAuthentication, "start", "login-success", event.SeverityInfo, "login succeeded")
-	w.ratioAlert(a, w.counts.success(a.user, a.ip, now))
+	w.ratioAlert(a, w.success(ctx, a.user, a.ip, now))
 	w.learnEmail(ctx, a.user, firstOf(res.respEmail, a.email))
 	w.checkDevice(ctx, a)
 	return w.checkBreach(ctx, a, true)
@@ -67,7 +67,7 @@ func (w *Watch) loginFailed(ctx context.Context, a attempt) {
 	e := w.eventFor(a, event.CategoryAuthentication, "start", "login-failure", event.OutcomeFailure, event.SeverityLow)
 	e.Message = "login failed"
 	w.publish(e)
-	v := w.counts.failure(a.user, a.ip, now)
+	v := w.failure(ctx, a.user, a.ip, now)
 	t := w.cfg.Thresholds
 	if v.blockPair && a.user != "" {
 		until := now.Add(t.PairBlock)

@@ -96,7 +96,13 @@ func (w *Watch) serveAccount(rw http.ResponseWriter, r *http.Request, next http.
 	}
 	now := w.clock()
 	if route.Kind == Login && a.user != "" {
-		if until, blocked := w.pairs.blocked(a.user, a.ip, now); blocked {
+		until, blocked := w.pairs.blocked(a.user, a.ip, now)
+		if !blocked && w.fleet.Up() {
+			if u, b, ok := w.blockedShared(r.Context(), a.user, a.ip, now); ok && b {
+				until, blocked = u, true
+			}
+		}
+		if blocked {
 			w.refusePair(rw, a, until)
 			return
 		}

@@ -57,6 +57,11 @@ func (w *Watch) disown(rw http.ResponseWriter, r *http.Request, tok string) {
 	ctx := r.Context()
 	now := w.clock()
 	t, err := w.parseLink(tok, now)
+	if err == nil && w.fleet.Up() {
+		if used, ok := w.useNonceShared(ctx, t.nonce, t.expiry, now); ok && used {
+			err = errLinkUsed
+		}
+	}
 	if err == nil {
 		var res interface{ RowsAffected() (int64, error) }
 		res, err = w.db.ExecContext(ctx, `INSERT INTO accounts_links (nonce, used) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING`, t.nonce[:], now.Unix())
@@ -79,6 +84,9 @@ func (w *Watch) disown(rw http.ResponseWriter, r *http.Request, tok string) {
 		// Nothing was done: give the link back, so that the user can retry
 		// it rather than be told their sessions ended when they did not.
 		w.logError(ctx, "revoking sessions", err)
+		if w.fleet.Up() {
+			w.releaseNonceShared(context.WithoutCancel(ctx), t.nonce)
+		}
 		if _, err := w.db.ExecContext(context.WithoutCancel(ctx), `DELETE FROM accounts_links WHERE nonce = ?`, t.nonce[:]); err != nil {
 			w.logError(ctx, "releasing a link after a failed revocation", err)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/internal/clientip"
+	"github.com/bulwark-sec/bulwark/internal/fleet"
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
 )
 
@@ -63,6 +64,11 @@ type Options struct {
 	// HTTPClient makes the breached-password range requests. If nil, a
 	// client with the configured timeout.
 	HTTPClient *http.Client
+	// Fleet, if set, shares the failed-login counts, blocked pairs, known
+	// networks and devices and used links with the other gateways using
+	// the same Redis, so that they decide and mail as one; while Redis is
+	// unreachable they are counted here. If nil, they are this watch's.
+	Fleet *fleet.Shared
 }
 
 // A Watch watches account activity. It is safe for concurrent use; Close
@@ -79,6 +85,7 @@ type Watch struct {
 	clock    func() time.Time
 	clientIP func(*http.Request) netip.Addr
 	key      []byte
+	fleet    *fleet.Shared
 
 	noLinkBase sync.Once // warns once that mails go without a link
 
@@ -105,7 +112,7 @@ func New(cfg Config, opts Options) (*Watch, error) {
 	}
 	w := &Watch{
 		cfg: cfg, db: opts.DB, publishF: opts.Publish, mailer: opts.Mailer, bans: opts.Bans,
-		log: opts.Logger, clock: opts.Clock, clientIP: opts.ClientIP, slots: make(chan struct{}, 64),
+		log: opts.Logger, clock: opts.Clock, clientIP: opts.ClientIP, slots: make(chan struct{}, 64), fleet: opts.Fleet,
 	}
 	if w.log == nil {
 		w.log = slog.Default()

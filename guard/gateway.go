@@ -21,6 +21,7 @@ import (
 	"github.com/bulwark-sec/bulwark/headers"
 	"github.com/bulwark-sec/bulwark/inspect"
 	"github.com/bulwark-sec/bulwark/internal/clientip"
+	"github.com/bulwark-sec/bulwark/internal/fleet"
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
 	"github.com/bulwark-sec/bulwark/limit"
 )
@@ -70,6 +71,9 @@ type Options struct {
 	DB *sqlite.DB
 	// Redis, if set, shares the rate limits with the other gateways.
 	Redis redis.UniversalClient
+	// Fleet, if set, shares the account watch's counts and one-time state
+	// with the other gateways, and its metrics join the registry.
+	Fleet *fleet.Shared
 	// Mailer mails users about new-device logins and account changes. If
 	// nil, those are events only.
 	Mailer accounts.Mailer
@@ -110,6 +114,9 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 		g.bus = event.NewBus(nil)
 	}
 	g.metrics = newMetrics(g.registry)
+	if opts.Fleet != nil {
+		g.registry.MustRegister(opts.Fleet.Collectors()...)
+	}
 	g.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "bulwark_events_dropped_total",
 		Help: "Events a subscriber could not take in time and lost.",

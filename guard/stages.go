@@ -49,6 +49,7 @@ func limitLabels(d limit.Decision) map[string]string {
 func (g *Gateway) newAccounts(opts Options) error {
 	aopts := accounts.Options{
 		DB: opts.DB, Publish: g.bus.Publish, Mailer: opts.Mailer, Logger: g.log, ClientIP: g.clientIP,
+		Fleet: opts.Fleet,
 	}
 	if g.book != nil {
 		aopts.Bans = accountBanner{g.book}

@@ -18,6 +18,7 @@ const downloadRoutes = require('./routes/download');
 const apiRoutes = require('./routes/api');
 const uploadRoutes = require('./routes/upload');
 const echoRoutes = require('./routes/echo');
+const adminRoutes = require('./routes/admin');
 
 function notFound(req, res) {
   if (isApiRequest(req)) return res.status(404).json({ error: 'not found' });
@@ -62,6 +63,7 @@ async function createApp({ log = console.log } = {}) {
   app.use(apiRoutes({ products }));
   app.use(uploadRoutes());
   app.use(echoRoutes());
+  app.use(adminRoutes({ products }));
 
   // VULNERABLE ON PURPOSE: careless static configuration that serves the whole
   // application folder, dotfiles included, so GET /.env (and the source code)

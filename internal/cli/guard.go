@@ -155,6 +155,7 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	opts := guard.Options{Bus: bus, Logger: log, Book: st.book, DB: st.db, Mailer: mailer, Registry: reg, Console: cons}
 	if st.redis != nil {
 		opts.Redis = st.redis
+		opts.Fleet = st.fleet
 	}
 	if app != nil {
 		opts.App = app

@@ -91,7 +91,7 @@ func (st *state) Close() {
 // book with sources named source+scenario ("scenario:", "watch:"), and
 // records attacks as offences.
 func (st *state) startScenarios(cfg scenario.Config, bus *event.Bus, source string, log *slog.Logger) (*scenario.Engine, error) {
-	engine, err := scenario.New(cfg, scenario.Options{Banner: bookBanner{st.book, bus, source}, Publish: bus.Publish, Logger: log})
+	engine, err := scenario.New(cfg, scenario.Options{Banner: bookBanner{st.book, bus, source}, Publish: bus.Publish, Logger: log, Fleet: st.fleet})
 	if err != nil {
 		return nil, fmt.Errorf("scenarios: %w", err)
 	}

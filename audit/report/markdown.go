@@ -51,10 +51,10 @@ func Markdown(w io.Writer, r *Report) error {
 				advs, fix = "none known", "-"
 				if p := r.vulnerable(rt); p != nil {
 					var ids []string
-					for _, v := range p.Vulns {
+					for _, v := range p.Vulns[:min(len(p.Vulns), 3)] {
 						ids = append(ids, fmt.Sprintf("[%s](%s)", v.ID, AdvisoryURL(v.ID)))
 					}
-					advs, fix = strings.Join(ids, " "), p.FixText()
+					advs, fix = fmt.Sprintf("%d (worst: %s; all in the table above)", len(p.Vulns), strings.Join(ids, " ")), p.FixText()
 				}
 			}
 			eol := "-"

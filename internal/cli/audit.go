@@ -19,6 +19,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/audit"
 	"github.com/bulwark-sec/bulwark/audit/lockfile"
+	"github.com/bulwark-sec/bulwark/audit/nodejs"
 	"github.com/bulwark-sec/bulwark/audit/osv"
 	"github.com/bulwark-sec/bulwark/audit/report"
 	"github.com/bulwark-sec/bulwark/event"
@@ -43,11 +44,18 @@ func newAudit() *cobra.Command {
 		Short: "Check the dependencies in DIR's lockfiles against the OSV advisories (offline)",
 		Long: `Read every lockfile under DIR (default .): package-lock.json, npm-shrinkwrap.json,
 yarn.lock, pnpm-lock.yaml, bun.lock, go.mod, requirements.txt, poetry.lock,
-Pipfile.lock, uv.lock, Cargo.lock, Gemfile.lock, composer.lock; match each
+Pipfile.lock, uv.lock, Cargo.lock, Gemfile.lock, composer.lock, and the Node.js
+version the project pins (.nvmrc, .node-version, .tool-versions, package.json
+engines.node / volta.node / devEngines, a Dockerfile's FROM node:X); match each
 package version against the local advisory database (see bulwark db), and
 report the vulnerable ones grouped by package, with the severity from CVSS,
 the smallest version fixing every advisory on it ("(major)" when it crosses a
-major version) and where the lockfile lists it. Nothing goes to the network.
+major version) and where the lockfile lists it. Node.js itself is package
+"node" of ecosystem "Node.js": the Security WG's advisories on the pinned
+version, the smallest release of its line fixing them, and whether the line is
+past its end of life (and which line to move to). A dependency named without an
+exact version (Django>=3.0,<3.1, engines.node ">=18") is never matched as a
+guessed version: it is listed apart as unpinned. Nothing goes to the network.
 Malicious packages (OSV's MAL- advisories) come first, whatever their score,
 worded as what they are: malicious: remove it, rotate every secret the
 machine held. They fail the audit at any --severity.
@@ -280,8 +288,17 @@ func scanOnce(ctx context.Context, db *osv.DB, dir string, ignores []audit.Ignor
 	r.AddIgnored(kept.Ignored)
 	r.Expired = kept.Expired
 	r.Scanned = len(sc.pkgs)
+	r.AddUnpinned(sc.pkgs)
+	sched, err := nodejs.LoadSchedule(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	r.AddRuntimes(audit.Runtimes(sc.pkgs, sched, time.Now()))
 	seen := map[string]bool{}
 	for _, p := range sc.pkgs {
+		if p.Ecosystem == nodejs.Ecosystem {
+			continue // a version file, not a lockfile
+		}
 		if f := report.Rel(dir, p.File); !seen[f] {
 			seen[f] = true
 			r.Files = append(r.Files, f)
@@ -306,6 +323,9 @@ type scanResult struct {
 func scan(ctx context.Context, db *osv.DB, dir string, stderr io.Writer) (scanResult, error) {
 	var sc scanResult
 	sc.pkgs, sc.errs = lockfile.Scan(ctx, dir)
+	// The Node.js version the project pins is one more dependency.
+	nodes, errs := nodejs.Find(ctx, dir)
+	sc.pkgs, sc.errs = append(sc.pkgs, nodes...), append(sc.errs, errs...)
 	for _, e := range sc.errs {
 		fmt.Fprintf(stderr, "bulwark: skipped: %v\n", e)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bulwark-sec/bulwark/audit"
+	"github.com/bulwark-sec/bulwark/audit/nodejs"
 	"github.com/bulwark-sec/bulwark/audit/osv"
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
 )
@@ -72,7 +73,13 @@ all.zip files (update, the only command that uses the network).`,
 
 	importCmd := &cobra.Command{
 		Use:   "import PATH...",
-		Short: "Import advisories from zips (osv.dev's all.zip) or directories of OSV JSON (the Go vulndb layout too)",
+		Short: "Import advisories from zips (osv.dev's all.zip), directories of OSV JSON (the Go vulndb layout too) or of Node.js core advisories",
+		Long: `Import advisories from osv.dev's per-ecosystem all.zip files, directories of OSV
+JSON files (the Go vulnerability database layout too), and the Node.js Security
+Working Group's advisories on Node.js itself: a checkout of nodejs/security-wg
+(vuln/core/N.json) or a directory of N.json files, with the release schedule
+(nodejs/Release schedule.json) beside them when present. Each path is imported
+in one transaction: a bad file changes nothing and is named.`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("import takes at least one zip or directory (see %s --help)", c.CommandPath())
@@ -92,6 +99,12 @@ all.zip files (update, the only command that uses the network).`,
 			defer store.Close()
 			out := c.OutOrStdout()
 			for _, p := range args {
+				if nodejs.IsCoreDir(p) {
+					if err := importNodeCore(c.Context(), db, p, out); err != nil {
+						return err
+					}
+					continue
+				}
 				st, err := db.Import(c.Context(), p)
 				if err != nil {
 					return fmt.Errorf("importing %s (nothing of it was imported): %w", p, err)
@@ -104,7 +117,7 @@ all.zip files (update, the only command that uses the network).`,
 	}
 
 	var offline bool
-	var baseURL string
+	var baseURL, nodeIndexURL, nodeScheduleURL string
 	var timeout time.Duration
 	update := &cobra.Command{
 		Use:   "update [ECOSYSTEM...]",
@@ -112,8 +125,10 @@ all.zip files (update, the only command that uses the network).`,
 		Long: `Download {base-url}/{ECOSYSTEM}/all.zip for each ecosystem and import it. The
 next update sends the ETag and Last-Modified back, so an unchanged zip is not
 downloaded again. Ecosystems are spelled as OSV does: npm, Go, PyPI,
-crates.io, RubyGems, Packagist. With --offline nothing is downloaded: import
-zips with bulwark db import instead.`,
+crates.io, RubyGems, Packagist. Node.js (the runtime itself) is fetched from
+the Security Working Group's index.json and the release schedule instead
+(--nodejs-index-url, --nodejs-schedule-url). With --offline nothing is
+downloaded: import zips with bulwark db import instead.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			if offline {
 				return usageError{fmt.Errorf("db update --offline: %w", osv.ErrOffline)}
@@ -134,12 +149,26 @@ zips with bulwark db import instead.`,
 				}
 				ecosystems = slices.Sorted(maps.Keys(info.ByEcosystem))
 				if len(ecosystems) == 0 {
-					ecosystems = []string{"npm", "Go"}
+					ecosystems = []string{"npm", "Go", nodejs.Ecosystem}
 				}
 			}
 			client := &http.Client{Timeout: timeout}
-			res, err := db.Update(c.Context(), ecosystems, osv.UpdateOptions{BaseURL: baseURL, Client: client})
 			out := c.OutOrStdout()
+			withNode := slices.Contains(ecosystems, nodejs.Ecosystem)
+			ecosystems = slices.DeleteFunc(ecosystems, func(e string) bool { return e == nodejs.Ecosystem })
+			if withNode {
+				d, err := nodejs.Fetch(c.Context(), client, nodeIndexURL, nodeScheduleURL)
+				if err != nil {
+					return fmt.Errorf("db update: %w", err)
+				}
+				st, err := nodejs.Import(c.Context(), db, d)
+				if err != nil {
+					return fmt.Errorf("db update: Node.js (nothing of it was imported): %w", err)
+				}
+				fmt.Fprintf(out, "%s: %d advisories (%d new, %d updated, %d unchanged) and the release schedule\n",
+					nodejs.Ecosystem, st.Total(), st.Added, st.Updated, st.Unchanged)
+			}
+			res, err := db.Update(c.Context(), ecosystems, osv.UpdateOptions{BaseURL: baseURL, Client: client})
 			for _, r := range res {
 				if r.NotModified {
 					fmt.Fprintf(out, "%s: not modified since the last update\n", r.Ecosystem)
@@ -156,6 +185,8 @@ zips with bulwark db import instead.`,
 	}
 	update.Flags().BoolVar(&offline, "offline", false, "refuse to use the network (exits 2)")
 	update.Flags().StringVar(&baseURL, "base-url", osv.DefaultBaseURL, "where {ECOSYSTEM}/all.zip are published")
+	update.Flags().StringVar(&nodeIndexURL, "nodejs-index-url", nodejs.DefaultIndexURL, "the Node.js Security WG's vuln/core/index.json")
+	update.Flags().StringVar(&nodeScheduleURL, "nodejs-schedule-url", nodejs.DefaultScheduleURL, "the Node.js release schedule.json")
 	update.Flags().DurationVar(&timeout, "timeout", 10*time.Minute, "overall time allowed per download")
 
 	var asJSON bool
@@ -178,6 +209,26 @@ zips with bulwark db import instead.`,
 
 	cmd.AddCommand(importCmd, update, info)
 	return cmd
+}
+
+// importNodeCore imports a directory of Node.js core advisories and the
+// release schedule beside them.
+func importNodeCore(ctx context.Context, db *osv.DB, dir string, out io.Writer) error {
+	d, err := nodejs.ReadDir(dir)
+	if err != nil {
+		return usageError{fmt.Errorf("importing %s (nothing of it was imported): %w", dir, err)}
+	}
+	st, err := nodejs.Import(ctx, db, d)
+	if err != nil {
+		return usageError{fmt.Errorf("importing %s (nothing of it was imported): %w", dir, err)}
+	}
+	sched := "no schedule.json beside them: end of life will be unknown"
+	if d.Schedule != nil {
+		sched = "and the release schedule"
+	}
+	fmt.Fprintf(out, "%s: %d Node.js core advisories (%d new, %d updated, %d unchanged) %s\n",
+		dir, st.Total(), st.Added, st.Updated, st.Unchanged, sched)
+	return nil
 }
 
 func printDBInfo(w io.Writer, path string, in osv.Info, asJSON bool) error {

@@ -124,7 +124,7 @@ func behaviour(r Route, all []Route, secured map[string]bool) []Finding {
 	switch {
 	case open > 0 && secured[r.Method+" "+r.Template]:
 		add(FindingUnsecured, "declared as requiring credentials, and answered %d requests without them with 2xx", open)
-	case open >= minEvidence && r.AnonymousDenied == 0:
+	case open >= minEvidence && r.AnonymousDenied == 0 && !authRoute(r.Template):
 		if sib := securedSibling(r, all); sib != "" {
 			add(FindingUnsecured, "answered %d requests without credentials with 2xx, while %s under the same prefix answers 401/403 without them", open, sib)
 		}
@@ -151,20 +151,24 @@ func behaviour(r Route, all []Route, secured map[string]bool) []Finding {
 	return fs
 }
 
-// securedSibling returns a route under r's prefix (its parent, or failing
-// that its grandparent, never the root) that asks for credentials: its
-// requests without them were answered 401/403 and never 2xx.
+// securedSibling returns a sibling of r (a static route under the same
+// parent, as /api/admin/users is of /api/admin/stats) that asks for
+// credentials: its requests without them were answered 401/403 and never
+// 2xx. A parameter is no sibling of a static route: /api/articles/{slug}
+// may well be public next to /api/articles/feed.
 func securedSibling(r Route, all []Route) string {
 	segs := split(r.Template)
-	for up := 1; up <= 2 && len(segs)-up >= 1; up++ {
-		prefix := join(segs[:len(segs)-up]) + "/"
-		for _, o := range all {
-			if o.Template == r.Template || !strings.HasPrefix(o.Template, prefix) {
-				continue
-			}
-			if o.AnonymousDenied >= minEvidence && o.Anonymous[2] == 0 {
-				return o.Method + " " + o.Template
-			}
+	if len(segs) < 2 || isParam(segs[len(segs)-1]) {
+		return ""
+	}
+	parent := join(segs[:len(segs)-1])
+	for _, o := range all {
+		os := split(o.Template)
+		if o.Template == r.Template || len(os) != len(segs) || join(os[:len(os)-1]) != parent || isParam(os[len(os)-1]) {
+			continue
+		}
+		if o.AnonymousDenied >= minEvidence && o.Anonymous[2] == 0 {
+			return o.Method + " " + o.Template
 		}
 	}
 	return ""

@@ -89,7 +89,7 @@ func (inv *Inventory) Observe(o Observation) (fresh Route, isNew bool) {
 	segs := split(o.Path)
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
-	if inv.started.IsZero() {
+	if inv.started.IsZero() || o.At.Before(inv.started) {
 		inv.started = o.At
 	}
 	learned := o.At.Sub(inv.started) >= inv.opts.Learning

@@ -95,10 +95,10 @@ func TestFindingsNeedEvidence(t *testing.T) {
 
 func TestLeak(t *testing.T) {
 	for body, want := range map[string]string{
-		`<p>near &quot;&#39;&quot;: syntax error</p>`:                         "SQL error",
+		`<p>near &quot;&#39;&quot;: syntax error</p>`:                                       "SQL error",
 		"Error: boom\n    at Layer.handle [as handle_request] (/app/node_modules/x.js:1:2)": "stack trace",
-		"You have an error in your SQL syntax; check the manual":             "SQL error",
-		"<h1>Search results</h1><p>SELECT is a keyword</p>":                   "",
+		"You have an error in your SQL syntax; check the manual":                            "SQL error",
+		"<h1>Search results</h1><p>SELECT is a keyword</p>":                                 "",
 	} {
 		if got := Leak([]byte(body)); got != want {
 			t.Errorf("Leak(%q) = %q, want %q", body, got, want)

@@ -41,12 +41,20 @@ type ExpressApp struct {
 // it says it is listening.
 func StartExpressApp(t testing.TB) *ExpressApp {
 	t.Helper()
+	return StartExpressAppAt(t, FreeAddr(t))
+}
+
+// StartExpressAppAt is [StartExpressApp] on addr ("127.0.0.1:port"), with
+// env added to the app's environment: a new version of the app can take
+// the place of a stopped one.
+func StartExpressAppAt(t testing.TB, addr string, env ...string) *ExpressApp {
+	t.Helper()
 	dir := ExpressAppDir(t)
-	addr := FreeAddr(t)
 	_, port, _ := net.SplitHostPort(addr)
 	cmd := exec.Command("node", filepath.Join(dir, "server.js"))
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "NODE_PATH="+filepath.Join(dir, "node_modules"))
+	cmd.Env = append(cmd.Env, env...)
 	out, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {

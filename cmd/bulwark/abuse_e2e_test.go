@@ -223,6 +223,7 @@ func startGateway(t *testing.T, cfg, pub string) *gateway {
 	g := &gateway{log: &testutil.SyncBuffer{}, done: make(chan struct{})}
 	g.cmd = exec.Command(buildBulwark(t), "guard", "--config", cfg)
 	g.cmd.Dir = filepath.Dir(cfg)
+	g.cmd.Env = append(os.Environ(), "BULWARK_HOME="+g.cmd.Dir) // state next to the configuration
 	g.cmd.Stdout = io.Discard
 	g.cmd.Stderr = g.log
 	if testing.Verbose() {

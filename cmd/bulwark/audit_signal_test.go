@@ -44,6 +44,7 @@ func TestAuditMonitorEveryStopsOnSIGTERM(t *testing.T) {
 
 	cmd := exec.Command(bin, "audit", "app", "--monitor", "--every", "1h")
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "BULWARK_HOME="+dir) // the store next to the project
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

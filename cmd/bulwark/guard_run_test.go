@@ -23,7 +23,8 @@ func startGuard(t *testing.T, env []string, args ...string) (*exec.Cmd, *testuti
 	t.Helper()
 	cmd := exec.Command(buildBulwark(t), args...)
 	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(os.Environ(), append([]string{"BULWARK_HOME=" + cmd.Dir}, env...)...) // state in the temp dir
+
 	events := &testutil.SyncBuffer{}
 	cmd.Stdout = events
 	cmd.Stderr = io.Discard

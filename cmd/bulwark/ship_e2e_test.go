@@ -314,7 +314,7 @@ func startLoggedGuard(t *testing.T, env []string, args ...string) *loggedGuard {
 	g := &loggedGuard{t: t, stdout: &testutil.SyncBuffer{}, stderr: &testutil.SyncBuffer{}, done: make(chan struct{})}
 	g.cmd = exec.Command(buildBulwark(t), args...)
 	g.cmd.Dir = t.TempDir()
-	g.cmd.Env = append(os.Environ(), env...)
+	g.cmd.Env = append(os.Environ(), append([]string{"BULWARK_HOME=" + g.cmd.Dir}, env...)...) // state in the temp dir
 	g.cmd.Stdout, g.cmd.Stderr = g.stdout, g.stderr
 	if err := g.cmd.Start(); err != nil {
 		t.Fatal(err)

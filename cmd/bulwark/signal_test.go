@@ -67,6 +67,7 @@ func testSignalDrains(t *testing.T, sig syscall.Signal) {
 	pub, adm := testutil.FreeAddr(t), testutil.FreeAddr(t)
 	cmd := exec.Command(bin, "guard", "--upstream", app.URL, "--listen", pub, "--admin", adm)
 	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "BULWARK_HOME="+cmd.Dir) // state in the temp dir
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

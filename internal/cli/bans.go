@@ -2,12 +2,12 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -41,14 +41,31 @@ A target is an address (203.0.113.9), a network (203.0.113.0/24,
 	}
 	cmd.PersistentFlags().StringVarP(&configPath, "config", "c", os.Getenv("BULWARK_CONFIG"), "configuration file (env BULWARK_CONFIG)")
 
-	// withBook opens the black book of the configured store for one command.
-	withBook := func(c *cobra.Command, f func(ctx context.Context, book *blackbook.Book, out io.Writer) error) error {
+	// withBook opens the black book of the configured store for one
+	// command. A read-only command (readOnly not nil) finds no store
+	// without creating one: it calls readOnly instead.
+	withBook := func(c *cobra.Command, readOnly func(out io.Writer, path string) error,
+		f func(ctx context.Context, book *blackbook.Book, out io.Writer) error) error {
 		cfg, err := loadConfig(configPath)
 		if err != nil {
 			return err
 		}
 		cfg = cfg.withDefaults()
-		log := slog.New(slog.NewTextHandler(c.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+		if readOnly != nil && !cfg.storeExists() {
+			if cfg.stateErr != nil {
+				return usageError{cfg.stateErr}
+			}
+			return readOnly(c.OutOrStdout(), absPath(cfg.Store.Path))
+		}
+		// Warnings about the store (Redis away, a file made private) go
+		// to stderr; the result alone goes to stdout.
+		if err := cfg.prepareStore(); err != nil {
+			return err
+		}
+		// The result alone goes to stdout; warnings about the store (Redis
+		// away, a file made private) go to stderr, but not the book's own
+		// line for a ban made here, which is the result.
+		log := slog.New(dropMessages(slog.NewTextHandler(c.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}), "ban"))
 		st, err := openState(c.Context(), cfg, nil, log)
 		if err != nil {
 			return err
@@ -61,20 +78,26 @@ A target is an address (203.0.113.9), a network (203.0.113.0/24,
 	list := &cobra.Command{
 		Use: "list", Short: "List the bans in force (--all: every ban, with history)", Args: maxArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
-			return withBook(c, func(ctx context.Context, book *blackbook.Book, out io.Writer) error {
-				bans, err := book.List(ctx, blackbook.Filter{Active: !all, Limit: 100000})
-				if err != nil {
-					return err
-				}
+			emit := func(out io.Writer, bans []blackbook.Ban) error {
 				if asJSON {
-					return json.NewEncoder(out).Encode(bans)
+					return writeJSON(out, orEmpty(bans))
 				}
-				return printBans(out, bans)
-			})
+				return printBans(out, bans, paletteFor(c, out))
+			}
+			return withBook(c, func(out io.Writer, _ string) error { return emit(out, nil) },
+				func(ctx context.Context, book *blackbook.Book, out io.Writer) error {
+					bans, err := book.List(ctx, blackbook.Filter{Active: !all, Limit: 100000})
+					if err != nil {
+						return err
+					}
+					return emit(out, bans)
+				})
 		},
 	}
 	list.Flags().BoolVar(&all, "all", false, "include lifted and expired bans")
-	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	list.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
+
+	var showJSON bool
 
 	show := &cobra.Command{
 		Use: "show TARGET", Short: "Show a target's ban, history and offences", Args: exactArgs(1),
@@ -83,7 +106,10 @@ A target is an address (203.0.113.9), a network (203.0.113.0/24,
 			if err != nil {
 				return err
 			}
-			return withBook(c, func(ctx context.Context, book *blackbook.Book, out io.Writer) error {
+			unknown := func(out io.Writer, path string) error {
+				return fmt.Errorf("the black book knows nothing of %s (no store at %s yet)", t, path)
+			}
+			return withBook(c, unknown, func(ctx context.Context, book *blackbook.Book, out io.Writer) error {
 				d, err := book.Show(ctx, t)
 				if errors.Is(err, blackbook.ErrNotFound) {
 					return fmt.Errorf("the black book knows nothing of %s", t)
@@ -91,12 +117,17 @@ A target is an address (203.0.113.9), a network (203.0.113.0/24,
 				if err != nil {
 					return err
 				}
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(d)
+				if showJSON {
+					if d.History == nil {
+						d.History = []blackbook.Ban{}
+					}
+					return writeJSON(out, d)
+				}
+				return printDossier(out, d, time.Now(), paletteFor(c, out))
 			})
 		},
 	}
+	show.Flags().BoolVar(&showJSON, "json", false, "print JSON")
 
 	var duration time.Duration
 	var reason string
@@ -111,7 +142,7 @@ A target is an address (203.0.113.9), a network (203.0.113.0/24,
 			if duration < 0 {
 				return usagef("--duration: must be positive, got %s", duration)
 			}
-			return withBook(c, func(ctx context.Context, book *blackbook.Book, out io.Writer) error {
+			return withBook(c, nil, func(ctx context.Context, book *blackbook.Book, out io.Writer) error {
 				b, err := book.Ban(ctx, blackbook.BanRequest{
 					Target: t, Duration: duration, Reason: reason, Source: "cli", Permanent: permanent, Exact: true,
 				})
@@ -121,7 +152,7 @@ A target is an address (203.0.113.9), a network (203.0.113.0/24,
 				if err != nil {
 					return err
 				}
-				return printBans(out, []blackbook.Ban{b})
+				return printBans(out, []blackbook.Ban{b}, paletteFor(c, out))
 			})
 		},
 	}
@@ -137,7 +168,8 @@ A target is an address (203.0.113.9), a network (203.0.113.0/24,
 			if err != nil {
 				return err
 			}
-			return withBook(c, func(ctx context.Context, book *blackbook.Book, out io.Writer) error {
+			notBanned := func(io.Writer, string) error { return fmt.Errorf("%s is not banned", t) }
+			return withBook(c, notBanned, func(ctx context.Context, book *blackbook.Book, out io.Writer) error {
 				b, err := book.Unban(ctx, t, orDefault(why, "removed with bulwark bans remove"))
 				if errors.Is(err, blackbook.ErrNotBanned) {
 					return fmt.Errorf("%s is not banned", t)
@@ -155,7 +187,8 @@ A target is an address (203.0.113.9), a network (203.0.113.0/24,
 	export := &cobra.Command{
 		Use: "export", Short: "Write the black book as JSON lines to stdout", Args: maxArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
-			return withBook(c, func(ctx context.Context, book *blackbook.Book, out io.Writer) error {
+			nothing := func(io.Writer, string) error { return nil }
+			return withBook(c, nothing, func(ctx context.Context, book *blackbook.Book, out io.Writer) error {
 				return book.Export(ctx, out)
 			})
 		},
@@ -172,7 +205,7 @@ A target is an address (203.0.113.9), a network (203.0.113.0/24,
 				defer f.Close()
 				in = f
 			}
-			return withBook(c, func(ctx context.Context, book *blackbook.Book, out io.Writer) error {
+			return withBook(c, nil, func(ctx context.Context, book *blackbook.Book, out io.Writer) error {
 				s, err := book.Import(ctx, in)
 				if errors.Is(err, blackbook.ErrBadImport) {
 					return usagef("%s: %v; nothing was imported", args[0], err)
@@ -197,24 +230,28 @@ func parseTarget(s string) (blackbook.Target, error) {
 	return t, nil
 }
 
-func printBans(out io.Writer, bans []blackbook.Ban) error {
+func printBans(out io.Writer, bans []blackbook.Ban, p palette) error {
 	if len(bans) == 0 {
 		_, err := fmt.Fprintln(out, "no bans")
 		return err
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TARGET\tEXPIRES\tSOURCE\tREASON")
+	fmt.Fprintln(tw, p.bold("TARGET")+"\t"+p.bold("EXPIRES")+"\t"+p.bold("SOURCE")+"\t"+p.bold("REASON"))
 	for _, b := range bans {
-		expires := "never"
-		switch {
-		case !b.Lifted.IsZero():
-			expires = "lifted " + b.Lifted.Local().Format(time.DateTime)
-		case !b.Expires.IsZero():
-			expires = b.Expires.Local().Format(time.DateTime)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", b.Target, expires, b.Source, b.Reason)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.red(b.Target.String()), banExpiry(b, p), p.plain(b.Source), b.Reason)
 	}
 	return tw.Flush()
+}
+
+// banExpiry says when b ends: "never", a local time, or "lifted TIME".
+func banExpiry(b blackbook.Ban, p palette) string {
+	switch {
+	case !b.Lifted.IsZero():
+		return p.dim("lifted " + b.Lifted.Local().Format(time.DateTime))
+	case !b.Expires.IsZero():
+		return p.plain(b.Expires.Local().Format(time.DateTime))
+	}
+	return p.plain("never")
 }
 
 // durationFlag reads durations as bulwark.yaml does: "90s", "12h", "7d".
@@ -229,4 +266,29 @@ func (d *durationFlag) Set(s string) error {
 	}
 	*d = durationFlag(v)
 	return nil
+}
+
+// dropMessages wraps h, leaving out the records with one of msgs.
+func dropMessages(h slog.Handler, msgs ...string) slog.Handler {
+	return messageFilter{h, msgs}
+}
+
+type messageFilter struct {
+	slog.Handler
+	drop []string
+}
+
+func (f messageFilter) Handle(ctx context.Context, r slog.Record) error {
+	if slices.Contains(f.drop, r.Message) {
+		return nil
+	}
+	return f.Handler.Handle(ctx, r)
+}
+
+func (f messageFilter) WithAttrs(as []slog.Attr) slog.Handler {
+	return messageFilter{f.Handler.WithAttrs(as), f.drop}
+}
+
+func (f messageFilter) WithGroup(name string) slog.Handler {
+	return messageFilter{f.Handler.WithGroup(name), f.drop}
 }

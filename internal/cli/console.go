@@ -25,8 +25,9 @@ func newConsole() *cobra.Command {
 		Long: `The web console is served by bulwark guard on the admin listener at /console/
 (default http://127.0.0.1:9090/console/). Log in with the password set here
 or with the admin token. Until a password is set, guard makes one for each
-run and writes it to bulwark-console.password next to the admin token file
-(mode 0600); its log names the file, never the password.`,
+run and writes it to bulwark-console.password in the state directory, next
+to the admin token file (mode 0600); its log names the file, never the
+password.`,
 		Args: maxArgs(0),
 	}
 	cmd.AddCommand(newConsolePasswd())
@@ -54,6 +55,9 @@ new password at once.`,
 			cfg = cfg.withDefaults()
 			pw, err := readNewPassword(c.InOrStdin(), c.ErrOrStderr(), fromStdin)
 			if err != nil {
+				return err
+			}
+			if err := cfg.prepareStore(); err != nil {
 				return err
 			}
 			db, err := openConsoleStore(c.Context(), cfg.Store.Path)

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,6 +54,12 @@ type fileConfig struct {
 	Run supervise.Config `yaml:"run"` // the app bulwark run supervises
 
 	Update updateConfig `yaml:"update"` // bulwark update's defaults
+
+	// stateDir is the state directory when store.path was not given:
+	// the store and its neighbours go there, created on first write.
+	// stateErr says why there is none.
+	stateDir string
+	stateErr error
 }
 
 // updateConfig is what bulwark update reads of the file; its flags win.
@@ -87,7 +95,8 @@ func (c updateConfig) Validate() error {
 type auditConfig struct {
 	// DB is the advisory database bulwark audit --monitor keeps its
 	// snapshots in, read-only here. If empty, $BULWARK_OSV_DB, or else
-	// bulwark-osv.db next to the store.
+	// bulwark-osv.db in the cache directory ($BULWARK_HOME, else
+	// $XDG_CACHE_HOME/bulwark).
 	DB string `yaml:"db"`
 	// Projects are the project directories whose latest bulwark update
 	// run is shown. If empty, the projects bulwark audit --monitor has
@@ -102,14 +111,55 @@ type eventsConfig struct {
 }
 
 func (c fileConfig) Validate() error {
-	return c.Config.Validate()
+	errs := []error{c.Config.Validate()}
+	for _, a := range []struct{ key, addr string }{{"listen", c.Listen}, {"admin.listen", c.Admin.Listen}} {
+		if err := checkPort(a.addr); err != nil {
+			errs = append(errs, config.Field(a.key, err))
+		}
+	}
+	// What net/http would take but no client sends: a typo of a unit,
+	// found at start (or never) instead of here.
+	if n := int64(c.Server.MaxHeaderBytes); n > maxHeaderBytes {
+		errs = append(errs, config.Field("server.maxHeaderBytes",
+			fmt.Errorf("%s is more than any client sends; at most 1MiB (the default is 32KiB)", c.Server.MaxHeaderBytes)))
+	}
+	if n := int64(c.Server.MaxBodyBytes); n > maxBodyBytes {
+		errs = append(errs, config.Field("server.maxBodyBytes",
+			fmt.Errorf("%s is more than a request body can be here; at most 64GiB (the default is 10MiB)", c.Server.MaxBodyBytes)))
+	}
+	return errors.Join(errs...)
+}
+
+// Bounds of the sizes a configuration may give.
+const (
+	maxHeaderBytes = 1 << 20
+	maxBodyBytes   = 64 << 30
+)
+
+// checkPort reports a listen address whose port is not a number from 0
+// to 65535 (":80800"); the rest of the address is the gateway's to check.
+func checkPort(addr string) error {
+	if addr == "" {
+		return nil
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil // guard's Validate says what is wrong with it
+	}
+	if n, err := strconv.ParseUint(port, 10, 16); err != nil || n > 65535 {
+		return fmt.Errorf("port %q is not a number from 0 to 65535 (write host:port, e.g. 127.0.0.1:8080 or :8080)", port)
+	}
+	return nil
 }
 
 func (c fileConfig) withDefaults() fileConfig {
 	c.Config = c.Config.WithDefaults()
 	c.Run = c.Run.WithDefaults()
 	if c.Store.Path == "" {
-		c.Store.Path = "bulwark.db"
+		c.stateDir, c.stateErr = stateDir()
+		if c.stateErr == nil {
+			c.Store.Path = filepath.Join(c.stateDir, "bulwark.db")
+		}
 	}
 	if c.Events.Output == "" {
 		c.Events.Output = "stdout"
@@ -125,18 +175,35 @@ func (c fileConfig) withDefaults() fileConfig {
 		c.Limits.Exempt = loopback
 	}
 	if c.Audit.DB == "" {
-		c.Audit.DB = os.Getenv("BULWARK_OSV_DB")
+		c.Audit.DB = defaultAdvisoryDB()
 	}
-	if c.Audit.DB == "" {
-		c.Audit.DB = filepath.Join(filepath.Dir(c.Store.Path), defaultOSVDB)
-	}
-	if c.Admin.TokenFile == "" {
+	if c.Admin.TokenFile == "" && c.Store.Path != "" {
 		c.Admin.TokenFile = filepath.Join(filepath.Dir(c.Store.Path), "bulwark-admin.token")
 	}
 	return c
 }
 
 var loopback = []string{"127.0.0.0/8", "::1"}
+
+// prepareStore makes sure the store can be created where withDefaults
+// put it: the state directory is made when it is the default one; a
+// store.path in a missing folder stays an error (a mistyped path is not
+// a new tree). Only commands that write call it.
+func (c fileConfig) prepareStore() error {
+	if c.stateErr != nil {
+		return usageError{c.stateErr}
+	}
+	if c.stateDir != "" {
+		return makeStateDir(c.stateDir)
+	}
+	return nil
+}
+
+// storeExists reports whether the store is there to read; read-only
+// commands answer "nothing yet" instead of creating it.
+func (c fileConfig) storeExists() bool {
+	return c.Store.Path != "" && exists(c.Store.Path)
+}
 
 // maxConfigSize bounds the configuration file read.
 const maxConfigSize = 1 << 20

@@ -42,6 +42,11 @@ Prometheus /metrics; every admin request needs "Authorization: Bearer TOKEN".
 With no admin.token configured, a token is generated and written to
 bulwark-admin.token next to the store (mode 0600).
 
+State (the store bulwark.db, the admin token, the console's password file,
+the users' mail outbox, the spools) lives in one folder: $BULWARK_HOME, else
+/var/lib/bulwark as root, else $XDG_STATE_HOME/bulwark (~/.local/state/bulwark);
+store.path moves the store and what goes next to it.
+
 SIGTERM or SIGINT stops accepting connections and lets in-flight requests
 finish (server.shutdownTimeout, default 30s).
 
@@ -101,6 +106,22 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
+	// The listeners first: a gateway that cannot listen stops before it
+	// writes anything.
+	var lc net.ListenConfig
+	pub, err := lc.Listen(ctx, "tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("public listener: %w", err)
+	}
+	defer pub.Close() // Serve closes them; this is for a return before it
+	adm, err := lc.Listen(ctx, "tcp", cfg.Admin.Listen)
+	if err != nil {
+		return fmt.Errorf("admin listener: %w", err)
+	}
+	defer adm.Close()
+	if err := cfg.prepareStore(); err != nil {
+		return err
+	}
 	bus := event.NewBus(nil)
 	st, err := openState(ctx, cfg, bus.Publish, log)
 	if err != nil {
@@ -172,17 +193,6 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 		log.LogAttrs(ctx, slog.LevelInfo, "admin token generated", slog.String("file", cfg.Admin.TokenFile))
 	}
 
-	var lc net.ListenConfig
-	pub, err := lc.Listen(ctx, "tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("public listener: %w", err)
-	}
-	defer pub.Close() // Serve closes them; this is for a return before it
-	adm, err := lc.Listen(ctx, "tcp", cfg.Admin.Listen)
-	if err != nil {
-		return fmt.Errorf("admin listener: %w", err)
-	}
-	defer adm.Close()
 	log.LogAttrs(ctx, slog.LevelInfo, "guarding",
 		slog.String("listen", pub.Addr().String()), slog.String("upstream", cfg.Upstream),
 		slog.String("admin", adm.Addr().String()))

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/netip"
+	"os"
 	"os/signal"
 	"strings"
 	"sync"
@@ -53,7 +54,7 @@ the black book at start. --dry-run prints the firewall commands instead.`,
 			return runWatch(cmd.Context(), cfg.withDefaults(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	cmd.Flags().StringVarP(&configPath, "config", "c", "", "configuration file (env BULWARK_CONFIG)")
+	cmd.Flags().StringVarP(&configPath, "config", "c", os.Getenv("BULWARK_CONFIG"), "configuration file (env BULWARK_CONFIG)")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the firewall commands instead of running them")
 	return cmd
 }
@@ -62,6 +63,9 @@ func runWatch(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
+	if err := cfg.prepareStore(); err != nil {
+		return err
+	}
 	bus := event.NewBus(nil)
 	st, err := openState(ctx, cfg, bus.Publish, log)
 	if err != nil {

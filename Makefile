@@ -13,7 +13,7 @@ build:
 	$(GO) build -o $(BIN) ./cmd/bulwark
 
 # npm dependencies, installed from the committed lockfiles (idempotent).
-deps: $(APP)/node_modules/.package-lock.json $(PARITY)/node_modules/.package-lock.json
+deps: $(APP)/node_modules/.package-lock.json $(PARITY)/node_modules/.package-lock.json routes/testdata/express/v4/node_modules/.package-lock.json
 
 %/node_modules/.package-lock.json: %/package-lock.json
 	npm ci --prefix $* --no-audit --no-fund

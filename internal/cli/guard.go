@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -172,6 +173,7 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 		if app, err = newGuardedApp(cfg, bus, log, stderr, func(ctx context.Context) { g.Drain(ctx) }); err != nil {
 			return err
 		}
+		logRuntime(ctx, cfg.Run.Command, cfg.Run.Dir, cfg.Run.Env, cmp.Or(cfg.Audit.DB, defaultAdvisoryDB()), bus.Publish, log)
 	}
 	opts := guard.Options{Bus: bus, Logger: log, Book: st.book, DB: st.db, Mailer: mailer, Registry: reg, Console: cons}
 	if st.redis != nil {

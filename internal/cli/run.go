@@ -177,6 +177,7 @@ func runSupervisor(ctx context.Context, cfg supervise.Config, eventsOut string, 
 	if err != nil {
 		return usageError{err}
 	}
+	logRuntime(ctx, cfg.Command, cfg.Dir, cfg.Env, defaultAdvisoryDB(), bus.Publish, log) // the Node.js it runs on, with its advisories
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup

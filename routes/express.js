@@ -204,8 +204,15 @@ function finish(extra) {
   realExit.call(process, 0);
 }
 
+// failure reports err with the frames of its stack that are the app's:
+// not Node's internals, not this lister's.
 function failure(what, err) {
-  const text = err && err.stack ? err.stack : String(err);
+  let text = String(err);
+  if (err && typeof err.stack === 'string') {
+    const lines = err.stack.split('\n');
+    const frames = lines.slice(1).filter((l) => !/\((node:|\[eval\])|at (node:|\[eval\])/.test(l));
+    text = [lines[0], ...frames].join('\n');
+  }
   finish({ error: `${what}: ${text}` });
 }
 

@@ -1,0 +1,4 @@
+'use strict';
+
+// Not an Express app.
+console.log('hello');

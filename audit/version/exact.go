@@ -22,6 +22,13 @@ func Exact(ecosystem, s string) bool {
 	if !Supported(ecosystem) {
 		return true
 	}
+	if ecosystem == RubyGems || ecosystem == Packagist {
+		// Their orders take any string ("latest", "dev-main" order
+		// somewhere), but a release starts with a number.
+		if t := strings.TrimPrefix(strings.TrimPrefix(s, "v"), "V"); t == "" || t[0] < '0' || t[0] > '9' {
+			return false
+		}
+	}
 	v, err := Parse(ecosystem, s)
 	if err != nil {
 		return false

@@ -34,6 +34,17 @@ func (s *Shared) Run(ctx context.Context, calls ...Call) ([]*redis.Cmd, error) {
 	return cmds, nil
 }
 
+// RunNow runs calls in one pipeline within ctx's deadline whether or not
+// the link is up, without taking it down: it is for the merge that
+// precedes bringing the link up.
+func (s *Shared) RunNow(ctx context.Context, calls ...Call) ([]*redis.Cmd, error) {
+	cmds, err := s.pipe(ctx, calls, false)
+	if err != nil && strings.Contains(err.Error(), "NOSCRIPT") {
+		cmds, err = s.pipe(ctx, calls, true)
+	}
+	return cmds, err
+}
+
 func (s *Shared) pipe(ctx context.Context, calls []Call, whole bool) ([]*redis.Cmd, error) {
 	cmds := make([]*redis.Cmd, len(calls))
 	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {

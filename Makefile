@@ -5,7 +5,7 @@ BIN     := bin/bulwark
 APP     := examples/express-app
 PARITY  := headers/testdata/helmet-parity
 
-.PHONY: all build test test-go test-node deps demo bench fuzz mutants clean
+.PHONY: all build test test-go test-node deps demo demo-attack bench fuzz mutants clean
 
 all: build
 
@@ -36,9 +36,15 @@ test-go:
 test-node:
 	npm test --prefix $(APP)
 
-# The example app behind bulwark guard: http://127.0.0.1:8080
-demo: build deps
+# The example app behind bulwark guard: http://127.0.0.1:8080 (state in
+# .demo/). Only the app's npm packages: the test-only ones are not needed.
+demo: build $(APP)/node_modules/.package-lock.json
 	scripts/demo.sh
+
+# An attacker (203.0.113.66, through a header the demo trusts) against a
+# running make demo: it gets banned, alerted on and shown in the console.
+demo-attack: build
+	scripts/demo-attack.sh
 
 # Short fuzzing of every parser of untrusted input: each Fuzz target of
 # FUZZPKGS for FUZZTIME. make test runs the detection engine's (the

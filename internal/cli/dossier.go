@@ -55,7 +55,7 @@ func printDossier(w io.Writer, d blackbook.Dossier, now time.Time, p palette) er
 			if i == 0 {
 				label = "samples"
 			}
-			fmt.Fprintf(tw, "%s\t%s  %s  %s  %s\n", label, e.Time.Local().Format(time.DateTime), e.Class, orDefault(e.RuleID, "-"), e.Sample)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", label, e.Time.Local().Format(time.DateTime), e.Class, orDefault(e.RuleID, "-"), e.Sample)
 		}
 		tw.Flush()
 	}

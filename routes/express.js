@@ -6,7 +6,8 @@
 // record every app and router created and every route declared on them, as
 // they are declared (Express 4 and 5 keep their routing tables in different
 // internals; the public methods are the same), stubs listening so nothing
-// binds a port, loads SCRIPT as the main module, and writes one JSON object
+// binds a port, loads SCRIPT as the main module (or imports it, when it is
+// an ES module), and writes one JSON object
 // to fd 3 when the app listens, when the event loop runs dry, when the app
 // exits, or after a bounded wait, whichever comes first:
 //   {"express": "5.1.0", "listened": true, "routes": [{"method": "GET", "path": [{"s": "/api"}, {"s": "/items/:id"}]}]}
@@ -142,10 +143,11 @@ function wrapExpress(express) {
 }
 
 const wrappedByOriginal = new WeakMap();
+const wrappers = new WeakSet();
 const origLoad = Module._load;
 Module._load = function (request, parent, isMain) {
   const exported = origLoad.apply(this, arguments);
-  if (request !== 'express' || typeof exported !== 'function') return exported;
+  if (request !== 'express' || typeof exported !== 'function' || wrappers.has(exported)) return exported;
   if (!expressVersion) {
     try {
       const pkg = Module._resolveFilename('express/package.json', parent);
@@ -158,6 +160,7 @@ Module._load = function (request, parent, isMain) {
   if (!wrapped) {
     wrapped = wrapExpress(exported);
     wrappedByOriginal.set(exported, wrapped);
+    wrappers.add(wrapped);
   }
   return wrapped;
 };
@@ -168,6 +171,36 @@ net.Server.prototype.listen = function () {
   setTimeout(finish, AFTER_LISTEN_MS);
   return this;
 };
+
+// hookESM makes an ES module's `import express from 'express'` (and its
+// named imports) see the hooked express, as require() does: ES imports do
+// not go through Module._load, so a module loader hook (Node 20.6 and
+// later) answers 'express' with a module exporting the hooked one.
+function hookESM(file) {
+  if (typeof Module.register !== 'function') return;
+  let wrapped;
+  try {
+    wrapped = Module.createRequire(file)('express');
+  } catch {
+    return; // No express beside the script: finish() says so.
+  }
+  globalThis[Symbol.for('bulwark.express')] = wrapped;
+  const names = Object.keys(wrapped).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
+  const hooks = `
+let names = [];
+export function initialize(data) { names = data.names; }
+export async function resolve(specifier, context, next) {
+  if (specifier === 'express') return { url: 'bulwark:express', shortCircuit: true };
+  return next(specifier, context);
+}
+export async function load(url, context, next) {
+  if (url !== 'bulwark:express') return next(url, context);
+  const source = 'const e = globalThis[Symbol.for("bulwark.express")];\\nexport default e;\\n' +
+    names.map((n, i) => 'const v' + i + ' = e[' + JSON.stringify(n) + '];\\nexport { v' + i + ' as ' + n + ' };').join('\\n');
+  return { format: 'module', source, shortCircuit: true };
+}`;
+  Module.register('data:text/javascript,' + encodeURIComponent(hooks), { data: { names } });
+}
 
 function collect(rec, prefix, out, seen) {
   if (seen.has(rec) || seen.size >= MAX_DEPTH) return;
@@ -195,7 +228,7 @@ function finish(extra) {
   if (extra && extra.error) {
     write(extra);
   } else if (!expressVersion) {
-    write({ error: `${script} did not require('express'): not an Express app, or it loads Express as an ES module, which is not supported` });
+    write({ error: `${script} did not load express: not an Express app, or express is not installed where the script can find it` });
   } else {
     const routes = [];
     for (const rec of apps) if (!rec.mounted) collect(rec, [], routes, new Set());
@@ -226,13 +259,29 @@ process.on('unhandledRejection', (err) => failure('the app failed (unhandled pro
 process.on('beforeExit', () => finish());
 setTimeout(finish, WAIT_MS).unref();
 
+// isESM says whether Node runs file as an ES module: .mjs, or .js under a
+// package.json whose type is "module".
+function isESM(file) {
+  if (file.endsWith('.mjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).type === 'module';
+    } catch (err) {
+      if (err.code !== 'ENOENT') return false;
+    }
+    if (path.dirname(dir) === dir) return false;
+  }
+}
+
 process.argv = [process.argv[0], script, ...process.argv.slice(2)];
-try {
-  Module._load(script, null, true);
-} catch (err) {
-  if (err && err.code === 'ERR_REQUIRE_ESM') {
-    import(pathToFileURL(script).href).catch((e) => failure(`loading ${script}`, e));
-  } else {
+if (isESM(script)) {
+  hookESM(script);
+  import(pathToFileURL(script).href).catch((err) => failure(`loading ${script}`, err));
+} else {
+  try {
+    Module._load(script, null, true);
+  } catch (err) {
     failure(`loading ${script}`, err);
   }
 }

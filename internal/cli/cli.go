@@ -71,6 +71,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	})
 	root.AddCommand(newGuard(), newRun(), newStatus(), newInspect(), newInit(), newConfig(), newVersion(),
 		newWatch(), newBans(), newUpdate(), newAudit(), newDB(), newConsole(), newAlert(), newBreach(), newRoutes())
+	addVersionFlag(root)
 	return root
 }
 

@@ -4,8 +4,9 @@ GO      ?= go
 BIN     := bin/bulwark
 APP     := examples/express-app
 PARITY  := headers/testdata/helmet-parity
+REGISTRY := internal/release/testdata/verdaccio
 
-.PHONY: all build test test-go test-node deps demo demo-attack bench fuzz mutants clean
+.PHONY: release all build test test-go test-node deps demo demo-attack bench fuzz mutants clean
 
 all: build
 
@@ -14,6 +15,7 @@ build:
 
 # npm dependencies, installed from the committed lockfiles (idempotent).
 deps: $(APP)/node_modules/.package-lock.json $(PARITY)/node_modules/.package-lock.json routes/testdata/express/v4/node_modules/.package-lock.json
+deps: $(REGISTRY)/node_modules/.package-lock.json
 
 %/node_modules/.package-lock.json: %/package-lock.json
 	npm ci --prefix $* --no-audit --no-fund
@@ -73,6 +75,14 @@ mutants:
 -include bench/audit.mk
 
 bench: bench-overhead bench-nginx
+
+# Release archives, CycloneDX SBOMs, npm packages and SHA256SUMS for every
+# platform into dist/, reproducibly (docs/install.md). VERSION=v1.2.3 to
+# stamp a version other than git's; PLATFORMS=linux/amd64,... for fewer.
+release:
+	rm -rf dist
+	$(GO) run ./internal/release/cmd/release -dist dist $(if $(VERSION),-version $(VERSION)) $(if $(PLATFORMS),-platforms $(PLATFORMS))
+	cd dist && sha256sum -c --quiet SHA256SUMS
 
 clean:
 	rm -rf bin .demo

@@ -295,7 +295,9 @@ func parsePath(p string, i int, inGroup bool) ([]pathNode, int) {
 		c := p[i]
 		switch {
 		case c == '\\' && i+1 < len(p):
-			lit(p[i+1 : i+2])
+			if e := p[i+1]; e != paramMark && e != wildMark {
+				lit(p[i+1 : i+2])
+			}
 			i += 2
 		case c == '{':
 			g, j := parsePath(p, i+1, true)

@@ -40,16 +40,29 @@ func LoadOpenAPI(path string) ([]Declared, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading OpenAPI document: %w", err)
 	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return parseOpenAPI(data, path, abs)
+}
+
+// parseOpenAPI reads the document data, found at abs, named path in
+// errors and in Source.
+func parseOpenAPI(data []byte, path, abs string) (routes []Declared, err error) {
 	if line, err := checkOpenAPIVersion(data); err != nil {
 		if line > 0 {
 			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
+	defer func() {
+		// The library is large and reads what the user gives it: a
+		// document it cannot cope with is an error, not a crash.
+		if r := recover(); r != nil {
+			routes, err = nil, fmt.Errorf("%s: not a valid OpenAPI document: the OpenAPI library failed on it: %v", path, r)
+		}
+	}()
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = true
 	loader.ReadFromURIFunc = readRefUnder(filepath.Dir(abs))

@@ -173,3 +173,31 @@ func TestLoadOpenAPITooLarge(t *testing.T) {
 		t.Errorf("LoadOpenAPI(%d bytes) error = %v, want one saying it is too large", maxOpenAPISize+1, err)
 	}
 }
+
+// FuzzParseOpenAPI: whatever the document, LoadOpenAPI answers routes that
+// are templates, or an error; it neither crashes nor reads outside the
+// document's directory.
+func FuzzParseOpenAPI(f *testing.F) {
+	for _, name := range []string{"conduit.yml", "petstore.yaml", "non-oauth-scopes.json", "webhook-example.yaml", "shop-3.1.yaml", "bad/swagger2.json", "bad/not-yaml.yaml"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "openapi", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := parseOpenAPI(data, "fuzz.yaml", filepath.Join(dir, "fuzz.yaml"))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.yaml") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		for _, d := range got {
+			if d.Method == "" || !strings.HasPrefix(d.Template, "/") || d.Secured == nil {
+				t.Fatalf("route %+v: want a method, a template and Secured", d)
+			}
+		}
+	})
+}

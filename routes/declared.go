@@ -9,6 +9,10 @@ type Declared struct {
 	// Template is the path template in the inventory's syntax: static
 	// segments as they are, a parameter as {name}
 	// ("/api/articles/{slug}/comments/{id}"), a trailing wildcard as {*}.
+	// An Express route whose path is a regular expression is the one
+	// exception: "~" and the expression's literal, then " under PREFIX"
+	// when mounted below one ("~/^\/x-(\d+)$/ under /api"); it matches
+	// no template.
 	Template string `json:"template"`
 	// Source says where it was declared: "openapi:FILE" or "express:FILE".
 	Source string `json:"source"`

@@ -43,8 +43,9 @@ type Report struct {
 	Routes   []ReportRoute `json:"routes"`
 	Unused   []Declared    `json:"unused"`
 	Findings []Finding     `json:"findings"`
-	// Window is how far back the figures go: since learning started, at
-	// most the retention.
+	// Since is when the figures start: the first request seen (at most the
+	// retention ago). Zero when no traffic was seen: Unused then lists the
+	// declared routes, and no finding says they are unused.
 	Since time.Time `json:"since"`
 }
 
@@ -70,8 +71,11 @@ func Analyze(seen []Route, declared []Declared, since time.Time) Report {
 		rep.Routes = append(rep.Routes, ReportRoute{Route: r, Declared: ok && tmpl == r.Template})
 	}
 	for _, d := range declared {
-		if !called[strings.ToUpper(d.Method)+" "+d.Template] && !calledAny(d, seen) {
-			rep.Unused = append(rep.Unused, d)
+		if called[strings.ToUpper(d.Method)+" "+d.Template] || calledAny(d, seen) {
+			continue
+		}
+		rep.Unused = append(rep.Unused, d)
+		if !since.IsZero() { // with no traffic seen yet, nothing is unused
 			rep.Findings = append(rep.Findings, Finding{Kind: FindingUnused, Method: d.Method, Template: d.Template,
 				Detail: "declared in " + d.Source + " and not called since " + since.UTC().Format(time.DateOnly) + ": a candidate to remove"})
 		}

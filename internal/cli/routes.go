@@ -80,7 +80,7 @@ server.js" prints an Express app's routes (loaded in Node, never listening).`,
 			case "markdown":
 				return printRoutesMarkdown(out, rep)
 			}
-			return printRoutes(out, rep, cfg.storeExists())
+			return printRoutes(out, rep, !since.IsZero())
 		},
 	}
 	f := cmd.Flags()
@@ -172,7 +172,7 @@ func (r routeRow) cells() []string {
 	return []string{r.method, r.template, r.declared, r.requests, r.ok, r.client, r.server, r.creds, r.anon2, r.attacks, r.p50, r.p99, r.last}
 }
 
-func printRoutes(out io.Writer, rep routes.Report, haveStore bool) error {
+func printRoutes(out io.Writer, rep routes.Report, sawTraffic bool) error {
 	rows := rowsOf(rep)
 	if len(rows) == 0 {
 		_, err := fmt.Fprintln(out, "No routes yet: guard learns them from the traffic it passes; give --express or --openapi to list what the app declares.")
@@ -186,8 +186,8 @@ func printRoutes(out io.Writer, rep routes.Report, haveStore bool) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if !haveStore {
-		fmt.Fprintln(out, "\nNo traffic seen yet (no store): the routes above are the declared ones.")
+	if !sawTraffic {
+		fmt.Fprintln(out, "\nNo traffic seen yet: the routes above are the declared ones.")
 		return nil
 	}
 	if len(rep.Findings) == 0 {

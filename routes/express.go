@@ -79,7 +79,7 @@ func ListExpress(ctx context.Context, node, script string) ([]Declared, error) {
 	res, out, err := runLister(ctx, node, abs)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("listing Express routes of %s: no answer within %s (the app neither listened nor finished starting)%s", script, expressTimeout, quoteOutput(out))
+			return nil, fmt.Errorf("listing Express routes of %s: no answer in time (at most %s): the app neither listened nor let Node go on; it was stopped%s", script, expressTimeout, quoteOutput(out))
 		}
 		return nil, fmt.Errorf("listing Express routes of %s: %w%s", script, err, quoteOutput(out))
 	}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 	"github.com/google/go-cmp/cmp"
@@ -248,6 +249,32 @@ func TestListExpressNeverListens(t *testing.T) {
 	if diff := cmp.Diff([]string{"GET /health unknown"}, listExpress(t, script)); diff != "" {
 		t.Errorf("routes of %s (-want +got):\n%s", script, diff)
 	}
+}
+
+// TestListExpressHung: an app stuck in a loop at startup is stopped when
+// the time is up, and the error says so.
+func TestListExpressHung(t *testing.T) {
+	dir := express4Dir(t)
+	script := filepath.Join(t.TempDir(), "hung.js")
+	src := "const express = require(" + strconv.Quote(filepath.Join(mustAbs(t, dir), "node_modules", "express")) + ");\nexpress().get('/', () => {});\nfor (;;) {}\n"
+	if err := os.WriteFile(script, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	got, err := ListExpress(ctx, "", script)
+	if err == nil || !strings.Contains(err.Error(), "no answer in time") || !strings.Contains(err.Error(), script) {
+		t.Fatalf("ListExpress(%s) = %v, %v; want an error saying it did not answer in time", script, declaredLines(got), err)
+	}
+}
+
+func mustAbs(t *testing.T, p string) string {
+	t.Helper()
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
 }
 
 func TestListExpressNodeMissing(t *testing.T) {

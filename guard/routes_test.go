@@ -3,10 +3,13 @@ package guard
 import (
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/routes"
 )
 
@@ -48,5 +51,50 @@ func TestRouteInventoryInTheGateway(t *testing.T) {
 	r := rep.Routes[1].Route
 	if r.Template != "/api/users/{id}" || r.Requests != 4 || r.WithCredentials != 2 {
 		t.Errorf("route %+v, want /api/users/{id} with 4 requests, 2 with credentials", r)
+	}
+}
+
+const enforceSpec = `openapi: 3.0.3
+info: {title: shop, version: "1"}
+paths:
+  /api/products:
+    get: {responses: {"200": {description: ok}}}
+  /api/products/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses: {"200": {description: ok}}
+`
+
+// routes.enforce: declared answers 404 for routes the app does not declare
+// under the enforced prefixes (block), or lets them through with an event
+// (detect).
+func TestEnforceDeclaredRoutes(t *testing.T) {
+	spec := filepath.Join(t.TempDir(), "openapi.yaml")
+	if err := os.WriteFile(spec, []byte(enforceSpec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []string{routes.EnforceBlock, routes.EnforceDetect} {
+		t.Run(mode, func(t *testing.T) {
+			up := newUpstream(t, nil)
+			_, gw, ev := newGateway(t, Config{Upstream: up.URL, Routes: routes.Config{
+				OpenAPI: spec, Enforce: "declared", EnforceMode: mode, EnforcePrefixes: []string{"/api/"},
+			}})
+			for path, declared := range map[string]bool{
+				"/api/products": true, "/api/products/7": true, "/api/products/7/reviews": false,
+				"/api/internal/debug": false, "/about": true, // outside the prefix
+			} {
+				want := http.StatusOK
+				if !declared && mode == routes.EnforceBlock {
+					want = http.StatusNotFound
+				}
+				if got := getStatus(t, gw.URL+path); got != want {
+					t.Errorf("GET %s = %d, want %d", path, got, want)
+				}
+			}
+			e := ev.waitFor(t, "undeclared-route", func(e event.Event) bool { return e.Action == "undeclared-route" && e.Path == "/api/internal/debug" })
+			if mode == routes.EnforceBlock && e.Status != http.StatusNotFound {
+				t.Errorf("event %+v, want status 404", e)
+			}
+		})
 	}
 }

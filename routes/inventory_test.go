@@ -213,3 +213,20 @@ func TestNewRouteAfterLearning(t *testing.T) {
 		t.Errorf("new routes %q, want %q", fresh, want)
 	}
 }
+
+// BenchmarkObserve is the inventory's cost per request: a learned
+// template and a declared one.
+func BenchmarkObserve(b *testing.B) {
+	inv := New(Options{})
+	inv.SetDeclared([]Declared{{Method: "GET", Template: "/api/products/{id}"}})
+	o := ok("GET", "/api/articles/how-to-train-your-dragon/comments/17", 1)
+	d := ok("GET", "/api/products/42", 2)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			inv.Observe(o)
+		} else {
+			inv.Observe(d)
+		}
+	}
+}

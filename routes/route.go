@@ -1,7 +1,9 @@
 package routes
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"time"
 )
@@ -47,6 +49,13 @@ type Route struct {
 	Latency [latencyBuckets]uint32 `json:"latency"`
 	// ClientKeys are hashes of the distinct clients (see Clients).
 	ClientKeys []uint32 `json:"clientKeys,omitempty"`
+	// Fields are the profiles of the route's inputs, by where the
+	// inspection engine names them, learned from requests that passed it
+	// clean.
+	Fields map[string]*FieldProfile `json:"fields,omitempty"`
+
+	cachedTypes map[string]FieldType
+	typesStale  bool
 }
 
 const (
@@ -68,6 +77,10 @@ type Observation struct {
 	Status int
 	// Client identifies the client (a hash of its address).
 	Client uint32
+	// Fields are the request's inputs, to learn their types from: set
+	// only for requests the inspection found nothing in, from clients the
+	// black book does not know.
+	Fields []Field
 	// Credentials: the request carried a session cookie, Authorization or a
 	// configured credential header.
 	Credentials bool
@@ -125,6 +138,10 @@ func (r *Route) add(o Observation) {
 	}
 	r.Latency[latencyBucket(o.Latency)]++
 	r.addClient(o.Client)
+	if len(o.Fields) > 0 && class >= 2 && class <= 3 {
+		r.learnFields(o.Fields, o.Client, o.At)
+		r.typesStale = true
+	}
 }
 
 // addAttack counts a refused attack on r: the app never saw it.
@@ -185,6 +202,21 @@ func (r *Route) merge(o *Route) {
 	for _, c := range o.ClientKeys {
 		r.addClient(c)
 	}
+	for where, p := range o.Fields {
+		q := r.Fields[where]
+		if q == nil {
+			if len(r.Fields) >= maxFields {
+				continue
+			}
+			if r.Fields == nil {
+				r.Fields = make(map[string]*FieldProfile)
+			}
+			r.Fields[where] = p
+			continue
+		}
+		q.merge(p)
+	}
+	r.typesStale = true
 }
 
 // snapshot is a copy of r with its percentiles computed.
@@ -197,6 +229,17 @@ func (r *Route) snapshot() Route {
 			c.ContentTypes[k] = v
 		}
 	}
+	if r.Fields != nil {
+		c.Fields = make(map[string]*FieldProfile, len(r.Fields))
+		for k, p := range r.Fields {
+			cp := *p
+			cp.Counts = maps.Clone(p.Counts)
+			cp.ClientKeys = slices.Clone(p.ClientKeys)
+			cp.TypeClients = maps.Clone(p.TypeClients)
+			c.Fields[k] = &cp
+		}
+	}
+	c.cachedTypes, c.typesStale = nil, false
 	c.P50, c.P99 = r.percentile(0.50), r.percentile(0.99)
 	return c
 }

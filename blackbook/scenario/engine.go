@@ -147,12 +147,14 @@ func (e *Engine) Handle(ev event.Event) {
 		return
 	}
 	var now time.Time // read once, and only for an event some scenario wants
+	var batch sharedBatch
+	shared := e.fleet.Up()
 	for _, s := range e.scenarios {
 		if len(s.Reset) > 0 && anyMatch(s.Reset, &ev) {
 			if k, ok := keyOf(s, &ev); ok {
 				delete(e.buckets, k)
-				if e.fleet.Up() {
-					e.resetShared(s, k)
+				if shared {
+					batch.reset(e, s, k)
 				}
 			}
 			continue
@@ -164,14 +166,20 @@ func (e *Engine) Handle(ev event.Event) {
 			if now.IsZero() {
 				now = e.clock()
 			}
-			e.pour(s, k, &ev, now)
+			k, b := e.bucketOf(k, now.UnixNano())
+			if shared {
+				batch.pour(e, s, k, b, &ev)
+			} else {
+				e.pourLocal(s, k, b, &ev, now)
+			}
 		}
 	}
+	e.runShared(&batch, &ev, now)
 }
 
-// pour adds ev to the bucket of k, deciding if that fills it.
-func (e *Engine) pour(s *compiled, k bucketKey, ev *event.Event, t time.Time) {
-	now := t.UnixNano()
+// bucketOf returns k's bucket, made (after a sweep when the map is full)
+// if it is new, and the key as stored.
+func (e *Engine) bucketOf(k bucketKey, now int64) (bucketKey, *bucket) {
 	b := e.buckets[k]
 	if b == nil {
 		if len(e.buckets) >= e.max {
@@ -182,9 +190,12 @@ func (e *Engine) pour(s *compiled, k bucketKey, ev *event.Event, t time.Time) {
 		e.buckets[k] = b
 	}
 	b.last = now
-	if e.fleet.Up() && e.pourShared(s, k, b, ev, t) {
-		return
-	}
+	return k, b
+}
+
+// pourLocal adds ev to the bucket b of k here, deciding if that fills it.
+func (e *Engine) pourLocal(s *compiled, k bucketKey, b *bucket, ev *event.Event, t time.Time) {
+	now := t.UnixNano()
 	if e.fleet != nil {
 		e.fleet.Local("scenarios")
 	}

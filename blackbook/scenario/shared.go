@@ -21,49 +21,66 @@ import (
 // answered: it keeps the evidence, and the count carries on from the
 // fleet's when Redis goes away.
 
-// pourScript pours one unit into a bucket. ARGV: now, leak, trigger level
-// (ms), 1 if capacity is one, quiet span after a decision (ms), the
-// distinct value ("" for none), the most distinct values kept. It returns
-// {0, quiet left} when the key is quiet after a decision; {1, level ms,
-// count, first} after an ordinary pour (or a value seen before); {2,
-// count, first} when the pour filled the bucket: the caller decides, and
-// the bucket is empty and quiet for every other gateway.
+// pourScript pours one event into the buckets it fills and empties those
+// it resets, so that one event costs one script run (one per bucket on a
+// Cluster, where each bucket's keys sit on their own shard). KEYS: each
+// bucket's hash and distinct set. ARGV: now (ms), then seven per bucket:
+// "r" to reset or "p" to pour, leak, trigger level (ms), 1 if capacity is
+// one, quiet span after a decision (ms), the distinct value ("" for none),
+// the most distinct values kept. It returns one reply per bucket: {3}
+// after a reset; {0, quiet left} when the key is quiet after a decision;
+// {1, level ms, count, first} after an ordinary pour (or a value seen
+// before); {2, count, first} when the pour filled the bucket: the caller
+// decides, and the bucket is empty and quiet for every other gateway.
 var pourScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
-local leak = tonumber(ARGV[2])
-local h = redis.call('HMGET', KEYS[1], 'tat', 'quiet', 'first', 'count')
-local tat = tonumber(h[1]) or 0
-local quiet = tonumber(h[2]) or 0
-local first = tonumber(h[3]) or now
-local count = tonumber(h[4]) or 0
-if tat <= now then
-  if quiet > now then return {0, quiet - now} end
-  tat = now; first = now; count = 0
-  redis.call('DEL', KEYS[2])
-end
-if ARGV[6] ~= '' then
-  if redis.call('SADD', KEYS[2], ARGV[6]) == 0 then return {1, tat - now, count, first} end
-  if redis.call('SCARD', KEYS[2]) > tonumber(ARGV[7]) then
-    local old = redis.call('SRANDMEMBER', KEYS[2], 2)
-    for _, m in ipairs(old) do
-      if m ~= ARGV[6] then redis.call('SREM', KEYS[2], m); break end
+local function pour(kb, kd, leak, trig, one, q, dv, maxd)
+  local h = redis.call('HMGET', kb, 'tat', 'quiet', 'first', 'count')
+  local tat = tonumber(h[1]) or 0
+  local quiet = tonumber(h[2]) or 0
+  local first = tonumber(h[3]) or now
+  local count = tonumber(h[4]) or 0
+  if tat <= now then
+    if quiet > now then return {0, quiet - now} end
+    tat = now; first = now; count = 0
+    if dv ~= '' then redis.call('DEL', kd) end
+  end
+  if dv ~= '' then
+    if redis.call('SADD', kd, dv) == 0 then return {1, tat - now, count, first} end
+    if redis.call('SCARD', kd) > maxd then
+      local old = redis.call('SRANDMEMBER', kd, 2)
+      for _, m in ipairs(old) do
+        if m ~= dv then redis.call('SREM', kd, m); break end
+      end
     end
   end
+  tat = tat + leak
+  count = count + 1
+  if one == '1' or tat - now > trig then
+    if dv ~= '' then redis.call('DEL', kd) end
+    redis.call('HSET', kb, 'tat', now, 'first', now, 'count', 0, 'quiet', now + q)
+    redis.call('PEXPIRE', kb, math.max(q, 1))
+    return {2, count, first}
+  end
+  redis.call('HSET', kb, 'tat', tat, 'first', first, 'count', count)
+  local ttl = math.max(tat, quiet) - now + 1000
+  redis.call('PEXPIRE', kb, ttl)
+  if dv ~= '' then redis.call('PEXPIRE', kd, ttl) end
+  return {1, tat - now, count, first}
 end
-tat = tat + leak
-count = count + 1
-if ARGV[4] == '1' or tat - now > tonumber(ARGV[3]) then
-  local q = tonumber(ARGV[5])
-  redis.call('DEL', KEYS[2])
-  redis.call('HSET', KEYS[1], 'tat', now, 'first', now, 'count', 0, 'quiet', now + q)
-  redis.call('PEXPIRE', KEYS[1], math.max(q, 1))
-  return {2, count, first}
+local out = {}
+for i = 1, #KEYS / 2 do
+  local a = 2 + (i - 1) * 7
+  local kb, kd = KEYS[2 * i - 1], KEYS[2 * i]
+  if ARGV[a] == 'r' then
+    redis.call('DEL', kb, kd)
+    out[i] = {3}
+  else
+    out[i] = pour(kb, kd, tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), ARGV[a + 3],
+      tonumber(ARGV[a + 4]), ARGV[a + 5], tonumber(ARGV[a + 6]))
+  end
 end
-redis.call('HSET', KEYS[1], 'tat', tat, 'first', first, 'count', count)
-local ttl = math.max(tat, quiet) - now + 1000
-redis.call('PEXPIRE', KEYS[1], ttl)
-if ARGV[6] ~= '' then redis.call('PEXPIRE', KEYS[2], ttl) end
-return {1, tat - now, count, first}`)
+return out`)
 
 // mergeScript raises a bucket to what one gateway counted alone while
 // Redis was away. ARGV: now, tat, quiet, first, count (ms).
@@ -83,16 +100,6 @@ local ttl = math.max(tat, quiet) - now + 1000
 if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
 return 1`)
 
-// resetScript empties a bucket, as a reset event (a successful login)
-// does.
-var resetScript = redis.NewScript(`redis.call('DEL', KEYS[1], KEYS[2]) return 1`)
-
-// resetShared empties k's bucket in Redis.
-func (e *Engine) resetShared(s *compiled, k bucketKey) {
-	kb, kd := e.redisKeys(s, k)
-	e.fleet.Run(e.ctx, fleet.Call{Script: resetScript, Keys: []string{kb, kd}})
-}
-
 // redisKeys names k's bucket and distinct set in Redis. The key's values
 // are hashed: no byte an attacker chose reaches a Redis key.
 func (e *Engine) redisKeys(s *compiled, k bucketKey) (string, string) {
@@ -111,16 +118,36 @@ func (e *Engine) redisKeys(s *compiled, k bucketKey) (string, string) {
 	return e.fleet.Key(id, "b"), e.fleet.Key(id, "d")
 }
 
-// pourShared pours ev into k's bucket in Redis, mirroring the answer in
-// the local bucket b. It reports false when Redis did not answer: the
-// caller pours locally.
-func (e *Engine) pourShared(s *compiled, k bucketKey, b *bucket, ev *event.Event, t time.Time) bool {
-	now := t.UnixMilli()
+// A sharedBatch gathers the resets and pours one event makes, so that
+// they reach Redis in one script run and one round trip.
+type sharedBatch struct {
+	ops []sharedOp
+}
+
+// A sharedOp is one bucket's reset (b nil) or pour.
+type sharedOp struct {
+	s      *compiled
+	k      bucketKey
+	b      *bucket
+	kb, kd string
+	args   []any // the seven of pourScript
+}
+
+// reset adds the emptying of k's bucket.
+func (bt *sharedBatch) reset(e *Engine, s *compiled, k bucketKey) {
+	kb, kd := e.redisKeys(s, k)
+	bt.ops = append(bt.ops, sharedOp{s: s, k: k, kb: kb, kd: kd, args: []any{"r", 0, 0, 0, 0, "", 0}})
+}
+
+// pour adds the pouring of ev into k's bucket b, unless the event has no
+// value of the scenario's distinct field (nothing to count, shared or
+// not).
+func (bt *sharedBatch) pour(e *Engine, s *compiled, k bucketKey, b *bucket, ev *event.Event) {
 	distinct := ""
 	if s.Distinct != "" {
 		v, ok := distinctValue(s, ev)
 		if !ok {
-			return true // nothing to count, shared or not
+			return
 		}
 		sum := sha256.Sum256([]byte(v))
 		distinct = hex.EncodeToString(sum[:8])
@@ -130,15 +157,80 @@ func (e *Engine) pourShared(s *compiled, k bucketKey, b *bucket, ev *event.Event
 		one = "1"
 	}
 	kb, kd := e.redisKeys(s, k)
-	cmds, err := e.fleet.Run(e.ctx, fleet.Call{Script: pourScript, Keys: []string{kb, kd}, Args: []any{
-		now, s.leak / 1e6, s.trigNs / 1e6, one, int64(s.BanDuration / time.Millisecond), distinct, s.maxDistinct,
+	bt.ops = append(bt.ops, sharedOp{s: s, k: k, b: b, kb: kb, kd: kd, args: []any{
+		"p", s.leak / 1e6, s.trigNs / 1e6, one, int64(s.BanDuration / time.Millisecond), distinct, s.maxDistinct,
 	}})
-	if err != nil {
-		return false
+}
+
+// runShared sends the batch in one round trip: one script run for all of
+// it, or on a Cluster one per bucket, pipelined. It mirrors each pour's
+// answer in its local bucket, deciding for the bucket a pour filled, and
+// pours here what Redis did not answer.
+func (e *Engine) runShared(bt *sharedBatch, ev *event.Event, t time.Time) {
+	if len(bt.ops) == 0 {
+		return
 	}
-	res, err := cmds[0].Int64Slice()
-	if err != nil || len(res) < 2 {
-		e.fleet.Fail(e.ctx, err)
+	now := t.UnixMilli()
+	groups := [][]sharedOp{bt.ops}
+	if e.fleet.Cluster() {
+		groups = groups[:0]
+		for i := range bt.ops {
+			groups = append(groups, bt.ops[i:i+1])
+		}
+	}
+	calls := make([]fleet.Call, len(groups))
+	for i, g := range groups {
+		c := fleet.Call{Script: pourScript, Keys: make([]string, 0, 2*len(g)), Args: make([]any, 1, 1+7*len(g))}
+		c.Args[0] = now
+		for _, op := range g {
+			c.Keys = append(c.Keys, op.kb, op.kd)
+			c.Args = append(c.Args, op.args...)
+		}
+		calls[i] = c
+	}
+	cmds, err := e.fleet.Run(e.ctx, calls...)
+	for i, g := range groups {
+		var replies []any
+		if err == nil {
+			replies, _ = cmds[i].Slice()
+		}
+		for j, op := range g {
+			if op.b == nil {
+				continue
+			}
+			var res []int64
+			if j < len(replies) {
+				res = int64s(replies[j])
+			}
+			if !e.mirror(op.s, op.k, op.b, ev, t, res) {
+				e.pourLocal(op.s, op.k, op.b, ev, t)
+			}
+		}
+	}
+}
+
+// int64s reads one bucket's reply, nil if it is not a list of integers.
+func int64s(v any) []int64 {
+	l, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	out := make([]int64, len(l))
+	for i, x := range l {
+		n, ok := x.(int64)
+		if !ok {
+			return nil
+		}
+		out[i] = n
+	}
+	return out
+}
+
+// mirror copies Redis's answer to one pour into the local bucket b,
+// deciding if the pour filled it. It reports false when the answer is
+// not one the script gives.
+func (e *Engine) mirror(s *compiled, k bucketKey, b *bucket, ev *event.Event, t time.Time, res []int64) bool {
+	if len(res) < 2 {
 		return false
 	}
 	ns := t.UnixNano()
@@ -169,6 +261,8 @@ func (e *Engine) pourShared(s *compiled, k bucketKey, b *bucket, ev *event.Event
 		e.decide(s, k, b, t)
 		// The fleet is quiet about the key whatever came of the ban here.
 		b.quiet = max(b.quiet, ns+int64(s.BanDuration))
+	default:
+		return false
 	}
 	return true
 }

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,4 +91,49 @@ func TestSharedBucketsFallBackAndMerge(t *testing.T) {
 	if got := by(b.decisions(), LoginUserIP); len(got) != 1 {
 		t.Fatalf("the tenth failure, after an outage and a merge: %d decisions, want 1", len(got))
 	}
+}
+
+// One event costs one script run, however many scenarios it counts in
+// (a failed login pours into five, a success resets one): one round trip
+// to Redis, not one per bucket.
+func TestSharedOneScriptRunPerEvent(t *testing.T) {
+	clk := newClock()
+	var b banner
+	es, srv := fleetOf(t, 1, clk, &b)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer c.Close()
+	ctx := t.Context()
+	es[0].Handle(loginFailure("192.0.2.1", "warm")) // loads the script
+	if err := c.ConfigResetStat(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		es[0].Handle(loginFailure("203.0.113.9", fmt.Sprintf("user%d", i)))
+		clk.add(time.Second)
+	}
+	es[0].Handle(loginSuccess("203.0.113.9", "user5"))
+	stats, err := c.Info(ctx, "commandstats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := scriptRuns(stats); got != 7 {
+		t.Errorf("7 events: %d script runs in Redis, want 7 (one per event)\n%s", got, stats)
+	}
+	if !es[0].fleet.Up() {
+		t.Fatal("the link went down: the events were counted locally")
+	}
+}
+
+// scriptRuns sums the calls of EVAL and EVALSHA in INFO commandstats.
+func scriptRuns(stats string) int {
+	n := 0
+	for _, line := range strings.Split(stats, "\n") {
+		if strings.HasPrefix(line, "cmdstat_eval:") || strings.HasPrefix(line, "cmdstat_evalsha:") {
+			var calls int
+			if _, err := fmt.Sscanf(line[strings.Index(line, "calls="):], "calls=%d", &calls); err == nil {
+				n += calls
+			}
+		}
+	}
+	return n
 }

@@ -208,3 +208,11 @@ func (s *Shared) Close() {
 	s.cancel()
 	s.wg.Wait()
 }
+
+// Cluster reports whether Redis is a Cluster, where one script's keys must
+// share a hash slot: a stage that would batch buckets of different tags
+// in one script runs one script per tag instead.
+func (s *Shared) Cluster() bool {
+	_, ok := s.c.(*redis.ClusterClient)
+	return ok
+}

@@ -28,6 +28,8 @@ func ptr[T any](v T) *T { return &v }
 //     the event says for how long), or the app crashed 3 times within 5m.
 //   - advisory: a new advisory affects a dependency (from bulwark audit
 //     --monitor); all new advisories of a scan in one notification.
+//   - app-anomaly: at once when the app answered an attack with a 5xx or
+//     a database error or stack trace: it may be vulnerable there.
 //   - new-route: the app answered a route it does not declare for the
 //     first time after the route inventory's learning period (a new
 //     endpoint deployed, or one left in by mistake); the routes of a few
@@ -111,6 +113,18 @@ func DefaultRules() map[string]RuleConfig {
 			Route:        Route{ResolveTimeout: 24 * time.Hour},
 			Summary:      `{{len .Alerts}} new advisory(ies) for dependencies`,
 			Description:  `New advisories: {{.Values "rule.id"}}. Run bulwark audit for details and bulwark update to fix.`,
+		},
+		"app-anomaly": {
+			Match:        &Match{Categories: []string{"malicious"}, Actions: []string{"attack-app-anomaly"}},
+			Immediate:    &Match{Actions: []string{"attack-app-anomaly"}},
+			Threshold:    1,
+			CountBy:      []string{"url.path"},
+			Severity:     "critical",
+			SendResolved: ptr(false),
+			Summary:      `The app failed on an attack at {{.Values "url.path"}}`,
+			Description: `An attack from {{.Values "source.ip"}} reached the app, which answered ` +
+				`{{.Values "labels.anomaly"}}: it may be injectable there. The address is banned; look at the ` +
+				`route (bulwark routes) and fix the code before the next attacker finds it.`,
 		},
 		"new-route": {
 			Match:        &Match{Categories: []string{"web"}, Actions: []string{"new-route"}},

@@ -181,6 +181,9 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 	}
 	h = cookies(h)
 	h = engine.Middleware(g.reportVerdict)(h)
+	if g.routes != nil {
+		h = g.withFieldTypes(h)
+	}
 	if g.routes != nil && cfg.Routes.Enforce == "declared" {
 		h = g.withEnforcement(h)
 	}

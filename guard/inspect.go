@@ -40,8 +40,28 @@ func (g *Gateway) reportVerdict(r *http.Request, v inspect.Verdict) {
 	if v.Action != inspect.Block {
 		e.Kind, e.Type, e.Action, e.Outcome = event.KindEvent, "info", "attack-detected", event.OutcomeUnknown
 		e.Message = "detected " + string(top.Class) + " in " + top.Where
+	} else if g.inText(r, v.Findings) {
+		// Blocked, but counted apart from other attacks: an author quoting
+		// code is not banned on the first offences (scenario attack-in-text).
+		e.Action = "attack-blocked-in-text"
+		e.Message = "blocked " + string(top.Class) + " in the free text of " + top.Where
 	}
 	g.publish(r, e)
+}
+
+// inText reports whether every finding is in a field of r's route learned
+// as free text, and r comes from a logged-in user.
+func (g *Gateway) inText(r *http.Request, fs []inspect.Finding) bool {
+	types := infoFrom(r.Context()).types
+	if len(types) == 0 || g.accounts == nil || g.accounts.UserFor(r) == "" {
+		return false
+	}
+	for _, f := range fs {
+		if !types[f.Where].Free() {
+			return false
+		}
+	}
+	return true
 }
 
 // reportRefused publishes the refusal of r with status st: a body the

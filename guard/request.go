@@ -7,6 +7,7 @@ import (
 	"net/netip"
 
 	"github.com/bulwark-sec/bulwark/inspect"
+	"github.com/bulwark-sec/bulwark/routes"
 )
 
 // requestInfo is what the gateway decided about a request before any stage
@@ -20,6 +21,8 @@ type requestInfo struct {
 	upstream bool   // the app answered (the gateway did not refuse it)
 	attack   bool   // inspection found an attack, blocked or not
 	tap      *bodyTap
+	// types are the learned types of the fields of the request's route.
+	types map[string]routes.FieldType
 }
 
 type infoKey struct{}

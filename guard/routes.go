@@ -120,6 +120,9 @@ func (g *Gateway) observeRoute(r *http.Request, rec *recorder, status int, laten
 	if ri.tap != nil {
 		o.Leak = routes.Leak(ri.tap.buf.Bytes())
 	}
+	if o.Attack && !o.Refused && (status >= 500 || o.Leak != "") {
+		g.reportAnomaly(r, status, o.Leak)
+	}
 	fresh, isNew := g.routes.inv.Observe(o)
 	if !isNew {
 		return
@@ -129,6 +132,31 @@ func (g *Gateway) observeRoute(r *http.Request, rec *recorder, status int, laten
 		Status:  status,
 		Message: "new route " + fresh.Method + " " + fresh.Template + " first answered after the learning period",
 		Labels:  map[string]string{"template": fresh.Template},
+	})
+}
+
+// reportAnomaly publishes an attack the app answered badly: the sign that
+// it may really be vulnerable there, which bans at once (scenario
+// app-anomaly) and alerts.
+func (g *Gateway) reportAnomaly(r *http.Request, status int, leak string) {
+	anomaly := fmt.Sprintf("%d", status)
+	if leak != "" {
+		anomaly += " showing a " + leak
+	}
+	g.publish(r, event.Event{
+		Kind: event.KindAlert, Category: event.CategoryMalicious, Type: "indicator", Action: "attack-app-anomaly",
+		Outcome: event.OutcomeUnknown, Severity: event.SeverityCritical, Status: status,
+		Message: "the app answered an attack with " + anomaly + ": it may be vulnerable here",
+		Labels:  map[string]string{"anomaly": anomaly},
+	})
+}
+
+// withFieldTypes looks up the learned types of the fields of the request's
+// route, for the stages after it.
+func (g *Gateway) withFieldTypes(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		infoFrom(r.Context()).types = g.routes.inv.FieldTypes(r.Method, r.URL.Path)
+		next.ServeHTTP(w, r)
 	})
 }
 

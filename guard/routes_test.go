@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/inspect"
 	"github.com/bulwark-sec/bulwark/routes"
 )
 
@@ -96,5 +97,35 @@ func TestEnforceDeclaredRoutes(t *testing.T) {
 				t.Errorf("event %+v, want status 404", e)
 			}
 		})
+	}
+}
+
+// An attack the app answers with a database error is the sign the app may
+// be injectable there: an alert of its own, which bans at once.
+func TestAttackAnsweredWithAnErrorIsAnAnomaly(t *testing.T) {
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.RawQuery, "%27") {
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, `<p>near "'": syntax error</p>`)
+			return
+		}
+		io.WriteString(w, "results")
+	})
+	// detect mode: the attack reaches the app, as one under the threshold would
+	_, gw, ev := newGateway(t, Config{Upstream: up.URL, Inspect: inspect.Config{Mode: inspect.ModeDetect}})
+	getStatus(t, gw.URL+"/search?q=lamp")
+	if st := getStatus(t, gw.URL+"/search?q=%27%20OR%201%3D1--"); st != http.StatusInternalServerError {
+		t.Fatalf("status %d, want the app's 500 (detect mode)", st)
+	}
+	e := ev.wait(t, "attack-app-anomaly")
+	if e.Kind != event.KindAlert || e.Labels["anomaly"] != "500 showing a SQL error" || e.Path != "/search" {
+		t.Errorf("anomaly event %+v", e)
+	}
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	for _, e := range ev.got {
+		if e.Action == "attack-app-anomaly" && e.Status != 500 {
+			t.Errorf("an anomaly for a clean request: %+v", e)
+		}
 	}
 }

@@ -20,6 +20,8 @@ const (
 	SSHLogin           = "ssh-login"
 	FTPLogin           = "ftp-login"
 	LoginUserSlow      = "login-user-slow"
+	AttackInText       = "attack-in-text"
+	AppAnomaly         = "app-anomaly"
 )
 
 // highConfidenceProbes are paths nothing but an attacker asks for: no
@@ -71,6 +73,34 @@ func Builtins() []Scenario {
 			}},
 			Capacity: 5, Leak: time.Minute, BanDuration: 4 * time.Hour,
 			What: "blocked attacks",
+		},
+		{
+			// Blocked findings that were all in fields learned as free text,
+			// sent by a logged-in user: an author quoting code in a post is
+			// blocked, not banned, on the first offences; ten within ten
+			// minutes is someone working at it.
+			Name:        AttackInText,
+			Description: "blocked findings only in free-text fields, from a logged-in user",
+			Match: []Filter{{
+				Category: []event.Category{event.CategoryMalicious},
+				Action:   []string{"attack-blocked-in-text"},
+			}},
+			Capacity: 10, Leak: time.Minute, BanDuration: time.Hour,
+			What: "blocked attacks in free text",
+		},
+		{
+			// An attack that reached the app (scored under the threshold, or
+			// detect mode) and was answered with a 5xx or a database error or
+			// stack trace: the app may really be vulnerable, and whoever
+			// found it is banned at once.
+			Name:        AppAnomaly,
+			Description: "an attack the app answered with a 5xx or an error text",
+			Match: []Filter{{
+				Category: []event.Category{event.CategoryMalicious},
+				Action:   []string{"attack-app-anomaly"},
+			}},
+			Capacity: 1, BanDuration: 24 * time.Hour,
+			What: "attacks the app failed on",
 		},
 		{
 			// The first request for /.env, /.git/HEAD, /.aws/credentials,

@@ -4,6 +4,9 @@ import "unsafe"
 
 // check runs the detectors that apply to in.
 func (s *scan) check(in *input) {
+	if s.freeText(in) {
+		return
+	}
 	if in.kind == kindPath {
 		s.pathProbe(in)
 		s.traversal(in)
@@ -23,7 +26,9 @@ func (s *scan) check(in *input) {
 		if in.has(cAlpha) {
 			s.protoValue(in) // __proto__, an array element "prototype"
 			s.sqli(in)
-			s.xss(in)
+			if !in.noXSS {
+				s.xss(in)
+			}
 			s.cmdi(in)
 			s.java(in)
 			if in.kind == kindFilename || fileHeader(in) {
@@ -39,7 +44,9 @@ func (s *scan) check(in *input) {
 		return
 	}
 	s.sqli(in)
-	s.xss(in)
+	if !in.noXSS {
+		s.xss(in)
+	}
 	if in.kind != kindPath {
 		s.traversal(in)
 		s.fileParam(in)

@@ -104,6 +104,13 @@ func (s *scan) cmdi(in *input) {
 		}
 		return
 	}
+	if in.text {
+		if in.has(cNewline) && s.matchRule(ruleCmdProto, reCmdProtoText, in, in.low) {
+			return
+		}
+		s.cmdiText(in)
+		return
+	}
 	if in.has(cNewline) && s.matchRule(ruleCmdProto, reCmdProto, in, in.low) {
 		return
 	}

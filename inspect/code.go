@@ -28,7 +28,11 @@ func (s *scan) code(in *input) {
 	if !in.has(cParen | cDot | cBracket | cDollar | cBrace | cAt) {
 		return
 	}
-	if s.matchAny(ruleNodeCode, reNodeCode, in, low) {
+	node := reNodeCode
+	if in.text {
+		node = reNodeCodeText
+	}
+	if s.matchAny(ruleNodeCode, node, in, low) {
 		return
 	}
 	if in.has(cParen) && (strings.Contains(low, "while") || strings.Contains(low, "for")) && s.matchRule(ruleNodeDoS, reNodeDoS, in, low) {

@@ -11,8 +11,8 @@ var (
 // must not hold line breaks at all; bodies (text areas) often do, so there
 // only header names that matter to a response count.
 func (s *scan) crlf(in *input) {
-	if !in.has(cNewline) {
-		return
+	if !in.has(cNewline) || in.text {
+		return // lines of free text are not a header block
 	}
 	switch in.kind {
 	case kindQuery, kindPath, kindHeader, kindCookie:

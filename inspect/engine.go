@@ -181,6 +181,9 @@ type scan struct {
 	done      <-chan struct{} // the request's context's; nil if none
 	jpath     []byte
 	in, sub   input
+	txt       input        // the prose of a free-text input
+	runs      []tickRun    // scratch of withoutCodeSpans
+	fenced    bool         // the last proseView found a fenced code block
 	capture   *[]detection // if set, every detection is added to it
 }
 
@@ -192,7 +195,8 @@ func (s *scan) release() {
 	s.score, s.force, s.inputs, s.stopped = 0, false, 0, false
 	s.work, s.budget, s.nextCheck, s.done = 0, 0, 0, nil
 	s.jpath = s.jpath[:0]
-	s.in, s.sub = input{}, input{}
+	s.in, s.sub, s.txt = input{}, input{}, input{}
+	s.runs = s.runs[:0]
 	s.capture = nil
 	if cap(s.buf) > 1<<20 {
 		s.buf = nil // do not keep a huge buffer for every request

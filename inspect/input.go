@@ -27,6 +27,8 @@ type input struct {
 	name   string   // parameter, header or cookie name; JSON path
 	key    bool     // the input is a key (parameter name), not a value
 	base64 bool     // the input was found base64-encoded inside another
+	text   bool     // the prose of free text, its quoted code removed (see freetext.go)
+	noXSS  bool     // the XSS rules read another view of this input
 	raw    string   // as the application sees it
 	dec    string   // fully decoded (see [Normalize]), case kept
 	low    string   // dec in lower case

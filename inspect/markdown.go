@@ -10,7 +10,7 @@ import "strings"
 // the others (libinjection, XSS, template and code injection) still see
 // everything. Otherwise v is returned as is.
 func (s *scan) textOnly(in *input, v string) string {
-	if !in.has(cQuote) || in.key || strings.IndexByte(v, '`') < 0 {
+	if in.text || !in.has(cQuote) || in.key || strings.IndexByte(v, '`') < 0 {
 		return v
 	}
 	switch in.kind {

@@ -105,14 +105,15 @@ func (s *scan) php(in *input) {
 			form = s.phpForm(low)
 		}
 	}
-	if m, ok := phpCall(form); ok {
+	if m, ok := phpCall(form, in.text); ok {
 		s.report(rulePHPFunc, in, m)
 	}
 }
 
 // phpCall finds a call to a PHP function in v, or a dangerous function's
-// name alone.
-func phpCall(v string) (string, bool) {
+// name alone. In free text (text) only a call counts, with a quoted or
+// variable argument unless the function is one only PHP code calls.
+func phpCall(v string, text bool) (string, bool) {
 	for i := 0; i < len(v); {
 		if !isIdentByte(v[i]) || i > 0 && (isIdentByte(v[i-1]) || v[i-1] == '$' || v[i-1] == '.' && !(i > 1 && (v[i-2] == '"' || v[i-2] == '\'' || v[i-2] == ')'))) {
 			i++
@@ -130,6 +131,12 @@ func phpCall(v string) (string, bool) {
 			}
 			call := k < len(v) && v[k] == '('
 			switch {
+			case text && !call:
+			case text && !phpHighRisk(w):
+				a := strings.TrimLeft(v[k+1:], " \t")
+				if a != "" && (a[0] == '\'' || a[0] == '"' || a[0] == '$') && phpCore[w] {
+					return v[i:min(len(v), k+16)], true
+				}
 			case call && (phpHighRisk(w) || phpCore[w]):
 				return v[i:min(len(v), k+16)], true
 			case call:

@@ -63,6 +63,10 @@ func (s *scan) sqli(in *input) {
 	if !in.has(cAlpha | cQuote | cDigit) {
 		return
 	}
+	if in.text {
+		s.sqliText(in)
+		return
+	}
 	if in.has(cSpace | cNewline | cParen | cPipe | cAmp | cStar) {
 		s.sqlNum(in, in.low)
 	}

@@ -29,6 +29,10 @@ var (
 
 // xss detects cross-site scripting.
 func (s *scan) xss(in *input) {
+	if in.text {
+		s.xssText(in)
+		return
+	}
 	if in.cls&^(cAlpha) == 0 && len(in.low) > 4 && in.low[0] == 'o' && in.low[1] == 'n' && !in.key && eventName(in.low) {
 		s.report(ruleXSSEvent, in, in.low) // a handler name alone, for an attribute
 		return

@@ -1,0 +1,202 @@
+package inspect
+
+import (
+	"slices"
+	"strings"
+)
+
+// The detectors' judgement of free text (see freetext.go): evidence of an
+// injection into the app's interpreter, not keywords. Documentation names
+// <iframe>, child_process, Reflect.get and "if defined" in its prose;
+// an attack needs an executable HTML context, a quote closed then an SQL
+// clause, a separator then a command.
+
+var (
+	// Markup that runs: a script element, a frame or object loading a
+	// script URL or inline document, a base that moves the page's scripts,
+	// a refresh to a script URL.
+	reTextScript = pat(`<\s*/?\s*script\b|<\s*(?:iframe|frame|embed|object|portal|applet)\b[^>]*\b(?:src|data|code|codebase)\s*=\s*['"\x60]?\s*(?:javascript|vbscript|livescript|data)\s*:|<\s*(?:iframe|frame)\b[^>]*\bsrcdoc\s*=|<\s*base\b[^>]*\bhref\s*=|<\s*meta\b[^>]*\bhttp-equiv\s*=\s*['"]?\s*refresh\b[^>]*\burl\s*=\s*['"]?\s*(?:javascript|vbscript|data)\s*:|<\s*[a-z]*:?vmlframe\b|<\s*xi:include\b|<\s*(?:style|link)\b[^>]*(?:expression\s*\(|javascript:|behavior\s*:|-moz-binding|@import)`, "script", "src", "data", "code", "srcdoc", "href", "http-equiv", "vmlframe", "xi:include", "expression", "javascript", "behavior", "binding", "@import")
+	// A script URL where a link or attribute takes a URL: href=javascript:,
+	// a Markdown link [x](javascript:…).
+	reTextURL = pat(`\b(?:href|src|action|formaction|data|poster|background|lowsrc|dynsrc|codebase|xlink:href|to|from|values)\s*=\s*['"\x60]?\s*(?:javascript|vbscript|livescript)\s*:|\b(?:href|src|action|formaction|data|xlink:href)\s*=\s*['"\x60]?\s*data\s*:\s*(?:text/html|image/svg\+xml|application/(?:x-)?(?:javascript|xhtml\+xml))|\]\s*\(\s*<?\s*(?:javascript|vbscript|livescript)\s*:|\]\s*\(\s*<?\s*data\s*:\s*text/html|\burl\s*\(\s*['"]?\s*(?:javascript|vbscript)\s*:|\bstyle\s*=\s*['"]?[^'">]*(?:expression\s*\(|behavior\s*:|-moz-binding)`, "javascript", "vbscript", "livescript", "data", "expression", "behavior", "binding")
+	// A quote or script block closed, then a script call: '; alert(1)//.
+	reTextSink = pat(`['"\x60]\s*\)?\s*[;,+|&-]\s*(?:alert|prompt|confirm|eval|settimeout|setinterval|fetch|import|atob|document\s*\.\s*(?:write|cookie|location)|window\s*\.\s*(?:location|open)|location\s*=)\s*[(\x60=]|-->\s*<|\]\]>\s*<`, "alert", "prompt", "confirm", "eval", "settimeout", "setinterval", "fetch", "import", "atob", "document", "window", "location", "-->", "]]>")
+)
+
+// xssText detects markup that runs in free text.
+func (s *scan) xssText(in *input) {
+	if !in.has(cLT | cColon | cEq | cParen | cBracket) {
+		return
+	}
+	low := in.low
+	if in.has(cLT) && s.matchRule(ruleXSSScript, reTextScript, in, low) {
+		return
+	}
+	if in.has(cLT) && in.has(cEq) && s.matchRule(ruleXSSEvent, reXSSTagHandler, in, low) {
+		return
+	}
+	if in.has(cColon) || in.has(cParen) {
+		u := low
+		if in.has(cNewline | cSpace | cCtl) {
+			u = s.squeeze(low)
+		}
+		if s.matchRule(ruleXSSURL, reTextURL, in, u) {
+			return
+		}
+	}
+	if in.has(cQuote|cGT) && s.matchRule(ruleXSSSink, reTextSink, in, low) {
+		return
+	}
+}
+
+// textWindows calls f with the parts of v, free text, where a quote may
+// close a string literal of the app's query: from each single or double
+// quote to the end of its line, at most maxQuoteWindow bytes. Windows that
+// overlap are merged, so v is read at most twice.
+func textWindows(v string, f func(w string) bool) {
+	start, end := -1, -1
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c != '\'' && c != '"' {
+			continue
+		}
+		e := i + 1
+		for e < len(v) && e-i < maxQuoteWindow && v[e] != '\n' {
+			e++
+		}
+		if i <= end {
+			end = max(end, e)
+			continue
+		}
+		if start >= 0 && f(v[start:end]) {
+			return
+		}
+		start, end = i, e
+	}
+	if start >= 0 {
+		f(v[start:end])
+	}
+}
+
+// maxQuoteWindow bounds what is read after a quote of free text: an SQL
+// clause that works follows its quote closely.
+const maxQuoteWindow = 256
+
+// reSQLCmtText is a quote closed and the rest of the line commented out:
+// admin'--, x' or 1=1 #.
+var reSQLCmtText = pat(`['"]\s*\)*\s*(?:;\s*)?(?:--|#|/\*)[^'"\n]{0,40}$`, "--", "#", "/*")
+
+// sqliText detects SQL injection in free text: a quote, then in the rest
+// of its line an SQL clause that works.
+func (s *scan) sqliText(in *input) {
+	if !in.has(cQuote) {
+		return
+	}
+	textWindows(in.low, func(w string) bool {
+		if !s.spend(len(w)) {
+			return true
+		}
+		h := scanHints(w)
+		for _, c := range []struct {
+			r  *rule
+			ps []*pattern
+		}{
+			{ruleSQLiUnion, []*pattern{reSQLUnion}},
+			{ruleSQLiTime, []*pattern{reSQLTime}},
+			{ruleSQLiTaut, reSQLTaut},
+			{ruleSQLiStack, reSQLStack},
+			{ruleSQLiStack, reSQLStackMore},
+			{ruleSQLiCmt, []*pattern{reSQLCmtText}},
+		} {
+			for _, p := range c.ps {
+				if m, ok := s.findIn(p, w, &h); ok {
+					s.report(c.r, in, m)
+					return true
+				}
+			}
+		}
+		return false
+	})
+}
+
+// Commands in free text: a separator then a command that runs. Line
+// breaks end lines of text, not commands, and a line that starts with |
+// is a row of a Markdown table.
+func (s *scan) cmdiText(in *input) {
+	low := in.low
+	if in.has(cSlash|cDollar|cPipe|cLT|cGT|cAmp|cParen|cBrace) && s.matchAny(ruleCmdShell, reCmdShell, in, low) {
+		return
+	}
+	if in.has(cDollar) && s.matchRule(ruleCmdEvasion, reCmdIFS, in, low) {
+		return
+	}
+	if in.has(cSlash|cPercent) && s.matchAny(ruleCmdWindows, reCmdWinText, in, low) {
+		return
+	}
+	if !in.has(cSemi|cPipe|cAmp|cDollar) || !s.spend(3*len(low)) {
+		return
+	}
+	form := s.textLines(low)
+	if m, ok := commandAfterSeparator(form); ok {
+		w, _ := commandWord(strings.TrimLeft(m, ";|&`$(<> \t"))
+		if unixCommands[w] && !englishCommands[w] {
+			s.report(ruleCmdSep, in, m)
+		}
+	}
+}
+
+var (
+	// reCmdProtoText are the mail protocol lines no sentence starts: an
+	// IMAP tag and command, SMTP's envelope commands.
+	reCmdProtoText = pat(`[\r\n]\s*(?:(?:mail\s+from|rcpt\s+to)\s*:\s*<|(?:helo|ehlo)\s+[a-z0-9.-]+\s*[\r\n]|[a-z]?\d{3,4}\s+(?:append|authenticate|capability|check|close|copy|create|delete|examine|expunge|fetch|list|login|logout|lsub|noop|rename|search|select|status|store|subscribe|uid|unsubscribe)\b)`)
+	reCmdIFS = pat(`\$\{?ifs\b`, "ifs")
+	// reCmdWinText are the Windows command shapes no sentence has.
+	reCmdWinText = func() []*pattern {
+		var out []*pattern
+		for _, p := range reCmdWin {
+			if !strings.HasPrefix(p.expr, `\bif`) && !strings.HasPrefix(p.expr, `\bfor`) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}()
+)
+
+// textLines returns v, free text, with line breaks as spaces and the rows
+// of Markdown tables blanked.
+func (s *scan) textLines(v string) string {
+	start := len(s.buf)
+	for i := 0; i < len(v); {
+		end := strings.IndexByte(v[i:], '\n')
+		if end < 0 {
+			end = len(v)
+		} else {
+			end += i
+		}
+		line := v[i:end]
+		if t, _ := trimIndent(line); !strings.HasPrefix(t, "|") {
+			s.buf = append(s.buf, line...)
+		}
+		s.buf = append(s.buf, ' ')
+		i = end + 1
+	}
+	return s.str(start)
+}
+
+// reNodeCodeText are the server-side JavaScript shapes that are code, not
+// the names of modules and functions documentation writes.
+var reNodeCodeText = func() []*pattern {
+	var out []*pattern
+	for _, p := range reNodeCode {
+		if slices.ContainsFunc(nodeCodeWords, func(w string) bool { return strings.HasPrefix(p.expr, w) }) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}()
+
+// nodeCodeWords open the alternatives of reNodeCode that name things.
+var nodeCodeWords = []string{`\bchild_process`, `\bprocess\s*\.`, `\b__dirname`, `\b__filename`, `\bfs\s*\.`, `\bvm\s*\.`,
+	`\bmodule\s*\.`, `\brequire\s*\.`, `\bconsole\s*\.`, `\bbuffer\s*\.`, `\bglobal\s*(`, `\bglobalthis`, `\bprocess\s*\[`,
+	`\bnew\s+function`, `\bfunction\s*\(`}

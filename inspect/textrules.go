@@ -149,7 +149,7 @@ var (
 	// reCmdProtoText are the mail protocol lines no sentence starts: an
 	// IMAP tag and command, SMTP's envelope commands.
 	reCmdProtoText = pat(`[\r\n]\s*(?:(?:mail\s+from|rcpt\s+to)\s*:\s*<|(?:helo|ehlo)\s+[a-z0-9.-]+\s*[\r\n]|[a-z]?\d{3,4}\s+(?:append|authenticate|capability|check|close|copy|create|delete|examine|expunge|fetch|list|login|logout|lsub|noop|rename|search|select|status|store|subscribe|uid|unsubscribe)\b)`)
-	reCmdIFS = pat(`\$\{?ifs\b`, "ifs")
+	reCmdIFS       = pat(`\$\{?ifs\b`, "ifs")
 	// reCmdWinText are the Windows command shapes no sentence has.
 	reCmdWinText = func() []*pattern {
 		var out []*pattern

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -84,12 +86,13 @@ server.js" prints an Express app's routes (loaded in Node, never listening).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&configPath, "config", "c", os.Getenv("BULWARK_CONFIG"), "configuration file (env BULWARK_CONFIG)")
+	cmd.PersistentFlags().StringVarP(&configPath, "config", "c", os.Getenv("BULWARK_CONFIG"), "configuration file (env BULWARK_CONFIG)")
 	f.StringVar(&openapi, "openapi", "", "the app's OpenAPI 3.0/3.1 document (overrides routes.openapi)")
 	f.StringVar(&express, "express", "", "the app's Express script, e.g. server.js (overrides routes.express)")
 	f.StringVar(&format, "format", "table", "table, json or markdown")
 	f.Bool("json", false, "same as --format json")
 	f.Bool("markdown", false, "same as --format markdown")
+	cmd.AddCommand(newRoutesFields(&configPath))
 	cmd.PreRunE = func(c *cobra.Command, _ []string) error {
 		j, _ := c.Flags().GetBool("json")
 		m, _ := c.Flags().GetBool("markdown")
@@ -217,4 +220,86 @@ func printRoutesMarkdown(out io.Writer, rep routes.Report) error {
 		}
 	}
 	return nil
+}
+
+func newRoutesFields(configPath *string) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "fields [METHOD] TEMPLATE",
+		Short: "Show the learned types of a route's fields",
+		Long: `Show what each field of a route was seen to hold — integer, uuid, slug,
+email, url, date, text, rich text, password… — as guard learned it from
+requests that passed inspection clean: the type needs 20 values from 5
+clients. "bulwark routes fields /api/articles/{slug}" shows every method of the
+template; "bulwark routes fields POST /api/articles" one.`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) < 1 || len(args) > 2 {
+				return usagef("give a route: [METHOD] TEMPLATE, e.g. POST /api/articles")
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			method, tmpl := "", args[len(args)-1]
+			if len(args) == 2 {
+				method = strings.ToUpper(args[0])
+			}
+			cfg, err := loadConfig(*configPath)
+			if err != nil {
+				return err
+			}
+			cfg = cfg.withDefaults()
+			if !cfg.storeExists() {
+				return fmt.Errorf("no traffic seen yet: no store at %s", absPath(cfg.Store.Path))
+			}
+			db, err := sqlite.Open(c.Context(), cfg.Store.Path, migrations)
+			if err != nil {
+				return err
+			}
+			seen, _, err := routes.ReadStore(c.Context(), db.DB)
+			db.Close()
+			if err != nil {
+				return err
+			}
+			var found []routes.Route
+			for _, r := range seen {
+				if r.Template == tmpl && (method == "" || r.Method == method) {
+					found = append(found, r)
+				}
+			}
+			if len(found) == 0 {
+				return fmt.Errorf("no route %s%s seen; bulwark routes lists them", strings.TrimSpace(method+" "), tmpl)
+			}
+			out := c.OutOrStdout()
+			if asJSON {
+				return writeJSON(out, found)
+			}
+			for _, r := range found {
+				fmt.Fprintf(out, "%s %s\n", r.Method, r.Template)
+				if len(r.Fields) == 0 {
+					fmt.Fprintln(out, "  no fields seen")
+					continue
+				}
+				tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, "  FIELD\tTYPE\tVALUES\tCLIENTS\tMAX LEN\tSEEN AS")
+				for _, where := range slices.Sorted(maps.Keys(r.Fields)) {
+					p := r.Fields[where]
+					t := string(p.Type)
+					if t == "" {
+						t = "(learning)"
+					}
+					var n uint64
+					var seenAs []string
+					for _, ft := range slices.Sorted(maps.Keys(p.Counts)) {
+						n += p.Counts[ft]
+						seenAs = append(seenAs, fmt.Sprintf("%s %d", ft, p.Counts[ft]))
+					}
+					fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%d\t%s\n", where, t, n, p.Clients, p.MaxLen, strings.Join(seenAs, ", "))
+				}
+				tw.Flush()
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the routes with their field profiles as JSON")
+	return cmd
 }

@@ -53,6 +53,10 @@ type Config struct {
 	// while a client being refused owes the most and is kept; rotating
 	// addresses is what PerNetwork and Global are for.
 	MaxKeys int `yaml:"maxKeys"`
+	// RedisPrefix starts every Redis key of the limits, so several fleets
+	// can share one Redis; the gateway sets it from store.redis.prefix. If
+	// empty, "bulwark".
+	RedisPrefix string `yaml:"-"`
 }
 
 // A Limit is a rate with a burst.
@@ -122,6 +126,9 @@ var (
 
 // WithDefaults returns c with every unset field at its documented default.
 func (c Config) WithDefaults() Config {
+	if c.RedisPrefix == "" {
+		c.RedisPrefix = "bulwark"
+	}
 	c.PerIP = c.PerIP.withDefault(defaultPerIP)
 	n := c.PerNetwork.limit().withDefault(defaultPerNetwork)
 	c.PerNetwork.Rate, c.PerNetwork.Burst = n.Rate, n.Burst

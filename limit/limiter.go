@@ -26,6 +26,7 @@ type Limiter struct {
 	v4bits   int
 	v6bits   int
 	shared   *shared // nil without Redis
+	keyStart string  // PREFIX:{rl}: , the start of every Redis key
 
 	ctx    context.Context // done when closed
 	cancel context.CancelFunc
@@ -104,6 +105,7 @@ func New(cfg Config, opts Options) (*Limiter, error) {
 	l := &Limiter{
 		clock: opts.Clock, log: opts.Logger, disabled: cfg.Disable,
 		v4bits: cfg.PerNetwork.IPv4Prefix, v6bits: cfg.PerNetwork.IPv6Prefix,
+		keyStart: cfg.RedisPrefix + ":{rl}:",
 	}
 	if l.clock == nil {
 		l.clock = time.Now

@@ -97,7 +97,7 @@ func TestRedisSharedBudgetAndOutage(t *testing.T) {
 		t.Fatalf("third login across two gateways: %+v; want refused by route:login", d)
 	}
 	rc := redisClient(t, srv)
-	if ttl, err := rc.PTTL(context.Background(), "bulwark:rl:ip:198.51.100.1/32").Result(); err != nil || ttl <= 0 || ttl > 6*time.Minute {
+	if ttl, err := rc.PTTL(context.Background(), "bulwark:{rl}:ip:198.51.100.1/32").Result(); err != nil || ttl <= 0 || ttl > 6*time.Minute {
 		t.Errorf("PTTL of the client's key = %v, %v; want a positive expiry within 5m (its debt)", ttl, err)
 	}
 
@@ -176,11 +176,17 @@ func TestRedisKeys(t *testing.T) {
 	for _, r := range l.allRules() {
 		got = append(got, l.redisKey(check{r, keyOf(ip, r.kind, l.v4bits, l.v6bits)}, ip))
 	}
-	want := "bulwark:rl:route:login:2001:db8:aa:bb::/64 bulwark:rl:ip:2001:db8:aa:bb::/64 bulwark:rl:net:2001:db8:aa::/48"
+	want := "bulwark:{rl}:route:login:2001:db8:aa:bb::/64 bulwark:{rl}:ip:2001:db8:aa:bb::/64 bulwark:{rl}:net:2001:db8:aa::/48"
 	if s := strings.Join(got, " "); s != want {
 		t.Errorf("keys = %s\nwant   %s", s, want)
 	}
-	if k := l.redisKey(check{l.rules[0], 0}, netip.Addr{}); k != "bulwark:rl:ip:unknown" {
+	if k := l.redisKey(check{l.rules[0], 0}, netip.Addr{}); k != "bulwark:{rl}:ip:unknown" {
 		t.Errorf("key for an unknown address = %s", k)
+	}
+	// store.redis.prefix reaches the limits' keys, so fleets sharing one
+	// Redis keep apart.
+	shop := newTestLimiter(t, Config{RedisPrefix: "shop-prod"}, nil)
+	if k := shop.redisKey(check{shop.rules[0], keyOf(ip, shop.rules[0].kind, shop.v4bits, shop.v6bits)}, ip); k != "shop-prod:{rl}:ip:2001:db8:aa:bb::/64" {
+		t.Errorf("key with prefix shop-prod = %s", k)
 	}
 }

@@ -28,9 +28,6 @@ func newShared(c redis.UniversalClient, timeout time.Duration) *shared {
 	return s
 }
 
-// keyPrefix starts every Redis key of the limiter.
-const keyPrefix = "bulwark:rl:"
-
 // checkScript runs the GCRA for every limit of one request at once: it
 // refuses if any limit refuses, and stores nothing then; otherwise it stores
 // every new TAT. Times are microseconds of the server's clock, so gateways
@@ -93,16 +90,18 @@ end
 return #KEYS
 `)
 
-// redisKey names a check's key in Redis: bulwark:rl:<scope>:<key>.
+// redisKey names a check's key in Redis: PREFIX:{rl}:<scope>:<key>. The
+// one hash tag puts every key of the limits on one Cluster shard, as the
+// script checking a request's limits at once needs.
 func (l *Limiter) redisKey(c check, ip netip.Addr) string {
 	p := l.prefix(c, ip)
 	if c.rule.kind == byNothing {
-		return keyPrefix + c.rule.scope + ":all"
+		return l.keyStart + c.rule.scope + ":all"
 	}
 	if !p.IsValid() {
-		return keyPrefix + c.rule.scope + ":unknown"
+		return l.keyStart + c.rule.scope + ":unknown"
 	}
-	return keyPrefix + c.rule.scope + ":" + p.String()
+	return l.keyStart + c.rule.scope + ":" + p.String()
 }
 
 // allowShared decides through Redis. It reports false when Redis failed;

@@ -179,6 +179,7 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	if st.redis != nil {
 		opts.Redis = st.redis
 		opts.Fleet = st.fleet
+		cfg.Limits.RedisPrefix = cfg.Store.Redis.prefix()
 	}
 	if app != nil {
 		opts.App = app

@@ -70,7 +70,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
 	root.AddCommand(newGuard(), newRun(), newStatus(), newInspect(), newInit(), newConfig(), newVersion(),
-		newWatch(), newBans(), newUpdate(), newAudit(), newDB(), newConsole(), newAlert(), newBreach(), newRoutes())
+		newWatch(), newBans(), newEvents(), newUpdate(), newAudit(), newDB(), newConsole(), newAlert(), newBreach(), newRoutes())
 	addVersionFlag(root)
 	return root
 }

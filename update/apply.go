@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Applied says what [Apply] did.
@@ -15,6 +16,9 @@ type Applied struct {
 	Files   []string `json:"files"`   // changed and committed, relative to the project
 	PRBody  string   `json:"prBody"`  // path of the markdown PR description
 	Message string   `json:"message"` // the commit message
+	// Pushed names the remote the branch was pushed to ([Options.Push]);
+	// empty when it was not.
+	Pushed string `json:"pushed,omitempty"`
 }
 
 // Apply writes the passing updates of rep into the project at rep.Dir and
@@ -112,14 +116,66 @@ func Apply(ctx context.Context, rep *Report, o Options) (*Applied, error) {
 	}
 	a.Commit = strings.TrimSpace(string(head))
 	rep.Applied = a
-	a.PRBody = filepath.Join(dir, ".bulwark", "update-"+rep.Date.Format("2006-01-02")+".md")
-	if err := os.MkdirAll(filepath.Dir(a.PRBody), 0o755); err != nil {
+	state, err := stateDir(dir)
+	if err != nil {
 		return a, fmt.Errorf("writing the PR description: %w", err)
 	}
+	a.PRBody = filepath.Join(state, "update-"+rep.Date.Format("2006-01-02")+".md")
 	if err := os.WriteFile(a.PRBody, []byte(rep.Markdown()), 0o644); err != nil {
 		return a, fmt.Errorf("writing the PR description: %w", err)
 	}
+	if o.Push != "" {
+		if err := push(ctx, dir, o.Env, o.Timeout, o.Push, branch); err != nil {
+			return a, err
+		}
+		a.Pushed = o.Push
+	}
 	return a, nil
+}
+
+// CheckRemote checks, before anything is tried, that the project in dir
+// can reach the git remote --push names (a remote's name, a URL or a
+// path): a bad name or an unreachable remote is known at once, not after
+// the trials.
+func CheckRemote(ctx context.Context, dir string, env []string, remote string) error {
+	if err := validRemote(remote); err != nil {
+		return err
+	}
+	if env == nil {
+		env = os.Environ()
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if _, err := runOut(ctx, dir, gitNoPrompt(env), "git", "ls-remote", "-q", "--heads", remote); err != nil {
+		return &SetupError{fmt.Errorf("--push %s: the remote cannot be read from %s (%w): give a remote git remote -v lists, a URL or a path to a repository", remote, dir, err)}
+	}
+	return nil
+}
+
+func validRemote(remote string) error {
+	if remote == "" || strings.HasPrefix(remote, "-") || strings.ContainsAny(remote, "\x00\n") {
+		return &SetupError{fmt.Errorf("--push %q: not a git remote: give a remote's name (git remote -v), a URL or a path", remote)}
+	}
+	return nil
+}
+
+// push pushes branch to remote under the same name, without prompting for
+// credentials (a prompt would hang a run nobody watches).
+func push(ctx context.Context, dir string, env []string, limit time.Duration, remote, branch string) error {
+	if err := validRemote(remote); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	ref := "refs/heads/" + branch
+	if _, err := runOut(ctx, dir, gitNoPrompt(env), "git", "push", "-q", remote, ref+":"+ref); err != nil {
+		return fmt.Errorf("pushing %s to %s: %w (the commit stays on the local branch: push it with git push %s %s)", branch, remote, err, remote, branch)
+	}
+	return nil
+}
+
+func gitNoPrompt(env []string) []string {
+	return append(env[:len(env):len(env)], "GIT_TERMINAL_PROMPT=0", "GIT_ASKPASS=true", "SSH_ASKPASS=true")
 }
 
 // newBranch creates and checks out name, or name-2, name-3… if it exists.

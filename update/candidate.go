@@ -1,6 +1,7 @@
 package update
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"time"
@@ -45,6 +46,10 @@ type Candidate struct {
 	// Flags are what the version changes that deserves a look before
 	// merging, tests or not.
 	Flags []Flag `json:"flags,omitempty"`
+
+	// ladder holds the versions bisection can try when this candidate
+	// fails; nil for a major, or when the finder knows no others.
+	ladder *ladder
 }
 
 // ID names the candidate uniquely: "npm:express@5.3.1".
@@ -137,3 +142,28 @@ func pick(ecosystem, from string, versions []string, cutoff time.Time, published
 // maxAgeLookups bounds the versions of one kind [pick] looks at for one
 // old enough (each can cost a request to the Go proxy).
 const maxAgeLookups = 10
+
+// A ladder is what [bisect] needs of one dependency: the versions of the
+// installed major above the installed one that may be tried, and how to
+// make a candidate of one of them.
+type ladder struct {
+	// versions are ascending, without pre-releases and versions the
+	// registry deprecates or the module retracts.
+	versions []string
+	// make returns the candidate of one of versions, with its publish
+	// time, release notes and red flags. It is safe for concurrent use.
+	make func(ctx context.Context, to string) Candidate
+}
+
+// sameMajor returns the versions of vs above from and in its major,
+// ascending.
+func sameMajor(ecosystem, from string, vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		if compareVersions(ecosystem, v, from) > 0 && kindOf(ecosystem, from, v) != Major {
+			out = append(out, v)
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return compareVersions(ecosystem, a, b) })
+	return out
+}

@@ -17,7 +17,7 @@ func FuzzPackument(f *testing.F) {
 		if err != nil {
 			return
 		}
-		cs, _ := npmCandidates("x", "1.0.0", p, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		cs, _, _ := npmCandidates("x", "1.0.0", p, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 		for _, c := range cs {
 			if compareVersions(NPM, c.To, "1.0.0") <= 0 {
 				t.Fatalf("candidate %s is not newer than 1.0.0", c.To)

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/mod/modfile"
@@ -160,7 +161,10 @@ func goCandidates(m module.Version, list func(path string) ([]string, error), mo
 		}
 	}
 	times := map[string]time.Time{}
+	var timesMu sync.Mutex // the ladder asks during bisection, maybe in parallel
 	when := func(v string) time.Time {
+		timesMu.Lock()
+		defer timesMu.Unlock()
 		t, ok := times[v]
 		if !ok && published != nil {
 			t = published(m.Path, v)
@@ -168,11 +172,17 @@ func goCandidates(m module.Version, list func(path string) ([]string, error), mo
 		}
 		return t
 	}
+	candidate := func(to string) Candidate {
+		return Candidate{Ecosystem: Go, Name: m.Path, From: m.Version, To: to, Kind: kindOf(Go, m.Version, to),
+			Notes: notes, ReleaseNotes: goReleaseNotes(m.Path, to), Published: when(to)}
+	}
+	lad := &ladder{versions: sameMajor(Go, m.Version, vs), make: func(_ context.Context, to string) Candidate { return candidate(to) }}
 	var out []Candidate
 	for _, to := range pick(Go, m.Version, vs, cutoff, when) {
 		if k := kindOf(Go, m.Version, to); k != Major {
-			out = append(out, Candidate{Ecosystem: Go, Name: m.Path, From: m.Version, To: to, Kind: k,
-				Notes: notes, ReleaseNotes: goReleaseNotes(m.Path, to), Published: when(to)})
+			c := candidate(to)
+			c.ladder = lad
+			out = append(out, c)
 		}
 	}
 	if next, v := nextMajor(m, list); v != "" {

@@ -72,6 +72,12 @@ func (r *Report) Markdown() string {
 			b.WriteString("\n")
 		}
 	}
+	if len(r.Bisections) > 0 {
+		b.WriteString("\n## Highest passing versions\n\n")
+		for _, x := range r.Bisections {
+			fmt.Fprintf(&b, "- %s\n", strings.ReplaceAll(x.Summary(), "\n", "\n  "))
+		}
+	}
 	b.WriteString("\n## Tests\n\n")
 	mode := "one by one"
 	if r.Group {

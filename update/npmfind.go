@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/audit/lockfile"
@@ -156,6 +157,8 @@ func (f *npmFinder) find(ctx context.Context, dir string) ([]Candidate, []string
 		cands []Candidate
 		notes []string
 		ages  = map[string]string{} // new dependency → its flag text
+		// agesMu guards ages once the ladders use it, during bisection.
+		agesMu sync.Mutex
 	)
 	for _, d := range deps {
 		if err := ctx.Err(); err != nil {
@@ -175,10 +178,21 @@ func (f *npmFinder) find(ctx context.Context, dir string) ([]Candidate, []string
 		if err != nil {
 			return nil, nil, err
 		}
-		c, skipped := npmCandidates(d.name, from, p, f.cutoff)
+		c, skipped, major := npmCandidates(d.name, from, p, f.cutoff)
+		lad := &ladder{versions: major, make: func(ctx context.Context, to string) Candidate {
+			c := npmCandidate(d.name, from, to, p, skipped)
+			c.Dev = d.dev
+			agesMu.Lock()
+			defer agesMu.Unlock()
+			c.Flags = append(c.Flags, f.flagNewDeps(ctx, cfg, newDeps(p, from, to), ages)...)
+			return c
+		}}
 		for i := range c {
 			c[i].Dev = d.dev
 			c[i].Flags = append(c[i].Flags, f.flagNewDeps(ctx, cfg, newDeps(p, from, c[i].To), ages)...)
+			if c[i].Kind != Major {
+				c[i].ladder = lad
+			}
 		}
 		if len(c) == 0 {
 			for _, n := range skipped {
@@ -193,9 +207,22 @@ func (f *npmFinder) find(ctx context.Context, dir string) ([]Candidate, []string
 // npmCandidates picks the newest patch, minor and major of a package above
 // from and not above dist-tags.latest, skipping deprecated versions, and
 // for one published after cutoff the newest of its kind published before.
-func npmCandidates(name, from string, p *packument, cutoff time.Time) ([]Candidate, []string) {
+// It also returns the notes on what was skipped and the eligible versions
+// of from's major (for [ladder]).
+func npmCandidates(name, from string, p *packument, cutoff time.Time) ([]Candidate, []string, []string) {
+	vs, notes := npmEligible(from, p)
+	var out []Candidate
+	for _, to := range pick(NPM, from, vs, cutoff, p.published) {
+		out = append(out, npmCandidate(name, from, to, p, notes))
+	}
+	return out, notes, sameMajor(NPM, from, vs)
+}
+
+// npmEligible returns the versions of p above from and not above
+// dist-tags.latest that are neither pre-releases nor deprecated, with a
+// note for each deprecated one.
+func npmEligible(from string, p *packument) (vs, notes []string) {
 	latest := p.DistTags["latest"]
-	var vs, notes []string
 	for v, meta := range p.Versions {
 		pv, err := version.Parse(NPM, v)
 		if err != nil || strings.Contains(v, "-") || version.Compare(NPM, v, from) <= 0 {
@@ -211,17 +238,18 @@ func npmCandidates(name, from string, p *packument, cutoff time.Time) ([]Candida
 		vs = append(vs, v)
 	}
 	slices.Sort(notes)
-	var out []Candidate
-	repo := p.repoURL()
-	for _, to := range pick(NPM, from, vs, cutoff, p.published) {
-		c := Candidate{Ecosystem: NPM, Name: name, From: from, To: to, Kind: kindOf(NPM, from, to), Notes: notes,
-			Published: p.published(to), Flags: npmFlags(p, from, to)}
-		if repo != "" {
-			c.ReleaseNotes = repo + "/releases"
-		}
-		out = append(out, c)
+	return vs, notes
+}
+
+// npmCandidate is the update of name from from to to, with what the
+// packument says of to.
+func npmCandidate(name, from, to string, p *packument, notes []string) Candidate {
+	c := Candidate{Ecosystem: NPM, Name: name, From: from, To: to, Kind: kindOf(NPM, from, to), Notes: notes,
+		Published: p.published(to), Flags: npmFlags(p, from, to)}
+	if repo := p.repoURL(); repo != "" {
+		c.ReleaseNotes = repo + "/releases"
 	}
-	return out, notes
+	return c
 }
 
 // flagNewDeps flags the new dependencies of a candidate, each with the age

@@ -140,7 +140,7 @@ func TestNpmCandidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, _ := npmCandidates("x", "1.0.0", p, time.Time{})
+	cs, _, _ := npmCandidates("x", "1.0.0", p, time.Time{})
 	var got []string
 	for _, c := range cs {
 		got = append(got, string(c.Kind)+" "+c.To)

@@ -28,8 +28,7 @@ func (r *Report) Record() (string, error) {
 	if err := r.WriteJSON(&buf); err != nil {
 		return "", fmt.Errorf("recording the run: %w", err)
 	}
-	// The record is Bulwark's state: private, like everything it keeps.
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if _, err := stateDir(r.Dir); err != nil {
 		return "", fmt.Errorf("recording the run: %w", err)
 	}
 	tmp := path + ".tmp"
@@ -42,6 +41,26 @@ func (r *Report) Record() (string, error) {
 		return "", fmt.Errorf("recording the run: %w", err)
 	}
 	return path, nil
+}
+
+// stateDir creates the project's .bulwark directory if needed and returns
+// its path. The directory ignores itself (a .gitignore holding "*"), so
+// the records and PR descriptions written there leave git status clean
+// without touching the project's own .gitignore.
+func stateDir(project string) (string, error) {
+	dir := filepath.Join(project, ".bulwark")
+	// The records are Bulwark's state: private, like everything it keeps.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	ignore := filepath.Join(dir, ".gitignore")
+	if _, err := os.Lstat(ignore); err == nil {
+		return dir, nil
+	}
+	if err := os.WriteFile(ignore, []byte("# Written by bulwark update: its records stay out of git.\n*\n"), 0o644); err != nil {
+		return "", err
+	}
+	return dir, nil
 }
 
 // LatestRecord reads the newest run record (see [Report.Record]) of the

@@ -56,6 +56,9 @@ type Report struct {
 	// TestsOffline says the test runs had no network (a namespace with
 	// only a loopback); when false, Notes says why.
 	TestsOffline bool `json:"testsOffline"`
+	// Bisections are the searches for the highest passing version of the
+	// dependencies whose newest version failed, with every version tried.
+	Bisections []Bisection `json:"bisections,omitempty"`
 }
 
 // Failed reports whether any tried candidate failed its tests, or was
@@ -124,6 +127,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 				fmt.Fprintf(w, "  note: %s\n", h)
 			}
 		}
+	}
+	for _, b := range r.Bisections {
+		fmt.Fprintf(w, "\n%s\n", b.Summary())
 	}
 	seen := map[string]bool{}
 	for _, x := range r.Results {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/audit/lockfile"
@@ -49,9 +50,12 @@ type Options struct {
 	// namespace of its own with only a loopback (installs still reach the
 	// registries), and the report says when it could not be.
 	TestNetwork bool
-	HTTPClient  *http.Client     // for registries. If nil, a client with a 30s timeout.
-	Logger      *slog.Logger     // if nil, nothing is logged
-	Now         func() time.Time // if nil, time.Now
+	// Push is the git remote (a name, URL or path) [Apply] pushes its
+	// branch to, under the same name. If empty, nothing is pushed.
+	Push       string
+	HTTPClient *http.Client     // for registries. If nil, a client with a 30s timeout.
+	Logger     *slog.Logger     // if nil, nothing is logged
+	Now        func() time.Time // if nil, time.Now
 }
 
 // DefaultMinReleaseAge is the minimum release age when
@@ -212,6 +216,36 @@ func Run(ctx context.Context, dir string, o Options) (*Report, error) {
 			defer os.RemoveAll(work)
 		}
 		t := &trialer{src: dir, work: work, keep: o.Keep, adv: o.Advisories, log: o.Logger}
+		// admit holds the versions bisection lands on to the same rules
+		// as the candidates: advisories marked, young ones wait,
+		// malicious ones are never installed.
+		var (
+			admitMu sync.Mutex
+			refused []Candidate // blocked as malicious, for the report
+		)
+		admit := func(ctx context.Context, c *Candidate) string {
+			one := []Candidate{*c}
+			markSecurity(ctx, o.Advisories, one)
+			wait := holdYoung(one, cutoff, o.MinReleaseAge)
+			*c = one[0]
+			if at, ok := wait[c.ID()]; ok {
+				return fmt.Sprintf("published %s, younger than the minimum release age: tried from %s",
+					c.Published.UTC().Format("2006-01-02 15:04 MST"), at.UTC().Format("2006-01-02"))
+			}
+			bad, _, err := checkCandidates(ctx, o.Advisories, one)
+			if err != nil {
+				return "not tried: " + err.Error()
+			}
+			if ms := bad[c.ID()]; len(ms) > 0 {
+				admitMu.Lock()
+				blocked[c.ID()] = ms
+				rep.Malicious = append(rep.Malicious, ms...)
+				refused = append(refused, *c)
+				admitMu.Unlock()
+				return "not installed: " + ms[0].String()
+			}
+			return ""
+		}
 		for _, p := range ps {
 			cs := tryable(found[p.ecosystem()], o.Major)
 			if len(cs) == 0 {
@@ -233,10 +267,15 @@ func Run(ctx context.Context, dir string, o Options) (*Report, error) {
 					dir, p.ecosystem(), hint, base.stage, tailLines(base.tail, 3))}
 			}
 			try := func(ctx context.Context, cs []Candidate) outcome { return t.try(ctx, p, cs) }
-			for k, v := range trySet(ctx, cs, try, o) {
+			res := trySet(ctx, cs, try, o)
+			more, bs := bisect(ctx, cs, res, try, admit, o.Jobs)
+			for k, v := range res {
 				findings[k] = v
 			}
+			all = insertByDep(all, more)
+			rep.Bisections = append(rep.Bisections, bs...)
 		}
+		all = insertByDep(all, refused)
 		rep.Runs = int(t.runs.Load())
 	}
 	rep.Results = results(all, findings, waiting, blocked, o)

@@ -41,10 +41,15 @@ With --group, the newest version of every dependency is tried at once and a
 failing group is bisected down to the culprits: far fewer test runs when most
 updates pass.
 
+When the newest version of a dependency fails, the versions between the
+installed one and it (same major) are tried by bisection, one at a time, and
+the highest that passes is kept; the report lists every version tried.
+
 --apply tests the passing updates together once more, writes them into the
 project, commits go.mod/go.sum and package.json/package-lock.json on a new
 branch bulwark/update-DATE and writes a PR description to
-.bulwark/update-DATE.md.
+.bulwark/update-DATE.md; --push REMOTE then pushes that branch. The records
+under .bulwark/ stay out of git (the folder holds a .gitignore of its own).
 
 No dependency's install script (preinstall, install, postinstall) runs in the
 copies or with --apply: npm installs with --ignore-scripts. Packages that need
@@ -100,6 +105,15 @@ their tests or are malicious, 2 usage or setup errors (such as tests failing bef
 			if apply && o.DryRun {
 				return usagef("--apply and --dry-run exclude each other")
 			}
+			if cmd.Flags().Changed("push") {
+				if !apply {
+					return usagef("--push pushes the branch of --apply: give --apply too")
+				}
+				// Known before any trial, not after minutes of them.
+				if err := update.CheckRemote(cmd.Context(), dir, o.Env, o.Push); err != nil {
+					return usageError{err}
+				}
+			}
 			if test != "" {
 				o.Test = []string{"sh", "-c", test}
 			}
@@ -143,6 +157,7 @@ their tests or are malicious, 2 usage or setup errors (such as tests failing bef
 	f.BoolVar(&o.Major, "major", false, "also try npm major updates")
 	f.BoolVar(&o.DryRun, "dry-run", false, "list the updates without trying them")
 	f.BoolVar(&apply, "apply", false, "write the passing updates into the project and commit them on a new branch")
+	f.StringVar(&o.Push, "push", "", "with --apply, push the new branch to this git remote (a name, URL or path)")
 	f.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	f.BoolVar(&o.Keep, "keep", false, "keep the isolated copies (their paths are logged with -v)")
 	f.StringSliceVar(&o.AllowScripts, "allow-scripts", nil, "npm packages whose install scripts may run (after an install with scripts off)")
@@ -189,6 +204,9 @@ func runUpdate(cmd *cobra.Command, dir string, o update.Options, apply, asJSON b
 	}
 	if a := rep.Applied; a != nil && !asJSON {
 		fmt.Fprintf(out, "committed %d update(s) on branch %s (%s); PR description: %s\n", len(rep.Passing()), a.Branch, a.Commit[:min(12, len(a.Commit))], a.PRBody)
+		if a.Pushed != "" {
+			fmt.Fprintf(out, "pushed %s to %s\n", a.Branch, a.Pushed)
+		}
 	}
 	if len(rep.Results) == 0 && !asJSON {
 		fmt.Fprintln(out, "everything is up to date")

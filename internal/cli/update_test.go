@@ -28,6 +28,8 @@ func TestUpdateUsage(t *testing.T) {
 	}{
 		{[]string{"update", "--jobs", "0", empty}, "--jobs must be at least 1"},
 		{[]string{"update", "--apply", "--dry-run", empty}, "exclude each other"},
+		{[]string{"update", "--push", "origin", empty}, "give --apply too"},
+		{[]string{"update", "--apply", "--push", "-x", empty}, "not a git remote"},
 		{[]string{"update", "a", "b"}, "at most 1 argument"},
 		{[]string{"update", empty}, "no go.mod or package.json"},
 	}

@@ -36,6 +36,12 @@ var linearTokens = []string{
 	"http://", "://", "@", "a@", "php://", "file:", "0.",
 	// Words.
 	"a", "ls ", "cat ", "sleep(", "system(", "eval(",
+	// Free text (freetext.go): prose with quoted code, quotes, links,
+	// fences, code elements never closed, runs of backticks.
+	"The quick brown fox jumps over the lazy dog. ", "Words in a sentence, `code` and more. ",
+	"Prose with a quote ' and words here. ", "A line of text here\n```js\nx;\n```\n",
+	"Text [a link](/docs/x) and more words. ", "Text with <code>x</code> here and there. ",
+	"Open <code> unclosed tag words here now. ", "Runs `` ``` ```` of ticks in words here. ",
 }
 
 // A linearPlace puts a value somewhere in a request.

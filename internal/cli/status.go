@@ -231,7 +231,8 @@ func printGatewayStatus(w io.Writer, st gatewayStatus, p palette) {
 	if r.Blocked+r.Banned+r.RateLimited > 0 {
 		refused = p.yellow(refused)
 	}
-	row("requests", fmt.Sprintf("%d since start: %s, %d upstream errors", r.Total, refused, r.UpstreamErrors))
+	row("requests", fmt.Sprintf("%d since start: %s, %d upstream %s", r.Total, refused, r.UpstreamErrors,
+		plural(int(r.UpstreamErrors), "error", "errors")))
 	bans := "no black book"
 	if st.BansInForce != nil {
 		bans = fmt.Sprintf("%d in force", *st.BansInForce)

@@ -4,6 +4,9 @@ import "unsafe"
 
 // check runs the detectors that apply to in.
 func (s *scan) check(in *input) {
+	if (s.req.Types != nil || s.req.Seen != nil) && s.byType(in) {
+		return
+	}
 	if s.freeText(in) {
 		return
 	}

@@ -233,7 +233,7 @@ func parseAllowHost(h string) (netip.Prefix, error) {
 }
 
 var allClasses = []Class{SQLi, XSS, Traversal, RFI, CmdI, SSRF, JNDI, SSTI, XXE, CRLF, Scanner,
-	NoSQLi, ProtoPollution, SensitiveFile, PHP, Java, CodeI, Protocol}
+	NoSQLi, ProtoPollution, SensitiveFile, PHP, Java, CodeI, Protocol, Injection}
 
 func knownClass(c Class) bool {
 	for _, k := range allClasses {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strings"
+
+	"github.com/bulwark-sec/bulwark/routes"
 )
 
 // A Request is what the engine inspects: the parts of an HTTP request an
@@ -20,6 +22,16 @@ type Request struct {
 	Host string
 	// Body is the request body, already read and bounded by the caller.
 	Body []byte
+	// Types, if not nil, are the learned types of the fields of the
+	// request's route, by where a finding would name them ("query:id",
+	// "json:$.title"): a value off a strict type is evidence, and a
+	// password field is looked at for operator injection only.
+	Types map[string]routes.FieldType
+	// Seen, if not nil, is shown every parameter value (query, form, JSON,
+	// multipart, XML, cookie) as the app sees it, with where: what the
+	// route inventory learns field types from. The strings are valid only
+	// during the call.
+	Seen func(where, value string)
 	// Context, if not nil, is the request's: when it is done (the client
 	// went away) inspection stops and the request is refused (bw-limit-006),
 	// as it is when inspecting it costs more than its size allows

@@ -1,0 +1,64 @@
+package inspect
+
+import (
+	"strings"
+
+	"github.com/bulwark-sec/bulwark/routes"
+)
+
+// Injection is the class of a value off its field's learned type that
+// carries the symbols an injection needs: a numeric id receiving "1 or
+// true" is an attack with no keyword at all.
+const Injection Class = "injection"
+
+var (
+	ruleOffType = newRule("bw-field-001", Injection, DefaultThreshold,
+		"value off its field's learned type (a number, an id, a date…) with the symbols of an injection")
+	ruleOffTypePlain = newRule("bw-field-002", Injection, 1,
+		"value off its field's learned type, without injection symbols")
+)
+
+// A field kind's values are profiled when it is a parameter of the app
+// (not a header, a path or a file name).
+func profiled(k kind) bool {
+	switch k {
+	case kindQuery, kindForm, kindJSON, kindMultipart, kindXML, kindCookie:
+		return true
+	}
+	return false
+}
+
+// byType judges in by its field's learned type (Request.Types) and shows
+// it to Request.Seen. It reports whether in is judged: a password field is
+// only looked at for operator injection, since apps hash passwords and
+// never read them as code.
+func (s *scan) byType(in *input) bool {
+	if in.key || in.text || in.base64 || !profiled(in.kind) {
+		return false
+	}
+	where := in.where(s)
+	if s.req.Seen != nil {
+		s.req.Seen(where, in.raw)
+	}
+	t, ok := s.req.Types[where]
+	switch {
+	case !ok:
+		return false
+	case t == routes.TypePassword:
+		s.nosqlValue(in)
+		s.protoValue(in)
+		return true
+	case t.Strict() && !routes.Fits(t, in.raw):
+		if strings.ContainsAny(in.low, injectionSymbols) {
+			s.report(ruleOffType, in, in.dec)
+		} else {
+			s.report(ruleOffTypePlain, in, in.dec)
+		}
+	}
+	return false
+}
+
+// injectionSymbols are what SQL, shell, script and template injections
+// cannot do without: quotes, brackets, separators, operators, spaces
+// between words (in the decoded value).
+const injectionSymbols = "'\"`()[]{};|&<>=$\\ \t\r\n*,%#+"

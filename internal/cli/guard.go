@@ -102,8 +102,9 @@ Flags override the configuration file.`,
 }
 
 func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) error {
+	tty := isTTY(stderr)
 	stderr = &syncWriter{w: stderr} // shared by logs and the app's output
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := logFor(stderr, tty)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 

@@ -158,7 +158,7 @@ func flatten(err error) error {
 func runSupervisor(ctx context.Context, cfg supervise.Config, eventsOut string, sigs <-chan os.Signal, stdout, stderr io.Writer) error {
 	// The app's lines, events and logs share the two streams: one Write each.
 	stdout, stderr = &syncWriter{w: stdout}, &syncWriter{w: stderr}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := logFor(stderr, isTTY(stderr))
 	out, closeOut, err := eventOutput(eventsOut, stdout, stderr)
 	if err != nil {
 		return usageError{err}

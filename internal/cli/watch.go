@@ -60,7 +60,7 @@ the black book at start. --dry-run prints the firewall commands instead.`,
 }
 
 func runWatch(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) error {
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := logFor(stderr, isTTY(stderr))
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	if err := cfg.prepareStore(); err != nil {

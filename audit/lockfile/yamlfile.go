@@ -11,10 +11,14 @@ import (
 )
 
 // parseYAML decodes a YAML lockfile into its top mapping node, or nil for
-// an empty document. Syntax errors keep yaml.v3's line.
+// an empty document: by [fastYAML] when the file keeps to the shape
+// lockfile writers emit, else by yaml.v3. Syntax errors keep yaml.v3's line.
 func parseYAML(file string, data []byte) (*yaml.Node, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil
+	}
+	if root, ok := fastYAML(data); ok {
+		return root, nil
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {

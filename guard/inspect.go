@@ -17,6 +17,7 @@ import (
 // attack: it is an event of the category web, which no ban counts, and
 // only the verdict's other findings, if any, are malicious.
 func (g *Gateway) reportVerdict(r *http.Request, v inspect.Verdict) {
+	infoFrom(r.Context()).suspect = true
 	if st := inspect.Refused(v); st != 0 && v.Action != inspect.Block {
 		g.reportRefused(r, st, v)
 		v.Findings = slices.DeleteFunc(slices.Clone(v.Findings), func(f inspect.Finding) bool { return f.Refusal() != 0 })

@@ -21,8 +21,12 @@ type requestInfo struct {
 	upstream bool   // the app answered (the gateway did not refuse it)
 	attack   bool   // inspection found an attack, blocked or not
 	tap      *bodyTap
-	// types are the learned types of the fields of the request's route.
-	types map[string]routes.FieldType
+	// types are the learned types of the fields of the request's route;
+	// fields what inspection showed of its parameters.
+	types  map[string]routes.FieldType
+	fields []routes.Field
+	// suspect: inspection found anything at all, even a score-0 finding.
+	suspect bool
 }
 
 type infoKey struct{}

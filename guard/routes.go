@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/inspect"
 	"github.com/bulwark-sec/bulwark/routes"
 )
 
@@ -117,6 +118,9 @@ func (g *Gateway) observeRoute(r *http.Request, rec *recorder, status int, laten
 		Refused:     !ri.upstream,
 		Attack:      ri.attack,
 	}
+	if !ri.attack && !ri.suspect {
+		o.Fields = ri.fields // learn only from what inspection found nothing in
+	}
 	if ri.tap != nil {
 		o.Leak = routes.Leak(ri.tap.buf.Bytes())
 	}
@@ -151,14 +155,24 @@ func (g *Gateway) reportAnomaly(r *http.Request, status int, leak string) {
 	})
 }
 
-// withFieldTypes looks up the learned types of the fields of the request's
-// route, for the stages after it.
+// withFieldTypes hands inspection the learned types of the fields of the
+// request's route, and collects what inspection shows of its parameters
+// for the inventory to learn from.
 func (g *Gateway) withFieldTypes(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		infoFrom(r.Context()).types = g.routes.inv.FieldTypes(r.Method, r.URL.Path)
-		next.ServeHTTP(w, r)
+		ri := infoFrom(r.Context())
+		ri.types = g.routes.inv.FieldTypes(r.Method, r.URL.Path)
+		seen := func(where, value string) {
+			if len(ri.fields) < maxLearnFields {
+				ri.fields = append(ri.fields, routes.FieldOf(where, value))
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(inspect.WithFields(r.Context(), ri.types, seen)))
 	})
 }
+
+// maxLearnFields bounds the fields of one request the inventory learns.
+const maxLearnFields = 64
 
 // routeClient is a hash of the client's address block ([clientKey]: an
 // IPv6 host picks any address of its /64).

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -127,5 +128,43 @@ func TestAttackAnsweredWithAnErrorIsAnAnomaly(t *testing.T) {
 		if e.Action == "attack-app-anomaly" && e.Status != 500 {
 			t.Errorf("an anomaly for a clean request: %+v", e)
 		}
+	}
+}
+
+// The gateway learns a route's field types from clean requests of several
+// clients, then judges by them: an id receiving SQL without a keyword is
+// blocked, a password that looks like SQL passes.
+func TestGatewayLearnsFieldTypes(t *testing.T) {
+	up := newUpstream(t, nil)
+	_, gw, ev := newGateway(t, Config{Upstream: up.URL, TrustedProxies: []string{"127.0.0.1"}})
+	send := func(client int, method, path, body string) int {
+		t.Helper()
+		req, _ := http.NewRequest(method, gw.URL+path, strings.NewReader(body))
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", client))
+		if body != "" {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	// Before learning, a password that looks like SQL is blocked as SQL.
+	if st := send(99, "POST", "/login", "user=ann&password=%27%20or%20%27a%27%3D%27a"); st != http.StatusForbidden {
+		t.Fatalf("SQL-looking password before learning: %d, want 403", st)
+	}
+	for i := range 30 {
+		send(i%6+1, "GET", fmt.Sprintf("/api/items?id=%d", i), "")
+		send(i%6+1, "POST", "/login", fmt.Sprintf("user=user%d&password=plain%dword", i, i))
+	}
+	if st := send(50, "GET", "/api/items?id=1%20or%20true", ""); st != http.StatusForbidden {
+		t.Errorf("an integer id receiving `1 or true`: %d, want 403", st)
+	}
+	ev.waitFor(t, "bw-field-001", func(e event.Event) bool { return e.RuleID == "bw-field-001" })
+	if st := send(51, "POST", "/login", "user=bob&password=%27%20or%20%27a%27%3D%27a"); st != http.StatusOK {
+		t.Errorf("a password that looks like SQL, on a field learned as a password: %d, want 200", st)
 	}
 }

@@ -6,11 +6,21 @@ import (
 )
 
 // A Field is one input of a request as the inspection engine names it
-// ("query:id", "form:title", "json:$.article.body", "cookie:theme") with
-// its value as the app sees it.
+// ("query:id", "form:title", "json:$.article.body", "cookie:theme"): the
+// type and length of its value, never the value.
 type Field struct {
 	Where string
-	Value string
+	Type  FieldType
+	Len   int
+}
+
+// FieldOf describes a value of the field where. A password field's value is
+// not looked at.
+func FieldOf(where, value string) Field {
+	if IsPasswordName(where) {
+		return Field{Where: where, Type: TypePassword}
+	}
+	return Field{Where: where, Type: TypeOf(value), Len: len(value)}
 }
 
 // A FieldProfile is what a route's field was seen to hold. Values are
@@ -46,9 +56,8 @@ const (
 	typeClients = 3
 )
 
-// learn counts one value of the field.
-func (p *FieldProfile) learn(v string, client uint32, at time.Time) {
-	t := TypeOf(v)
+// learn counts one value of the field, of type t and n bytes long.
+func (p *FieldProfile) learn(t FieldType, n int, client uint32, at time.Time) {
 	if t == "" {
 		return
 	}
@@ -56,7 +65,7 @@ func (p *FieldProfile) learn(v string, client uint32, at time.Time) {
 		p.Counts = make(map[FieldType]uint64)
 	}
 	p.Counts[t]++
-	p.MaxLen = max(p.MaxLen, len(v))
+	p.MaxLen = max(p.MaxLen, n)
 	if p.FirstSeen.IsZero() {
 		p.FirstSeen = at
 	}
@@ -117,12 +126,12 @@ func (r *Route) learnFields(fields []Field, client uint32, at time.Time) {
 			p = &FieldProfile{}
 			r.Fields[f.Where] = p
 		}
-		if IsPasswordName(f.Where) {
+		if f.Type == TypePassword {
 			p.Type = TypePassword
 			p.LastSeen = at
 			continue
 		}
-		p.learn(f.Value, client, at)
+		p.learn(f.Type, f.Len, client, at)
 	}
 }
 

@@ -51,11 +51,11 @@ func TestFieldProfiles(t *testing.T) {
 	inv := New(Options{})
 	learnFrom(inv, "/api/articles", 30, false, func(i int) []Field {
 		return []Field{
-			{"query:page", fmt.Sprint(i % 7)},
-			{"query:tag", []string{"go", "node-js", "web"}[i%3]},
-			{"query:q", []string{"red shoes", "lamp", "how do I ... ?"}[i%3]},
-			{"json:$.body", "Some text with `code` and <em>markup</em>"},
-			{"json:$.user.password", "secret"},
+			FieldOf("query:page", fmt.Sprint(i%7)),
+			FieldOf("query:tag", []string{"go", "node-js", "web"}[i%3]),
+			FieldOf("query:q", []string{"red shoes", "lamp", "how do I ... ?"}[i%3]),
+			FieldOf("json:$.body", "Some text with `code` and <em>markup</em>"),
+			FieldOf("json:$.user.password", "secret"),
 		}
 	})
 	got := inv.FieldTypes("GET", "/api/articles")
@@ -77,17 +77,17 @@ func TestFieldProfiles(t *testing.T) {
 // no type; a few odd values do not widen one.
 func TestFieldProfilesResistPoisoning(t *testing.T) {
 	inv := New(Options{})
-	learnFrom(inv, "/items", 500, true, func(i int) []Field { return []Field{{"query:id", "x' or 1=1"}} })
-	learnFrom(inv, "/items", 15, false, func(i int) []Field { return []Field{{"query:id", fmt.Sprint(i)}} })
+	learnFrom(inv, "/items", 500, true, func(i int) []Field { return []Field{FieldOf("query:id", "x' or 1=1")} })
+	learnFrom(inv, "/items", 15, false, func(i int) []Field { return []Field{FieldOf("query:id", fmt.Sprint(i))} })
 	if got := inv.FieldTypes("GET", "/items")["query:id"]; got != "" {
 		t.Errorf("learned %q from one client and 15 values", got)
 	}
 	inv = New(Options{})
 	learnFrom(inv, "/items", 200, false, func(i int) []Field {
 		if i%100 == 0 {
-			return []Field{{"query:id", "abc"}} // 1%: slack
+			return []Field{FieldOf("query:id", "abc")} // 1%: slack
 		}
-		return []Field{{"query:id", fmt.Sprint(i)}}
+		return []Field{FieldOf("query:id", fmt.Sprint(i))}
 	})
 	if got := inv.FieldTypes("GET", "/items")["query:id"]; got != TypeInteger {
 		t.Errorf("learned %q, want integer despite 1%% odd values", got)

@@ -18,8 +18,12 @@ func (w *Watch) handle(ctx context.Context, a attempt, res result) string {
 	}
 	ok := res.outcome == event.OutcomeSuccess
 	if ok && res.session != "" && a.user != "" && a.kind != Logout {
-		if err := w.sessions.add(ctx, w.hashSession(res.session), a.user, w.clock()); err != nil {
+		h := w.hashSession(res.session)
+		if err := w.sessions.add(ctx, h, a.user, w.clock()); err != nil {
 			w.logError(ctx, "remembering a session", err)
+		}
+		if w.shared != nil {
+			w.shared.added(ctx, a.user, h)
 		}
 	}
 	switch a.kind {

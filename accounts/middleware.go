@@ -112,8 +112,12 @@ func (w *Watch) serveAccount(rw http.ResponseWriter, r *http.Request, next http.
 	res := w.judge(route, heuristic, c)
 	if msg := w.handle(r.Context(), a, res); msg != "" {
 		if c.replace(http.StatusForbidden, msg) && res.session != "" {
-			if err := w.sessions.revoke(r.Context(), w.hashSession(res.session), a.user, now); err != nil {
+			h := w.hashSession(res.session)
+			if err := w.sessions.revoke(r.Context(), h, a.user, now); err != nil {
 				w.logError(r.Context(), "revoking a refused session", err)
+			}
+			if w.shared != nil {
+				w.shared.revokedOne(r.Context(), h)
 			}
 		}
 		return

@@ -79,7 +79,7 @@ func (w *Watch) disown(rw http.ResponseWriter, r *http.Request, tok string) {
 		w.notMeError(rw, r, err)
 		return
 	}
-	revoked, err := w.sessions.revokeUser(ctx, t.user, now)
+	revoked, err := w.revokeUserSessions(ctx, t.user, now)
 	if err != nil {
 		// Nothing was done: give the link back, so that the user can retry
 		// it rather than be told their sessions ended when they did not.

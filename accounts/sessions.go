@@ -120,23 +120,23 @@ func (s *sessions) revoke(ctx context.Context, h sessionHash, user string, now t
 }
 
 // revokeUser refuses every session the gateway saw issued to user and
-// reports how many.
-func (s *sessions) revokeUser(ctx context.Context, user string, now time.Time) (int, error) {
+// returns their hashes.
+func (s *sessions) revokeUser(ctx context.Context, user string, now time.Time) ([]sessionHash, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `SELECT hash FROM accounts_sessions WHERE user = ? AND revoked = 0`, user)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var hs []sessionHash
 	for rows.Next() {
 		var b []byte
 		if err := rows.Scan(&b); err != nil {
 			rows.Close()
-			return 0, err
+			return nil, err
 		}
 		var h sessionHash
 		copy(h[:], b)
@@ -144,10 +144,10 @@ func (s *sessions) revokeUser(ctx context.Context, user string, now time.Time) (
 	}
 	rows.Close()
 	if _, err := tx.ExecContext(ctx, `UPDATE accounts_sessions SET revoked = ? WHERE user = ? AND revoked = 0`, now.Unix(), user); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, err
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -164,7 +164,41 @@ func (s *sessions) revokeUser(ctx context.Context, user string, now time.Time) (
 	if len(s.revoked) > 0 {
 		s.anyRevoked.Store(true)
 	}
-	return len(hs), nil
+	return hs, nil
+}
+
+// revokeHashes refuses sessions revoked elsewhere (another gateway of the
+// fleet) from now on, and records them in the store.
+func (s *sessions) revokeHashes(ctx context.Context, hs []sessionHash, now time.Time) error {
+	s.mu.Lock()
+	var fresh []sessionHash
+	for _, h := range hs {
+		if _, ok := s.revoked[h]; ok {
+			continue
+		}
+		delete(s.users, h)
+		s.revoked[h] = struct{}{}
+		fresh = append(fresh, h)
+	}
+	if len(fresh) > 0 {
+		s.anyRevoked.Store(true)
+	}
+	s.mu.Unlock()
+	if len(fresh) == 0 {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, h := range fresh {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO accounts_sessions (hash, user, seen, revoked) VALUES (?, '', ?, ?)
+			ON CONFLICT (hash) DO UPDATE SET revoked = excluded.revoked`, h[:], now.Unix(), now.Unix()); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // sessionCookie returns the request's session cookie value, or "".

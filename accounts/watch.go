@@ -90,6 +90,7 @@ type Watch struct {
 	noLinkBase sync.Once // warns once that mails go without a link
 
 	sessions *sessions
+	shared   *sharedSessions // nil without a fleet
 	counts   *counters
 	pairs    *pairBlocks
 	breach   breachChecker // nil when off
@@ -162,15 +163,22 @@ func New(cfg Config, opts Options) (*Watch, error) {
 		}
 		w.breach = f
 	}
+	if w.fleet != nil {
+		w.startSharedSessions()
+	}
 	return w, nil
 }
 
-// Close waits for mails in flight and releases the offline breach file.
+// Close waits for mails in flight, stops reading the fleet's revoked
+// sessions and releases the offline breach file.
 func (w *Watch) Close() error {
 	w.mu.Lock()
 	w.closed = true
 	w.mu.Unlock()
 	w.pending.Wait()
+	if w.shared != nil {
+		w.shared.close()
+	}
 	if c, ok := w.breach.(interface{ Close() error }); ok {
 		return c.Close()
 	}

@@ -48,30 +48,37 @@ func listExpress(t *testing.T, script string) []string {
 // (Express 5, built by an async factory that server.js awaits before
 // listening).
 var exampleRoutes = []string{
-	"GET / unknown",                  // home.js
-	"GET /api/admin/stats unknown",   // admin.js
-	"GET /api/admin/users unknown",   // admin.js
-	"GET /api/echo unknown",          // echo.js
-	"GET /api/health unknown",        // api.js
-	"POST /api/login unknown",        // auth.js
-	"GET /api/me unknown",            // profile.js
-	"POST /api/me/email unknown",     // profile.js
-	"POST /api/me/password unknown",  // profile.js
-	"GET /api/products unknown",      // api.js
-	"POST /api/products unknown",     // api.js
-	"GET /api/products/{id} unknown", // api.js
-	"POST /api/upload unknown",       // upload.js
-	"GET /download unknown",          // download.js
-	"GET /login unknown",             // auth.js
-	"POST /login unknown",            // auth.js
-	"GET /logout unknown",            // auth.js
-	"POST /logout unknown",           // auth.js
-	"GET /profile unknown",           // profile.js
-	"POST /profile/email unknown",    // profile.js
-	"POST /profile/password unknown", // profile.js
-	"GET /register unknown",          // auth.js
-	"POST /register unknown",         // auth.js
-	"GET /search unknown",            // search.js
+	"GET / unknown",                              // home.js
+	"GET /api/admin/stats unknown",               // admin.js
+	"GET /api/admin/users unknown",               // admin.js
+	"POST /api/articles unknown",                 // articles.js
+	"GET /api/articles/{slug} unknown",           // articles.js
+	"PUT /api/articles/{slug} unknown",           // articles.js
+	"GET /api/articles/{slug}/comments unknown",  // articles.js
+	"POST /api/articles/{slug}/comments unknown", // articles.js
+	"GET /api/echo unknown",                      // echo.js
+	"GET /api/health unknown",                    // api.js
+	"POST /api/login unknown",                    // auth.js
+	"GET /api/me unknown",                        // profile.js
+	"POST /api/me/email unknown",                 // profile.js
+	"POST /api/me/password unknown",              // profile.js
+	"GET /api/products unknown",                  // api.js
+	"POST /api/products unknown",                 // api.js
+	"GET /api/products/{id} unknown",             // api.js
+	"POST /api/upload unknown",                   // upload.js
+	"GET /download unknown",                      // download.js
+	"GET /login unknown",                         // auth.js
+	"POST /login unknown",                        // auth.js
+	"GET /logout unknown",                        // auth.js
+	"POST /logout unknown",                       // auth.js
+	"POST /posts unknown",                        // articles.js
+	"GET /posts/{slug} unknown",                  // articles.js
+	"GET /profile unknown",                       // profile.js
+	"POST /profile/email unknown",                // profile.js
+	"POST /profile/password unknown",             // profile.js
+	"GET /register unknown",                      // auth.js
+	"POST /register unknown",                     // auth.js
+	"GET /search unknown",                        // search.js
 }
 
 func TestListExpressExampleApp(t *testing.T) {

@@ -19,6 +19,7 @@ const apiRoutes = require('./routes/api');
 const uploadRoutes = require('./routes/upload');
 const echoRoutes = require('./routes/echo');
 const adminRoutes = require('./routes/admin');
+const articleRoutes = require('./routes/articles');
 
 function notFound(req, res) {
   if (isApiRequest(req)) return res.status(404).json({ error: 'not found' });
@@ -64,6 +65,7 @@ async function createApp({ log = console.log } = {}) {
   app.use(uploadRoutes());
   app.use(echoRoutes());
   app.use(adminRoutes({ products }));
+  app.use(articleRoutes());
 
   // VULNERABLE ON PURPOSE: careless static configuration that serves the whole
   // application folder, dotfiles included, so GET /.env (and the source code)

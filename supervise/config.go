@@ -11,7 +11,8 @@ import (
 // to 30s, no health check, SIGTERM and 10s to stop, and the app's output
 // passed to the console unchanged.
 type Config struct {
-	// Command is the program and its arguments, e.g. [node, server.js].
+	// Command is the program and its arguments, e.g. [node, server.js],
+	// or one command line split as a shell would: "node server.js".
 	// The program is looked up in PATH unless it contains a slash; a
 	// relative path is relative to Dir. Required.
 	Command []string `yaml:"command"`
@@ -212,6 +213,11 @@ type LogFile struct {
 
 // WithDefaults returns c with every zero field set to its documented default.
 func (c Config) WithDefaults() Config {
+	if oneLine(c.Command) {
+		if argv, err := SplitCommand(c.Command[0]); err == nil {
+			c.Command = argv
+		}
+	}
 	def := func(d *time.Duration, v time.Duration) {
 		if *d == 0 {
 			*d = v

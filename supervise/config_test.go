@@ -1,6 +1,9 @@
 package supervise
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +56,7 @@ func TestDefaults(t *testing.T) {
 func TestConfigErrors(t *testing.T) {
 	tests := []struct{ name, src, want string }{
 		{"restart", "restart: sometimes\n", "b.yaml:1: restart: must be always, on-failure or never"},
-		{"one string", "command: node server.js\n", `b.yaml:1: command: "node server.js" is one string with spaces; write the program and its arguments as a list: [node, server.js]`},
+		{"one string", "command: node 'my app.js\n", `b.yaml:1: command: unterminated quote in node 'my app.js (or write the program and its arguments as a list: [node, server.js])`},
 		{"exit code", "noRestartExitCodes: [300]\n", "b.yaml:1: noRestartExitCodes[0]: an exit code is from 0 to 255, got 300"},
 		{"multiplier", "backoff:\n  multiplier: 0.5\n", "b.yaml:2: backoff.multiplier: must be at least 1"},
 		{"max below initial", "backoff:\n  initial: 1m\n  max: 10s\n", "b.yaml:3: backoff.max: must be at least initial (1m), got 10s"},
@@ -84,5 +87,22 @@ func TestNewNeedsCommand(t *testing.T) {
 	_, err := New(Config{}, Options{})
 	if err == nil || !strings.Contains(err.Error(), "bulwark run -- node server.js") {
 		t.Errorf("New(no command) = %v, want an error saying how to give one", err)
+	}
+}
+
+// TestCommandLine: run.command may be one command line, split as guard
+// --run splits it; a program whose own path has a space stays whole.
+func TestCommandLine(t *testing.T) {
+	var c Config
+	if err := config.Decode("b.yaml", []byte("command: node 'my app.js' --port 3000\n"), &c); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.WithDefaults().Command, []string{"node", "my app.js", "--port", "3000"}; !slices.Equal(got, want) {
+		t.Errorf("command: node 'my app.js' --port 3000 runs %q, want %q", got, want)
+	}
+	prog := filepath.Join(t.TempDir(), "my app")
+	os.WriteFile(prog, []byte("#!/bin/sh\n"), 0o755)
+	if got := (Config{Command: []string{prog}}).WithDefaults().Command; !slices.Equal(got, []string{prog}) {
+		t.Errorf("command: %q runs %q, want the program itself", prog, got)
 	}
 }

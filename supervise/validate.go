@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"os"
 	"strings"
 	"syscall"
 	"time"
@@ -21,10 +20,9 @@ func (c Config) Validate() error {
 	bad := func(path, format string, args ...any) {
 		errs = append(errs, config.Field(path, fmt.Errorf(format, args...)))
 	}
-	if len(c.Command) == 1 && strings.ContainsAny(c.Command[0], " \t") {
-		if _, err := os.Stat(c.Command[0]); err != nil {
-			bad("command", "%q is one string with spaces; write the program and its arguments as a list: [%s]",
-				c.Command[0], strings.Join(strings.Fields(c.Command[0]), ", "))
+	if oneLine(c.Command) {
+		if _, err := SplitCommand(c.Command[0]); err != nil {
+			bad("command", "%v (or write the program and its arguments as a list: [node, server.js])", err)
 		}
 	}
 	for i, arg := range c.Command {

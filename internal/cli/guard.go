@@ -83,7 +83,7 @@ Flags override the configuration file.`,
 				cfg.Admin.Listen = admin
 			}
 			if run != "" {
-				argv, err := splitCommand(run)
+				argv, err := supervise.SplitCommand(run)
 				if err != nil {
 					return usagef("--run: %v", err)
 				}

@@ -1,15 +1,27 @@
-package cli
+package supervise
 
 import (
 	"errors"
+	"os"
 	"strings"
 )
 
-// splitCommand splits a command line as a shell would for simple cases:
+// oneLine reports whether command is one string with spaces that is not a
+// program's path: a command line, split by [SplitCommand] as --run is.
+func oneLine(command []string) bool {
+	if len(command) != 1 || !strings.ContainsAny(command[0], " \t") {
+		return false
+	}
+	_, err := os.Stat(command[0])
+	return err != nil
+}
+
+// SplitCommand splits a command line as a shell would for simple cases
+// (run.command or guard --run given as one string):
 // words separated by spaces, with single or double quotes grouping words
 // and a backslash escaping the next character outside single quotes. No
 // variables, globs or pipes: it is an argv, not a script.
-func splitCommand(s string) ([]string, error) {
+func SplitCommand(s string) ([]string, error) {
 	var args []string
 	var cur strings.Builder
 	inWord := false

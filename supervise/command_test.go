@@ -1,4 +1,4 @@
-package cli
+package supervise
 
 import (
 	"slices"
@@ -17,14 +17,14 @@ func TestSplitCommand(t *testing.T) {
 		{`a\ b "c\"d" ''`, []string{"a b", `c"d`, ""}},
 	}
 	for _, tt := range tests {
-		got, err := splitCommand(tt.in)
+		got, err := SplitCommand(tt.in)
 		if err != nil || !slices.Equal(got, tt.want) {
-			t.Errorf("splitCommand(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			t.Errorf("SplitCommand(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 	}
 	for _, bad := range []string{"", "   ", `node "unterminated`, "node 'x"} {
-		if _, err := splitCommand(bad); err == nil {
-			t.Errorf("splitCommand(%q) succeeded", bad)
+		if _, err := SplitCommand(bad); err == nil {
+			t.Errorf("SplitCommand(%q) succeeded", bad)
 		}
 	}
 }

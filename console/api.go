@@ -106,6 +106,16 @@ func (r *Recorder) serveSeries(w http.ResponseWriter, req *http.Request) {
 		writeErr(w, http.StatusBadRequest, fmt.Errorf("window: want 1h, 24h or 7d, got %q", clip(name, 20)))
 		return
 	}
+	// A fresh sample, so the requests counted match the events already
+	// kept (the sampler's may be up to a step old).
+	if p := r.probe.Load(); p != nil {
+		r.mu.Lock()
+		stale := time.Since(r.sampled) >= time.Second
+		r.mu.Unlock()
+		if stale {
+			r.takeSample((*p)())
+		}
+	}
 	ctx, cancel := r.read(req)
 	defer cancel()
 	s, err := r.view(ctx, r.clock(), name)

@@ -349,3 +349,24 @@ func TestLogout(t *testing.T) {
 		t.Error("session still valid after logout")
 	}
 }
+
+func TestConfigRetention(t *testing.T) {
+	for _, tt := range []struct {
+		cfg  Config
+		want string // in the error; "" for none
+	}{
+		{Config{}, ""},
+		{Config{RetentionDays: 30, Events: 500000}, ""},
+		{Config{RetentionDays: -1}, "retentionDays: must be between 1 and 90, got -1"},
+		{Config{RetentionDays: 400}, "retentionDays: must be between 1 and 90, got 400"},
+		{Config{Events: 2_000_000}, "events: must be between 1 and 1000000"},
+	} {
+		err := tt.cfg.Validate()
+		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%+v.Validate() = %v, want %q", tt.cfg, err, tt.want)
+		}
+	}
+	if d := (Config{}).WithDefaults(); d.RetentionDays != 7 || d.Events != 100000 {
+		t.Errorf("defaults: retentionDays %d, events %d; want 7 and 100000", d.RetentionDays, d.Events)
+	}
+}

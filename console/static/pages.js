@@ -315,8 +315,12 @@ function appHealth(s) {
 }
 
 // healthLine reports whether an app's log line is a health check's request
-// log: such lines are folded so they do not drown the rest.
+// log; lineKey is a line without its times and durations, so that the
+// requests of a probe (GET / 200 every few seconds) compare equal. Such
+// lines, and runs of three or more alike, are folded so they do not drown
+// the rest.
 const healthLine = (t) => /\b(GET|HEAD)\s+\/(healthz?|readyz|livez|ping|status|_health)\b/i.test(t) || /health[ -]?check/i.test(t);
+const lineKey = (t) => t.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z?/g, '').replace(/\b[\d.]+\s*(ms|s|µs)\b/g, '').replace(/\s+/g, ' ').trim();
 
 async function app() {
   const chart = new Chart($('#chart-cpu'));
@@ -385,24 +389,27 @@ async function app() {
       const flush = () => {
         if (!run.length) return;
         if (showHealth || run.length === 1) out.push(...run.map(line));
-        else out.push(el('span', { class: 'folded', title: 'health checks' }, '… ' + run.length + ' health-check lines folded, the last at ' + new Date(run[run.length - 1].time).toLocaleTimeString() + '\n'));
+        else out.push(el('span', { class: 'folded', title: 'health checks and repeated lines' }, '… ' + run.length + ' health-check or repeated lines folded (“' + run[run.length - 1].text.slice(0, 60) + '”), the last at ' + new Date(run[run.length - 1].time).toLocaleTimeString() + '\n'));
         run = [];
       };
       const line = (x) => el('span', { class: x.stream, title: x.stream + ' of pid ' + x.pid },
         new Date(x.time).toLocaleTimeString() + '  ' + x.text + (x.cut ? ' …[cut]' : '') + '\n');
       let folded = 0;
-      for (const x of l.lines) {
-        if (healthLine(x.text)) { run.push(x); folded++; continue; }
+      // A run of health-check lines, or of three or more alike, folds.
+      const keys = l.lines.map((x) => lineKey(x.text));
+      const alike = (i) => keys[i] !== '' && ((keys[i - 1] === keys[i] && keys[i - 2] === keys[i]) || (keys[i + 1] === keys[i] && keys[i - 1] === keys[i]) || (keys[i + 1] === keys[i] && keys[i + 2] === keys[i]));
+      l.lines.forEach((x, i) => {
+        if (healthLine(x.text) || alike(i)) { run.push(x); folded++; return; }
         flush();
         out.push(line(x));
-      }
+      });
       flush();
       pre.replaceChildren(...out);
       if (atEnd) pre.scrollTop = pre.scrollHeight;
       const hint = $('#logs-hint');
       hint.replaceChildren('the last ' + l.keeps + ' lines the app wrote, stderr in red' + (folded ? '; ' : ''),
         folded ? el('a', { href: '#', id: 'toggle-health', on: { click: (ev) => { ev.preventDefault(); showHealth = !showHealth; logs(); } } },
-          showHealth ? 'fold health checks' : 'show ' + plural(folded, 'health-check line')) : '');
+          showHealth ? 'fold health checks and repeats' : 'show ' + plural(folded, 'folded line')) : '');
       pre.hidden = l.lines.length === 0;
       empty.hidden = l.lines.length > 0;
       empty.textContent = 'The app has written nothing yet.';

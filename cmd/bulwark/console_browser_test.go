@@ -10,7 +10,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -21,15 +24,23 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
+// consolePages are the console's pages, in the order of its menu.
+var consolePages = []string{"overview", "traffic", "blackbook", "accounts", "app", "dependencies"}
+
 // TestConsoleInChromium drives the web console in Debian's Chromium against
 // the real gateway supervising the real Express app: a wrong password is
-// refused, the right one logs in, an attack sent to the app appears live,
-// an IP banned and unbanned from the page is refused and then let through,
-// a state change without the CSRF token is refused, the App page shows a
-// line the app logged and the Dependencies page a finding of bulwark audit
-// --monitor. Screenshots of
-// every page are the test's artifacts (go test -artifacts), and go to
-// CONSOLE_SCREENSHOTS when set (docs/console for the documentation).
+// refused, the right one logs in, an attack sent to the app appears live
+// and opens as a summary with its raw JSON a click away, an address banned
+// from a traffic row's detail is refused by the gateway and listed in the
+// black book, an IP banned and unbanned from the black book is refused and
+// then let through, a state change without the CSRF token is refused, the
+// app restarts from its page. At 1400 and 400 px every page fits the window
+// (no sideways scroll), its menu reaches every page, and every clickable row
+// opens its detail, all without a script error. Then the gateway restarts on
+// the same store and the traffic page still shows the attack. Screenshots of
+// every page at both widths are the test's artifacts (go test -artifacts),
+// and go to CONSOLE_SCREENSHOTS when set (docs/console for the
+// documentation).
 func TestConsoleInChromium(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		testutil.RealPartMissing(t, "Chromium is not at "+chromiumPath+": apt-get install chromium")
@@ -44,31 +55,35 @@ func TestConsoleInChromium(t *testing.T) {
 	state := t.TempDir()
 	project := auditedProject(t, bin, state)
 	conf := filepath.Join(state, "bulwark.yaml")
-	os.WriteFile(conf, []byte(fmt.Sprintf("trustedProxies: [127.0.0.1]\nstore:\n  path: %s\naudit:\n  projects: [%s]\n",
-		filepath.Join(state, "bulwark.db"), project)), 0o600)
+	os.WriteFile(conf, []byte(fmt.Sprintf("trustedProxies: [127.0.0.1]\nstore:\n  path: %s\naudit:\n  db: %s\n  projects: [%s]\n",
+		filepath.Join(state, "bulwark.db"), filepath.Join(state, "bulwark-osv.db"), project)), 0o600)
 	const password = "correct horse battery console"
 	passwd := exec.Command(bin, "console", "passwd", "--stdin", "--config", conf)
 	passwd.Stdin = strings.NewReader(password + "\n")
 	if out, err := passwd.CombinedOutput(); err != nil {
 		t.Fatalf("bulwark console passwd: %v\n%s", err, out)
 	}
-	_, events := startGuard(t, []string{"HOST=127.0.0.1", "PORT=" + port},
-		"guard", "--config", conf, "--upstream", "http://"+appAddr, "--listen", pub, "--admin", adm,
-		"--run", "node "+filepath.Join(app, "server.js"))
-	waitFor(t, "the app to be ready", func() bool { return events.Count(`"action":"process-ready"`) == 1 })
+	guard := func() (*exec.Cmd, *testutil.SyncBuffer) {
+		cmd, events := startGuard(t, []string{"HOST=127.0.0.1", "PORT=" + port},
+			"guard", "--config", conf, "--upstream", "http://"+appAddr, "--listen", pub, "--admin", adm,
+			"--run", "node "+filepath.Join(app, "server.js"))
+		waitFor(t, "the app to be ready", func() bool { return events.Count(`"action":"process-ready"`) >= 1 })
+		return cmd, events
+	}
+	gw, events := guard()
 
 	shots := t.ArtifactDir()
 	if d := os.Getenv("CONSOLE_SCREENSHOTS"); d != "" {
 		shots = d
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 80*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	ctx = newBrowser(t, ctx)
 	console := "http://" + adm + "/console/"
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		for i, st := range steps {
-			sctx, c := context.WithTimeout(ctx, 8*time.Second)
+			sctx, c := context.WithTimeout(ctx, 15*time.Second)
 			err := chromedp.Do(sctx, st)
 			c()
 			if err != nil {
@@ -99,9 +114,12 @@ func TestConsoleInChromium(t *testing.T) {
 		t.Helper()
 		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingInterval(100*time.Millisecond),
 			chromedp.WithPollingTimeout(20*time.Second))); err != nil {
-			t.Fatalf("waiting for %s: %v", what, err)
+			html, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText`))
+			t.Fatalf("waiting for %s: %v\n%s", what, err, html)
 		}
 	}
+	width := func(w int64) { do(fmt.Sprintf("a %d px window", w), chromedp.EmulateViewport(w, 900)) }
+	width(1400)
 
 	// A wrong password is refused; the right one logs in.
 	do("wrong password",
@@ -113,7 +131,13 @@ func TestConsoleInChromium(t *testing.T) {
 	if msg := eval(`document.querySelector('#login-error').textContent`); !strings.Contains(msg, "Wrong password") {
 		t.Errorf("after a wrong password the page says %q", msg)
 	}
-	shot("login")
+	if hint := eval(`document.querySelector('.login .hint').textContent`); !strings.Contains(hint, "bulwark-console.password") || strings.Contains(hint, "standard error") {
+		t.Errorf("the login page says where the password is as %q, want the file bulwark-console.password", hint)
+	}
+	if icon := eval(`fetch(document.querySelector('link[rel=icon]').href).then(r => r.status + ' ' + r.headers.get('content-type'))`); !strings.HasPrefix(icon, "200 image/svg") {
+		t.Errorf("favicon: %s, want 200 image/svg+xml", icon)
+	}
+	shot("login-1400")
 	do("log in",
 		chromedp.SendKeys(chromedp.CSS("#password"), password),
 		chromedp.Click(chromedp.CSS("#login")),
@@ -121,28 +145,59 @@ func TestConsoleInChromium(t *testing.T) {
 	if c := eval(`document.cookie`); strings.Contains(c, "bulwark_console") {
 		t.Errorf("the session cookie is readable by scripts: %q", c)
 	}
+	errs, stopErrs := collectErrors(ctx)
 
-	// An attack sent through the gateway appears on the live page.
+	// An attack sent through the gateway appears on the live page and
+	// opens as a summary for people, the raw JSON one click away.
 	do("traffic page", chromedp.Navigate(console+"traffic"))
 	poll("the live stream", `document.querySelector('#live').textContent === 'live'`)
 	attacker := "203.0.113.9"
 	if code := sendAs(t, "http://"+pub+"/search?q="+url.QueryEscape("' UNION SELECT id,name,value FROM secrets--"), attacker); code != http.StatusForbidden {
 		t.Fatalf("SQL injection through the gateway: %d, want 403", code)
 	}
-	poll("the attack in the table", `[...document.querySelectorAll('#events tbody tr')].some(r => r.textContent.includes('`+attacker+`') && r.textContent.includes('/search'))`)
-	do("open the event", chromedp.Click(chromedp.CSS("#events tbody tr")), chromedp.WaitVisible(chromedp.CSS("#detail-json")))
-	if j := eval(`document.querySelector('#detail-json').textContent`); !strings.Contains(j, `"malicious"`) || !strings.Contains(j, attacker) {
-		t.Errorf("the event's detail lacks its category or address:\n%s", j)
+	row := func(ip string) string {
+		return `[...document.querySelectorAll('#events tbody tr.clickable')].find(r => r.textContent.includes('` + ip + `'))`
 	}
-	shot("traffic-event")
+	poll("the attack in the table", row(attacker)+` !== undefined`)
+	eval(row(attacker) + `.click(), ''`)
+	poll("the event's detail", `document.querySelector('#detail').open && document.querySelector('#detail-next').textContent !== '…'`)
+	summary := eval(`document.querySelector('#detail-body').innerText`)
+	for _, want := range []string{attacker, "203.0.113.0/24", "/search", "blocked (403)", "bw-sqli", "query"} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("the event's summary lacks %q:\n%s", want, summary)
+		}
+	}
+	do("raw JSON", chromedp.Click(chromedp.CSS("#detail-raw summary")), chromedp.WaitVisible(chromedp.CSS("#detail-json")))
+	if j := eval(`document.querySelector('#detail-json').textContent`); !strings.Contains(j, `"malicious"`) || !strings.Contains(j, attacker) {
+		t.Errorf("the event's raw JSON lacks its category or address:\n%s", j)
+	}
+	if curl := eval(`curlOf(JSON.parse(document.querySelector('#detail-json').textContent))`); !strings.HasPrefix(curl, "curl -i") || !strings.Contains(curl, "/search'") {
+		t.Errorf("copy as curl gives %q", curl)
+	}
+	shot("traffic-event-1400")
 	do("close the event", chromedp.Click(chromedp.CSS("#detail-close")))
-	poll("the top lists", `document.querySelector('#top-ips').textContent.includes('`+attacker+`')`)
-	shot("traffic")
+	poll("the top lists", `document.querySelector('#top-ips').textContent.includes('`+attacker+`') && document.querySelector('#top-nets').textContent.includes('203.0.113.0/24')`)
 
-	// Ban from the page: refused; unban from the page: let through.
+	// Ban from a traffic row's detail: the gateway refuses the address and
+	// the black book lists it.
+	rowBanned := "198.51.100.23"
+	if code := sendAs(t, "http://"+pub+"/search?q="+url.QueryEscape("<script>alert(1)</script>"), rowBanned); code != http.StatusForbidden {
+		t.Fatalf("XSS through the gateway: %d, want 403", code)
+	}
+	poll("the second attack in the table", row(rowBanned)+` !== undefined`)
+	eval(row(rowBanned) + `.click(), ''`)
+	do("ban from the event",
+		chromedp.WaitVisible(chromedp.CSS("#detail-ban")),
+		chromedp.Click(chromedp.CSS("#detail-ban")),
+		chromedp.WaitVisible(chromedp.CSS("#detail-ban-confirm")),
+		chromedp.Click(chromedp.CSS("#detail-ban-confirm")))
+	poll("the ban's confirmation", `document.querySelector('#detail-status').textContent.startsWith('Banned `+rowBanned+`')`)
+	waitFor(t, "the ban from the traffic row to be enforced", func() bool { return sendAs(t, "http://"+pub+"/api/products", rowBanned) == http.StatusForbidden })
+	do("the black book shows it", chromedp.Navigate(console+"blackbook"), chromedp.WaitVisible(chromedp.CSS(`#bans tr[data-target="`+rowBanned+`"]`)))
+
+	// Ban from the black book: refused; unban from the page: let through.
 	banned := "203.0.113.50"
 	do("ban from the page",
-		chromedp.Navigate(console+"blackbook"),
 		chromedp.WaitVisible(chromedp.CSS("#ban-form")),
 		chromedp.SendKeys(chromedp.CSS(`#ban-form input[name="target"]`), banned),
 		chromedp.SendKeys(chromedp.CSS(`#ban-form input[name="duration"]`), "1h"),
@@ -150,7 +205,6 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#ban")),
 		chromedp.WaitVisible(chromedp.CSS(`#bans tr[data-target="`+banned+`"]`)))
 	waitFor(t, "the ban to be enforced", func() bool { return sendAs(t, "http://"+pub+"/api/products", banned) == http.StatusForbidden })
-	shot("blackbook")
 	do("unban from the page",
 		chromedp.SendKeys(chromedp.CSS(`#bans tr[data-target="`+banned+`"] input.reason`), "lifted by the browser test"),
 		chromedp.Click(chromedp.CSS(`#bans tr[data-target="`+banned+`"] button.unban`)),
@@ -158,6 +212,19 @@ func TestConsoleInChromium(t *testing.T) {
 	if code := sendAs(t, "http://"+pub+"/api/products", banned); code != http.StatusOK {
 		t.Errorf("request after the unban: %d, want 200", code)
 	}
+
+	// The app restarts from its page.
+	do("restart the app", chromedp.Navigate(console+"app"), chromedp.WaitVisible(chromedp.CSS("#restart")),
+		chromedp.Click(chromedp.CSS("#restart")), chromedp.Click(chromedp.CSS("#restart")))
+	poll("the restart", `document.querySelector('#status').textContent.startsWith('Restarted')`)
+	if n := events.Count(`"action":"process-ready"`); n != 2 {
+		t.Errorf("after the restart button: %d process-ready events, want 2", n)
+	}
+
+	if got := errs(); len(got) > 0 {
+		t.Errorf("script errors in the pages:\n%s", strings.Join(got, "\n"))
+	}
+	stopErrs() // the refusals below are meant, and the browser logs each
 
 	// A state change without the CSRF token is refused, with it accepted.
 	noCSRF := eval(`fetch('/console/api/v1/bans', {method: 'POST', headers: {'Content-Type': 'application/json'},
@@ -168,27 +235,144 @@ func TestConsoleInChromium(t *testing.T) {
 	if code := sendAs(t, "http://"+pub+"/api/products", "203.0.113.77"); code != http.StatusOK {
 		t.Errorf("the refused ban was made anyway: %d", code)
 	}
+	noCSRF = eval(`fetch('/console/api/v1/app/restart', {method: 'POST'}).then(r => String(r.status))`)
+	if noCSRF != "403" {
+		t.Errorf("POST /console/api/v1/app/restart without the CSRF token: %s, want 403", noCSRF)
+	}
 
-	// The other pages render their data; their screenshots document them.
+	errs, stopErrs = collectErrors(ctx)
+	defer stopErrs()
+
+	// Data for the other pages.
 	sendAs(t, "http://"+pub+"/api/login", "203.0.113.20") // not a login attempt: a GET
 	postLogin(t, "http://"+pub+"/api/login", "198.51.100.7", "alice", "wrong password")
-	for _, p := range []struct{ page, ready string }{
-		{"overview", `document.querySelector('#app-state').textContent === 'ready' && document.querySelector('#advisories').textContent === '2'`},
-		{"accounts", `[...document.querySelectorAll('table.acct tbody tr')].some(r => r.textContent.includes('alice'))`},
+	sendAs(t, "http://"+pub+"/.env", "203.0.113.66")
+	for range 4 { // four lines alike in the app's log, which the App page folds
+		sendAs(t, "http://"+pub+"/api/products", "127.0.0.1")
+	}
+
+	ready := map[string]string{
+		"overview": `document.querySelector('#app-state').textContent === 'ready' && document.querySelector('#advisories').textContent === '2' &&
+			/^\d+ restarts?/.test(document.querySelector('#app-restarts').textContent) && document.querySelectorAll('#latest tbody tr.clickable').length > 0 &&
+			document.querySelector('#chart-attacks .u-over') !== null && document.querySelector('#chart-attacks .total').textContent.includes('attacks in the last hour')`,
+		"traffic":   `document.querySelector('#live').textContent === 'live' && document.querySelectorAll('#events tbody tr.clickable').length > 0 && document.querySelector('#chart-classes .u-over') !== null`,
+		"blackbook": `document.querySelectorAll('#offenders tbody tr.clickable').length > 0 && document.querySelectorAll('#allowlist tbody tr').length > 0`,
+		"accounts":  `[...document.querySelectorAll('table.acct tbody tr.clickable')].some(r => r.textContent.includes('alice'))`,
 		// A line the Express app logged, read back from the supervisor.
-		{"app", `document.querySelector('#app-status dd') !== null &&
-			[...document.querySelectorAll('#logs span.stdout')].some(s => s.textContent.includes('express-app listening on http://` + appAddr + `'))`},
+		"app": `document.querySelector('#app-status dd') !== null && document.querySelectorAll('#process tbody tr.clickable').length > 0 &&
+			[...document.querySelectorAll('#logs span.stdout')].some(s => s.textContent.includes('express-app listening on http://` + appAddr + `')) &&
+			[...document.querySelectorAll('#logs span.folded')].some(s => s.textContent.includes('GET /api/products'))`,
 		// The finding bulwark audit --monitor saved, and the project's update state.
-		{"dependencies", `[...document.querySelectorAll('#findings tbody tr')].some(r => r.textContent.includes('left-pad-demo@1.2.0') &&
+		"dependencies": `[...document.querySelectorAll('#findings tbody tr')].some(r => r.textContent.includes('left-pad-demo@1.2.0') &&
 			r.textContent.includes('critical 9.8') && r.textContent.includes('GHSA-demo-0001') && r.textContent.includes('2.0.0')) &&
 			document.querySelector('#audit-counts').textContent.includes('low') &&
-			document.querySelector('#updates').textContent.includes('no bulwark update run recorded')`},
-	} {
-		do(p.page, chromedp.Navigate(console+p.page))
-		poll(p.page+" data", p.ready)
-		shot(p.page)
+			document.querySelector('#updates').textContent.includes('no bulwark update run recorded')`,
 	}
+	for _, w := range []int64{1400, 400} {
+		width(w)
+		for _, p := range consolePages {
+			name := fmt.Sprintf("%s-%d", p, w)
+			do(name, chromedp.Navigate(console+p))
+			poll(name+" data", ready[p])
+			if got := eval(`(() => { const d = document.documentElement; return d.scrollWidth + ' ' + d.clientWidth; })()`); !fits(got) {
+				t.Errorf("%s scrolls sideways: scrollWidth clientWidth = %s", name, got)
+			}
+			if got := eval(menuReaches); got != strings.Join(consolePages, " ")+" logout" {
+				t.Errorf("%s: the menu reaches %q, want every page and log out", name, got)
+			}
+			if got := eval(clickEveryRow); !strings.HasPrefix(got, "ok ") {
+				t.Errorf("%s: %s", name, got)
+			}
+			shot(name)
+		}
+	}
+	width(400)
+	do("login page at 400 px", chromedp.Navigate(console+"login"), chromedp.WaitVisible(chromedp.CSS("#password")))
+	shot("login-400")
+	if got := errs(); len(got) > 0 {
+		t.Errorf("script errors in the pages:\n%s", strings.Join(got, "\n"))
+	}
+
+	// A new gateway on the same store shows the attacks from before.
+	gw.Process.Signal(syscall.SIGTERM)
+	if err := gw.Wait(); err != nil {
+		t.Logf("the first gateway stopped with %v", err)
+	}
+	guard()
+	width(1400)
+	do("traffic after a restart", chromedp.Navigate(console+"traffic"))
+	poll("the attack from before the restart", row(attacker)+` !== undefined`)
 	t.Logf("screenshots in %s", shots)
+}
+
+// fits reports whether "scrollWidth clientWidth" says the page does not
+// scroll sideways.
+func fits(widths string) bool {
+	var sw, cw int
+	fmt.Sscan(widths, &sw, &cw)
+	return cw > 0 && sw <= cw
+}
+
+// menuReaches opens the menu (at a narrow width it is behind a button) and
+// lists the pages its links reach and its log-out button, each visible and
+// inside the window, then closes it again.
+const menuReaches = `(() => {
+  const toggle = document.querySelector('#menu-toggle');
+  const narrow = toggle && toggle.offsetParent !== null;
+  if (narrow) toggle.click();
+  const inside = (e) => { const r = e.getBoundingClientRect(); return e.offsetParent !== null && r.width > 0 && r.left >= 0 && r.right <= innerWidth; };
+  const got = [...document.querySelectorAll('#menu a')].filter(inside).map((a) => new URL(a.href).pathname.replace('/console/', ''));
+  const out = document.querySelector('#logout');
+  if (out && inside(out)) got.push('logout');
+  if (narrow) toggle.click();
+  return got.join(' ');
+})()`
+
+// clickEveryRow clicks each visible clickable row of the page (at most 15)
+// and checks that the detail dialog opens with a summary; it answers
+// "ok N" or what failed.
+const clickEveryRow = `(async () => {
+  const rows = [...document.querySelectorAll('tr.clickable')].filter((r) => r.offsetParent !== null).slice(0, 15);
+  if (!rows.length) return 'no clickable row';
+  const d = document.querySelector('#detail');
+  for (const r of rows) {
+    r.click();
+    let ok = false;
+    for (let i = 0; i < 50 && !ok; i++) {
+      await new Promise((res) => setTimeout(res, 40));
+      ok = d.open && document.querySelector('#detail-body').textContent.trim() !== '' && document.querySelector('#detail-json').textContent !== '';
+    }
+    if (!ok) return 'the row "' + r.textContent.slice(0, 80) + '" opened no detail';
+    d.close();
+  }
+  return 'ok ' + rows.length;
+})()`
+
+// collectErrors gathers the page's script errors, uncaught exceptions and
+// browser log errors (a refused script or style, a failed load) from now
+// on; seen returns those so far, stop ends the collection.
+func collectErrors(ctx context.Context) (seen func() []string, stop func()) {
+	ctx, stop = context.WithCancel(ctx)
+	var mu sync.Mutex
+	var errs []string
+	msgs := chromedp.Console(ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
+				mu.Lock()
+				errs = append(errs, fmt.Sprintf("%s: %s (%s:%d)", m.Type, m.Text, m.URL, m.Line))
+				mu.Unlock()
+			}
+		}
+	}()
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(errs)
+	}, stop
 }
 
 // auditedProject writes a small npm project and an OSV directory with two

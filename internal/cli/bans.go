@@ -199,6 +199,9 @@ A target is an address (203.0.113.9), a network (203.0.113.0/24,
 			var in io.Reader = c.InOrStdin()
 			if args[0] != "-" {
 				f, err := os.Open(args[0])
+				if errors.Is(err, os.ErrNotExist) {
+					return usagef("nothing to import: no file at %s", absPath(args[0]))
+				}
 				if err != nil {
 					return usageError{err}
 				}

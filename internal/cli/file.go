@@ -216,6 +216,9 @@ func loadConfig(path string) (fileConfig, error) {
 		return c, nil
 	}
 	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return c, usagef("no configuration file at %s: check the path, or write one with bulwark init", absPath(path))
+	}
 	if err != nil {
 		return c, usageError{fmt.Errorf("reading configuration: %w", err)}
 	}

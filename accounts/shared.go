@@ -242,7 +242,12 @@ func (w *Watch) failure(ctx context.Context, user string, ip netip.Addr, now tim
 	if w.fleet != nil {
 		w.fleet.Local("accounts")
 	}
-	return w.counts.failure(user, ip, now)
+	v := w.counts.failure(user, ip, now)
+	w.countedAlone('f', user, ip, now)
+	if v.blockPair && user != "" {
+		w.countedAlone('b', user, ip, now)
+	}
+	return v
 }
 
 // success ends the pair's streak through Redis when it answers, else here.
@@ -252,6 +257,7 @@ func (w *Watch) success(ctx context.Context, user string, ip netip.Addr, now tim
 		w.counts.ratio(true, now, &v)
 		return v
 	}
+	w.countedAlone('s', user, ip, now)
 	return w.counts.success(user, ip, now)
 }
 

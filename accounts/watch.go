@@ -91,6 +91,7 @@ type Watch struct {
 
 	sessions *sessions
 	shared   *sharedSessions // nil without a fleet
+	alone    journal         // counted while Redis was away, to replay
 	counts   *counters
 	pairs    *pairBlocks
 	breach   breachChecker // nil when off
@@ -165,6 +166,7 @@ func New(cfg Config, opts Options) (*Watch, error) {
 	}
 	if w.fleet != nil {
 		w.startSharedSessions()
+		w.fleet.OnResume(w.mergeAlone)
 	}
 	return w, nil
 }

@@ -1,12 +1,14 @@
 package console
 
 import (
+	"context"
 	"crypto/subtle"
 	"log/slog"
 	"net/http"
 	"net/netip"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
@@ -114,6 +116,7 @@ func (c *Console) publish(ip netip.Addr, outcome event.Outcome, msg string) {
 type loginLimiter struct {
 	max    int
 	window time.Duration
+	shared atomic.Pointer[LoginCounter] // the fleet's count, when set
 
 	mu    sync.Mutex
 	fails map[netip.Prefix]*failWindow
@@ -146,6 +149,11 @@ func client(ip netip.Addr) netip.Prefix {
 // attempts cannot all pass the check before any is counted; a successful
 // login then forgets the client.
 func (l *loginLimiter) attempt(ip netip.Addr, now time.Time) time.Duration {
+	if lc := l.shared.Load(); lc != nil {
+		if wait, ok := (*lc).Attempt(context.Background(), client(ip).String(), l.max, l.window); ok {
+			return wait
+		}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	key := client(ip)
@@ -165,6 +173,9 @@ func (l *loginLimiter) attempt(ip netip.Addr, now time.Time) time.Duration {
 }
 
 func (l *loginLimiter) forget(ip netip.Addr) {
+	if lc := l.shared.Load(); lc != nil {
+		(*lc).Forget(context.Background(), client(ip).String())
+	}
 	l.mu.Lock()
 	delete(l.fails, client(ip))
 	l.mu.Unlock()
@@ -186,4 +197,28 @@ func (l *loginLimiter) makeRoom(now time.Time) {
 	if len(l.fails) >= maxTracked {
 		delete(l.fails, oldest)
 	}
+}
+
+// A LoginCounter counts console login attempts for every gateway of a
+// fleet, so that N consoles allow the attempts of one. Implementations
+// bound each call by a short timeout and must be safe for concurrent use.
+type LoginCounter interface {
+	// Attempt counts an attempt of client (an address or an IPv6 /64, in
+	// text) unless max were counted in the window, and returns how long
+	// the client must wait first, 0 if it may try. ok is false when the
+	// count could not be made: the console then counts alone.
+	Attempt(ctx context.Context, client string, max int, window time.Duration) (wait time.Duration, ok bool)
+	// Forget ends the client's window after a successful login.
+	Forget(ctx context.Context, client string)
+}
+
+// SetLoginCounter makes the login limit count through lc (the fleet's
+// Redis) from now on; while lc cannot count, the console counts alone.
+// A nil lc goes back to counting alone.
+func (c *Console) SetLoginCounter(lc LoginCounter) {
+	if lc == nil {
+		c.limiter.shared.Store(nil)
+		return
+	}
+	c.limiter.shared.Store(&lc)
 }

@@ -28,7 +28,8 @@ type History interface {
 	// Top counts the events f chooses by source address, network, rule
 	// and path, the n largest of each.
 	Top(ctx context.Context, f Filter, n int) (Tops, error)
-	// Counts counts the events from from on by step-long slot and kind.
+	// Counts counts the events from from on by step-long slot and kind
+	// ([kindsOf]).
 	Counts(ctx context.Context, from time.Time, step time.Duration) ([]SlotCount, error)
 	// AddSample keeps one sample of the figures that are not events.
 	AddSample(ctx context.Context, s Sample) error
@@ -91,14 +92,36 @@ type Tops struct {
 	Paths []Count `json:"paths"`
 }
 
-// A SlotCount is how many events of one kind fell in one slot.
+// A SlotCount is how many events of one kind fell in one slot. The kinds
+// are those of [kindsOf].
 type SlotCount struct {
-	Slot     int64 // the slot's start, unix seconds
-	Category string
-	Type     string
-	Action   string
-	Class    string
-	N        int
+	Slot int64 // the slot's start, unix seconds
+	Kind string
+	N    int
+}
+
+// kindsOf names what the series count an event as: "blocked" (a request
+// refused by a rule or a limit), "rateLimited", "failedLogins", and
+// "attack:CLASS" for an attack.
+func kindsOf(s Stored) []string {
+	var k []string
+	if blockedRequest(s.Category, s.Type) {
+		k = append(k, "blocked")
+	}
+	if s.Action == "rate-limited" {
+		k = append(k, "rateLimited")
+	}
+	if s.Category == string(event.CategoryAuthentication) && s.Action == "login-failure" {
+		k = append(k, "failedLogins")
+	}
+	if s.Category == string(event.CategoryMalicious) {
+		class := s.Class
+		if class == "" {
+			class = "other"
+		}
+		k = append(k, "attack:"+class)
+	}
+	return k
 }
 
 // A Sample is one probe of the figures that are not events, over the step

@@ -40,6 +40,20 @@ var historyMigrations = []string{
 		cpu         REAL NOT NULL,
 		rss         INTEGER NOT NULL
 	)`,
+	// Counts kept per 10-second slot as events are kept, and indexes that
+	// answer the top lists from the index alone: over 100,000 events, Top
+	// took 0.9 s and a day's counts 0.5 s reading the events
+	// (BenchmarkHistory).
+	`CREATE TABLE console_counts (
+		slot INTEGER NOT NULL, -- unix seconds / 10 * 10
+		kind TEXT NOT NULL,    -- see kindsOf
+		n    INTEGER NOT NULL,
+		PRIMARY KEY (slot, kind)
+	) WITHOUT ROWID`,
+	`CREATE INDEX console_events_top_ip ON console_events(category, ip)`,
+	`CREATE INDEX console_events_top_net ON console_events(category, net)`,
+	`CREATE INDEX console_events_top_rule ON console_events(category, rule)`,
+	`CREATE INDEX console_events_top_path ON console_events(category, path)`,
 }
 
 // SQLiteHistory is the [History] kept in the gateway's SQLite store (its
@@ -66,10 +80,20 @@ func (h *SQLiteHistory) Append(ctx context.Context, evs []Stored) error {
 		return fmt.Errorf("keeping console events: %w", err)
 	}
 	defer st.Close()
+	counts := map[SlotCount]int{}
 	for _, e := range evs {
 		if _, err := st.ExecContext(ctx, int64(e.Seq), e.Time.UnixMilli(), e.Category, e.Type, e.Action, e.Class,
 			e.Rule, e.Rules, e.IP, e.Net, e.User, e.Path, string(e.JSON)); err != nil {
 			return fmt.Errorf("keeping console events: %w", err)
+		}
+		for _, k := range kindsOf(e) {
+			counts[SlotCount{Slot: e.Time.Unix() / countSlot * countSlot, Kind: k}]++
+		}
+	}
+	for c, n := range counts {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO console_counts(slot, kind, n) VALUES (?, ?, ?)
+			ON CONFLICT(slot, kind) DO UPDATE SET n = n + excluded.n`, c.Slot, c.Kind, n); err != nil {
+			return fmt.Errorf("keeping console counts: %w", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -182,9 +206,9 @@ func (h *SQLiteHistory) Top(ctx context.Context, f Filter, n int) (Tops, error) 
 
 // Counts implements [History].
 func (h *SQLiteHistory) Counts(ctx context.Context, from time.Time, step time.Duration) ([]SlotCount, error) {
-	ms := step.Milliseconds()
-	rows, err := h.db.QueryContext(ctx, `SELECT ts / ? * ? / 1000, category, type, action, class, count(*)
-		FROM console_events WHERE ts >= ? GROUP BY 1, 2, 3, 4, 5`, ms, ms, from.UnixMilli())
+	secs := int64(step / time.Second)
+	rows, err := h.db.QueryContext(ctx, `SELECT slot / ? * ?, kind, sum(n) FROM console_counts
+		WHERE slot >= ? GROUP BY 1, 2`, secs, secs, from.Unix()/countSlot*countSlot)
 	if err != nil {
 		return nil, fmt.Errorf("counting console events: %w", err)
 	}
@@ -192,13 +216,17 @@ func (h *SQLiteHistory) Counts(ctx context.Context, from time.Time, step time.Du
 	var out []SlotCount
 	for rows.Next() {
 		var c SlotCount
-		if err := rows.Scan(&c.Slot, &c.Category, &c.Type, &c.Action, &c.Class, &c.N); err != nil {
+		if err := rows.Scan(&c.Slot, &c.Kind, &c.N); err != nil {
 			return nil, fmt.Errorf("counting console events: %w", err)
 		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
 }
+
+// countSlot is the span of a row of console_counts, in seconds: the
+// series' finest step.
+const countSlot = int64(step / time.Second)
 
 // AddSample implements [History].
 func (h *SQLiteHistory) AddSample(ctx context.Context, s Sample) error {
@@ -245,6 +273,7 @@ func (h *SQLiteHistory) Prune(ctx context.Context, before time.Time, max int) er
 		{`DELETE FROM console_events WHERE ts < ?`, []any{before.UnixMilli()}},
 		{`DELETE FROM console_events WHERE seq <= (SELECT max(seq) FROM console_events) - ?`, []any{max}},
 		{`DELETE FROM console_samples WHERE ts < ?`, []any{before.Unix()}},
+		{`DELETE FROM console_counts WHERE slot < ?`, []any{before.Unix()}},
 	} {
 		if _, err := h.db.ExecContext(ctx, q.sql, q.args...); err != nil {
 			return fmt.Errorf("pruning the console's history: %w", err)

@@ -41,13 +41,13 @@ func getJSON(t *testing.T, h http.Handler, target string, v any) int {
 }
 
 // newHistory opens a fresh store in a temporary directory.
-func newHistory(t *testing.T) (*SQLiteHistory, string) {
+func newHistory(t testing.TB) (*SQLiteHistory, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "bulwark.db")
 	return openHistory(t, path), path
 }
 
-func openHistory(t *testing.T, path string) *SQLiteHistory {
+func openHistory(t testing.TB, path string) *SQLiteHistory {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), path, sqlite.Migrations{"console": Migrations})
 	if err != nil {

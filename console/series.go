@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
@@ -119,20 +120,11 @@ func (r *Recorder) view(ctx context.Context, now time.Time, name string) (Series
 		if i < 0 {
 			continue
 		}
-		if blockedRequest(c.Category, c.Type) {
-			inc("blocked", i, float64(c.N))
-		}
-		if c.Action == "rate-limited" {
-			inc("rateLimited", i, float64(c.N))
-		}
-		if c.Category == string(event.CategoryAuthentication) && c.Action == "login-failure" {
-			inc("failedLogins", i, float64(c.N))
-		}
-		if c.Category == string(event.CategoryMalicious) {
-			class := c.Class
-			if class == "" {
-				class = "other"
-			}
+		switch k := c.Kind; {
+		case k == "blocked", k == "rateLimited", k == "failedLogins":
+			inc(k, i, float64(c.N))
+		case strings.HasPrefix(k, "attack:"):
+			class := strings.TrimPrefix(k, "attack:")
 			if out.Attacks[class] == nil {
 				out.Attacks[class] = make([]int, n)
 			}

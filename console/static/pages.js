@@ -182,11 +182,14 @@ async function traffic() {
   async function refreshTop() {
     try { tops(await api('/v1/events/top?' + query())); } catch (e) { /* retried */ }
   }
+  // New events refresh the top lists at most every 5 s: counting the whole
+  // history is not free, and a flood must not make every browser ask it
+  // twice a second.
   let pending = null;
-  document.addEventListener('bulwark:event', () => { clearTimeout(pending); pending = setTimeout(refreshTop, 500); });
+  document.addEventListener('bulwark:event', () => { if (!pending) pending = setTimeout(() => { pending = null; refreshTop(); }, 5000); });
   form.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
   await load();
-  setInterval(refreshTop, 10000);
+  setInterval(refreshTop, 30000);
 }
 
 // ---- black book ----

@@ -1,5 +1,10 @@
 package lockfile
 
+import (
+	"encoding/json"
+	"strings"
+)
+
 // composer.lock: "packages" and "packages-dev" arrays of {name, version,
 // require}. The lock does not say which packages composer.json asks for;
 // those nothing else in the lock requires are taken as direct.
@@ -14,12 +19,8 @@ func parseComposerLock(file string, data []byte, _ *manifest) ([]Package, error)
 			return nil
 		}
 		return d.elements(off, key, func(val []byte, voff int) error {
-			var e struct {
-				Name    string            `json:"name"`
-				Version string            `json:"version"`
-				Require map[string]string `json:"require"`
-			}
-			if err := d.unmarshal(val, voff, key+" entry", &e); err != nil {
+			e, err := composerEntry(d, val, voff, key+" entry")
+			if err != nil {
 				return err
 			}
 			if e.Name == "" {
@@ -54,4 +55,48 @@ func parseComposerLock(file string, data []byte, _ *manifest) ([]Package, error)
 		g.pkgs[i].Direct = !required[i]
 	}
 	return g.finish(false), nil
+}
+
+// A composerPackage is what is read of an entry of composer.lock.
+type composerPackage struct {
+	Name    string            `json:"name"`
+	Version string            `json:"version"`
+	Require map[string]string `json:"require"`
+}
+
+// composerEntry reads the name, version and require of an entry. Entries
+// carry much more (source, dist, autoload, authors…): in a file known to
+// be valid JSON only those three members are decoded; otherwise the whole
+// entry is, for encoding/json's error and line.
+func composerEntry(d *jsonDoc, val []byte, off int, what string) (composerPackage, error) {
+	var e composerPackage
+	if !d.valid || len(val) == 0 || val[0] != '{' {
+		return e, d.unmarshal(val, off, what, &e)
+	}
+	err := scanMembers(d.data, off, func(k string, v []byte, voff int) error {
+		// As encoding/json matches fields: in any case, the last one winning.
+		var dst any
+		switch {
+		case strings.EqualFold(k, "name"):
+			dst = &e.Name
+		case strings.EqualFold(k, "version"):
+			dst = &e.Version
+		case strings.EqualFold(k, "require"):
+			e.Require = nil
+			dst = &e.Require
+		default:
+			return nil
+		}
+		if err := json.Unmarshal(v, dst); err != nil {
+			// Decoded again as a member, for the error naming the field.
+			obj := append(append([]byte(`{"`+strings.ToLower(k)+`":`), v...), '}')
+			var whole composerPackage
+			if err := d.unmarshal(obj, voff, what, &whole); err != nil {
+				return err
+			}
+			return d.unmarshal(v, voff, what, dst)
+		}
+		return nil
+	})
+	return e, err
 }

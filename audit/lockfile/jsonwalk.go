@@ -14,10 +14,15 @@ type jsonDoc struct {
 	file  string
 	data  []byte
 	lines lineIndex
+	// valid says data is one well-formed JSON value: members and
+	// elements then walk it with a byte scanner (see jsonscan.go)
+	// instead of encoding/json's decoder, which reports the errors of
+	// a file that is not.
+	valid bool
 }
 
 func newJSONDoc(file string, data []byte) *jsonDoc {
-	return &jsonDoc{file: file, data: data, lines: newLineIndex(data)}
+	return &jsonDoc{file: file, data: data, lines: newLineIndex(data), valid: json.Valid(data)}
 }
 
 // skip consumes a JSON value without building it.
@@ -29,6 +34,9 @@ func (*skip) UnmarshalJSON([]byte) error { return nil }
 // its key, its raw value and the value's offset. A value that is not an
 // object is reported as an error naming what was expected.
 func (d *jsonDoc) members(off int, what string, fn func(key string, val []byte, valOff int) error) error {
+	if d.valid && off < len(d.data) && d.data[off] == '{' {
+		return scanMembers(d.data, off, fn)
+	}
 	dec := json.NewDecoder(bytes.NewReader(d.data[off:]))
 	tok, err := dec.Token()
 	if err != nil {
@@ -61,6 +69,9 @@ func (d *jsonDoc) members(off int, what string, fn func(key string, val []byte, 
 
 // elements calls fn with each element of the array starting at data[off].
 func (d *jsonDoc) elements(off int, what string, fn func(val []byte, valOff int) error) error {
+	if d.valid && off < len(d.data) && d.data[off] == '[' {
+		return scanElements(d.data, off, fn)
+	}
 	dec := json.NewDecoder(bytes.NewReader(d.data[off:]))
 	tok, err := dec.Token()
 	if err != nil {

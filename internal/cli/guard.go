@@ -23,6 +23,7 @@ import (
 	"github.com/bulwark-sec/bulwark/console"
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/guard"
+	"github.com/bulwark-sec/bulwark/internal/fleet"
 	"github.com/bulwark-sec/bulwark/supervise"
 )
 
@@ -167,6 +168,9 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	if cons, err = console.New(ctx, cfg.Console, console.Options{DB: st.db, Bus: bus, Logger: log,
 		Audit: auditDB, Projects: absPaths(cfg.Audit.Projects)}); err != nil {
 		return err
+	}
+	if st.fleet != nil {
+		cons.SetLoginCounter(fleet.NewLoginLimit(st.fleet))
 	}
 
 	var app *supervise.Supervisor

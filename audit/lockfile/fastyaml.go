@@ -48,6 +48,18 @@ type fyLine struct {
 
 type fyParser struct {
 	lines []fyLine
+	slab  []yaml.Node // nodes are cut from it: one allocation per 512
+}
+
+// node returns a new node holding n.
+func (p *fyParser) node(n yaml.Node) *yaml.Node {
+	if len(p.slab) == 0 {
+		p.slab = make([]yaml.Node, 512)
+	}
+	x := &p.slab[0]
+	*x = n
+	p.slab = p.slab[1:]
+	return x
 }
 
 // split cuts data into lines, leaving out blank and comment lines; false
@@ -110,7 +122,7 @@ func (p *fyParser) mapping(i, indent, depth int) (*yaml.Node, int, bool) {
 	if depth > maxDepth {
 		return nil, 0, false
 	}
-	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: p.lines[i].num, Column: indent + 1}
+	n := p.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: p.lines[i].num, Column: indent + 1})
 	var seen map[string]bool
 	for i < len(p.lines) && p.lines[i].indent == indent {
 		l := p.lines[i]
@@ -119,25 +131,10 @@ func (p *fyParser) mapping(i, indent, depth int) (*yaml.Node, int, bool) {
 			return nil, 0, false
 		}
 		// yaml.v3 refuses a key defined twice: leave that to it.
-		if len(n.Content) < 32 {
-			for k := 0; k < len(n.Content); k += 2 {
-				if n.Content[k].Value == key {
-					return nil, 0, false
-				}
-			}
-		} else {
-			if seen == nil {
-				seen = make(map[string]bool, len(n.Content))
-				for k := 0; k < len(n.Content); k += 2 {
-					seen[n.Content[k].Value] = true
-				}
-			}
-			if seen[key] {
-				return nil, 0, false
-			}
-			seen[key] = true
+		if dupKey(n, key, &seen) {
+			return nil, 0, false
 		}
-		k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key, Line: l.num, Column: indent + 1}
+		k := p.node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key, Line: l.num, Column: indent + 1})
 		var v *yaml.Node
 		i++
 		if len(rest) == 0 || rest[0] == '#' {
@@ -151,10 +148,10 @@ func (p *fyParser) mapping(i, indent, depth int) (*yaml.Node, int, bool) {
 			case i < len(p.lines) && p.lines[i].indent == indent && isSeqItem(p.lines[i].text):
 				v, i, ok = p.sequence(i, indent)
 			default:
-				v, ok = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: l.num, Column: len(l.text) + indent + 2}, true
+				v, ok = p.node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: l.num, Column: len(l.text) + indent + 2}), true
 			}
 		} else {
-			v, ok = fyValue(rest, l.num, indent+len(l.text)-len(rest)+1)
+			v, ok = p.value(rest, l.num, indent+len(l.text)-len(rest)+1)
 			if ok && i < len(p.lines) && p.lines[i].indent > indent {
 				ok = false // a continued scalar, or a mapping after a value
 			}
@@ -174,7 +171,7 @@ func isSeqItem(text []byte) bool { return text[0] == '-' && (len(text) == 1 || t
 
 // sequence reads a block sequence of scalars whose dashes are at indent.
 func (p *fyParser) sequence(i, indent int) (*yaml.Node, int, bool) {
-	n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: p.lines[i].num, Column: indent + 1}
+	n := p.node(yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: p.lines[i].num, Column: indent + 1})
 	for i < len(p.lines) && p.lines[i].indent == indent && isSeqItem(p.lines[i].text) {
 		l := p.lines[i]
 		rest := bytes.TrimLeft(l.text[1:], " ")
@@ -184,7 +181,7 @@ func (p *fyParser) sequence(i, indent int) (*yaml.Node, int, bool) {
 		if _, _, isKey := fyKey(rest); isKey {
 			return nil, 0, false // a mapping inside the sequence
 		}
-		v, ok := fyValue(rest, l.num, indent+len(l.text)-len(rest)+1)
+		v, ok := p.value(rest, l.num, indent+len(l.text)-len(rest)+1)
 		if !ok {
 			return nil, 0, false
 		}
@@ -242,9 +239,9 @@ func plainStart(text []byte) bool {
 	return true
 }
 
-// fyValue reads the scalar or flow collection of a whole rest of line
+// value reads the scalar or flow collection of a whole rest of line
 // (a trailing comment allowed).
-func fyValue(text []byte, line, col int) (*yaml.Node, bool) {
+func (p *fyParser) value(text []byte, line, col int) (*yaml.Node, bool) {
 	var (
 		n   *yaml.Node
 		end int
@@ -255,9 +252,9 @@ func fyValue(text []byte, line, col int) (*yaml.Node, bool) {
 		if !ok {
 			return nil, false
 		}
-		n, end = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Line: line, Column: col}, e
+		n, end = p.node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Line: line, Column: col}), e
 	case '{', '[':
-		c, e, ok := fyFlow(text, line, col)
+		c, e, ok := p.flow(text, line, col)
 		if !ok {
 			return nil, false
 		}
@@ -277,7 +274,7 @@ func fyValue(text []byte, line, col int) (*yaml.Node, bool) {
 			}
 		}
 		s := string(bytes.TrimRight(text[:end], " "))
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: plainTag(s), Value: s, Line: line, Column: col}, true
+		return p.node(yaml.Node{Kind: yaml.ScalarNode, Tag: plainTag(s), Value: s, Line: line, Column: col}), true
 	}
 	rest := bytes.TrimLeft(text[end:], " ")
 	if len(rest) > 0 && (rest[0] != '#' || end == len(text) || text[end] != ' ') {
@@ -332,10 +329,10 @@ func fyQuoted(text []byte) (string, int, bool) {
 	return "", 0, false
 }
 
-// fyFlow reads a one-line flow mapping or sequence of scalars.
-func fyFlow(text []byte, line, col int) (*yaml.Node, int, bool) {
+// flow reads a one-line flow mapping or sequence of scalars.
+func (p *fyParser) flow(text []byte, line, col int) (*yaml.Node, int, bool) {
 	open, closer := text[0], byte('}')
-	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: yaml.FlowStyle, Line: line, Column: col}
+	n := p.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: yaml.FlowStyle, Line: line, Column: col})
 	if open == '[' {
 		closer = ']'
 		n.Kind, n.Tag = yaml.SequenceNode, "!!seq"
@@ -359,7 +356,7 @@ func fyFlow(text []byte, line, col int) (*yaml.Node, int, bool) {
 				return nil, false
 			}
 			j += e
-			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Line: line, Column: c}, true
+			return p.node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Line: line, Column: c}), true
 		}
 		if !plainStart(text[j:]) || text[j] == '-' || text[j] == '?' || text[j] == ':' {
 			return nil, false // indicators inside flow collections: left to yaml.v3
@@ -386,13 +383,13 @@ func fyFlow(text []byte, line, col int) (*yaml.Node, int, bool) {
 			}
 		}
 		s := string(bytes.TrimRight(text[start:j], " "))
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: plainTag(s), Value: s, Line: line, Column: c}, true
+		return p.node(yaml.Node{Kind: yaml.ScalarNode, Tag: plainTag(s), Value: s, Line: line, Column: c}), true
 	}
 	skip()
 	if j < len(text) && text[j] == closer {
 		return n, j + 1, true
 	}
-	seen := map[string]bool{}
+	var seen map[string]bool
 	for {
 		k, ok := item(open == '{')
 		if !ok {
@@ -404,10 +401,9 @@ func fyFlow(text []byte, line, col int) (*yaml.Node, int, bool) {
 				return nil, 0, false
 			}
 			j++
-			if seen[k.Value] {
+			if dupKey(n, k.Value, &seen) {
 				return nil, 0, false
 			}
-			seen[k.Value] = true
 			v, ok := item(false)
 			if !ok || v.Value == "" && v.Tag == "!!null" {
 				return nil, 0, false
@@ -431,4 +427,28 @@ func fyFlow(text []byte, line, col int) (*yaml.Node, int, bool) {
 		}
 		j++
 	}
+}
+
+// dupKey reports whether mapping n has key already, looking through its
+// keys while they are few, then through *seen, which it keeps.
+func dupKey(n *yaml.Node, key string, seen *map[string]bool) bool {
+	if len(n.Content) < 32 {
+		for k := 0; k < len(n.Content); k += 2 {
+			if n.Content[k].Value == key {
+				return true
+			}
+		}
+		return false
+	}
+	if *seen == nil {
+		*seen = make(map[string]bool, len(n.Content))
+		for k := 0; k < len(n.Content); k += 2 {
+			(*seen)[n.Content[k].Value] = true
+		}
+	}
+	if (*seen)[key] {
+		return true
+	}
+	(*seen)[key] = true
+	return false
 }

@@ -14,9 +14,14 @@ AUDIT_FLAGS ?=
 .PHONY: bench-audit
 
 # Builds bulwark and osv-scanner, then measures both offline on a
-# 500-package package-lock.json against 150,000 npm advisories and a
-# 200-requirement go.mod against the Go corpus; rewrites the figures in
-# $(AUDIT_OUT) (about 2 minutes on 2 cores, plus the first osv-scanner build).
+# 500-package package-lock.json against 150,000 npm advisories, a
+# 200-requirement go.mod against the Go corpus, and one lockfile of every
+# other format (pnpm v9 and v5.4, yarn v1 and berry, composer.lock,
+# Cargo.lock, Gemfile.lock, poetry.lock, requirements.txt; 600-1,500
+# packages, generated to the real formats' shape) against its ecosystem's
+# database; rewrites the figures in $(AUDIT_OUT) (about 10 minutes on 2
+# cores, plus the first osv-scanner build). AUDIT_FLAGS="-only pnpm"
+# measures only the cases whose name holds "pnpm".
 bench-audit:
 	command -v /usr/bin/time >/dev/null || (apt-get update && apt-get install -y time)
 	mkdir -p $(AUDIT_TOOLS)

@@ -1,10 +1,14 @@
 // Command auditbench measures bulwark audit side by side with
 // osv-scanner v2.5.0 on the same lockfiles and the same advisories, both
 // offline: a 500-package package-lock.json against an npm database of
-// 150,000 OSV entries (the real npm corpus plus generated ones), and a
-// go.mod of 200 requirements against the Go corpus. Each tool runs -runs
-// times, interleaved; wall time and peak RSS (wait4's rusage) are
-// measured, and the advisory ids each reports per package are compared.
+// 150,000 OSV entries (the real npm corpus plus generated ones), a
+// go.mod of 200 requirements against the Go corpus, and a lockfile of
+// every other format bulwark reads (formats.go: pnpm v9 and v5.4, yarn v1
+// and berry, composer.lock, Cargo.lock, Gemfile.lock, poetry.lock,
+// requirements.txt), generated to the shape its tool writes, against a
+// database of its ecosystem. Each tool runs -runs times, interleaved;
+// wall time and peak RSS (GNU time) are measured, and the advisory ids
+// each reports per package are compared.
 //
 // It writes its figures into the marked region of -out
 // (docs/benchmarks-audit.md), leaving the text around it alone.
@@ -35,9 +39,11 @@ func main() {
 	runs := flag.Int("runs", 5, "runs of each tool per case, interleaved")
 	entries := flag.Int("entries", 150_000, "advisories in the npm database, real ones included")
 	out := flag.String("out", "", "rewrite the auditbench region of this markdown file (default: print the region)")
+	fixturesOnly := flag.Bool("fixtures-only", false, "write the fixtures into -work and stop (to profile a parser on them)")
+	only := flag.String("only", "", "measure only the cases whose name contains this")
 	keep := flag.String("work", "", "keep the fixtures in this directory (default: a temporary one, removed)")
 	flag.Parse()
-	if *osvScanner == "" || *bulwark == "" || *runs < 1 {
+	if (*osvScanner == "" || *bulwark == "") && !*fixturesOnly || *runs < 1 || *fixturesOnly && *keep == "" {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -60,9 +66,19 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	if *fixturesOnly {
+		for _, c := range cases {
+			log.Printf("%s: %s", c.Name, c.Lockfile)
+		}
+		return
+	}
 	var results []caseResult
+	imported := map[string]sample{}
 	for _, c := range cases {
-		r, err := measure(ctx, c, *bulwark, *osvScanner, *runs)
+		if *only != "" && !strings.Contains(c.Name, *only) {
+			continue
+		}
+		r, err := measure(ctx, c, *bulwark, *osvScanner, *runs, imported)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -197,7 +213,69 @@ func buildCases(work, corpus string, entries int) ([]benchCase, error) {
 	if err := os.WriteFile(filepath.Join(gc.Dir, "osv-scanner.toml"), []byte("ScanGoModVersion = true\n"), 0o644); err != nil {
 		return nil, err
 	}
-	return []benchCase{npm, gc}, nil
+	cases := []benchCase{npm, gc}
+
+	// Every other format, each in a directory of its own: the npm ones
+	// against the npm database above (the same packages, more of them),
+	// the others against a generated database of their ecosystem.
+	npmPkgs := make([]pkg, 0, npmFormatPackages)
+	for _, p := range pkgs {
+		npmPkgs = append(npmPkgs, pkg{name: p[0], version: p[1]})
+	}
+	for i := 0; len(npmPkgs) < npmFormatPackages; i++ {
+		npmPkgs = append(npmPkgs, pkg{name: fmt.Sprintf("@bench-scope%d/clean-%d", i%7, i), version: fmt.Sprintf("2.%d.%d", i%11, i%5)})
+	}
+	npmPkgs = withDeps(npmPkgs)
+	dbs := map[string]benchCase{"npm": npm}
+	for _, f := range formats {
+		db, ok := dbs[f.Ecosystem]
+		if !ok {
+			size := ecosystemSizes[f.Ecosystem]
+			files, order = map[string][]byte{}, nil
+			for i := 0; i < size.advisories; i++ {
+				name := fmt.Sprintf("SYN-%06d.json", i)
+				files[name] = syntheticFor(f.Ecosystem, i, size.names)
+				order = append(order, name)
+			}
+			db = benchCase{Cache: filepath.Join(work, f.Ecosystem, "cache"), DB: filepath.Join(work, f.Ecosystem, "bulwark-osv.db"), Advisories: len(order)}
+			db.Zip = filepath.Join(db.Cache, "osv-scalibr", f.Ecosystem, "all.zip")
+			if err := writeZip(db.Zip, files, order); err != nil {
+				return nil, err
+			}
+			dbs[f.Ecosystem] = db
+		}
+		list := npmPkgs
+		if f.Ecosystem != "npm" {
+			list = ecoPackages(f.Ecosystem, ecosystemSizes[f.Ecosystem].packages, ecosystemSizes[f.Ecosystem].names)
+		}
+		c := db
+		c.Dir = filepath.Join(work, "formats", strings.NewReplacer(" ", "-", "(", "", ")", "", ",", "").Replace(f.Name))
+		c.Lockfile = filepath.Join(c.Dir, f.File)
+		c.Packages = len(list)
+		data := f.Write(list)
+		c.Name = fmt.Sprintf("%s: %d packages (%d KB), %d %s advisories", f.Name, len(list), len(data)>>10, db.Advisories, f.Ecosystem)
+		if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(c.Lockfile, data, 0o644); err != nil {
+			return nil, err
+		}
+		cases = append(cases, c)
+	}
+	return cases, nil
+}
+
+// npmFormatPackages is the size of the npm lockfiles other than
+// package-lock.json: the 500 packages of that case and clean ones.
+const npmFormatPackages = 1500
+
+// ecosystemSizes are the generated databases (advisories over names,
+// about the size of OSV's for the ecosystem) and lockfiles (packages).
+var ecosystemSizes = map[string]struct{ advisories, names, packages int }{
+	"Packagist": {5000, 1000, 600},
+	"crates.io": {2000, 400, 800},
+	"RubyGems":  {2000, 400, 600},
+	"PyPI":      {15000, 3000, 700},
 }
 
 // A caseResult holds the measurements of both tools on one case.
@@ -209,13 +287,17 @@ type caseResult struct {
 	OnlyBulwark, OnlyOSV  []string
 }
 
-func measure(ctx context.Context, c benchCase, bulwark, osvScanner string, runs int) (caseResult, error) {
+func measure(ctx context.Context, c benchCase, bulwark, osvScanner string, runs int, imported map[string]sample) (caseResult, error) {
 	r := caseResult{Case: c}
 	var err error
-	log.Printf("%s: importing %s into bulwark's database", c.Name, c.Zip)
-	r.Import, err = run(ctx, nil, nil, bulwark, "db", "import", "--db", c.DB, c.Zip)
-	if err != nil {
-		return r, err
+	if s, ok := imported[c.DB]; ok {
+		r.Import = s // one database serves several formats
+	} else {
+		log.Printf("%s: importing %s into bulwark's database", c.Name, c.Zip)
+		if r.Import, err = run(ctx, nil, nil, bulwark, "db", "import", "--db", c.DB, c.Zip); err != nil {
+			return r, err
+		}
+		imported[c.DB] = r.Import
 	}
 	osvEnv := []string{"OSV_SCALIBR_LOCAL_DB_CACHE_DIRECTORY=" + c.Cache, "OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY=" + c.Cache}
 	bulwarkRun := func() (sample, error) {

@@ -64,7 +64,7 @@ func words(s string) map[string]bool {
 }
 
 var (
-	reCmdEvasion = pats(`\$\{?ifs\b|\$\{[^}]*\}[a-z]|\{\s*[a-z0-9./_-]+\s*,\s*[^,}\s]+[^}]*\}|/[a-z]*[?*][a-z?*]*/[a-z?*\[\]!]*[?*\[]|\$\[[^\]]*\]|\$\(\(|(?:^|[;&|\s])[a-z]*(?:\$@|\$\*|\$-|\$!|\$\?|\$\{\}|\$_)[a-z]+|<<<\s*[a-z]|[<>]\(\s*[a-z]|\b[a-z]+(?:''|"")[a-z]+|(?:^|[;&|\s])(?:''|"")[a-z]+|\\[a-z]\\[a-z]`)
+	reCmdEvasion = pats(`\$\{?ifs\b|\$\{[^}]*\}[a-z]|\{\s*[a-z0-9./_-]+\s*,\s*[^,}\s]+[^}]*\}|/[a-z]*[?*][a-z?*]*/[a-z?*\[\]!]*[?*\[]|\$\[[^\]]*\]|\$\(\(|(?:^|[;&|\s])[a-z]*(?:\$@|\$\*|\$-|\$!|\$\?|\$\{\}|\$_)[a-z]+|<<<\s*[a-z]|[<>]\(\s*[a-z]|(?:^|[;&|\s])(?:''|"")[a-z]+|\\[a-z]\\[a-z]`)
 	reCmdShell   = pats(`/dev/(?:tcp|udp)/|\bnc(?:at)?\b[^|;]{0,40}\s-[a-z]*[ec]\b|\b(?:ba|z|k|c|tc|da)?sh\s+-[a-z]*i\b|\bmkfifo\b|\bsocat\b.{0,40}\bexec:|\b(?:curl|wget|fetch)\b[^|;]{0,200}\|\s*(?:ba|z|k|da)?sh\b|\b(?:python[0-9.]*|perl|ruby|php|node|lua)\s+-[a-z]*[ecrm]\s+['"]?\S|\bsh\s*(?:,\s*)?-c\b|/bin/(?:ba|z|k|c|tc|da)?sh\b|\b(?:bash|sh)\s+-c\b|:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}|\b\w+\(\)\s*\{\s*\w+\s*\|\s*\w+\s*&\s*\}|\|\s*(?:ba|z|k|da)?sh\s*(?:$|[;#&|\s])|\bbase64\s+-{1,2}d(?:ecode)?\b.{0,20}\|\s*\w|\brev\s*\|\s*(?:ba|z|k|da)?sh\b|\bexec\s+\d*[<>]+\s*/dev/|\b0?>\s*&\s*\d|\b(?:sh|bash)\s*\)?\s*\d*[<>]+\s*&?\s*\$?|\bchmod\s+[+0-7][0-7x]*\s+\S|\b(?:wget|curl)\s+(?:-\S+\s+)*(?:https?|ftp)://\S+\s+(?:-\S+\s+)*-[oO]\b`)
 	reCmdWin     = pats(`\bcmd(?:\.exe)?\s*/[ckr]\b|\bcmd(?:\.exe)?\s+/[a-z]\s|\bpowershell\.exe\b|\b(?:powershell|pwsh)\s+(?:-[a-z]|['"(&{])|\binvoke-(?:expression|webrequest|restmethod|command|item|wmimethod|shellcommand|mimikatz)\b|\biex\s*[(\s]|\b(?:new-object\s+(?:system\.)?net\.webclient|downloadstring|downloadfile|start-process|set-executionpolicy|-encodedcommand|-executionpolicy\s+bypass|get-wmiobject|iwmi\b)|\bfor\s+(?:/[dlrf]\s+(?:/[a-z]\s+)*)?(?:"[^"]*"\s+)?(?:[a-z]:\\\S*\s+)?%{1,2}~?[a-z]\s+in\s*\(|\bfor\s+/[dlrf]\b|\bfor\s+.{0,60}?\bin\s*\(.{0,200}?\)\s*do\b|\bif\s+(?:/i\s+)?(?:not\s+)?.{0,60}?\s(?:==|equ|neq|lss|leq|gtr|geq)\s|\bif\s+/i\b|\bif(?:\s+|\s*/i\s+)(?:not\s+)?[^\s=(]{1,60}?={2,3}[^\s=]{0,59}[^\s=:]\s+[a-z(]|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b|\bif\s+(?:not\s+)?(?:%[^%\s]+%|"%[^%]+%")\s*(?:==|equ|neq|lss|leq|gtr|geq)\b|%(?:comspec|systemroot|windir|programfiles|userprofile|appdata|temp|homepath|computername|username|path|cd|errorlevel|random)%|\b(?:certutil(?:\.exe)?\s+-(?:urlcache|decode|encode)|bitsadmin\s+/transfer|mshta(?:\.exe)?\s+\S|rundll32(?:\.exe)?\s+\S|regsvr32(?:\.exe)?\s+/|reg(?:\.exe)?\s+(?:query|add|delete|save|export)\s|regedit(?:\.exe)?\s+/|wmic(?:\.exe)?\s+\S|net(?:1)?\s+(?:user|localgroup|group|view|share|use|session|accounts|start|stop)\b|schtasks\s+/|vssadmin\s+\w|wevtutil\s+\w|netsh\s+\w|bcdedit\b|bcdboot\b|sc\s+(?:create|config|start|stop|query)\b|taskkill\s+/|tasklist\b|systeminfo\b|whoami(?:\.exe)?\s*/|type\s+[a-z]:\\|dir\s+[a-z]:\\|copy\s+con\b|del\s+/[fqs]|@echo\s+off|set\s+/[ap]\s)`)
 	reCmdProto   = pat(`[\r\n]\s*(?:(?:mail\s+from|rcpt\s+to)\s*:|(?:helo|ehlo)\s+\S|data\s*[\r\n]|quit\s*$|vrfy\s|expn\s|starttls\b|[a-z]?\d{3,4}\s+(?:append|authenticate|capability|check|close|copy|create|delete|examine|expunge|fetch|list|login|logout|lsub|noop|rename|search|select|status|store|subscribe|uid|unsubscribe)\b|(?:retr|dele|list|top|user|pass|apop|auth|stat|uidl|rset|noop|capa)\s+\S)`)
@@ -130,6 +130,12 @@ func (s *scan) cmdi(in *input) {
 	if in.has(cDollar|cBrace|cQuestion|cStar|cBracket|cQuote|cLT|cGT|cBackslash) && (s.matchAny(ruleCmdEvasion, reCmdEvasion, in, low) || s.matchAny(ruleCmdEvasion, reCmdEvasionMore, in, low)) {
 		return
 	}
+	if in.has(cQuote) {
+		if m, ok := quotedCommand(low); ok {
+			s.report(ruleCmdEvasion, in, m)
+			return
+		}
+	}
 	if in.has(cSemi|cNewline) && s.matchRule(ruleCmdShell, reCmdDot, in, low) {
 		return
 	}
@@ -155,6 +161,32 @@ func (s *scan) cmdi(in *input) {
 		s.report(ruleCmdStart, in, m)
 	}
 }
+
+// quotedCommand finds a command name split by an empty quote pair, as
+// shells read it: w”hoami, c""at. A word so split that names no command
+// ("can”t") is a typo.
+func quotedCommand(v string) (string, bool) {
+	for i := 1; i+2 < len(v); i++ {
+		if !(v[i] == '\'' && v[i+1] == '\'' || v[i] == '"' && v[i+1] == '"') || !isLower(v[i-1]) || !isLower(v[i+2]) {
+			continue
+		}
+		a := i
+		for a > 0 && isLower(v[a-1]) {
+			a--
+		}
+		b := i + 2
+		for b < len(v) && isLower(v[b]) {
+			b++
+		}
+		if unixCommands[v[a:i]+v[i+2:b]] {
+			return v[a:b], true
+		}
+		i = b
+	}
+	return "", false
+}
+
+func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
 
 // cmdForm returns v as a shell would read the command words in it: quotes,
 // backslashes and carets removed, empty expansions ($@, ${x}) dropped,

@@ -156,7 +156,7 @@ func TestNamesInTitles(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		q, rule string // rule "" passes
+		q, rule string // rule "" passes (not blocked)
 	}{
 		{"Reflect.apply()", ""},
 		{"String.fromCharCode()", ""},
@@ -171,10 +171,31 @@ func TestNamesInTitles(t *testing.T) {
 		{"ceil()", "bw-sqli-009"},
 		{"date_add()", "bw-sqli-009"},
 		{"__proto__.isAdmin", "bw-proto-001"},
+		{"<meta name=\"viewport\"> HTML attribute value", ""},
+		{"<script> HTML script element", ""},
+		{"<iframe> HTML inline frame element", ""},
+		{"TypeError: can''t redefine non-configurable property", ""},
+		{"child_process.execSync(command[, options])", ""},
+		{"__filename and module.filename in the injected module", ""},
+		{"vm.runInDebugContext(string)", ""},
+		{"require()", ""},
+		{"<script>alert(1)</script>", "bw-xss-002"},
+		{"<script>", "bw-xss-002"},
+		{"<iframe src=\"javascript:alert(1)\">", "bw-xss-002"},
+		{"<meta charset=\"UTF-7\">", "bw-xss-002"},
+		{"<meta http-equiv=\"refresh\" content=\"0;url=//evil.example\">", "bw-xss-002"},
+		{"<div id=\"134\"><xmp>", "bw-xss-002"},
+		{"x;w''hoami", "bw-cmdi-002"},
+		{"require('child_process')", "bw-code-001"},
+		{"execSync('id')", "bw-code-001"},
+		{"child_process.exec('id')", "bw-code-001"},
+		{"res.end(__dirname)", "bw-code-001"},
+		{"vm.runInNewContext('this.constructor')", "bw-code-001"},
+		{"system()", "bw-php-002"},
 		{"a __proto__[isAdmin]", "bw-proto-001"},
 	} {
 		v := e.Inspect(&Request{Method: "GET", URI: "/search?q=" + url.QueryEscape(c.q), Header: http.Header{}})
-		if c.rule == "" && v.Action != Allow || c.rule != "" && (v.Action != Block || !hasRule(v, c.rule)) {
+		if c.rule == "" && v.Action == Block || c.rule != "" && (v.Action != Block || !hasRule(v, c.rule)) {
 			t.Errorf("q=%s: %v %v, want %q", c.q, v.Action, v.Findings, c.rule)
 		}
 	}

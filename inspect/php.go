@@ -142,7 +142,7 @@ func phpCall(v string, text bool) (string, bool) {
 			case call:
 				// system(), touch('x'), eval($x): empty or quoted argument.
 				a := strings.TrimLeft(v[k+1:], " \t")
-				if a == "" || a[0] == ')' || a[0] == '\'' || a[0] == '"' || a[0] == '$' || strings.HasPrefix(a, "chr(") || isCallAt(a) || commandArg(a) {
+				if a == "" || a[0] == ')' && emptyCallEnds(a[1:]) && !phpInclude(w) || a[0] == '\'' || a[0] == '"' || a[0] == '$' || strings.HasPrefix(a, "chr(") || isCallAt(a) || phpRuns(w) && commandArg(a) {
 					return v[i:min(len(v), k+16)], true
 				}
 			case strings.Contains(w, "_") && len(w) > 6 && !call && j-i == len(w) && phpHighRisk(w):
@@ -214,6 +214,28 @@ func (s *scan) phpForm(v string) string {
 		s.buf = append(s.buf, c)
 	}
 	return s.str(start)
+}
+
+// emptyCallEnds reports whether rest, what follows an empty call, ends a
+// statement: "system()" or "phpinfo();", not "dir() CSS pseudo-class".
+func emptyCallEnds(rest string) bool {
+	rest = strings.TrimLeft(rest, " \t")
+	return rest == "" || strings.IndexByte(";).,&|?#/'\"", rest[0]) >= 0
+}
+
+// phpInclude reports whether w includes a file: called empty, it names.
+func phpInclude(w string) bool {
+	return w == "include" || w == "require" || w == "include_once" || w == "require_once"
+}
+
+// phpRuns reports whether w, a PHP function, runs its argument as a
+// command or code.
+func phpRuns(w string) bool {
+	switch w {
+	case "system", "exec", "passthru", "popen", "proc_open", "shell_exec", "eval", "assert", "pcntl_exec":
+		return true
+	}
+	return false
 }
 
 // commandArg reports whether a, the argument list of a call, starts with

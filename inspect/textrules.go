@@ -218,6 +218,6 @@ var reNodeCodeText = func() []*pattern {
 }()
 
 // nodeCodeWords open the alternatives of reNodeCode that name things.
-var nodeCodeWords = []string{`\bchild_process`, `\bprocess\s*\.`, `\b__dirname`, `\b__filename`, `\bfs\s*\.`, `\bvm\s*\.`,
+var nodeCodeWords = []string{`['"\x60]child_process`, `\bchild_process`, `\bprocess\s*\.`, `\b__(?:dirname`, `[(+,]\s*__`, `^\s*__`, `\bfs\s*\.`, `\bvm\s*\.`,
 	`\bmodule\s*\.`, `\brequire\s*\.`, `\bconsole\s*\.`, `\bbuffer\s*\.`, `\bglobal\s*(`, `\bglobalthis`, `\bprocess\s*\[`,
 	`\bnew\s+function`, `\bfunction\s*\(`}

@@ -41,7 +41,7 @@ func inertTag(low string, i int) bool {
 	}
 	// The attributes, up to the tag's end: only names and the values of
 	// name, type, lang, id, class and title (a charset is no name: it changes
-// how the page is read).
+	// how the page is read).
 	end := strings.IndexByte(low[n:min(len(low), n+maxTagLen)], '>')
 	if end < 0 {
 		return false

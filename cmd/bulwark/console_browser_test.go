@@ -112,8 +112,16 @@ func TestConsoleInChromium(t *testing.T) {
 	}
 	poll := func(what, js string) {
 		t.Helper()
-		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingInterval(100*time.Millisecond),
-			chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		var err error
+		// A poll begun as a navigation ends loses its page's context
+		// ("Cannot find context with specified id"): try again, twice.
+		for try := 0; try < 3; try++ {
+			if _, err = chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingInterval(100*time.Millisecond),
+				chromedp.WithPollingTimeout(20*time.Second))); err == nil || !strings.Contains(err.Error(), "Cannot find context") {
+				break
+			}
+		}
+		if err != nil {
 			html, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText`))
 			t.Fatalf("waiting for %s: %v\n%s", what, err, html)
 		}
@@ -246,6 +254,12 @@ func TestConsoleInChromium(t *testing.T) {
 	// Data for the other pages.
 	sendAs(t, "http://"+pub+"/api/login", "203.0.113.20") // not a login attempt: a GET
 	postLogin(t, "http://"+pub+"/api/login", "198.51.100.7", "alice", "wrong password")
+	// Credential stuffing: one address trying many users gets banned, and
+	// the Accounts page shows the ban.
+	stuffer := "198.51.100.99"
+	for i := 0; i < 25 && sendAs(t, "http://"+pub+"/api/products", stuffer) != http.StatusForbidden; i++ {
+		postLogin(t, "http://"+pub+"/api/login", stuffer, fmt.Sprintf("user%02d", i), "guess")
+	}
 	sendAs(t, "http://"+pub+"/.env", "203.0.113.66")
 	for range 4 { // four lines alike in the app's log, which the App page folds
 		sendAs(t, "http://"+pub+"/api/products", "127.0.0.1")
@@ -257,7 +271,8 @@ func TestConsoleInChromium(t *testing.T) {
 			document.querySelector('#chart-attacks .u-over') !== null && document.querySelector('#chart-attacks .total').textContent.includes('attacks in the last hour')`,
 		"traffic":   `document.querySelector('#live').textContent === 'live' && document.querySelectorAll('#events tbody tr.clickable').length > 0 && document.querySelector('#chart-classes .u-over') !== null`,
 		"blackbook": `document.querySelectorAll('#offenders tbody tr.clickable').length > 0 && document.querySelectorAll('#allowlist tbody tr').length > 0`,
-		"accounts":  `[...document.querySelectorAll('table.acct tbody tr.clickable')].some(r => r.textContent.includes('alice'))`,
+		"accounts": `[...document.querySelectorAll('table.acct tbody tr.clickable')].some(r => r.textContent.includes('alice')) &&
+			[...document.querySelectorAll('table.acct tbody tr.clickable')].some(r => r.textContent.includes('banned ` + stuffer + `'))`,
 		// A line the Express app logged, read back from the supervisor.
 		"app": `document.querySelector('#app-status dd') !== null && document.querySelectorAll('#process tbody tr.clickable').length > 0 &&
 			[...document.querySelectorAll('#logs span.stdout')].some(s => s.textContent.includes('express-app listening on http://` + appAddr + `')) &&
@@ -272,7 +287,7 @@ func TestConsoleInChromium(t *testing.T) {
 		width(w)
 		for _, p := range consolePages {
 			name := fmt.Sprintf("%s-%d", p, w)
-			do(name, chromedp.Navigate(console+p))
+			do(name, chromedp.Navigate(console+p), chromedp.WaitVisible(chromedp.CSS(`body[data-page="`+p+`"] main`)))
 			poll(name+" data", ready[p])
 			if got := eval(`(() => { const d = document.documentElement; return d.scrollWidth + ' ' + d.clientWidth; })()`); !fits(got) {
 				t.Errorf("%s scrolls sideways: scrollWidth clientWidth = %s", name, got)

@@ -60,6 +60,9 @@ type fileConfig struct {
 	// stateErr says why there is none.
 	stateDir string
 	stateErr error
+	// eventLines writes events as readable lines, not JSON: guard on a
+	// terminal with no events.output set.
+	eventLines bool
 }
 
 // updateConfig is what bulwark update reads of the file; its flags win.

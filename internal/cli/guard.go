@@ -90,6 +90,9 @@ Flags override the configuration file.`,
 				}
 				cfg.Run.Command = argv
 			}
+			// On a terminal, unless events.output says where, events are
+			// readable lines.
+			cfg.eventLines = cfg.Events.Output == "" && isTTY(cmd.OutOrStdout())
 			return runGuard(cmd.Context(), cfg.withDefaults(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}

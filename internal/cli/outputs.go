@@ -35,7 +35,10 @@ func openOutputs(ctx context.Context, cfg fileConfig, st *state, bus *event.Bus,
 		return nil, usageError{err}
 	}
 	o.closeOut = closeOut
-	if out != nil {
+	switch {
+	case out != nil && cfg.eventLines:
+		bus.Subscribe("output", 0, eventLines(out, logPalette(true)))
+	case out != nil:
 		bus.Subscribe("output", 0, event.NewJSONLWriter(out, log).Handle)
 	}
 	opts := ship.Options{

@@ -70,13 +70,16 @@ Flags override the run: section of the configuration file.`,
 			if err := fl.apply(cmd, args, &cfg.Run); err != nil {
 				return err
 			}
+			// On a terminal, unless events.output says where, events are
+			// readable lines among the app's.
+			lines := cfg.Events.Output == "" && isTTY(cmd.ErrOrStderr())
 			if cfg.Events.Output == "" {
 				cfg.Events.Output = "stderr" // stdout is the app's
 			}
 			sigs := make(chan os.Signal, 4)
 			signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 			defer signal.Stop(sigs)
-			return runSupervisor(cmd.Context(), cfg.Run, cfg.Events.Output, sigs, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runSupervisor(cmd.Context(), cfg.Run, cfg.Events.Output, lines, sigs, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
@@ -155,17 +158,21 @@ func flatten(err error) error {
 
 // runSupervisor runs the app until a stop signal arrives on sigs (SIGHUP
 // restarts it) or the app ends for good.
-func runSupervisor(ctx context.Context, cfg supervise.Config, eventsOut string, sigs <-chan os.Signal, stdout, stderr io.Writer) error {
+func runSupervisor(ctx context.Context, cfg supervise.Config, eventsOut string, lines bool, sigs <-chan os.Signal, stdout, stderr io.Writer) error {
 	// The app's lines, events and logs share the two streams: one Write each.
+	tty := isTTY(stderr)
 	stdout, stderr = &syncWriter{w: stdout}, &syncWriter{w: stderr}
-	log := logFor(stderr, isTTY(stderr))
+	log := logFor(stderr, tty)
 	out, closeOut, err := eventOutput(eventsOut, stdout, stderr)
 	if err != nil {
 		return usageError{err}
 	}
 	defer closeOut()
 	bus := event.NewBus(nil)
-	if out != nil {
+	switch {
+	case out != nil && lines:
+		bus.Subscribe("output", 0, eventLines(out, logPalette(tty)))
+	case out != nil:
 		bus.Subscribe("output", 0, event.NewJSONLWriter(out, log).Handle)
 	}
 	defer bus.Close()

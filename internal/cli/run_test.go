@@ -88,7 +88,7 @@ func TestRunSignals(t *testing.T) {
 	sigs := make(chan os.Signal, 1)
 	var stdout, stderr testutil.SyncBuffer
 	done := make(chan error, 1)
-	go func() { done <- runSupervisor(t.Context(), cfg.Run, "stderr", sigs, &stdout, &stderr) }()
+	go func() { done <- runSupervisor(t.Context(), cfg.Run, "stderr", false, sigs, &stdout, &stderr) }()
 
 	waitCount := func(s string, n int) {
 		t.Helper()

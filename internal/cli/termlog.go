@@ -2,12 +2,15 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"os"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/event"
 )
 
 // newLogger is the operational log of a long-running command (guard, run,
@@ -28,7 +31,24 @@ func newLogger(w io.Writer, tty bool, p palette) *slog.Logger {
 // logFor is newLogger with colour on a terminal unless NO_COLOR is set or
 // TERM is "dumb".
 func logFor(w io.Writer, tty bool) *slog.Logger {
-	return newLogger(w, tty, palette{on: tty && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"})
+	return newLogger(w, tty, logPalette(tty))
+}
+
+// logPalette colours a terminal unless NO_COLOR is set or TERM is "dumb".
+func logPalette(tty bool) palette {
+	return palette{on: tty && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"}
+}
+
+// eventLines writes each event to w as one readable line, as events list
+// does: what a terminal shows in place of JSON when events.output is not
+// set.
+func eventLines(w io.Writer, p palette) func(event.Event) {
+	return func(e event.Event) {
+		raw, err := json.Marshal(e)
+		if err == nil {
+			printEventLine(w, raw, p)
+		}
+	}
 }
 
 // A termHandler writes records for a person at a terminal. It is safe for

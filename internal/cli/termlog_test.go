@@ -42,3 +42,15 @@ func TestTermLogger(t *testing.T) {
 		t.Errorf("log to a file = %q, want slog's key=value line", b.String())
 	}
 }
+
+// TestEventLines: on a terminal with no events.output, an event is one
+// readable line, not its JSON.
+func TestEventLines(t *testing.T) {
+	defer func(l *time.Location) { time.Local = l }(time.Local)
+	time.Local = time.UTC
+	var b bytes.Buffer
+	eventLines(&b, palette{})(goldenEvents()[1])
+	if got, want := b.String(), "17:59:59  critical  attack-blocked    203.0.113.66  GET /search  bw-sqli-001  blocked sqli in query:q\n"; got != want {
+		t.Errorf("eventLines wrote %q, want %q", got, want)
+	}
+}

@@ -32,7 +32,7 @@ type config struct {
 }
 
 // allCorpora lists the corpora in report order.
-var allCorpora = []string{corpus.CRS, corpus.PATT, corpus.CSIC, corpus.Modern, corpus.Prose}
+var allCorpora = []string{corpus.CRS, corpus.PATT, corpus.CSIC, corpus.Modern, corpus.Prose, corpus.Content}
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	c := config{args: args}

@@ -18,6 +18,7 @@ type result struct {
 	engine   engine
 	verdicts [][]verdict // per set, per case, in the sets' order
 	cost     cost
+	article  cost // on the content corpus's largest articles
 }
 
 // evaluate loads the corpora, runs every engine over them, measures each
@@ -104,6 +105,15 @@ func evaluate(ctx context.Context, cfg config, stdout, log io.Writer) error {
 			}
 			results[i].cost = measure(results[i].engine, sample, cfg.rounds)
 			fmt.Fprintf(log, "%s: cost measured on %d benign requests, %d rounds\n", results[i].name, len(sample), cfg.rounds)
+		}
+	}
+	if sample := articleSample(sets); len(sample) > 0 {
+		for i := range results {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			results[i].article = measure(results[i].engine, sample, cfg.rounds)
+			fmt.Fprintf(log, "%s: cost measured on %d articles of %d KB or more, %d rounds\n", results[i].name, len(sample), minArticle>>10, cfg.rounds)
 		}
 	}
 	st.took, st.end = time.Since(start), time.Now()

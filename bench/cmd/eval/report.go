@@ -18,11 +18,12 @@ var familyNames = map[string]string{
 
 // setTitles heads each set's rows.
 var setTitles = map[string]string{
-	corpus.CRS:    "Recall: CRS regression tests, per family",
-	corpus.PATT:   "Recall: PayloadsAllTheThings, each payload in query, form and JSON",
-	corpus.CSIC:   "False positives: CSIC 2010 normal traffic (without its Accept-Charset header)",
-	corpus.Modern: "False positives: modern API traffic (internal/corpus/testdata/modern)",
-	corpus.Prose:  "False positives: English prose in query, form and JSON",
+	corpus.CRS:     "Recall: CRS regression tests, per family",
+	corpus.PATT:    "Recall: PayloadsAllTheThings, each payload in query, form and JSON",
+	corpus.CSIC:    "False positives: CSIC 2010 normal traffic (without its Accept-Charset header)",
+	corpus.Modern:  "False positives: modern API traffic (internal/corpus/testdata/modern)",
+	corpus.Prose:   "False positives: English prose in query, form and JSON",
+	corpus.Content: "False positives: real documentation posted as a blog receives it (benign/content: articles, comments, searches)",
 }
 
 // runStats says how a run went, for the report's header.
@@ -168,6 +169,18 @@ func costRows(t *table, results []result) {
 		cells := []string{row.name, ""}
 		for _, r := range results {
 			cells = append(cells, row.cell(r.cost))
+		}
+		t.row(cells...)
+	}
+	if results[0].article.N == 0 {
+		return
+	}
+	t.section(fmt.Sprintf("Cost per article of %d KB or more (the content corpus's %d largest, one goroutine, quietest of %d rounds)",
+		minArticle>>10, results[0].article.N, results[0].article.Rounds))
+	for _, row := range rows[:2] {
+		cells := []string{row.name, ""}
+		for _, r := range results {
+			cells = append(cells, row.cell(r.article))
 		}
 		t.row(cells...)
 	}

@@ -21,7 +21,7 @@ type set struct {
 func loadSets(cfg config, log io.Writer) ([]set, error) {
 	dir := cfg.dir
 	needsDir := slices.ContainsFunc(cfg.corpora, func(c string) bool {
-		return c == corpus.CRS || c == corpus.PATT || c == corpus.CSIC
+		return c == corpus.CRS || c == corpus.PATT || c == corpus.CSIC || c == corpus.Content
 	})
 	if dir == "" && needsDir {
 		var err error
@@ -50,6 +50,8 @@ func loadSets(cfg config, log io.Writer) ([]set, error) {
 			cases, err = corpus.LoadModern()
 		case corpus.Prose:
 			cases, err = corpus.LoadProse()
+		case corpus.Content:
+			cases, err = corpus.LoadContent(dir)
 		}
 		if err != nil {
 			return nil, err

@@ -14,7 +14,7 @@ import (
 )
 
 func newInspect() *cobra.Command {
-	var configPath, format string
+	var configPath, format, learn string
 	var summary bool
 	cmd := &cobra.Command{
 		Use:   "inspect [FILE]",
@@ -64,13 +64,23 @@ are not judged; --summary counts them as "no request".`,
 				defer f.Close()
 				in, name = f, args[0]
 			}
-			return runInspect(engine, in, name, read, summary, cmd.OutOrStdout())
+			run := inspectRun{engine: engine, summary: summary}
+			if learn != "" {
+				inv, err := learnFrom(engine, learn, read)
+				if err != nil {
+					return err
+				}
+				run.prepare = typesFrom(inv)
+				run.excl = &exclusions{inv: inv, need: map[exclusionKey]int{}}
+			}
+			return run.run(in, name, read, cmd.OutOrStdout())
 		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&configPath, "config", "c", os.Getenv("BULWARK_CONFIG"), "configuration file whose inspect: section is used")
 	f.StringVar(&format, "format", "jsonl", "input format: jsonl or access-log")
 	f.BoolVar(&summary, "summary", false, "print counts per class instead of one line per request")
+	f.StringVar(&learn, "learn", "", "learn the routes' field types from this recorded traffic first (as guard does), judge with them, and print the exclusions still needed")
 	return cmd
 }
 
@@ -96,7 +106,23 @@ type ruleLine struct {
 	Where string `json:"where"`
 }
 
+// An inspectRun judges the requests of an input.
+type inspectRun struct {
+	engine  *inspect.Engine
+	summary bool
+	// prepare, if set, completes each request (the learned field types).
+	prepare func(*inspect.Request)
+	// excl, if set, collects the exclusions blocked requests needed, and
+	// is printed at the end.
+	excl *exclusions
+}
+
 func runInspect(engine *inspect.Engine, in io.Reader, name string, read func(io.Reader, func(record) error) error, summary bool, stdout io.Writer) error {
+	return inspectRun{engine: engine, summary: summary}.run(in, name, read, stdout)
+}
+
+func (ir inspectRun) run(in io.Reader, name string, read func(io.Reader, func(record) error) error, stdout io.Writer) error {
+	engine, summary := ir.engine, ir.summary
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
@@ -107,7 +133,13 @@ func runInspect(engine *inspect.Engine, in io.Reader, name string, read func(io.
 			noRequest++
 			return nil
 		}
+		if ir.prepare != nil {
+			ir.prepare(&rec.req)
+		}
 		v := engine.Inspect(&rec.req)
+		if ir.excl != nil {
+			ir.excl.add(&rec.req, v)
+		}
 		total++
 		line := verdictLine{ID: rec.id, Action: v.Action.String(), Score: v.Score, Attack: v.Action == inspect.Block, Rules: []ruleLine{}}
 		if line.Attack {
@@ -141,6 +173,9 @@ func runInspect(engine *inspect.Engine, in io.Reader, name string, read func(io.
 		sort.Strings(classes)
 		for _, c := range classes {
 			fmt.Fprintf(out, "%s\t%d\n", c, byClass[c])
+		}
+		if ir.excl != nil {
+			ir.excl.print(out)
 		}
 	}
 	return nil

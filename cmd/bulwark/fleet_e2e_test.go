@@ -28,6 +28,12 @@ const fleetToken = "fleet-e2e-admin-token-0123456789"
 // startFleet runs n gateways with their own stores, sharing the Redis at
 // redisAddr and one accounts key, in front of app.
 func startFleet(t *testing.T, n int, app, redisAddr string) []*fleetGateway {
+	return startFleetOn(t, n, app, fmt.Sprintf("{address: %q, prefix: fleet-e2e}", redisAddr))
+}
+
+// startFleetOn runs n gateways as startFleet does, with store.redis set
+// to the YAML flow mapping redisYAML.
+func startFleetOn(t *testing.T, n int, app, redisYAML string) []*fleetGateway {
 	t.Helper()
 	var gws []*fleetGateway
 	for i := range n {
@@ -39,13 +45,13 @@ func startFleet(t *testing.T, n int, app, redisAddr string) []*fleetGateway {
 listen: %s
 admin: {listen: %s, token: %s}
 trustedProxies: [127.0.0.1/32]
-store: {path: %s, redis: {address: %q, prefix: fleet-e2e}}
+store: {path: %s, redis: %s}
 events: {output: %s}
 accounts:
   preset: express-example
   key: fleet-e2e-shared-accounts-key-0123456789abcdef
   breach: {mode: "off"}
-`, app, f.pub, f.adm, fleetToken, filepath.Join(f.dir, "bulwark.db"), redisAddr, filepath.Join(f.dir, "events.jsonl"))
+`, app, f.pub, f.adm, fleetToken, filepath.Join(f.dir, "bulwark.db"), redisYAML, filepath.Join(f.dir, "events.jsonl"))
 		if err := os.WriteFile(f.cfg, []byte(body), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -123,55 +129,13 @@ func TestFleetCountsAsOne(t *testing.T) {
 	next := func() *fleetGateway { rr++; return gws[rr%len(gws)] }
 
 	t.Run("user+address limit after 10 failures fleet-wide", func(t *testing.T) {
-		for i := range 10 {
-			if got := loginAs(t, next().pub, "198.51.100.10", "bob", fmt.Sprintf("guess-%d", i)); got != http.StatusUnauthorized {
-				t.Fatalf("failed login %d = %d, want the app's 401", i+1, got)
-			}
-		}
-		// Each gateway saw 3 or 4: alone, none would refuse the 11th.
-		for _, f := range gws {
-			if got := loginAs(t, f.pub, "198.51.100.10", "bob", "hunter2-but-longer"); got != http.StatusTooManyRequests && got != http.StatusForbidden {
-				t.Errorf("11th login, on %s, with the right password = %d, want 429 or 403 from the gateway", f.name, got)
-			}
-		}
+		fleetPairLimit(t, gws, next, "198.51.100.10", "bob")
 	})
-
 	t.Run("credential stuffing banned at 10 usernames fleet-wide", func(t *testing.T) {
-		const ip = "198.51.100.20"
-		for i := range 9 {
-			if got := loginAs(t, next().pub, ip, fmt.Sprintf("stuffed%d", i), "x"); got != http.StatusUnauthorized {
-				t.Fatalf("failed login %d = %d, want 401", i+1, got)
-			}
-		}
-		time.Sleep(200 * time.Millisecond) // the scenarios follow the bus: give a wrong decision time to show
-		for _, f := range gws {
-			if got := getAs(t, f.pub, ip, "/"); got != http.StatusOK {
-				t.Fatalf("after 9 usernames, %s answered %s with %d, want 200", f.name, ip, got)
-			}
-		}
-		loginAs(t, next().pub, ip, "stuffed9", "x")
-		for _, f := range gws {
-			waitFor(t, f.name+" to refuse the stuffer", func() bool { return getAs(t, f.pub, ip, "/") == http.StatusForbidden })
-		}
+		fleetStuffingBan(t, gws, next, "198.51.100.20")
 	})
-
 	t.Run("attack scenario bans at the 5th blocked attack fleet-wide", func(t *testing.T) {
-		const ip = "198.51.100.30"
-		for i := range 4 {
-			if got := getAs(t, next().pub, ip, "/api/products?id=1%27%20OR%201=1--"+strconv.Itoa(i)); got != http.StatusForbidden {
-				t.Fatalf("attack %d = %d, want 403 (blocked)", i+1, got)
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
-		for _, f := range gws {
-			if got := getAs(t, f.pub, ip, "/"); got != http.StatusOK {
-				t.Fatalf("after 4 attacks, %s answered %s with %d, want 200: banned too early", f.name, ip, got)
-			}
-		}
-		getAs(t, next().pub, ip, "/api/products?id=1%27%20OR%201=1--4")
-		for _, f := range gws {
-			waitFor(t, f.name+" to refuse the attacker", func() bool { return getAs(t, f.pub, ip, "/") == http.StatusForbidden })
-		}
+		fleetAttackBan(t, gws, next, "198.51.100.30")
 	})
 
 	t.Run("new-network mail once, link works once on another gateway", func(t *testing.T) {
@@ -243,4 +207,65 @@ func TestFleetCountsAsOne(t *testing.T) {
 		}
 	})
 	_ = io.Discard
+}
+
+// fleetPairLimit sends 10 failed logins of user from ip, spread by next
+// over the fleet, and checks that every gateway refuses the 11th, the
+// right password or not: each saw 3 or 4, and alone none would refuse.
+func fleetPairLimit(t *testing.T, gws []*fleetGateway, next func() *fleetGateway, ip, user string) {
+	t.Helper()
+	for i := range 10 {
+		if got := loginAs(t, next().pub, ip, user, fmt.Sprintf("guess-%d", i)); got != http.StatusUnauthorized {
+			t.Fatalf("failed login %d = %d, want the app's 401", i+1, got)
+		}
+	}
+	for _, f := range gws {
+		if got := loginAs(t, f.pub, ip, user, "hunter2-but-longer"); got != http.StatusTooManyRequests && got != http.StatusForbidden {
+			t.Errorf("11th login, on %s, with the right password = %d, want 429 or 403 from the gateway", f.name, got)
+		}
+	}
+}
+
+// fleetStuffingBan sends failed logins of 9 usernames from ip over the
+// fleet, checks that no gateway bans yet, then a 10th, after which every
+// gateway refuses ip.
+func fleetStuffingBan(t *testing.T, gws []*fleetGateway, next func() *fleetGateway, ip string) {
+	t.Helper()
+	for i := range 9 {
+		if got := loginAs(t, next().pub, ip, fmt.Sprintf("stuffed%d", i), "x"); got != http.StatusUnauthorized {
+			t.Fatalf("failed login %d = %d, want 401", i+1, got)
+		}
+	}
+	time.Sleep(200 * time.Millisecond) // the scenarios follow the bus: give a wrong decision time to show
+	for _, f := range gws {
+		if got := getAs(t, f.pub, ip, "/"); got != http.StatusOK {
+			t.Fatalf("after 9 usernames, %s answered %s with %d, want 200", f.name, ip, got)
+		}
+	}
+	loginAs(t, next().pub, ip, "stuffed9", "x")
+	for _, f := range gws {
+		waitFor(t, f.name+" to refuse the stuffer", func() bool { return getAs(t, f.pub, ip, "/") == http.StatusForbidden })
+	}
+}
+
+// fleetAttackBan sends 4 blocked attacks from ip over the fleet, checks
+// that no gateway bans yet, then a 5th, after which every gateway refuses
+// ip.
+func fleetAttackBan(t *testing.T, gws []*fleetGateway, next func() *fleetGateway, ip string) {
+	t.Helper()
+	for i := range 4 {
+		if got := getAs(t, next().pub, ip, "/api/products?id=1%27%20OR%201=1--"+strconv.Itoa(i)); got != http.StatusForbidden {
+			t.Fatalf("attack %d = %d, want 403 (blocked)", i+1, got)
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	for _, f := range gws {
+		if got := getAs(t, f.pub, ip, "/"); got != http.StatusOK {
+			t.Fatalf("after 4 attacks, %s answered %s with %d, want 200: banned too early", f.name, ip, got)
+		}
+	}
+	getAs(t, next().pub, ip, "/api/products?id=1%27%20OR%201=1--4")
+	for _, f := range gws {
+		waitFor(t, f.name+" to refuse the attacker", func() bool { return getAs(t, f.pub, ip, "/") == http.StatusForbidden })
+	}
 }

@@ -185,8 +185,14 @@ func openRedis(c redisConfig, log *slog.Logger) (redis.UniversalClient, error) {
 }
 
 // pingRedis reports whether the server answers, for a log line at start.
+// On a Cluster it pings every master, so that the map of slots is loaded
+// and a connection to each shard open before the first count, which is
+// bounded by a short timeout.
 func pingRedis(ctx context.Context, c redis.UniversalClient) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
+	if cc, ok := c.(*redis.ClusterClient); ok {
+		return cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error { return n.Ping(ctx).Err() })
+	}
 	return c.Ping(ctx).Err()
 }

@@ -33,6 +33,7 @@ test-go:
 	$(GO) test -count=1 -run 'Corpus|Hints' ./inspect/
 	$(GO) test -count=1 -run '^(TestHeapBounded1M|TestSweepShrinks)$$' ./limit/  # the heap bounds, measured without -race
 	$(GO) test -count=1 -short -run '^TestExpressApp$$' ./update/  # too slow under -race, which skips it
+	$(GO) test -count=1 ./internal/release/  # the release built twice, the npm packages installed from a local registry: not under -short
 	$(MAKE) --no-print-directory fuzz FUZZTIME=5000x FUZZPKGS="./inspect ./guard"
 
 test-node:

@@ -65,6 +65,7 @@ func (p *FieldProfile) learn(t FieldType, n int, client uint32, at time.Time) {
 		p.Counts = make(map[FieldType]uint64)
 	}
 	p.Counts[t]++
+	p.age()
 	p.MaxLen = max(p.MaxLen, n)
 	if p.FirstSeen.IsZero() {
 		p.FirstSeen = at
@@ -81,6 +82,28 @@ func (p *FieldProfile) learn(t FieldType, n int, client uint32, at time.Time) {
 		p.TypeClients[t] = append(cs, client)
 	}
 	p.Type = p.decide()
+}
+
+// profileMemory is how many values a profile weighs: past it every count
+// is halved, so what a field holds now outweighs what it held long ago (an
+// id that became a slug is learned as such in a few thousand requests).
+const profileMemory = 4096
+
+func (p *FieldProfile) age() {
+	var total uint64
+	for _, n := range p.Counts {
+		total += n
+	}
+	if total <= profileMemory {
+		return
+	}
+	for t, n := range p.Counts {
+		if n /= 2; n == 0 {
+			delete(p.Counts, t)
+		} else {
+			p.Counts[t] = n
+		}
+	}
 }
 
 // decide returns the narrowest type covering all but profileSlack of the

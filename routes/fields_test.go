@@ -110,3 +110,17 @@ func TestFits(t *testing.T) {
 		}
 	}
 }
+
+// A field whose values change shape is learned anew: old values weigh less
+// and less.
+func TestFieldProfilesDrift(t *testing.T) {
+	inv := New(Options{})
+	learnFrom(inv, "/items", 5000, false, func(i int) []Field { return []Field{FieldOf("query:id", fmt.Sprint(i))} })
+	if got := inv.FieldTypes("GET", "/items")["query:id"]; got != TypeInteger {
+		t.Fatalf("learned %q, want integer", got)
+	}
+	learnFrom(inv, "/items", 20000, false, func(i int) []Field { return []Field{FieldOf("query:id", fmt.Sprintf("item-%d-x", i))} })
+	if got := inv.FieldTypes("GET", "/items")["query:id"]; got != TypeSlug {
+		t.Errorf("after the ids became slugs: %q, want slug", got)
+	}
+}

@@ -261,6 +261,10 @@ func TestConsoleInChromium(t *testing.T) {
 		postLogin(t, "http://"+pub+"/api/login", stuffer, fmt.Sprintf("user%02d", i), "guess")
 	}
 	sendAs(t, "http://"+pub+"/.env", "203.0.113.66")
+	// A long IPv6 address must not widen the narrow pages.
+	if code := sendAs(t, "http://"+pub+"/search?q="+url.QueryEscape("1 OR 1=1 UNION SELECT password FROM users"), "2001:db8:85a3:1234:5678:8a2e:370:7334"); code != http.StatusForbidden {
+		t.Errorf("SQL injection from an IPv6 address: %d, want 403", code)
+	}
 	for range 4 { // four lines alike in the app's log, which the App page folds
 		sendAs(t, "http://"+pub+"/api/products", "127.0.0.1")
 	}
@@ -299,6 +303,18 @@ func TestConsoleInChromium(t *testing.T) {
 				t.Errorf("%s: %s", name, got)
 			}
 			shot(name)
+			if p == "traffic" && w == 400 {
+				eval(row("2001:db8:85a3:1234:5678:8a2e:370:7334") + `.click(), ''`)
+				poll("an IPv6 attack's detail", `document.querySelector('#detail').open && document.querySelector('#detail-next').textContent !== '…'`)
+				if got := eval(`(() => { const d = document.querySelector('#detail'); return d.scrollWidth + ' ' + d.clientWidth; })()`); !fits(got) {
+					t.Errorf("the detail dialog at 400 px scrolls sideways: %s", got)
+				}
+				if got := eval(`document.querySelector('#detail-body').innerText`); !strings.Contains(got, "2001:db8:85a3::/48") {
+					t.Errorf("an IPv6 attack's detail lacks its /48:\n%s", got)
+				}
+				shot("traffic-event-400")
+				eval(`document.querySelector('#detail').close(), ''`)
+			}
 		}
 	}
 	width(400)

@@ -401,9 +401,17 @@ async function app() {
       // A run of health-check lines, or of three or more alike, folds.
       const keys = l.lines.map((x) => lineKey(x.text));
       const alike = (i) => keys[i] !== '' && ((keys[i - 1] === keys[i] && keys[i - 2] === keys[i]) || (keys[i + 1] === keys[i] && keys[i - 1] === keys[i]) || (keys[i + 1] === keys[i] && keys[i + 2] === keys[i]));
+      // Each run folds apart: a run ends where the kind of line changes.
+      let runKey = null;
       l.lines.forEach((x, i) => {
-        if (healthLine(x.text) || alike(i)) { run.push(x); folded++; return; }
+        if (healthLine(x.text) || alike(i)) {
+          if (runKey !== keys[i]) flush();
+          runKey = keys[i];
+          run.push(x); folded++;
+          return;
+        }
         flush();
+        runKey = null;
         out.push(line(x));
       });
       flush();

@@ -39,9 +39,13 @@ type state struct {
 	book  *blackbook.Book
 }
 
-// openState opens the store and the black book; the book's events go to
-// publish (nil: dropped).
+// openState opens the store (creating the state directory when the store
+// is its default one) and the black book; the book's events go to publish
+// (nil: dropped).
 func openState(ctx context.Context, cfg fileConfig, publish func(event.Event), log *slog.Logger) (*state, error) {
+	if err := cfg.prepareStore(); err != nil { // the state directory, on first use
+		return nil, err
+	}
 	db, err := sqlite.Open(ctx, cfg.Store.Path, migrations)
 	if err != nil {
 		return nil, err

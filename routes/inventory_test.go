@@ -230,3 +230,34 @@ func BenchmarkObserve(b *testing.B) {
 		}
 	}
 }
+
+// A scan from two addresses sending the same random paths fills the table
+// with routes two clients "use"; a new route real clients use still finds
+// room, and the old real ones stay.
+func TestFullTableMakesRoomForRealRoutes(t *testing.T) {
+	inv := New(Options{MaxNodes: 40}) // full before any position is wide
+	real := []string{"/api/products", "/api/cart", "/account"}
+	for c := range 5 {
+		for _, p := range real {
+			inv.Observe(ok("GET", p, uint32(100+c)))
+		}
+	}
+	rnd := rand.New(rand.NewPCG(3, 4))
+	for range 5000 {
+		p := fmt.Sprintf("/x%d/y%d", rnd.IntN(1000), rnd.IntN(1000)) // x123 is no slug
+		inv.Observe(ok("GET", p, 7))
+		inv.Observe(ok("GET", p, 8))
+	}
+	for c := range 4 {
+		inv.Observe(ok("GET", "/api/orders", uint32(200+c)))
+	}
+	got := templates(inv)
+	for _, p := range append(real, "/api/orders") {
+		if !slices.Contains(got, "GET "+p) {
+			t.Errorf("%s missing from a full table (%d templates)", p, len(got))
+		}
+	}
+	if st := inv.Stats(); st.Nodes > st.MaxNodes {
+		t.Errorf("%d nodes, over the bound %d", st.Nodes, st.MaxNodes)
+	}
+}

@@ -1,5 +1,10 @@
 package routes
 
+import (
+	"cmp"
+	"slices"
+)
+
 // Bounds of the learned templates.
 const (
 	// maxDepth: segments past it are one {*}.
@@ -111,7 +116,7 @@ func (t *tree) walk(segs []string, client uint32, learned bool) (n *node, tmpl [
 		}
 		c := n.child(key)
 		if c == nil {
-			if t.nodes >= t.max {
+			if t.nodes >= t.max && !t.makeRoom(n) {
 				return nil, nil, false
 			}
 			c = &node{}
@@ -335,4 +340,73 @@ func (t *tree) restore(tmpl string) *node {
 		n = c
 	}
 	return n
+}
+
+// makeRoom frees a tenth of a full tree by dropping its weakest leaves:
+// those whose routes were answered to fewer than [keepClients] distinct
+// clients, fewest clients and oldest first. Routes several clients use are
+// never dropped, so a scan can fill the tree only with what it can then
+// lose. keep (the node being extended) and its ancestors stay. It reports
+// whether there is room now.
+func (t *tree) makeRoom(keep *node) bool {
+	var leaves []leafInfo
+	var visit func(n *node) bool // reports whether n's subtree holds keep
+	visit = func(n *node) bool {
+		holds := n == keep
+		for key, c := range n.static {
+			if visit(c) {
+				holds = true
+			} else if len(c.static) == 0 && len(c.params) == 0 {
+				leaves = append(leaves, weakness(n, key, c))
+			}
+		}
+		for key, c := range n.params {
+			if visit(c) {
+				holds = true
+			} else if len(c.static) == 0 && len(c.params) == 0 {
+				leaves = append(leaves, weakness(n, key, c))
+			}
+		}
+		return holds
+	}
+	visit(t.root)
+	leaves = slices.DeleteFunc(leaves, func(l leafInfo) bool { return l.clients >= keepClients })
+	slices.SortFunc(leaves, func(a, b leafInfo) int {
+		if a.clients != b.clients {
+			return a.clients - b.clients
+		}
+		return cmp.Compare(a.last, b.last)
+	})
+	for _, l := range leaves[:min(len(leaves), max(1, t.max/10))] {
+		if isParam(l.key) {
+			delete(l.parent.params, l.key)
+		} else {
+			delete(l.parent.static, l.key)
+			if slugShaped(l.key) {
+				l.parent.slugs--
+			}
+		}
+		t.nodes--
+	}
+	return t.nodes < t.max
+}
+
+// keepClients: a leaf whose routes this many distinct clients used is
+// never dropped to make room.
+const keepClients = 3
+
+type leafInfo struct {
+	parent  *node
+	key     string
+	clients int
+	last    int64
+}
+
+func weakness(parent *node, key string, n *node) leafInfo {
+	l := leafInfo{parent: parent, key: key, clients: len(n.clientsSeen)}
+	for _, r := range n.routes {
+		l.clients = max(l.clients, r.Clients)
+		l.last = max(l.last, r.LastSeen.UnixNano())
+	}
+	return l
 }

@@ -72,18 +72,19 @@ type admitFunc func(ctx context.Context, c *Candidate) string
 // one at a time by halving the range, as next-update tries every version
 // but in log2 of the runs. The findings of cs are in res, which gets
 // those of the versions tried; the candidates of those versions are
-// returned, with one [Bisection] per dependency searched. Dependencies
+// returned, with one [Bisection] per dependency searched. lads gives the
+// versions of each dependency. Dependencies
 // are searched in parallel, up to jobs at a time.
 //
 // It assumes that a dependency breaks the tests once: every version up to
 // some version passes and every one after fails. A version the search
 // cannot try (admit refuses it, or its tree holds a malicious package) is
 // left out and the search goes on without it.
-func bisect(ctx context.Context, cs []Candidate, res map[string]finding, try tryFunc, admit admitFunc, jobs int) ([]Candidate, []Bisection) {
+func bisect(ctx context.Context, cs []Candidate, lads ladders, res map[string]finding, try tryFunc, admit admitFunc, jobs int) ([]Candidate, []Bisection) {
 	var deps []string
 	byDep := map[string][]Candidate{}
 	for _, c := range cs {
-		if _, ok := res[c.ID()]; !ok || c.Kind == Major || c.ladder == nil {
+		if _, ok := res[c.ID()]; !ok || c.Kind == Major || lads[c.dep()] == nil {
 			continue
 		}
 		if _, ok := byDep[c.dep()]; !ok {
@@ -105,7 +106,7 @@ func bisect(ctx context.Context, cs []Candidate, res map[string]finding, try try
 			known[c.To] = res[c.ID()]
 		}
 		mu.Unlock()
-		top := tried[0]
+		top, lad := tried[0], lads[deps[i]]
 		if f := known[top.To]; f.pass || !testedFail(f.o) {
 			return
 		}
@@ -124,13 +125,13 @@ func bisect(ctx context.Context, cs []Candidate, res map[string]finding, try try
 				hi = c.To
 			}
 		}
-		between := slices.DeleteFunc(slices.Clone(top.ladder.versions), func(v string) bool {
+		between := slices.DeleteFunc(slices.Clone(lad.versions), func(v string) bool {
 			return compareVersions(top.Ecosystem, v, lo) <= 0 || compareVersions(top.Ecosystem, v, hi) >= 0
 		})
 		for len(between) > 0 && ctx.Err() == nil {
 			k := len(between) / 2
 			v := between[k]
-			c := top.ladder.make(ctx, v)
+			c := lad.make(ctx, v)
 			if why := admit(ctx, &c); why != "" {
 				b.Skipped = append(b.Skipped, v+": "+why)
 				between = slices.Delete(between, k, k+1)

@@ -19,7 +19,8 @@ func TestBisect(t *testing.T) {
 	lad := &ladder{versions: versions, make: func(_ context.Context, to string) Candidate {
 		return Candidate{Ecosystem: NPM, Name: "dep", From: "1.0.0", To: to, Kind: Minor}
 	}}
-	newest := Candidate{Ecosystem: NPM, Name: "dep", From: "1.0.0", To: "1.9.0", Kind: Minor, ladder: lad}
+	newest := Candidate{Ecosystem: NPM, Name: "dep", From: "1.0.0", To: "1.9.0", Kind: Minor}
+	lads := ladders{newest.dep(): lad}
 	tests := []struct {
 		name    string
 		refuse  string // a version admit refuses
@@ -42,10 +43,9 @@ func TestBisect(t *testing.T) {
 				return outcome{pass: true}
 			}
 			res := map[string]finding{}
-			for i, c := range tt.tried {
+			for _, c := range tt.tried {
 				o := try(context.Background(), []Candidate{c})
 				res[c.ID()] = finding{pass: o.pass, o: o}
-				tt.tried[i].ladder = lad
 			}
 			runs = 0 // the runs before the search are not its own
 			admit := func(_ context.Context, c *Candidate) string {
@@ -54,7 +54,7 @@ func TestBisect(t *testing.T) {
 				}
 				return ""
 			}
-			added, bs := bisect(context.Background(), tt.tried, res, try, admit, 1)
+			added, bs := bisect(context.Background(), tt.tried, lads, res, try, admit, 1)
 			if len(bs) != 1 || bs[0].Kept != tt.kept {
 				t.Fatalf("bisections %+v, want one keeping %s", bs, tt.kept)
 			}
@@ -74,7 +74,7 @@ func TestBisect(t *testing.T) {
 	// A newest version that passes, or was not installed, starts no search.
 	for _, o := range []outcome{{pass: true}, {stage: "malicious"}} {
 		res := map[string]finding{newest.ID(): {pass: o.pass, o: o}}
-		if _, bs := bisect(context.Background(), []Candidate{newest}, res, nil, nil, 1); len(bs) != 0 {
+		if _, bs := bisect(context.Background(), []Candidate{newest}, lads, res, nil, nil, 1); len(bs) != 0 {
 			t.Errorf("newest %+v: bisections %+v, want none", o, bs)
 		}
 	}

@@ -46,10 +46,6 @@ type Candidate struct {
 	// Flags are what the version changes that deserves a look before
 	// merging, tests or not.
 	Flags []Flag `json:"flags,omitempty"`
-
-	// ladder holds the versions bisection can try when this candidate
-	// fails; nil for a major, or when the finder knows no others.
-	ladder *ladder
 }
 
 // ID names the candidate uniquely: "npm:express@5.3.1".
@@ -142,6 +138,9 @@ func pick(ecosystem, from string, versions []string, cutoff time.Time, published
 // maxAgeLookups bounds the versions of one kind [pick] looks at for one
 // old enough (each can cost a request to the Go proxy).
 const maxAgeLookups = 10
+
+// Ladders are the finders' ladders by dependency ([Candidate.dep]).
+type ladders map[string]*ladder
 
 // A ladder is what [bisect] needs of one dependency: the versions of the
 // installed major above the installed one that may be tried, and how to

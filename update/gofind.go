@@ -31,23 +31,23 @@ type goFinder struct {
 	client *http.Client
 }
 
-func (f *goFinder) find(ctx context.Context, dir string) ([]Candidate, []string, error) {
+func (f *goFinder) find(ctx context.Context, dir string) ([]Candidate, ladders, []string, error) {
 	path := filepath.Join(dir, "go.mod")
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading go.mod: %w", err)
+		return nil, nil, nil, fmt.Errorf("reading go.mod: %w", err)
 	}
 	mf, err := modfile.Parse(path, data, nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("parsing %w", err)
+		return nil, nil, nil, fmt.Errorf("parsing %w", err)
 	}
 	out, err := runOut(ctx, dir, f.env, "go", "env", "-json", "GOPROXY", "GONOPROXY", "GOPRIVATE")
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading the go environment in %s: %w", dir, err)
+		return nil, nil, nil, fmt.Errorf("reading the go environment in %s: %w", dir, err)
 	}
 	var goenv struct{ GOPROXY, GONOPROXY, GOPRIVATE string }
 	if err := json.Unmarshal(out, &goenv); err != nil {
-		return nil, nil, fmt.Errorf("reading go env output: %w", err)
+		return nil, nil, nil, fmt.Errorf("reading go env output: %w", err)
 	}
 	noproxy := goenv.GONOPROXY
 	if noproxy == "" {
@@ -57,13 +57,14 @@ func (f *goFinder) find(ctx context.Context, dir string) ([]Candidate, []string,
 	var (
 		cands []Candidate
 		notes []string
+		lads  = ladders{}
 	)
 	for _, r := range mf.Require {
 		if r.Indirect {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		lister := func(p string) ([]string, error) {
 			if module.MatchPrefixPatterns(noproxy, p) {
@@ -102,9 +103,9 @@ func (f *goFinder) find(ctx context.Context, dir string) ([]Candidate, []string,
 			}
 			return infoTime(data)
 		}
-		c, skipped, err := goCandidates(r.Mod, lister, modData, f.cutoff, published)
+		c, lad, skipped, err := goCandidates(r.Mod, lister, modData, f.cutoff, published)
 		if err != nil {
-			return nil, nil, fmt.Errorf("finding updates of %s: %w", r.Mod.Path, err)
+			return nil, nil, nil, fmt.Errorf("finding updates of %s: %w", r.Mod.Path, err)
 		}
 		if len(c) == 0 {
 			for _, n := range skipped {
@@ -117,20 +118,24 @@ func (f *goFinder) find(ctx context.Context, dir string) ([]Candidate, []string,
 				c[i].Notes = append(c[i].Notes, fmt.Sprintf("import path changes to %s: rewrite the imports in %d file(s), then adapt to its API", c[i].NewPath, n))
 			}
 		}
+		if len(c) > 0 {
+			lads[Go+":"+r.Mod.Path] = lad
+		}
 		cands = append(cands, c...)
 	}
-	return cands, notes, nil
+	return cands, lads, notes, nil
 }
 
 // goCandidates returns the newest patch, minor and major of m, skipping
 // retracted versions (read from the newest version's go.mod) with a note
 // and noting a deprecated module; for a patch or minor published after
-// cutoff, also the newest of its kind published before.
+// cutoff, also the newest of its kind published before. The ladder holds
+// the versions of m's major bisection may try.
 func goCandidates(m module.Version, list func(path string) ([]string, error), modData func(path, version string) ([]byte, error),
-	cutoff time.Time, published func(path, version string) time.Time) ([]Candidate, []string, error) {
+	cutoff time.Time, published func(path, version string) time.Time) ([]Candidate, *ladder, []string, error) {
 	vs, err := list(m.Path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	vs = releases(m.Version, vs)
 	var notes []string
@@ -180,16 +185,14 @@ func goCandidates(m module.Version, list func(path string) ([]string, error), mo
 	var out []Candidate
 	for _, to := range pick(Go, m.Version, vs, cutoff, when) {
 		if k := kindOf(Go, m.Version, to); k != Major {
-			c := candidate(to)
-			c.ladder = lad
-			out = append(out, c)
+			out = append(out, candidate(to))
 		}
 	}
 	if next, v := nextMajor(m, list); v != "" {
 		out = append(out, Candidate{Ecosystem: Go, Name: m.Path, From: m.Version, To: v, Kind: Major, NewPath: next,
 			ReleaseNotes: goReleaseNotes(next, v)})
 	}
-	return out, notes, nil
+	return out, lad, notes, nil
 }
 
 // releases keeps the valid release versions (no pre-releases, and

@@ -125,10 +125,10 @@ func readManifest(dir string) (*manifest, error) {
 	return &m, nil
 }
 
-func (f *npmFinder) find(ctx context.Context, dir string) ([]Candidate, []string, error) {
+func (f *npmFinder) find(ctx context.Context, dir string) ([]Candidate, ladders, []string, error) {
 	m, err := readManifest(dir)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	installed := map[string]string{}
 	if pkgs, err := lockfile.ParseFile(filepath.Join(dir, "package-lock.json")); err == nil {
@@ -157,12 +157,13 @@ func (f *npmFinder) find(ctx context.Context, dir string) ([]Candidate, []string
 		cands []Candidate
 		notes []string
 		ages  = map[string]string{} // new dependency → its flag text
+		lads  = ladders{}
 		// agesMu guards ages once the ladders use it, during bisection.
 		agesMu sync.Mutex
 	)
 	for _, d := range deps {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		from, ok := installed[d.name]
 		if !ok {
@@ -176,7 +177,7 @@ func (f *npmFinder) find(ctx context.Context, dir string) ([]Candidate, []string
 		reg := cfg.registryFor(d.name)
 		p, err := f.packument(ctx, reg, d.name, cfg.tokenFor(reg))
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		c, skipped, major := npmCandidates(d.name, from, p, f.cutoff)
 		lad := &ladder{versions: major, make: func(ctx context.Context, to string) Candidate {
@@ -190,18 +191,18 @@ func (f *npmFinder) find(ctx context.Context, dir string) ([]Candidate, []string
 		for i := range c {
 			c[i].Dev = d.dev
 			c[i].Flags = append(c[i].Flags, f.flagNewDeps(ctx, cfg, newDeps(p, from, c[i].To), ages)...)
-			if c[i].Kind != Major {
-				c[i].ladder = lad
-			}
 		}
 		if len(c) == 0 {
 			for _, n := range skipped {
 				notes = append(notes, d.name+": "+n)
 			}
 		}
+		if len(c) > 0 {
+			lads[NPM+":"+d.name] = lad
+		}
 		cands = append(cands, c...)
 	}
-	return cands, notes, nil
+	return cands, lads, notes, nil
 }
 
 // npmCandidates picks the newest patch, minor and major of a package above

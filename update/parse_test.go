@@ -87,7 +87,7 @@ func TestGoCandidates(t *testing.T) {
 	mod := func(p, v string) ([]byte, error) {
 		return []byte("// Deprecated: use example.com/n\nmodule example.com/m\n\nretract [v1.2.5, v1.2.9] // bad patch\nretract v1.5.0\n"), nil
 	}
-	cs, _, err := goCandidates(module.Version{Path: "example.com/m", Version: "v1.2.3"}, list, mod, time.Time{}, nil)
+	cs, _, _, err := goCandidates(module.Version{Path: "example.com/m", Version: "v1.2.3"}, list, mod, time.Time{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,10 @@ import (
 type project interface {
 	// ecosystem returns Go or NPM.
 	ecosystem() string
-	// find lists the update candidates, with notes about what was skipped.
-	find(ctx context.Context, dir string) ([]Candidate, []string, error)
+	// find lists the update candidates, with notes about what was
+	// skipped, and the ladder of each dependency with candidates of its
+	// installed major.
+	find(ctx context.Context, dir string) ([]Candidate, ladders, []string, error)
 	// lock puts cs (possibly none) into the copy at dir and resolves the
 	// whole dependency tree into its lockfile, fetching metadata but
 	// running no package's code.

@@ -22,7 +22,7 @@ var _ project = (*goProject)(nil)
 func (p *goProject) ecosystem() string { return Go }
 func (p *goProject) files() []string   { return []string{"go.mod", "go.sum"} }
 
-func (p *goProject) find(ctx context.Context, dir string) ([]Candidate, []string, error) {
+func (p *goProject) find(ctx context.Context, dir string) ([]Candidate, ladders, []string, error) {
 	return p.finder.find(ctx, dir)
 }
 

@@ -28,7 +28,7 @@ var _ project = (*npmProject)(nil)
 func (p *npmProject) ecosystem() string { return NPM }
 func (p *npmProject) files() []string   { return []string{"package.json", "package-lock.json"} }
 
-func (p *npmProject) find(ctx context.Context, dir string) ([]Candidate, []string, error) {
+func (p *npmProject) find(ctx context.Context, dir string) ([]Candidate, ladders, []string, error) {
 	return p.finder.find(ctx, dir)
 }
 

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,8 +41,11 @@ func TestRecordLatest(t *testing.T) {
 	if got.Results[0].Seconds != 1.5 {
 		t.Errorf("seconds = %v, want 1.5", got.Results[0].Seconds)
 	}
-	if ents, _ := os.ReadDir(filepath.Join(dir, ".bulwark")); len(ents) != 2 {
-		t.Errorf(".bulwark holds %d files, want the 2 records", len(ents))
+	if ents, _ := os.ReadDir(filepath.Join(dir, ".bulwark")); len(ents) != 3 {
+		t.Errorf(".bulwark holds %d files, want the 2 records and .gitignore", len(ents))
+	}
+	if ignore, err := os.ReadFile(filepath.Join(dir, ".bulwark", ".gitignore")); err != nil || !strings.Contains(string(ignore), "\n*\n") {
+		t.Errorf(".bulwark/.gitignore = %q (%v), want it to ignore everything, itself included", ignore, err)
 	}
 	for p, want := range map[string]os.FileMode{filepath.Dir(path): 0o700, path: 0o600} {
 		if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != want {

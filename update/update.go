@@ -177,11 +177,13 @@ func Run(ctx context.Context, dir string, o Options) (*Report, error) {
 	rep := &Report{Dir: dir, Date: now, Group: o.Group}
 	found := map[string][]Candidate{}
 	var all []Candidate
+	lads := ladders{}
 	for _, p := range ps {
-		cs, notes, err := p.find(ctx, dir)
+		cs, ls, notes, err := p.find(ctx, dir)
 		if err != nil {
 			return nil, &SetupError{fmt.Errorf("finding %s updates: %w", p.ecosystem(), err)}
 		}
+		maps.Copy(lads, ls)
 		rep.Notes = append(rep.Notes, notes...)
 		all = append(all, cs...)
 	}
@@ -268,7 +270,7 @@ func Run(ctx context.Context, dir string, o Options) (*Report, error) {
 			}
 			try := func(ctx context.Context, cs []Candidate) outcome { return t.try(ctx, p, cs) }
 			res := trySet(ctx, cs, try, o)
-			more, bs := bisect(ctx, cs, res, try, admit, o.Jobs)
+			more, bs := bisect(ctx, cs, lads, res, try, admit, o.Jobs)
 			for k, v := range res {
 				findings[k] = v
 			}

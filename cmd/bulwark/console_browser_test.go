@@ -273,8 +273,10 @@ func TestConsoleInChromium(t *testing.T) {
 		"overview": `document.querySelector('#app-state').textContent === 'ready' && document.querySelector('#advisories').textContent === '2' &&
 			/^\d+ restarts?/.test(document.querySelector('#app-restarts').textContent) && document.querySelectorAll('#latest tbody tr.clickable').length > 0 &&
 			document.querySelector('#chart-attacks .u-over') !== null && document.querySelector('#chart-attacks .total').textContent.includes('attacks in the last hour')`,
-		"traffic":   `document.querySelector('#live').textContent === 'live' && document.querySelectorAll('#events tbody tr.clickable').length > 0 && document.querySelector('#chart-classes .u-over') !== null`,
-		"blackbook": `document.querySelectorAll('#offenders tbody tr.clickable').length > 0 && document.querySelectorAll('#allowlist tbody tr').length > 0`,
+		"traffic": `document.querySelector('#live').textContent === 'live' && document.querySelectorAll('#events tbody tr.clickable').length > 0 && document.querySelector('#chart-classes .u-over') !== null`,
+		// Offenders include an address the history shows failing a login.
+		"blackbook": `[...document.querySelectorAll('#offenders tbody tr.clickable')].some(r => r.textContent.includes('198.51.100.7') && r.textContent.includes('failed logins 1')) &&
+			[...document.querySelectorAll('#allowlist tbody tr')].some(r => r.textContent.includes('configuration at start'))`,
 		"accounts": `[...document.querySelectorAll('table.acct tbody tr.clickable')].some(r => r.textContent.includes('alice')) &&
 			[...document.querySelectorAll('table.acct tbody tr.clickable')].some(r => r.textContent.includes('banned ` + stuffer + `'))`,
 		// A line the Express app logged, read back from the supervisor.

@@ -73,29 +73,8 @@ func (g *Gateway) serveAppStatus(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(`{"error":"this gateway supervises no app (start it with guard --run)"}` + "\n"))
 		return
 	}
-	s := g.app.Status()
-	out := AppStatus{
-		State: s.State, PID: s.PID, UptimeSeconds: s.Uptime.Seconds(), Restarts: s.Restarts,
-		Failures: s.Failures, InFlight: g.inflight.Load(), Waiting: g.waiting.Load(),
-		UnansweredSeconds: s.Unanswered.Seconds(),
-	}
-	if !s.Started.IsZero() {
-		out.Started = &s.Started
-	}
-	if !s.RetryAt.IsZero() {
-		out.RetryAt = &s.RetryAt
-	}
-	if h, name := probeOf(s); !h.Checked.IsZero() {
-		out.Healthy, out.HealthError = &h.OK, h.Error
-		out.Health = &AppHealth{Probe: name, Checked: h.Checked, OK: h.OK, StatusCode: h.Code,
-			LatencyMS: float64(h.Latency.Microseconds()) / 1000, Failures: h.Failures, Error: h.Error}
-		if !h.LastOK.IsZero() {
-			out.Health.LastOK = &h.LastOK
-		}
-	}
-	if e := s.LastExit; e != nil {
-		out.LastExit = &AppExit{Code: e.Code, Signal: e.Signal, Reason: e.Reason, Detail: e.Detail, At: e.Time}
-	}
+	out := NewAppStatus(g.app.Status())
+	out.InFlight, out.Waiting = g.inflight.Load(), g.waiting.Load()
 	json.NewEncoder(w).Encode(out)
 }
 
@@ -130,4 +109,32 @@ func (g *Gateway) registerAppMetrics() {
 		gauge("bulwark_app_unanswered_seconds", "How long requests have waited on the app without it answering any.",
 			func(s supervise.Status) float64 { return s.Unanswered.Seconds() }),
 	)
+}
+
+// NewAppStatus is the JSON form of s, as /v1/app serves it (without the
+// gateway's requests in flight and waiting); bulwark run writes it too.
+func NewAppStatus(s supervise.Status) AppStatus {
+	out := AppStatus{
+		State: s.State, PID: s.PID, UptimeSeconds: s.Uptime.Seconds(), Restarts: s.Restarts,
+		Failures:          s.Failures,
+		UnansweredSeconds: s.Unanswered.Seconds(),
+	}
+	if !s.Started.IsZero() {
+		out.Started = &s.Started
+	}
+	if !s.RetryAt.IsZero() {
+		out.RetryAt = &s.RetryAt
+	}
+	if h, name := probeOf(s); !h.Checked.IsZero() {
+		out.Healthy, out.HealthError = &h.OK, h.Error
+		out.Health = &AppHealth{Probe: name, Checked: h.Checked, OK: h.OK, StatusCode: h.Code,
+			LatencyMS: float64(h.Latency.Microseconds()) / 1000, Failures: h.Failures, Error: h.Error}
+		if !h.LastOK.IsZero() {
+			out.Health.LastOK = &h.LastOK
+		}
+	}
+	if e := s.LastExit; e != nil {
+		out.LastExit = &AppExit{Code: e.Code, Signal: e.Signal, Reason: e.Reason, Detail: e.Detail, At: e.Time}
+	}
+	return out
 }

@@ -184,6 +184,8 @@ func runSupervisor(ctx context.Context, cfg supervise.Config, eventsOut string, 
 	if err != nil {
 		return usageError{err}
 	}
+	// bulwark status --run reads it.
+	defer publishRunStatus(s, cfg.Command, bus, log)()
 	logRuntime(ctx, cfg.Command, cfg.Dir, cfg.Env, defaultAdvisoryDB(), bus.Publish, log) // the Node.js it runs on, with its advisories
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -23,7 +23,7 @@ import (
 
 func newStatus() *cobra.Command {
 	var configPath, addr, tokenFile string
-	var asJSON bool
+	var asJSON, runs bool
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show the whole gateway at a glance: traffic, blocks, bans, the app, advisories, sinks",
@@ -36,10 +36,24 @@ backlog.
 The admin address and token come from the configuration (--config, else
 $BULWARK_CONFIG): admin.listen, and admin.token or the token file guard wrote
 (admin.tokenFile, default bulwark-admin.token in the state directory).
-BULWARK_ADMIN_TOKEN, --admin and --token-file override them. It writes
-nothing.`,
+BULWARK_ADMIN_TOKEN, --admin and --token-file override them.
+
+With --run, the apps "bulwark run" keeps running instead: each writes its
+app's state to the state directory at every change. It writes nothing.`,
 		Args: maxArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runs {
+				dir, err := stateDir()
+				if err != nil {
+					return usageError{err}
+				}
+				st := readRunStatuses(dir, time.Now())
+				if asJSON {
+					return writeJSON(cmd.OutOrStdout(), orEmpty(st))
+				}
+				printRunStatuses(cmd.OutOrStdout(), st, dir, paletteFor(cmd, cmd.OutOrStdout()))
+				return nil
+			}
 			a, err := adminTarget(configPath, addr, tokenFile)
 			if err != nil {
 				return err
@@ -60,6 +74,7 @@ nothing.`,
 	f.StringVar(&addr, "admin", "", `the guard's admin address (default admin.listen, "127.0.0.1:9090")`)
 	f.StringVar(&tokenFile, "token-file", "", "file holding the admin token (default admin.tokenFile)")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
+	f.BoolVar(&runs, "run", false, "the apps bulwark run keeps running (their status files in the state directory), instead of a guard")
 	return cmd
 }
 

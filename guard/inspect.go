@@ -29,7 +29,7 @@ func (g *Gateway) reportVerdict(r *http.Request, v inspect.Verdict) {
 	top := v.Findings[0]
 	e := event.Event{
 		Kind: event.KindAlert, Category: event.CategoryMalicious,
-		Type: "denied", Action: "attack-blocked", Outcome: event.OutcomeFailure,
+		Type: "denied", Action: "attack-blocked", Outcome: event.OutcomeFailure, Status: http.StatusForbidden,
 		Severity: top.Severity, RuleID: top.RuleID, RuleName: string(top.Class),
 		TechniqueID: technique(top.Class),
 		Message:     "blocked " + string(top.Class) + " in " + top.Where,
@@ -39,7 +39,7 @@ func (g *Gateway) reportVerdict(r *http.Request, v inspect.Verdict) {
 		},
 	}
 	if v.Action != inspect.Block {
-		e.Kind, e.Type, e.Action, e.Outcome = event.KindEvent, "info", "attack-detected", event.OutcomeUnknown
+		e.Kind, e.Type, e.Action, e.Outcome, e.Status = event.KindEvent, "info", "attack-detected", event.OutcomeUnknown, 0
 		e.Message = "detected " + string(top.Class) + " in " + top.Where
 	} else if g.inText(r, v.Findings) {
 		// Blocked, but counted apart from other attacks: an author quoting

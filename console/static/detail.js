@@ -32,8 +32,7 @@ function detailStatus(msg, bad) {
 function resultOf(e) {
   const action = get(e, 'event.action') || '';
   const code = get(e, 'http.response.status_code');
-  // The inspection engine answers every block with 403.
-  if (action === 'attack-blocked') return 'blocked (' + (code || 403) + ')';
+  if (action === 'attack-blocked' || action === 'attack-blocked-in-text') return 'blocked' + (code ? ' (' + code + ')' : '');
   if (action === 'attack-detected') return 'passed to the app (detection only)';
   if (action === 'rate-limited') return 'refused: rate limit' + (code ? ' (' + code + ')' : '');
   if (get(e, 'event.type') === 'denied') return 'refused' + (code ? ' (' + code + ')' : '');

@@ -21,7 +21,7 @@ const attackCols = [
   (e) => get(e, 'labels.class') || get(e, 'event.action') || '',
   (e) => get(e, 'rule.id') || '',
   (e) => ((get(e, 'http.request.method') || '') + ' ' + (get(e, 'url.path') || '')).trim(),
-  (e) => get(e, 'http.response.status_code') || (get(e, 'event.action') === 'attack-blocked' ? '403' : ''),
+  (e) => get(e, 'http.response.status_code') || '',
   (e) => resultOf(e),
 ];
 

@@ -31,55 +31,92 @@ type runStatus struct {
 }
 
 // publishRunStatus keeps run-PID.json up to date from the bus until the
-// returned stop is called, which removes it. Without a state directory it
-// does nothing: the status is a convenience, never a reason not to run.
+// returned stop is called, which removes it.
 func publishRunStatus(s *supervise.Supervisor, command []string, bus *event.Bus, log *slog.Logger) (stop func()) {
+	f := newStatusFile("run", log)
+	snapshot := func() any {
+		return runStatus{PID: os.Getpid(), Command: command, Updated: time.Now().UTC(), App: guard.NewAppStatus(s.Status())}
+	}
+	f.write(snapshot())
+	bus.Subscribe("run-status", 0, func(e event.Event) {
+		if e.Category == event.CategoryProcess {
+			f.write(snapshot())
+		}
+	})
+	return f.remove
+}
+
+// A statusFile is KIND-PID.json in the state directory, where a running
+// command says what it is doing for bulwark status to read. Without a
+// state directory it writes nothing: the status is a convenience, never a
+// reason not to run.
+type statusFile struct {
+	path    string // "" when there is no state directory
+	log     *slog.Logger
+	stopped atomic.Bool // no write after the removal
+}
+
+func newStatusFile(kind string, log *slog.Logger) *statusFile {
+	f := &statusFile{log: log}
 	dir, err := stateDir()
 	if err == nil {
 		err = makeStateDir(dir)
 	}
 	if err != nil {
-		log.LogAttrs(context.Background(), slog.LevelDebug, "no run status file", slog.String("error", err.Error()))
-		return func() {}
+		log.LogAttrs(context.Background(), slog.LevelDebug, "no status file", slog.String("error", err.Error()))
+		return f
 	}
-	path := filepath.Join(dir, fmt.Sprintf("run-%d.json", os.Getpid()))
-	var stopped atomic.Bool // no write after the removal
-	write := func() {
-		if stopped.Load() {
-			return
-		}
-		b, _ := json.Marshal(runStatus{PID: os.Getpid(), Command: command, Updated: time.Now().UTC(), App: guard.NewAppStatus(s.Status())})
-		if err := writeFileAtomic(path, b, 0o600); err != nil {
-			log.LogAttrs(context.Background(), slog.LevelDebug, "run status file", slog.String("error", err.Error()))
-		}
-	}
-	write()
-	bus.Subscribe("run-status", 0, func(e event.Event) {
-		if e.Category == event.CategoryProcess {
-			write()
-		}
-	})
-	return func() { stopped.Store(true); os.Remove(path) }
+	f.path = filepath.Join(dir, fmt.Sprintf("%s-%d.json", kind, os.Getpid()))
+	return f
 }
 
-// readRunStatuses reads the status files of the bulwark run processes
-// still alive in dir, oldest first. It writes nothing.
-func readRunStatuses(dir string, now time.Time) []runStatus {
-	paths, _ := filepath.Glob(filepath.Join(dir, "run-*.json"))
-	var out []runStatus
+// write replaces the file with v as JSON, whole.
+func (f *statusFile) write(v any) {
+	if f.path == "" || f.stopped.Load() {
+		return
+	}
+	b, _ := json.Marshal(v)
+	if err := writeFileAtomic(f.path, b, 0o600); err != nil {
+		f.log.LogAttrs(context.Background(), slog.LevelDebug, "status file", slog.String("error", err.Error()))
+	}
+}
+
+// remove deletes the file; later writes do nothing.
+func (f *statusFile) remove() {
+	f.stopped.Store(true)
+	if f.path != "" {
+		os.Remove(f.path)
+	}
+}
+
+// readStatusFiles reads KIND-*.json in dir, decoding each into a new T,
+// and keeps those whose process (pid) is still alive: a command killed
+// before it could remove its file is left out. It writes nothing.
+func readStatusFiles[T any](dir, kind string, pid func(*T) int) []T {
+	paths, _ := filepath.Glob(filepath.Join(dir, kind+"-*.json"))
+	var out []T
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		if err != nil || len(b) > 1<<20 {
 			continue
 		}
-		var st runStatus
-		if json.Unmarshal(b, &st) != nil || st.PID <= 0 || !alive(st.PID) {
-			continue // a run killed before it could remove its file
+		var v T
+		if json.Unmarshal(b, &v) != nil || pid(&v) <= 0 || !alive(pid(&v)) {
+			continue
 		}
-		if a := &st.App; a.Started != nil {
+		out = append(out, v)
+	}
+	return out
+}
+
+// readRunStatuses reads the status files of the bulwark run processes
+// still alive in dir, oldest first. It writes nothing.
+func readRunStatuses(dir string, now time.Time) []runStatus {
+	out := readStatusFiles(dir, "run", func(r *runStatus) int { return r.PID })
+	for i := range out {
+		if a := &out[i].App; a.Started != nil {
 			a.UptimeSeconds = now.Sub(*a.Started).Seconds()
 		}
-		out = append(out, st)
 	}
 	slices.SortFunc(out, func(a, b runStatus) int { return a.PID - b.PID })
 	return out

@@ -23,7 +23,7 @@ import (
 
 func newStatus() *cobra.Command {
 	var configPath, addr, tokenFile string
-	var asJSON, runs bool
+	var asJSON, runs, watches bool
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show the whole gateway at a glance: traffic, blocks, bans, the app, advisories, sinks",
@@ -39,9 +39,23 @@ $BULWARK_CONFIG): admin.listen, and admin.token or the token file guard wrote
 BULWARK_ADMIN_TOKEN, --admin and --token-file override them.
 
 With --run, the apps "bulwark run" keeps running instead: each writes its
-app's state to the state directory at every change. It writes nothing.`,
+app's state to the state directory at every change. With --watch, what each
+running "bulwark watch" has read (logins, failures) and banned. It writes
+nothing.`,
 		Args: maxArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if watches {
+				dir, err := stateDir()
+				if err != nil {
+					return usageError{err}
+				}
+				st := readWatchStatuses(dir)
+				if asJSON {
+					return writeJSON(cmd.OutOrStdout(), orEmpty(st))
+				}
+				printWatchStatuses(cmd.OutOrStdout(), st, dir, time.Now(), paletteFor(cmd, cmd.OutOrStdout()))
+				return nil
+			}
 			if runs {
 				dir, err := stateDir()
 				if err != nil {
@@ -74,6 +88,7 @@ app's state to the state directory at every change. It writes nothing.`,
 	f.StringVar(&addr, "admin", "", `the guard's admin address (default admin.listen, "127.0.0.1:9090")`)
 	f.StringVar(&tokenFile, "token-file", "", "file holding the admin token (default admin.tokenFile)")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
+	f.BoolVar(&watches, "watch", false, "the running bulwark watch processes (logins read and failed, bans), instead of a guard")
 	f.BoolVar(&runs, "run", false, "the apps bulwark run keeps running (their status files in the state directory), instead of a guard")
 	return cmd
 }

@@ -92,6 +92,8 @@ func runWatch(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	// bulwark status --watch reads it.
+	defer publishWatchStatus(cfg.Watch, bus, log)()
 	log.LogAttrs(ctx, slog.LevelInfo, "watching", slog.Int("sources", len(cfg.Watch.Sources)),
 		slog.String("firewall", orDefault(cfg.Watch.Firewall.Backend, "none")))
 	<-ctx.Done()

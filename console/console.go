@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
@@ -60,10 +61,11 @@ type Console struct {
 
 	audit    AuditSource
 	projects []string
+	routes   atomic.Pointer[RoutesSource]
 }
 
 // pageNames are the console's pages, in the order of its menu.
-var pageNames = []string{"overview", "traffic", "blackbook", "accounts", "app", "dependencies"}
+var pageNames = []string{"overview", "traffic", "routes", "blackbook", "accounts", "app", "dependencies"}
 
 // New validates cfg (after defaults) and builds the console. When no
 // password was set with bulwark console passwd, it generates one for this

@@ -16,7 +16,8 @@ const cookieName = "bulwark_console"
 const csrfHeader = "X-Csrf-Token"
 
 // Handler serves the console under /console/: the login, the pages, their
-// static files, and /console/api/v1/…, which calls api (the admin API,
+// static files, /console/api/routes (the route surface report of
+// [Console.SetRoutes]), and /console/api/v1/…, which calls api (the admin API,
 // without its token check) in-process once the session, and for anything
 // but GET its CSRF token, are checked. Token, the admin token, is accepted
 // as a login too. Mount it on the admin listener only, outside the token
@@ -33,6 +34,7 @@ func (c *Console) Handler(api http.Handler, token string) http.Handler {
 	for _, name := range pageNames {
 		mux.Handle("GET /console/"+name, c.session(false, c.pageHandler(name)))
 	}
+	mux.Handle("GET /console/api/routes", c.session(true, http.HandlerFunc(c.serveRoutes)))
 	mux.Handle("/console/api/", c.session(true, c.apiHandler(api)))
 	return c.secure(mux)
 }

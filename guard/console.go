@@ -12,7 +12,8 @@ import (
 
 // withConsole adds the console's part of the admin API to mux, behind the
 // token, and serves the console itself at /console/, outside it: the
-// console has its own login and calls mux in-process.
+// console has its own login and calls mux in-process. The console's
+// Routes page reads the route surface report from the gateway.
 func (g *Gateway) withConsole(mux *http.ServeMux, token string) http.Handler {
 	events := g.console.Recorder().Handler()
 	for _, p := range []string{"GET /v1/events", "GET /v1/events/", "GET /v1/series"} {
@@ -25,6 +26,7 @@ func (g *Gateway) withConsole(mux *http.ServeMux, token string) http.Handler {
 	for _, p := range []string{"GET /v1/audit", "GET /v1/updates"} {
 		mux.Handle(p, deps)
 	}
+	g.console.SetRoutes(g.Routes)
 	outer := http.NewServeMux()
 	outer.Handle("/console/", g.console.Handler(mux, token))
 	outer.Handle("/", requireToken(token, mux))

@@ -64,7 +64,7 @@ func TestConfigErrors(t *testing.T) {
 		want []string // substrings of the error, in order
 	}{
 		{"unknown scenario", "scenarios:\n  probng: {capacity: 3}\n",
-			[]string{"bulwark.yaml:2: scenarios.probng: no built-in scenario has this name (known: attack, sensitive-probe, probing,", "define it under custom"}},
+			[]string{"bulwark.yaml:2: scenarios.probng: no built-in scenario has this name (known: attack, attack-in-text, app-anomaly, sensitive-probe, probing,", "define it under custom"}},
 		{"bad override", "scenarios:\n  login-ip:\n    capacity: -1\n",
 			[]string{"bulwark.yaml:3: scenarios.login-ip.capacity: must be between 1 and 1000000, got -1"}},
 		{"window too long", "scenarios:\n  login-ip-slow: {leak: 1d}\n",

@@ -2,6 +2,7 @@ package blackbook
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,14 +14,18 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bulwark-sec/bulwark/event"
-	"github.com/bulwark-sec/bulwark/internal/sqlite"
 )
 
 // Options are a Book's collaborators.
 type Options struct {
-	// DB is the store, opened with [Migrations]. Required; the caller closes
-	// it after the Book.
-	DB *sqlite.DB
+	// DB is the store: a SQLite database (the modernc.org/sqlite driver,
+	// which this package registers as "sqlite") holding the black book's
+	// tables. [OpenDB] opens a file ready for use; a database the caller
+	// opened needs [Migrate] first, and, since the Book writes from several
+	// goroutines, a busy timeout and immediate transactions
+	// ("file:PATH?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_txlock=immediate").
+	// Required; the caller closes it after the Book.
+	DB *sql.DB
 	// Redis, if set, shares bans with the other gateways using the same
 	// Redis. The caller owns and closes the client, after the Book; give it
 	// short dial and read timeouts (a second or two).
@@ -39,7 +44,7 @@ type Options struct {
 // for concurrent use. Close stops its goroutines.
 type Book struct {
 	cfg     Config
-	db      *sqlite.DB
+	db      *sql.DB
 	rdb     redis.UniversalClient
 	publish func(event.Event)
 	log     *slog.Logger
@@ -76,7 +81,10 @@ func Open(ctx context.Context, cfg Config, opts Options) (*Book, error) {
 		return nil, fmt.Errorf("blackbook: %w", err)
 	}
 	if opts.DB == nil {
-		return nil, errors.New("blackbook: no store: Options.DB is required")
+		return nil, errors.New("blackbook: no store: Options.DB is required (open one with blackbook.OpenDB)")
+	}
+	if err := checkSchema(ctx, opts.DB); err != nil {
+		return nil, err
 	}
 	k := &Book{
 		cfg:      cfg.WithDefaults(),

@@ -7,7 +7,9 @@
 // and the history of every ban. SQLite is the durable store: a ban is written
 // there before it is acknowledged, so bans survive a restart. An in-memory
 // index answers [Book.Banned] without allocating; [Book.Middleware] refuses a
-// banned client with 403 before any other work is done.
+// banned client with 403 before any other work is done. [OpenDB] opens a
+// store file; a Go app may instead pass its own SQLite database after
+// [Migrate].
 //
 // Several processes may share one SQLite file (a gateway and the bulwark bans
 // command): each notices the others' changes within about a second. Several

@@ -2,6 +2,7 @@ package blackbook
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"net/netip"
@@ -11,7 +12,6 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
-	"github.com/bulwark-sec/bulwark/internal/sqlite"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
@@ -57,9 +57,9 @@ func (e *events) all() []event.Event {
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func openDB(t testing.TB, path string) *sqlite.DB {
+func openDB(t testing.TB, path string) *sql.DB {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), path, sqlite.Migrations{"blackbook": Migrations})
+	db, err := OpenDB(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,13 +3,29 @@ package blackbook
 import (
 	"net/http"
 	"net/netip"
+
+	"github.com/bulwark-sec/bulwark/internal/clientip"
 )
 
+// MiddlewareOptions say who the client is and how a banned one is answered.
+// They belong to the middleware, not to the [Book]: one Book serves the
+// gateway and the commands that serve no HTTP (bulwark bans, watch). The
+// zero value is usable.
+type MiddlewareOptions struct {
+	// ClientIP decides the client's address (from trusted proxies, say).
+	// If nil, the socket peer.
+	ClientIP func(*http.Request) netip.Addr
+	// Deny answers a banned client. If nil, [Deny].
+	Deny func(http.ResponseWriter, *http.Request, Ban)
+}
+
 // Middleware returns a stage that refuses banned clients before anything
-// else runs: clientIP decides who the client is (the gateway's trusted-proxy
-// resolution), and deny answers a banned one. If deny is nil, [Deny]. The
-// allow path costs a few map probes and allocates nothing.
-func (k *Book) Middleware(clientIP func(*http.Request) netip.Addr, deny func(http.ResponseWriter, *http.Request, Ban)) func(http.Handler) http.Handler {
+// else runs. The allow path costs a few map probes and allocates nothing.
+func (k *Book) Middleware(o MiddlewareOptions) func(http.Handler) http.Handler {
+	clientIP, deny := o.ClientIP, o.Deny
+	if clientIP == nil {
+		clientIP = clientip.Peer
+	}
 	if deny == nil {
 		deny = Deny
 	}

@@ -16,9 +16,7 @@ func TestMiddleware(t *testing.T) {
 		t.Fatal(err)
 	}
 	reached := 0
-	h := k.Middleware(func(r *http.Request) netip.Addr {
-		return netip.MustParseAddrPort(r.RemoteAddr).Addr()
-	}, nil)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached++ }))
+	h := k.Middleware(MiddlewareOptions{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached++ }))
 
 	for _, tt := range []struct {
 		peer    string
@@ -56,7 +54,7 @@ func TestBannedAllocatesNothing(t *testing.T) {
 	rec := httptest.NewRecorder()
 	r := httptest.NewRequest("GET", "/", nil)
 	next := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
-	h := k.Middleware(func(*http.Request) netip.Addr { return miss }, nil)(next)
+	h := k.Middleware(MiddlewareOptions{ClientIP: func(*http.Request) netip.Addr { return miss }})(next)
 	if n := testing.AllocsPerRun(1000, func() { h.ServeHTTP(rec, r) }); n != 0 {
 		t.Errorf("the middleware's allow path allocates %v times per request", n)
 	}
@@ -81,5 +79,41 @@ func loadBans(t testing.TB, k *Book, n, m int) {
 	for i := 0; i < m/4; i++ {
 		p := netip.PrefixFrom(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, byte(i)}), 48+16*(i%2))
 		k.idx.put(Ban{ID: "net6" + p.String(), Target: Target{prefix: p.Masked()}, Created: now})
+	}
+}
+
+// TestMiddlewareOptions: the ban is judged on the address ClientIP gives
+// (not the peer), and Deny answers it.
+func TestMiddlewareOptions(t *testing.T) {
+	k, _ := openBook(t, Config{}, Options{})
+	if _, err := k.Ban(context.Background(), BanRequest{Target: mustTarget(t, "203.0.113.9"), Reason: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	var denied []string
+	h := k.Middleware(MiddlewareOptions{
+		ClientIP: func(r *http.Request) netip.Addr { return netip.MustParseAddr(r.Header.Get("X-Client")) },
+		Deny: func(w http.ResponseWriter, r *http.Request, b Ban) {
+			denied = append(denied, b.Target.String())
+			w.WriteHeader(http.StatusTeapot)
+		},
+	})(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	for _, tt := range []struct {
+		peer, client string
+		status       int
+	}{
+		{"203.0.113.9:4000", "192.0.2.1", http.StatusOK},
+		{"192.0.2.1:4000", "203.0.113.9", http.StatusTeapot},
+	} {
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = tt.peer
+		r.Header.Set("X-Client", tt.client)
+		h.ServeHTTP(rec, r)
+		if rec.Code != tt.status {
+			t.Errorf("peer %s, client %s: status %d, want %d", tt.peer, tt.client, rec.Code, tt.status)
+		}
+	}
+	if len(denied) != 1 || denied[0] != "203.0.113.9" {
+		t.Errorf("Deny called for %q, want once for 203.0.113.9", denied)
 	}
 }

@@ -2,6 +2,7 @@ package blackbook
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -9,7 +10,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/bulwark-sec/bulwark/internal/sqlite"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
@@ -29,7 +29,7 @@ func redisBook(t *testing.T, s *testutil.Redis, name string) *Book {
 	t.Helper()
 	k, _ := openBook(t, Config{PollInterval: 100 * time.Millisecond}, Options{
 		Redis: redisClient(t, s), Clock: time.Now,
-		DB: func() *sqlite.DB {
+		DB: func() *sql.DB {
 			db := openDB(t, filepath.Join(t.TempDir(), name+".db"))
 			t.Cleanup(func() { db.Close() })
 			return db

@@ -1,8 +1,9 @@
 package blackbook
 
-// Migrations are the black book's schema steps for internal/sqlite: open the
-// store with sqlite.Migrations{"blackbook": blackbook.Migrations}. Steps are
-// only ever appended. Times are Unix milliseconds; 0 means none.
+// Migrations are the black book's schema steps, in SQLite's dialect, which
+// [Migrate] and [OpenDB] apply (recorded as component "blackbook" in the
+// schema_versions table). Steps are only ever appended. Times are Unix
+// milliseconds; 0 means none.
 var Migrations = []string{
 	// Every ban ever made. A ban is in force while lifted = 0 and expires is
 	// 0 or in the future; at most one row per target has lifted = 0. seq is

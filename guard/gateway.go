@@ -195,7 +195,7 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 	}
 	h = g.limiter.Middleware(g.clientIP, g.reportLimited)(h)
 	if g.book != nil {
-		h = g.book.Middleware(g.clientIP, g.denyBanned)(h)
+		h = g.book.Middleware(blackbook.MiddlewareOptions{ClientIP: g.clientIP, Deny: g.denyBanned})(h)
 	}
 	g.handler = secure(h)
 	g.tooLarge = secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -32,7 +32,7 @@ func BenchmarkGatewayRequests(b *testing.B) {
 	}
 	defer db.Close()
 	log := slog.New(slog.DiscardHandler)
-	book, err := blackbook.Open(ctx, blackbook.Config{}, blackbook.Options{DB: db, Logger: log})
+	book, err := blackbook.Open(ctx, blackbook.Config{}, blackbook.Options{DB: db.DB, Logger: log})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func BenchmarkBanAndLimit(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	book, err := blackbook.Open(ctx, blackbook.Config{}, blackbook.Options{DB: db, Logger: slog.New(slog.DiscardHandler)})
+	book, err := blackbook.Open(ctx, blackbook.Config{}, blackbook.Options{DB: db.DB, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func TestAccountBannerSkipsAllowlisted(t *testing.T) {
 	}
 	defer db.Close()
 	book, err := blackbook.Open(ctx, blackbook.Config{Allowlist: []string{"127.0.0.0/8"}},
-		blackbook.Options{DB: db, Logger: slog.New(slog.DiscardHandler)})
+		blackbook.Options{DB: db.DB, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

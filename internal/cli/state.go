@@ -65,7 +65,7 @@ func openState(ctx context.Context, cfg fileConfig, publish func(event.Event), l
 		}
 		st.fleet = fleet.New(st.redis, fleet.Options{Prefix: cfg.Store.Redis.prefix(), Publish: publish, Logger: log})
 	}
-	opts := blackbook.Options{DB: db, Publish: publish, Logger: log}
+	opts := blackbook.Options{DB: db.DB, Publish: publish, Logger: log}
 	if st.redis != nil {
 		opts.Redis = st.redis
 		if cfg.Blackbook.RedisPrefix == "" {

@@ -251,6 +251,11 @@ func (s *scan) withoutCodeSpans(v string) string {
 		c := runs[o.close]
 		s.buf = append(s.buf, v[out:o.pos]...)
 		s.buf = append(s.buf, ' ')
+		for i := o.pos; i < c.pos; i++ {
+			if v[i] == '\n' {
+				s.buf = append(s.buf, '\n') // a span's lines stay lines
+			}
+		}
 		out = c.pos + c.n
 		r = o.close + 1
 	}

@@ -170,6 +170,43 @@ func TestFleetCountsAsOne(t *testing.T) {
 		if got := again.form(u.Path, url.Values{"t": {tok}}); got != http.StatusGone {
 			t.Errorf("POST the used link again, on A = %d, want 410: a link works once fleet-wide", got)
 		}
+		// Alice's first session, issued by A, was revoked by C's click:
+		// every gateway refuses it within a poll of the revoked set.
+		var sid *http.Cookie
+		for _, ck := range home.jar.Cookies(&url.URL{Scheme: "http", Host: a.pub}) {
+			if ck.Name == "sid" {
+				sid = ck
+			}
+		}
+		if sid == nil {
+			t.Fatal("alice's first login left no sid cookie")
+		}
+		for _, f := range gws {
+			var last int
+			deadline := time.Now().Add(10 * time.Second)
+			for last != http.StatusUnauthorized {
+				if time.Now().After(deadline) {
+					t.Fatalf("alice's session issued by A, revoked through C, on %s = %d after 10s, want 401", f.name, last)
+				}
+				time.Sleep(50 * time.Millisecond)
+				last = getWithCookie(t, f.pub, "192.0.2.10", sid)
+			}
+		}
+	})
+
+	t.Run("console login limit counts fleet-wide", func(t *testing.T) {
+		// 5 wrong passwords (the default limit) spread over the consoles,
+		// then every console refuses the address, the right token too.
+		for i := range 5 {
+			if got := consoleLogin(t, next().adm, "wrong-"+strconv.Itoa(i)); got != http.StatusUnauthorized {
+				t.Fatalf("wrong console password %d = %d, want 401", i+1, got)
+			}
+		}
+		for _, f := range gws {
+			if got := consoleLogin(t, f.adm, fleetToken); got != http.StatusTooManyRequests {
+				t.Errorf("6th console login, on %s, with the admin token = %d, want 429", f.name, got)
+			}
+		}
 	})
 
 	t.Run("redis killed mid-attack: no request fails, counting resumes", func(t *testing.T) {
@@ -268,4 +305,35 @@ func fleetAttackBan(t *testing.T, gws []*fleetGateway, next func() *fleetGateway
 	for _, f := range gws {
 		waitFor(t, f.name+" to refuse the attacker", func() bool { return getAs(t, f.pub, ip, "/") == http.StatusForbidden })
 	}
+}
+
+// consoleLogin posts password to the console's login on the admin
+// listener adm and returns the status.
+func consoleLogin(t *testing.T, adm, password string) int {
+	t.Helper()
+	req, _ := http.NewRequest("POST", "http://"+adm+"/console/login", strings.NewReader(url.Values{"password": {password}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := plainClient.Do(req)
+	if err != nil {
+		t.Fatalf("POST /console/login on %s: %v", adm, err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// getWithCookie sends GET / to the gateway at pub as ip with the cookie
+// and returns the status.
+func getWithCookie(t *testing.T, pub, ip string, c *http.Cookie) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", "http://"+pub+"/", nil)
+	req.Header.Set("X-Forwarded-For", ip)
+	req.Header.Set("User-Agent", browserUA)
+	req.AddCookie(c)
+	resp, err := plainClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET / on %s: %v", pub, err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

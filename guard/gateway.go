@@ -148,7 +148,7 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 	if err != nil {
 		return nil, fmt.Errorf("inspect: %w", err)
 	}
-	if g.limiter, err = limit.New(cfg.Limits, limit.Options{Logger: g.log, Redis: opts.Redis}); err != nil {
+	if g.limiter, err = limit.New(cfg.Limits, limit.Options{Logger: g.log, Redis: opts.Redis, ClientIP: g.clientIP, OnLimit: g.reportLimited}); err != nil {
 		return nil, fmt.Errorf("limits: %w", err)
 	}
 	g.book = opts.Book
@@ -193,7 +193,7 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 	if g.accounts != nil {
 		h = g.withNotMe(h)
 	}
-	h = g.limiter.Middleware(g.clientIP, g.reportLimited)(h)
+	h = g.limiter.Middleware()(h)
 	if g.book != nil {
 		h = g.book.Middleware(blackbook.MiddlewareOptions{ClientIP: g.clientIP, Deny: g.denyBanned})(h)
 	}

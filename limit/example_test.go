@@ -23,15 +23,16 @@ routes:
 	if err != nil {
 		panic(err)
 	}
-	l, err := limit.New(cfg, limit.Options{})
+	l, err := limit.New(cfg, limit.Options{
+		OnLimit: func(r *http.Request, d limit.Decision) {
+			fmt.Printf("rate-limited by %s, key %v\n", d.Limit, d.Key)
+		},
+	})
 	if err != nil {
 		panic(err)
 	}
 	defer l.Close()
-	onLimit := func(r *http.Request, d limit.Decision) {
-		fmt.Printf("rate-limited by %s, key %v\n", d.Limit, d.Key)
-	}
-	h := l.Middleware(nil, onLimit)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	h := l.Middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	for range 3 {
 		r := httptest.NewRequest("POST", "/login", nil)
 		r.RemoteAddr = "192.0.2.7:50000"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/netip"
 	"strconv"
 	"sync"
@@ -19,6 +20,8 @@ import (
 type Limiter struct {
 	clock    func() time.Time
 	log      *slog.Logger
+	clientIP func(*http.Request) netip.Addr // nil: the peer
+	onLimit  func(*http.Request, Decision)  // nil: none
 	disabled bool
 	exempt   []netip.Prefix
 	routes   []routeRule
@@ -51,6 +54,13 @@ type Options struct {
 	// RedisTimeout bounds one check against Redis; past it the request is
 	// decided locally and Redis is treated as down. If zero, 50ms.
 	RedisTimeout time.Duration
+	// ClientIP decides the client's address for [Limiter.Middleware] (from
+	// trusted proxies, say). If nil, the socket peer.
+	ClientIP func(*http.Request) netip.Addr
+	// OnLimit, if set, is called by [Limiter.Middleware] for each refused
+	// request before the response (to publish an event, say). It must not
+	// block.
+	OnLimit func(*http.Request, Decision)
 }
 
 // A Decision is the answer for one request.
@@ -104,6 +114,7 @@ func New(cfg Config, opts Options) (*Limiter, error) {
 	cfg = cfg.WithDefaults()
 	l := &Limiter{
 		clock: opts.Clock, log: opts.Logger, disabled: cfg.Disable,
+		clientIP: opts.ClientIP, onLimit: opts.OnLimit,
 		v4bits: cfg.PerNetwork.IPv4Prefix, v6bits: cfg.PerNetwork.IPv6Prefix,
 		keyStart: cfg.RedisPrefix + ":{rl}:",
 	}

@@ -2,7 +2,6 @@ package limit
 
 import (
 	"net/http"
-	"net/netip"
 	"strconv"
 	"time"
 
@@ -12,11 +11,11 @@ import (
 // Middleware returns middleware that checks each request with [Limiter.Allow]
 // and answers a refused one with 429 Too Many Requests, a Retry-After header
 // in whole seconds (rounded up, at least 1) and a short plain-text body.
-// clientIP tells the client's address; if nil, the socket peer. onLimit, if
-// not nil, is called for each refused request before the response (to
-// publish an event, say). On the allowed path it does not allocate (with a
+// [Options.ClientIP] tells the client's address and [Options.OnLimit] hears
+// of each refused request. On the allowed path it does not allocate (with a
 // local store). A disabled Limiter's middleware is next itself.
-func (l *Limiter) Middleware(clientIP func(*http.Request) netip.Addr, onLimit func(*http.Request, Decision)) func(http.Handler) http.Handler {
+func (l *Limiter) Middleware() func(http.Handler) http.Handler {
+	clientIP, onLimit := l.clientIP, l.onLimit
 	if clientIP == nil {
 		clientIP = clientip.Peer
 	}

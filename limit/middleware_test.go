@@ -11,10 +11,9 @@ import (
 
 func TestMiddleware(t *testing.T) {
 	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
-	l := newTestLimiter(t, onlyPerIP("1/m", 2), clk.now)
 	var limited []Decision
-	mw := l.Middleware(nil, func(r *http.Request, d Decision) { limited = append(limited, d) })
-	h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "app") }))
+	l := newLimiter(t, onlyPerIP("1/m", 2), Options{Clock: clk.now, OnLimit: func(r *http.Request, d Decision) { limited = append(limited, d) }})
+	h := l.Middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "app") }))
 
 	do := func(remote string) *http.Response {
 		r := httptest.NewRequest("GET", "/page", nil)
@@ -44,9 +43,10 @@ func TestMiddleware(t *testing.T) {
 		t.Errorf("another client: %d", res.StatusCode)
 	}
 
-	// The clientIP func decides who the client is.
+	// The ClientIP func decides who the client is.
 	fixed := netip.MustParseAddr("198.51.100.7")
-	h2 := l.Middleware(func(*http.Request) netip.Addr { return fixed }, nil)(http.NotFoundHandler())
+	l2 := newLimiter(t, onlyPerIP("1/m", 2), Options{Clock: clk.now, ClientIP: func(*http.Request) netip.Addr { return fixed }})
+	h2 := l2.Middleware()(http.NotFoundHandler())
 	codes := []int{}
 	for range 3 {
 		w := httptest.NewRecorder()
@@ -70,10 +70,11 @@ func TestRetryAfterSeconds(t *testing.T) {
 }
 
 func TestMiddlewareAllowPathDoesNotAllocate(t *testing.T) {
-	l := newTestLimiter(t, Config{PerIP: Limit{Rate: mustRate("1000000/s"), Burst: 1000000}, PerNetwork: Network{Rate: mustRate("1000000/s"), Burst: 1000000}}, nil)
 	ip := netip.MustParseAddr("192.0.2.1")
+	l := newLimiter(t, Config{PerIP: Limit{Rate: mustRate("1000000/s"), Burst: 1000000}, PerNetwork: Network{Rate: mustRate("1000000/s"), Burst: 1000000}},
+		Options{ClientIP: func(*http.Request) netip.Addr { return ip }})
 	w := httptest.NewRecorder()
-	h := l.Middleware(func(*http.Request) netip.Addr { return ip }, nil)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	h := l.Middleware()(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	r := httptest.NewRequest("GET", "/x", nil)
 	if n := testing.AllocsPerRun(1000, func() { h.ServeHTTP(w, r) }); n != 0 {
 		t.Errorf("middleware allow path: %v allocations per request, want 0", n)
@@ -86,7 +87,7 @@ func TestMiddlewareAllowPathDoesNotAllocate(t *testing.T) {
 func TestDisabledMiddlewareIsNext(t *testing.T) {
 	l := newTestLimiter(t, Config{Disable: true}, nil)
 	next := http.NotFoundHandler()
-	if h := l.Middleware(nil, nil)(next); h == nil {
+	if h := l.Middleware()(next); h == nil {
 		t.Fatal("nil handler")
 	} else if w := httptest.NewRecorder(); true {
 		h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
@@ -94,4 +95,15 @@ func TestDisabledMiddlewareIsNext(t *testing.T) {
 			t.Errorf("disabled middleware: status %d, want next's 404", w.Code)
 		}
 	}
+}
+
+// newLimiter is New with t's cleanup closing the Limiter.
+func newLimiter(t testing.TB, cfg Config, opts Options) *Limiter {
+	t.Helper()
+	l, err := New(cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
 }

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -21,17 +22,14 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
 )
 
-// defaultOSVDB is the advisory database's file, next to the store
-// (bulwark.db) in the current directory.
+// defaultOSVDB is the advisory database's file name, in the cache
+// directory (see [defaultAdvisoryDB]).
 const defaultOSVDB = "bulwark-osv.db"
 
 // dbPathFlag adds --db to cmd, defaulting to $BULWARK_OSV_DB or
-// bulwark-osv.db.
+// bulwark-osv.db in the cache directory.
 func dbPathFlag(cmd *cobra.Command, p *string, persistent bool) {
-	def := os.Getenv("BULWARK_OSV_DB")
-	if def == "" {
-		def = defaultOSVDB
-	}
+	def := defaultAdvisoryDB()
 	fs := cmd.Flags()
 	if persistent {
 		fs = cmd.PersistentFlags()
@@ -44,7 +42,11 @@ func dbPathFlag(cmd *cobra.Command, p *string, persistent bool) {
 func openAdvisoryDB(ctx context.Context, path string, create bool) (*osv.DB, *sqlite.DB, error) {
 	if !create {
 		if _, err := os.Stat(path); err != nil {
-			return nil, nil, usagef("no advisory database at %s: run bulwark db import PATH or bulwark db update", path)
+			return nil, nil, usagef("no advisory database at %s: run bulwark db import PATH or bulwark db update", absPath(path))
+		}
+	} else if dir, err := cacheDir(); err == nil && filepath.Dir(path) == dir {
+		if err := makeStateDir(dir); err != nil { // the default place, made on first use
+			return nil, nil, err
 		}
 	}
 	store, err := sqlite.Open(ctx, path, sqlite.Migrations{"osv": osv.Migrations, "audit_monitor": audit.MonitorMigrations})
@@ -61,7 +63,7 @@ func newDB() *cobra.Command {
 		Use:   "db",
 		Short: "Import, update and inspect the local OSV advisory database",
 		Long: `bulwark audit matches lockfiles against a local copy of the OSV advisories
-(https://osv.dev), kept in one SQLite file (--db, default bulwark-osv.db).
+(https://osv.dev), kept in one SQLite file (--db, default bulwark-osv.db in the cache directory: $BULWARK_HOME, else $XDG_CACHE_HOME/bulwark).
 Fill it from files (import) or by downloading osv.dev's per-ecosystem
 all.zip files (update, the only command that uses the network).`,
 		Example: `  bulwark db import npm-all.zip ./vulndb        # zips, OSV JSON directories, the Go vulndb layout

@@ -25,7 +25,7 @@ import (
 const chromiumPath = "/usr/bin/chromium"
 
 // consolePages are the console's pages, in the order of its menu.
-var consolePages = []string{"overview", "traffic", "blackbook", "accounts", "app", "dependencies"}
+var consolePages = []string{"overview", "traffic", "routes", "blackbook", "accounts", "app", "dependencies"}
 
 // TestConsoleInChromium drives the web console in Debian's Chromium against
 // the real gateway supervising the real Express app: a wrong password is
@@ -55,8 +55,10 @@ func TestConsoleInChromium(t *testing.T) {
 	state := t.TempDir()
 	project := auditedProject(t, bin, state)
 	conf := filepath.Join(state, "bulwark.yaml")
-	os.WriteFile(conf, []byte(fmt.Sprintf("trustedProxies: [127.0.0.1]\nstore:\n  path: %s\naudit:\n  db: %s\n  projects: [%s]\n",
-		filepath.Join(state, "bulwark.db"), filepath.Join(state, "bulwark-osv.db"), project)), 0o600)
+	// The app's routes, listed from its code, are the declared surface the
+	// Routes page compares the traffic with.
+	os.WriteFile(conf, []byte(fmt.Sprintf("trustedProxies: [127.0.0.1]\nstore:\n  path: %s\naudit:\n  db: %s\n  projects: [%s]\nroutes: {express: %s}\n",
+		filepath.Join(state, "bulwark.db"), filepath.Join(state, "bulwark-osv.db"), project, filepath.Join(app, "server.js"))), 0o600)
 	const password = "correct horse battery console"
 	passwd := exec.Command(bin, "console", "passwd", "--stdin", "--config", conf)
 	passwd.Stdin = strings.NewReader(password + "\n")
@@ -268,12 +270,29 @@ func TestConsoleInChromium(t *testing.T) {
 	for range 4 { // four lines alike in the app's log, which the App page folds
 		sendAs(t, "http://"+pub+"/api/products", "127.0.0.1")
 	}
+	// The example app's admin stats answer without credentials while the
+	// users list next to them asks for them: the Routes page's unsecured
+	// finding. A search's query teaches the page a field.
+	for i := range 4 {
+		ip := fmt.Sprintf("192.0.2.%d", 10+i)
+		if code := sendAs(t, "http://"+pub+"/api/admin/stats", ip); code != http.StatusOK {
+			t.Fatalf("GET /api/admin/stats without credentials: %d, want the app's 200", code)
+		}
+		if code := sendAs(t, "http://"+pub+"/api/admin/users", ip); code != http.StatusUnauthorized {
+			t.Fatalf("GET /api/admin/users without credentials: %d, want the app's 401", code)
+		}
+		sendAs(t, "http://"+pub+"/search?q=desk-lamp", ip)
+	}
 
 	ready := map[string]string{
 		"overview": `document.querySelector('#app-state').textContent === 'ready' && document.querySelector('#advisories').textContent === '2' &&
 			/^\d+ restarts?/.test(document.querySelector('#app-restarts').textContent) && document.querySelectorAll('#latest tbody tr.clickable').length > 0 &&
 			document.querySelector('#chart-attacks .u-over') !== null && document.querySelector('#chart-attacks .total').textContent.includes('attacks in the last hour')`,
 		"traffic": `document.querySelector('#live').textContent === 'live' && document.querySelectorAll('#events tbody tr.clickable').length > 0 && document.querySelector('#chart-classes .u-over') !== null`,
+		// A route seen, a declared route never called, and the unsecured
+		// admin stats among the findings.
+		"routes": `[...document.querySelectorAll('#route-findings tbody tr[data-kind="unsecured"]')].some(r => r.textContent.includes('GET /api/admin/stats')) &&
+			document.querySelector('#routes tbody tr[data-route="GET /api/admin/users"]') !== null && document.querySelectorAll('#unused tbody tr.clickable').length > 0`,
 		// Offenders include an address the history shows failing a login.
 		"blackbook": `[...document.querySelectorAll('#offenders tbody tr.clickable')].some(r => r.textContent.includes('198.51.100.7') && r.textContent.includes('failed logins 1')) &&
 			[...document.querySelectorAll('#allowlist tbody tr')].some(r => r.textContent.includes('configuration at start'))`,
@@ -305,6 +324,9 @@ func TestConsoleInChromium(t *testing.T) {
 				t.Errorf("%s: %s", name, got)
 			}
 			shot(name)
+			if p == "routes" && w == 1400 {
+				checkRoutesPage(t, eval, poll, shot)
+			}
 			if p == "traffic" && w == 400 {
 				eval(row("2001:db8:85a3:1234:5678:8a2e:370:7334") + `.click(), ''`)
 				poll("an IPv6 attack's detail", `document.querySelector('#detail').open && document.querySelector('#detail-next').textContent !== '…'`)
@@ -490,4 +512,56 @@ func sendReq(t *testing.T, req *http.Request) int {
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// checkRoutesPage reads the Routes page as a user would: the unsecured
+// finding with its sentence at the top, a route's detail in words with its
+// learned field and raw JSON, and the filter by finding kind.
+func checkRoutesPage(t *testing.T, eval func(string) string, poll func(string, string), shot func(string)) {
+	t.Helper()
+	finding := eval(`[...document.querySelectorAll('#route-findings tbody tr[data-kind="unsecured"]')].map(r => r.innerText).join('\n')`)
+	if !strings.Contains(finding, "GET /api/admin/stats") || !strings.Contains(finding, "while GET /api/admin/users under the same prefix answers 401/403") {
+		t.Errorf("the unsecured finding reads %q, want the admin stats next to the users list that asks for credentials", finding)
+	}
+	if got, n := eval(`document.querySelector('#kinds [data-kind="unsecured"]').textContent`),
+		eval(`String(document.querySelectorAll('#route-findings tbody tr[data-kind="unsecured"]').length)`); got != "unsecured "+n {
+		t.Errorf("the unsecured filter says %q, and %s unsecured findings are listed", got, n)
+	}
+	if got := eval(`document.querySelector('#routes tbody tr[data-route="GET /api/admin/stats"]').innerText`); !strings.Contains(got, "unsecured") {
+		t.Errorf("the admin stats' row lacks its finding: %q", got)
+	}
+	eval(`document.querySelector('#routes tbody tr[data-route="GET /api/admin/stats"]').click(), ''`)
+	poll("the admin stats' detail", `document.querySelector('#detail').open && document.querySelector('#detail-findings') !== null`)
+	detail := eval(`document.querySelector('#detail-body').innerText`)
+	for _, want := range []string{"yes, the app declares it", "4 requests answered by the app, from 4 clients", "4 2xx",
+		"4 answered 2xx, 0 refused with 401/403", "0 of 4 (0%) carried credentials", "unsecured", "answered 4 requests without credentials"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("the admin stats' detail lacks %q:\n%s", want, detail)
+		}
+	}
+	shot("routes-route-1400")
+	eval(`document.querySelector('#detail-raw summary').click(), ''`)
+	if j := eval(`document.querySelector('#detail-json').textContent`); !strings.Contains(j, `"template": "/api/admin/stats"`) || !strings.Contains(j, `"unsecured"`) {
+		t.Errorf("the route's raw JSON lacks its template or finding:\n%s", j)
+	}
+	eval(`document.querySelector('#detail').close(), ''`)
+	// The search's query, typed from the requests: counts per type, never a value.
+	eval(`document.querySelector('#routes tbody tr[data-route="GET /search"]').click(), ''`)
+	poll("the search's detail", `document.querySelector('#detail').open && document.querySelector('#detail-fields') !== null`)
+	if fields := eval(`document.querySelector('#detail-fields').innerText`); !strings.Contains(fields, "query:q") || !strings.Contains(fields, "slug 4 (4 clients)") || strings.Contains(fields, "desk-lamp") {
+		t.Errorf("the search's fields read %q, want query:q with 4 slugs from 4 clients and no value", fields)
+	}
+	eval(`document.querySelector('#detail').close(), ''`)
+	// The filter keeps the routes with that finding.
+	eval(`document.querySelector('#kinds [data-kind="unsecured"]').click(), ''`)
+	poll("the unsecured filter", `location.hash === '#kind=unsecured' && document.querySelector('#routes tbody tr[data-route="GET /api/admin/users"]') === null`)
+	shown := strings.Split(eval(`[...document.querySelectorAll('#routes tbody tr')].map(r => r.dataset.route + (r.querySelector('.finding-unsecured') ? '' : ' (no unsecured finding)')).join(',')`), ",")
+	if !slices.Contains(shown, "GET /api/admin/stats") || slices.ContainsFunc(shown, func(r string) bool { return strings.Contains(r, "(no") }) {
+		t.Errorf("filtered by unsecured, the routes are %q, want the admin stats and only routes with that finding", shown)
+	}
+	if n := eval(`String(document.querySelectorAll('#unused tbody tr').length)`); n != "0" {
+		t.Errorf("filtered by unsecured, %s declared routes never called are listed", n)
+	}
+	eval(`document.querySelector('#kinds [data-kind=""]').click(), ''`)
+	poll("every route again", `document.querySelector('#routes tbody tr[data-route="GET /api/admin/users"]') !== null`)
 }

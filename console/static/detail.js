@@ -209,3 +209,65 @@ function showFinding(f) {
   const acts = f.ids.length ? [el('a', { href: 'https://osv.dev/vulnerability/' + encodeURIComponent(f.ids[0]), target: '_blank', rel: 'noopener noreferrer', id: 'detail-advisory' }, 'Open the advisory')] : [];
   openDetail(f.package + '@' + f.version, rows, acts, f);
 }
+
+// findingBadge is a finding's kind, coloured by how urgent it is.
+function findingBadge(kind) { return el('span', { class: 'finding finding-' + kind }, kind); }
+
+const fmtMs = (v) => (v == null || !v ? '–' : v < 10 ? v.toFixed(1) + ' ms' : Math.round(v) + ' ms');
+const shareOf = (n, of) => (of ? Math.round((100 * n) / of) + '%' : '–');
+// neverSeen reports whether a report's time is unset (no traffic seen).
+const neverSeen = (t) => !t || t.startsWith('0001-');
+const securedWords = (s) => (s === true ? 'yes' : s === false ? 'no' : 'not said');
+
+// showRoute opens a route of the surface report: its figures in words, its
+// findings, its fields' learned types (counts per type, never a value).
+function showRoute(r, findings, declaredKnown) {
+  const s = r.status, a = r.anonymous;
+  const anon = a.reduce((x, y) => x + y, 0);
+  const clients = r.clients >= 16 ? '16 or more clients' : plural(r.clients, 'client');
+  const rows = [
+    ['route', el('span', { class: 'tmpl' }, r.method + ' ' + r.template)],
+    ['declared', !declaredKnown ? 'nothing to compare with: the app declares no route (routes.express or routes.openapi)'
+      : r.declared ? 'yes, the app declares it' : 'no: the app does not declare it (a shadow route)'],
+    ['requests', plural(r.requests, 'request') + ' answered by the app, from ' + clients],
+    ['seen', 'first ' + fmtTime(r.firstSeen) + ', last ' + fmtTime(r.lastSeen)],
+    ['answers', s[2] + ' 2xx, ' + s[3] + ' 3xx, ' + s[4] + ' 4xx, ' + s[5] + ' 5xx'],
+    ['with credentials', fmtCount(r.withCredentials) + ' of ' + fmtCount(r.requests) + ' (' + shareOf(r.withCredentials, r.requests) + ') carried credentials (a session cookie, Authorization or a configured header)'],
+    ['without credentials', anon ? plural(anon, 'request') + ': ' + a[2] + ' answered 2xx, ' + r.anonymousDenied + ' refused with 401/403' : 'none: every request carried credentials'],
+    ['attacks', r.attacks ? plural(r.attacks, 'attack') + ' aimed at it; ' + r.attacksPassed + ' reached the app, which answered ' + r.attack5xx + ' of them with 5xx' : 'none seen'],
+    ['error leaks', r.errorLeaks ? 'a ' + r.leakKind + ' in ' + plural(r.errorLeaks, 'response') + ' to attacks' : ''],
+    ['latency', r.requests ? 'p50 ' + fmtMs(r.p50ms) + ', p99 ' + fmtMs(r.p99ms) + ' (the app\'s answers)' : ''],
+    ['content types', Object.entries(r.contentTypes || {}).sort((x, y) => y[1] - x[1]).map(([k, n]) => k + ' ' + n).join(', ')],
+    ['findings', findings.length ? el('ul', { class: 'plain', id: 'detail-findings' }, ...findings.map((f) => el('li', {}, findingBadge(f.kind), ' ', f.detail))) : 'none'],
+    ['fields', fieldsOf(r.fields)],
+  ];
+  const acts = [];
+  if (r.attacks && !r.template.includes('{')) acts.push(el('a', { href: '/console/traffic#path=' + encodeURIComponent(r.template) }, 'Its attacks'));
+  openDetail(r.method + ' ' + r.template, rows, acts, r);
+}
+
+// fieldsOf lists a route's fields: the learned type, how many values of
+// each type from how many clients. Values are never kept.
+function fieldsOf(fields) {
+  if (!fields || !fields.length) return 'none learned (fields are learned from requests inspection found nothing in)';
+  return el('ul', { class: 'plain', id: 'detail-fields' }, ...fields.map((f) => {
+    const type = f.type === 'password' ? 'a password, by its name: its values are never looked at'
+      : f.type ? 'learned as ' + f.type : 'not learned yet (it takes 20 values from 5 clients)';
+    const counts = Object.entries(f.counts || {}).sort((x, y) => y[1] - x[1])
+      .map(([t, n]) => t + ' ' + fmtCount(n) + ' (' + plural((f.typeClients || {})[t] || 0, 'client') + ')');
+    const seen = counts.length ? '; values seen: ' + counts.join(', ') + '; ' + plural(f.clients, 'client') + ', up to ' + plural(f.maxLen, 'byte') : '';
+    return el('li', {}, el('code', {}, f.where), ': ' + type + seen);
+  }));
+}
+
+// showDeclared opens a declared route nobody called.
+function showDeclared(d, since) {
+  const rows = [
+    ['route', el('span', { class: 'tmpl' }, d.method + ' ' + d.template)],
+    ['declared in', d.source],
+    ['needs credentials', d.secured === true ? 'yes, its declaration says so' : d.secured === false ? 'no, its declaration says so' : 'its declaration does not say'],
+    ['called', neverSeen(since) ? 'no traffic seen yet' : 'never since ' + fmtTime(since)],
+    ['what to do', 'if nothing uses it, remove it from the app: a smaller surface leaves less to exploit'],
+  ];
+  openDetail('Declared, never called: ' + d.method + ' ' + d.template, rows, [], d);
+}

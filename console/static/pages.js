@@ -500,4 +500,82 @@ async function dependencies() {
   setInterval(load, 60000);
 }
 
-const pages = { overview, traffic, blackbook, accounts, app, dependencies };
+// ---- routes ----
+// The route surface: findings first, each with its sentence, then every
+// route seen with its figures, then the declared routes never called.
+const findingKinds = ['unsecured', 'open-write', 'fails-under-attack', 'error-leak', 'shadow', 'unused'];
+
+// shortSource is a declaration's source with its file's name only:
+// "express:/srv/shop/server.js" is "express:server.js".
+const shortSource = (s) => s.replace(/^([a-z]+:).*\/([^/]+)$/, '$1$2');
+
+async function routesPage() {
+  let kind = new URLSearchParams(location.hash.slice(1)).get('kind') || '';
+  if (!findingKinds.includes(kind)) kind = '';
+  function kindButtons(counts) {
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const button = (k, label, n) => el('button', { type: 'button', class: k === kind ? '' : 'secondary', 'aria-pressed': String(k === kind), 'data-kind': k,
+      on: { click: () => { kind = k; history.replaceState(null, '', k ? '#kind=' + k : location.pathname); load(); } } }, label + ' ' + fmtCount(n));
+    $('#kinds').replaceChildren(button('', 'all', total), ...findingKinds.map((k) => button(k, k.replace(/-/g, ' '), counts[k] || 0)));
+  }
+  async function load() {
+    let v;
+    try {
+      v = await api('/routes' + (kind ? '?kind=' + encodeURIComponent(kind) : ''));
+    } catch (e) {
+      $('#routes-absent').textContent = e.message;
+      $('#routes-absent').hidden = false;
+      for (const id of ['#routes-findings-box', '#routes', '#unused']) $(id).closest('section').hidden = true;
+      return;
+    }
+    $('#routes-absent').hidden = true;
+    for (const id of ['#routes-findings-box', '#routes', '#unused']) $(id).closest('section').hidden = false;
+    setText('#routes-since', neverSeen(v.since) ? '(no traffic seen yet)' : '(figures since ' + fmtTime(v.since) + ')');
+    kindButtons(v.counts);
+    const key = (m, t) => m + ' ' + t;
+    const byRoute = new Map(v.routes.map((r) => [key(r.method, r.template), r]));
+    const byDecl = new Map(v.unused.map((d) => [key(d.method, d.template), d]));
+    const findingsOf = (r) => v.findings.filter((f) => f.method === r.method && f.template === r.template);
+    const open = (m, t) => {
+      const r = byRoute.get(key(m, t));
+      if (r) { showRoute(r, findingsOf(r), v.declared); return; }
+      const d = byDecl.get(key(m, t));
+      if (d) showDeclared(d, v.since);
+    };
+    // Declared routes never called are one row here unless asked for:
+    // the table below lists them, and they would bury the rest.
+    const unused = v.findings.filter((f) => f.kind === 'unused');
+    const rows = v.findings.filter((f) => kind === 'unused' || f.kind !== 'unused').map((f) => el('tr', clickRow({ 'data-kind': f.kind }, () => open(f.method, f.template)),
+      el('td', {}, findingBadge(f.kind)), el('td', { class: 'tmpl' }, f.method + ' ' + f.template), el('td', {}, f.detail)));
+    if (kind !== 'unused' && unused.length) {
+      rows.push(el('tr', clickRow({ 'data-kind': 'unused', class: 'clickable aggregate' }, () => openDetail('Declared, never called', [
+        ['routes', plural(unused.length, 'declared route') + ' not called since ' + fmtTime(v.since)],
+        ['what to do', 'if nothing uses them, remove them from the app: a smaller surface leaves less to exploit'],
+        ['which', el('ul', { class: 'plain' }, ...unused.map((f) => el('li', { class: 'tmpl' }, f.method + ' ' + f.template)))]],
+      [el('a', { href: '#kind=unused', on: { click: (ev) => { ev.preventDefault(); $('#detail').close(); kind = 'unused'; history.replaceState(null, '', '#kind=unused'); load(); } } }, 'List them as findings')], unused)),
+      el('td', {}, findingBadge('unused')), el('td', {}, plural(unused.length, 'declared route')), el('td', {}, 'not called since ' + fmtTime(v.since) + ': candidates to remove (listed below)')));
+    }
+    fill($('#route-findings tbody'), rows, '#route-findings-empty');
+    $('#route-findings').hidden = rows.length === 0;
+    $('#route-findings-empty').textContent = kind ? 'No ' + kind.replace(/-/g, ' ') + ' finding.' : 'No finding: every route called answers as its siblings do, and every declared route was called.';
+    // Routes with a finding first, then by template.
+    const ranked = v.routes.slice().sort((a, b) => (b.findings.length > 0) - (a.findings.length > 0));
+    fill($('#routes tbody'), ranked.map((r) => el('tr', clickRow({ 'data-route': key(r.method, r.template) }, () => showRoute(r, findingsOf(r), v.declared)),
+      el('td', {}, r.method), el('td', { class: 'tmpl' }, r.template),
+      el('td', {}, v.declared ? (r.declared ? 'yes' : 'no') : '–'),
+      el('td', {}, fmtCount(r.requests)), el('td', {}, r.status[2] + ' / ' + r.status[3]), el('td', {}, r.status[4]), el('td', {}, r.status[5]),
+      el('td', {}, shareOf(r.withCredentials, r.requests)), el('td', {}, r.anonymous[2]), el('td', {}, r.attacks),
+      el('td', {}, fmtMs(r.p50ms) + ' / ' + fmtMs(r.p99ms)), el('td', {}, fmtTime(r.lastSeen)),
+      el('td', {}, ...r.findings.map(findingBadge)))), '#routes-empty');
+    $('#routes').hidden = v.routes.length === 0;
+    fill($('#unused tbody'), v.unused.map((d) => el('tr', clickRow({ 'data-route': key(d.method, d.template) }, () => showDeclared(d, v.since)),
+      el('td', {}, d.method), el('td', { class: 'tmpl' }, d.template), el('td', { title: d.source }, shortSource(d.source)), el('td', {}, securedWords(d.secured)))), '#unused-empty');
+    $('#unused').hidden = v.unused.length === 0;
+    $('#unused-empty').textContent = !v.declared ? 'The app declares no route: set routes.express (the app\'s script) or routes.openapi in bulwark.yaml to compare what it serves with what it declares.'
+      : kind && kind !== 'unused' ? 'Declared routes never called are under the filter “unused”.' : 'Every declared route was called.';
+  }
+  await load();
+  setInterval(() => load().catch(() => {}), 10000);
+}
+
+const pages = { overview, traffic, routes: routesPage, blackbook, accounts, app, dependencies };

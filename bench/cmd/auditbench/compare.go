@@ -8,7 +8,10 @@ import (
 	"strings"
 )
 
-// findings maps "name@version" to the advisory ids reported on it.
+// findings maps "name@version" to the advisory ids reported on it. A
+// leading "v" is dropped from versions on both sides: osv-scanner drops
+// it from Go modules and composer.lock versions ("v1.1.3"), bulwark
+// reports them as the lockfile spells them.
 type findings map[string]map[string]bool
 
 func (f findings) add(pkg, id string) {
@@ -41,7 +44,7 @@ func parseBulwark(b []byte) (findings, error) {
 	for _, p := range doc.Packages {
 		for _, v := range p.Vulnerabilities {
 			for _, id := range v.IDs {
-				f.add(p.Name+"@"+p.Version, id)
+				f.add(p.Name+"@"+strings.TrimPrefix(p.Version, "v"), id)
 			}
 		}
 	}

@@ -3,8 +3,10 @@
 package supervise
 
 // Scenario tests: the supervisor with real processes (the test app from
-// testdata/app, or sh scripts) and real time. Timings are tolerant: they
-// check the order of things and lower bounds, with generous upper bounds.
+// testdata/app, or sh scripts) and real time. They check decisions (the
+// backoff planned, as its event says), the order of things and lower bounds
+// (a wait really happened), never how fast: a loaded machine is slow, not
+// wrong. The exact timings are loop_test.go's, in fake time.
 
 import (
 	"bufio"
@@ -29,19 +31,24 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
-// waitFor waits up to limit for the n-th event with action and returns it.
-func (h *harness) waitFor(t *testing.T, action string, n int, limit time.Duration) event.Event {
+// waitFor waits for the n-th event with action (see [testutil.Eventually])
+// and returns it; if it never comes, the failure lists the events that did.
+func (h *harness) waitFor(t *testing.T, action string, n int) event.Event {
 	t.Helper()
-	deadline := time.Now().Add(limit)
-	for {
+	var got event.Event
+	found := false
+	defer func() {
+		if !found {
+			t.Logf("events: %v", h.rec.actions())
+		}
+	}()
+	testutil.Eventually(t, fmt.Sprintf("a %s event #%d", action, n), func() bool {
 		if evs := h.rec.find(action); len(evs) >= n {
-			return evs[n-1]
+			got, found = evs[n-1], true
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s event #%d within %v; events: %v", action, n, limit, h.rec.actions())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return found
+	})
+	return got
 }
 
 func quiet() Logs { return Logs{Console: ConsoleOff} }
@@ -53,13 +60,15 @@ func TestScenarioCrashLoopBacksOff(t *testing.T) {
 	cfg := Config{Command: []string{appPath, "-exit-after=1ms", "-code=1"}, Logs: quiet(),
 		Backoff: Backoff{Initial: ms(100), Max: ms(400)}}
 	h := start(t, cfg, nil, Options{})
-	h.waitFor(t, "process-started", 5, 20*time.Second)
+	h.waitFor(t, "process-started", 5)
 	h.stop()
-	crashes, starts := h.rec.find("process-crashed"), h.rec.find("process-started")
+	crashes, starts, restarts := h.rec.find("process-crashed"), h.rec.find("process-started"), h.rec.find("process-restarting")
 	for i, want := range []time.Duration{ms(100), ms(200), ms(400), ms(400)} {
-		gap := starts[i+1].Time.Sub(crashes[i].Time)
-		if gap < want || gap > want+time.Second {
-			t.Errorf("crash %d → next start took %v, want %v (plus a little)", i+1, gap, want)
+		if got := restarts[i].Labels["backoff"]; got != want.String() {
+			t.Errorf("crash %d: backoff %s planned, want %v", i+1, got, want)
+		}
+		if gap := starts[i+1].Time.Sub(crashes[i].Time); gap < want {
+			t.Errorf("crash %d → next start took %v, less than the %v backoff", i+1, gap, want)
 		}
 	}
 	if crashes[0].Labels["exit_code"] != "1" {
@@ -74,15 +83,17 @@ func TestScenarioStableUptimeResetsBackoff(t *testing.T) {
 	cfg := Config{Command: []string{"sh", "-c", script, filepath.Join(t.TempDir(), "count")}, Logs: quiet(),
 		Backoff: Backoff{Initial: ms(100), Multiplier: 4, Max: 10 * time.Second, ResetAfter: time.Second}}
 	h := start(t, cfg, nil, Options{})
-	h.waitFor(t, "process-started", 5, 20*time.Second)
+	h.waitFor(t, "process-started", 5)
 	h.stop()
-	crashes, starts := h.rec.find("process-crashed"), h.rec.find("process-started")
-	gap := func(i int) time.Duration { return starts[i+1].Time.Sub(crashes[i].Time) }
-	if gap(2) < ms(1600) {
-		t.Errorf("third backoff %v, want 1.6s", gap(2))
+	crashes, starts, restarts := h.rec.find("process-crashed"), h.rec.find("process-started"), h.rec.find("process-restarting")
+	// 100ms, ×4, ×4, then the 1.5s run (past resetAfter) starts over.
+	for i, want := range []time.Duration{ms(100), ms(400), ms(1600), ms(100)} {
+		if got := restarts[i].Labels["backoff"]; got != want.String() {
+			t.Errorf("crash %d: backoff %s planned, want %v", i+1, got, want)
+		}
 	}
-	if gap(3) > ms(900) {
-		t.Errorf("backoff after a stable run %v, want back to the initial 100ms", gap(3))
+	if gap := starts[3].Time.Sub(crashes[2].Time); gap < ms(1600) {
+		t.Errorf("third crash → next start took %v, less than the 1.6s backoff", gap)
 	}
 }
 
@@ -93,8 +104,8 @@ func TestScenarioHungAppRestarted(t *testing.T) {
 		Health: Health{HTTP: "http://" + addr + "/healthz", Interval: ms(100), Timeout: ms(200), FailureThreshold: 2},
 		Stop:   Stop{Grace: time.Second}, Backoff: Backoff{Initial: ms(100)}}
 	h := start(t, cfg, nil, Options{})
-	h.waitFor(t, "process-unhealthy", 1, 10*time.Second)
-	h.waitFor(t, "process-ready", 2, 10*time.Second)
+	h.waitFor(t, "process-unhealthy", 1)
+	h.waitFor(t, "process-ready", 2)
 	h.stop()
 	crash := h.rec.find("process-crashed")[0]
 	if crash.Labels["reason"] != "unhealthy" || crash.Labels["signal"] != "SIGTERM" {
@@ -118,8 +129,8 @@ func TestScenarioIgnoresSIGTERMKilledAfterGrace(t *testing.T) {
 	if err := h.stop(); err != nil {
 		t.Fatalf("Run = %v", err)
 	}
-	if took := time.Since(t0); took < ms(300) || took > 5*time.Second {
-		t.Errorf("stopping took %v, want the 300ms grace (plus a little)", took)
+	if took := time.Since(t0); took < ms(300) {
+		t.Errorf("stopping took %v, less than the 300ms grace", took)
 	}
 	if st := h.s.Status(); st.LastExit == nil || st.LastExit.Signal != "SIGKILL" || st.State != StateStopped {
 		t.Errorf("Status = %+v, want stopped, last exit by SIGKILL", st)
@@ -145,17 +156,6 @@ func gone(pid int) bool {
 // reaped reports whether pid is gone altogether: dead and waited for.
 func reaped(pid int) bool { return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) }
 
-func eventually(limit time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return true
-}
-
 func TestScenarioGrandchildCleanedUpAfterCrash(t *testing.T) {
 	t.Parallel()
 	pidFile := filepath.Join(t.TempDir(), "grandchild.pid")
@@ -172,9 +172,12 @@ func TestScenarioGrandchildCleanedUpAfterCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	pid, _ := strconv.Atoi(string(b))
-	if !eventually(2*time.Second, func() bool { return reaped(pid) }) {
-		t.Errorf("grandchild %d still exists (or is an unreaped zombie) after the app crashed", pid)
-	}
+	t.Cleanup(func() {
+		if !gone(pid) {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	})
+	testutil.Eventually(t, fmt.Sprintf("the grandchild %d gone and reaped after the app crashed", pid), func() bool { return reaped(pid) })
 }
 
 func TestScenarioAppDiesWithSupervisor(t *testing.T) {
@@ -192,12 +195,14 @@ func TestScenarioAppDiesWithSupervisor(t *testing.T) {
 	if err != nil || pid == 0 {
 		t.Fatalf("supervisor said %q, %v; want pid N", line, err)
 	}
+	t.Cleanup(func() {
+		if !gone(pid) {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	})
 	sup.Process.Kill() // SIGKILL: no chance to stop the app itself
 	sup.Wait()
-	if !eventually(3*time.Second, func() bool { return gone(pid) }) {
-		syscall.Kill(pid, syscall.SIGKILL)
-		t.Errorf("app %d outlived its killed supervisor", pid)
-	}
+	testutil.Eventually(t, fmt.Sprintf("the app %d gone with its killed supervisor", pid), func() bool { return gone(pid) })
 }
 
 // lineWriter keeps what is written to it and checks each Write is one
@@ -295,16 +300,27 @@ func TestScenarioSlowStarterNotReadyUntilHealthy(t *testing.T) {
 	cfg := Config{Command: []string{appPath, "-listen", addr, "-listen-after", "1s"}, Logs: quiet(),
 		Health: Health{HTTP: "http://" + addr + "/healthz"}}
 	h := start(t, cfg, nil, Options{})
-	started := h.waitFor(t, "process-started", 1, 5*time.Second)
-	time.Sleep(ms(300))
-	if st := h.s.Status(); st.State != StateStarting {
-		t.Errorf("state 300ms into a 1s start = %s, want starting", st.State)
-	}
+	h.waitFor(t, "process-started", 1)
+	// Until the app listens, the supervisor calls it starting: look at the
+	// state, then at the port, so a state past starting with nothing
+	// listening is the supervisor's mistake, however slow the machine.
+	looks := 0
+	testutil.Eventually(t, "the app to listen", func() bool {
+		looks++
+		st := h.s.Status().State
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return true
+		}
+		if st != StateStarting {
+			t.Errorf("state %s while the app does not listen yet, want starting", st)
+			return true
+		}
+		return false
+	})
+	t.Logf("looked %d times before the app listened", looks)
 	if err := h.s.WaitReady(t.Context()); err != nil {
 		t.Fatal(err)
-	}
-	if after := time.Since(started.Time); after < time.Second {
-		t.Errorf("ready %v after start, before the app listened", after)
 	}
 	resp, err := http.Get("http://" + addr + "/healthz")
 	if err != nil {
@@ -331,15 +347,15 @@ func TestScenarioBadCommandFailsFast(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t0 := time.Now()
+			// A backoff longer than wait's limit: a supervisor that
+			// retried (or paused) before giving up would still be
+			// running when wait gives up, and fail the check below.
+			tt.cfg.Backoff = Backoff{Initial: time.Hour, Max: time.Hour}
 			h := start(t, tt.cfg, nil, Options{})
 			err := h.wait()
 			var se *StartError
 			if !errors.As(err, &se) || se.ExitCode() != tt.code || !strings.Contains(err.Error(), tt.hint) {
 				t.Errorf("Run = %v, want a StartError with code %d and hint %q", err, tt.code, tt.hint)
-			}
-			if took := time.Since(t0); took > time.Second {
-				t.Errorf("failing took %v, want at once", took)
 			}
 			if got := h.rec.actions(); len(got) != 1 || got[0] != "process-start-failed" {
 				t.Errorf("events %v, want only process-start-failed", got)
@@ -392,11 +408,11 @@ func TestScenarioPortBusyWaits(t *testing.T) {
 	cfg := Config{Command: []string{appPath, "-listen", addr}, Logs: quiet(), Health: Health{TCP: addr},
 		Stop: Stop{Grace: ms(200)}, Backoff: Backoff{Initial: ms(100)}}
 	h := start(t, cfg, nil, Options{})
-	h.waitFor(t, "port-busy", 1, 5*time.Second)
+	h.waitFor(t, "port-busy", 1)
 	if n := len(h.rec.find("process-started")); n != 0 {
 		t.Errorf("app started %d times while its port was taken", n)
 	}
 	l.Close()
-	h.waitFor(t, "process-ready", 1, 5*time.Second)
+	h.waitFor(t, "process-ready", 1)
 	h.stop()
 }

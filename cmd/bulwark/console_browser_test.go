@@ -283,6 +283,9 @@ func TestConsoleInChromium(t *testing.T) {
 		}
 		sendAs(t, "http://"+pub+"/search?q=desk-lamp", ip)
 	}
+	if code := sendAs(t, "http://"+pub+"/search?q="+url.QueryEscape("lamp' OR '1'='1"), "192.0.2.20"); code != http.StatusForbidden {
+		t.Errorf("SQL injection in the search: %d, want 403", code)
+	}
 
 	ready := map[string]string{
 		"overview": `document.querySelector('#app-state').textContent === 'ready' && document.querySelector('#advisories').textContent === '2' &&
@@ -326,6 +329,15 @@ func TestConsoleInChromium(t *testing.T) {
 			shot(name)
 			if p == "routes" && w == 1400 {
 				checkRoutesPage(t, eval, poll, shot)
+			}
+			if p == "routes" && w == 400 {
+				eval(`document.querySelector('#routes tbody tr[data-route="GET /search"]').click(), ''`)
+				poll("the search's detail at 400 px", `document.querySelector('#detail').open && document.querySelector('#detail-fields') !== null`)
+				if got := eval(`(() => { const d = document.querySelector('#detail'); return d.scrollWidth + ' ' + d.clientWidth; })()`); !fits(got) {
+					t.Errorf("a route's detail at 400 px scrolls sideways: %s", got)
+				}
+				shot("routes-route-400")
+				eval(`document.querySelector('#detail').close(), ''`)
 			}
 			if p == "traffic" && w == 400 {
 				eval(row("2001:db8:85a3:1234:5678:8a2e:370:7334") + `.click(), ''`)
@@ -548,6 +560,9 @@ func checkRoutesPage(t *testing.T, eval func(string) string, poll func(string, s
 	// The search's query, typed from the requests: counts per type, never a value.
 	eval(`document.querySelector('#routes tbody tr[data-route="GET /search"]').click(), ''`)
 	poll("the search's detail", `document.querySelector('#detail').open && document.querySelector('#detail-fields') !== null`)
+	if got := eval(`document.querySelector('#detail-body').innerText`); !strings.Contains(got, "1 attack aimed at it; the gateway refused them all") {
+		t.Errorf("the search's detail does not count the SQL injection refused on it:\n%s", got)
+	}
 	if fields := eval(`document.querySelector('#detail-fields').innerText`); !strings.Contains(fields, "query:q") || !strings.Contains(fields, "slug 4 (4 clients)") || strings.Contains(fields, "desk-lamp") {
 		t.Errorf("the search's fields read %q, want query:q with 4 slugs from 4 clients and no value", fields)
 	}

@@ -234,7 +234,8 @@ function showRoute(r, findings, declaredKnown) {
     ['answers', s[2] + ' 2xx, ' + s[3] + ' 3xx, ' + s[4] + ' 4xx, ' + s[5] + ' 5xx'],
     ['with credentials', fmtCount(r.withCredentials) + ' of ' + fmtCount(r.requests) + ' (' + shareOf(r.withCredentials, r.requests) + ') carried credentials (a session cookie, Authorization or a configured header)'],
     ['without credentials', anon ? plural(anon, 'request') + ': ' + a[2] + ' answered 2xx, ' + r.anonymousDenied + ' refused with 401/403' : 'none: every request carried credentials'],
-    ['attacks', r.attacks ? plural(r.attacks, 'attack') + ' aimed at it; ' + r.attacksPassed + ' reached the app, which answered ' + r.attack5xx + ' of them with 5xx' : 'none seen'],
+    ['attacks', !r.attacks ? 'none seen' : plural(r.attacks, 'attack') + ' aimed at it; ' + (r.attacksPassed
+      ? r.attacksPassed + ' reached the app (detection only), which answered ' + r.attack5xx + ' of them with 5xx' : 'the gateway refused them all')],
     ['error leaks', r.errorLeaks ? 'a ' + r.leakKind + ' in ' + plural(r.errorLeaks, 'response') + ' to attacks' : ''],
     ['latency', r.requests ? 'p50 ' + fmtMs(r.p50ms) + ', p99 ' + fmtMs(r.p99ms) + ' (the app\'s answers)' : ''],
     ['content types', Object.entries(r.contentTypes || {}).sort((x, y) => y[1] - x[1]).map(([k, n]) => k + ' ' + n).join(', ')],

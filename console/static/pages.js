@@ -569,7 +569,7 @@ async function routesPage() {
       el('td', {}, ...r.findings.map(findingBadge)))), '#routes-empty');
     $('#routes').hidden = v.routes.length === 0;
     fill($('#unused tbody'), v.unused.map((d) => el('tr', clickRow({ 'data-route': key(d.method, d.template) }, () => showDeclared(d, v.since)),
-      el('td', {}, d.method), el('td', { class: 'tmpl' }, d.template), el('td', { title: d.source }, shortSource(d.source)), el('td', {}, securedWords(d.secured)))), '#unused-empty');
+      el('td', { class: 'tmpl' }, d.method + ' ' + d.template), el('td', { title: d.source }, shortSource(d.source)), el('td', {}, securedWords(d.secured)))), '#unused-empty');
     $('#unused').hidden = v.unused.length === 0;
     $('#unused-empty').textContent = !v.declared ? 'The app declares no route: set routes.express (the app\'s script) or routes.openapi in bulwark.yaml to compare what it serves with what it declares.'
       : kind && kind !== 'unused' ? 'Declared routes never called are under the filter “unused”.' : 'Every declared route was called.';

@@ -41,7 +41,7 @@ func TestRedisBansShared(t *testing.T) {
 	// Both gateways must have joined Redis before the first ban, or the
 	// test would measure a resynchronisation, not propagation.
 	for _, g := range gws {
-		waitFor(t, "gateway "+g.name+" to reach Redis", func() bool {
+		testutil.Eventually(t, "gateway "+g.name+" to reach Redis", func() bool {
 			return strings.Contains(g.g.log.String(), "black book: Redis reachable")
 		})
 	}
@@ -55,7 +55,7 @@ func TestRedisBansShared(t *testing.T) {
 		start := time.Now()
 		bansCmd(t, a.cfg, "add", "203.0.113.20", "--duration", "1h", "--reason", "e2e: shared through Redis")
 		acked := time.Now()
-		waitFor(t, "B to refuse 203.0.113.20", func() bool { return getAs(t, b.pub, "203.0.113.20", "/") == http.StatusForbidden })
+		testutil.Eventually(t, "B to refuse 203.0.113.20", func() bool { return getAs(t, b.pub, "203.0.113.20", "/") == http.StatusForbidden })
 		d, fromAck := time.Since(start), time.Since(acked)
 		t.Logf("ban propagation A→B: %v from running bulwark bans add, %v from its return", d.Round(time.Millisecond), fromAck.Round(time.Millisecond))
 	})
@@ -63,7 +63,7 @@ func TestRedisBansShared(t *testing.T) {
 	t.Run("a ban A's scenarios make blocks on B", func(t *testing.T) {
 		getAs(t, a.pub, "203.0.113.22", "/.env")
 		start := time.Now()
-		waitFor(t, "B to refuse the /.env prober", func() bool { return getAs(t, b.pub, "203.0.113.22", "/") == http.StatusForbidden })
+		testutil.Eventually(t, "B to refuse the /.env prober", func() bool { return getAs(t, b.pub, "203.0.113.22", "/") == http.StatusForbidden })
 		t.Logf("sensitive-probe ban on A enforced by B after %v", time.Since(start).Round(time.Millisecond))
 	})
 
@@ -71,7 +71,7 @@ func TestRedisBansShared(t *testing.T) {
 		rs.Stop()
 		outage := time.Now()
 		bansCmd(t, a.cfg, "add", "203.0.113.21", "--duration", "1h", "--reason", "e2e: made during the outage")
-		waitFor(t, "A to refuse 203.0.113.21 during the outage", func() bool {
+		testutil.Eventually(t, "A to refuse 203.0.113.21 during the outage", func() bool {
 			return getAs(t, a.pub, "203.0.113.21", "/") == http.StatusForbidden
 		})
 		// Both keep serving, and enforcing what they know, for the rest
@@ -95,7 +95,7 @@ func TestRedisBansShared(t *testing.T) {
 		}
 		rs.Start(t) // empty: --save "" kept nothing
 		back := time.Now()
-		waitFor(t, "B to refuse 203.0.113.21 after Redis returned", func() bool {
+		testutil.Eventually(t, "B to refuse 203.0.113.21 after Redis returned", func() bool {
 			return getAs(t, b.pub, "203.0.113.21", "/") == http.StatusForbidden
 		})
 		t.Logf("ban made during a %v outage enforced by B %v after Redis returned", back.Sub(outage).Round(time.Millisecond),

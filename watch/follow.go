@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"syscall"
 	"time"
 )
 
@@ -226,11 +225,4 @@ func openLog(path string) (*os.File, Position, int64, error) {
 		return nil, Position{}, 0, fmt.Errorf("following %s: %w", path, err)
 	}
 	return f, fileID(st), st.Size(), nil
-}
-
-func fileID(fi fs.FileInfo) Position {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return Position{Dev: uint64(st.Dev), Inode: st.Ino}
-	}
-	return Position{}
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // A RoutesSource gives the gateway's route surface report; nil when the
-// route inventory is off. [guard.Gateway.Routes] is one.
+// route inventory is off. The gateway's (*guard.Gateway).Routes is one.
 type RoutesSource func() *routes.Report
 
 // SetRoutes sets where GET /console/api/routes reads the surface report.

@@ -57,39 +57,18 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	compilePatterns()
+	cfg = cfg.WithDefaults()
 	e := &Engine{
 		mode:        cfg.Mode,
 		threshold:   cfg.Threshold,
 		maxBody:     int64(cfg.MaxBody),
-		maxUpload:   int64(cfg.MaxUpload),
+		maxUpload:   max(int64(cfg.MaxUpload), int64(cfg.MaxBody)),
 		maxInputs:   cfg.MaxInputs,
 		maxDepth:    cfg.MaxDepth,
 		workPerByte: workPerByte,
 		ruleMode:    make([]Mode, len(rules)),
 		routes:      cfg.Routes,
 		blockBody:   cfg.BlockBody,
-	}
-	if e.mode == "" {
-		e.mode = ModeBlock
-	}
-	if e.threshold == 0 {
-		e.threshold = DefaultThreshold
-	}
-	if e.maxBody == 0 {
-		e.maxBody = DefaultMaxBody
-	}
-	if e.maxUpload == 0 {
-		e.maxUpload = DefaultMaxUpload
-	}
-	e.maxUpload = max(e.maxUpload, e.maxBody)
-	if e.maxInputs == 0 {
-		e.maxInputs = DefaultMaxInputs
-	}
-	if e.maxDepth == 0 {
-		e.maxDepth = DefaultMaxDepth
-	}
-	if e.blockBody == "" {
-		e.blockBody = "Forbidden: this request was blocked (request id {id}).\n"
 	}
 	for id, m := range cfg.Rules {
 		e.ruleMode[ruleByID(id).idx] = m

@@ -79,5 +79,7 @@ func (c fileConfig) effective() fileConfig {
 	c.Accounts = c.Accounts.WithDefaults()
 	c.Blackbook = c.Blackbook.WithDefaults()
 	c.Console = c.Console.WithDefaults()
+	c.Inspect = c.Inspect.WithDefaults()
+	c.Routes = c.Routes.WithDefaults()
 	return c
 }

@@ -65,7 +65,7 @@ func Analyze(seen []Route, declared []Declared, since time.Time) Report {
 	called := make(map[string]bool) // declared method+template called
 	for _, r := range seen {
 		tmpl, ok := m.match(r.Method, split(r.Template))
-		if ok && tmpl == r.Template {
+		if ok && tmpl == r.Template && r.Requests > 0 { // a refused attack is no call
 			called[r.Method+" "+tmpl] = true
 		}
 		rep.Routes = append(rep.Routes, ReportRoute{Route: r, Declared: ok && tmpl == r.Template})
@@ -101,7 +101,7 @@ func calledAny(d Declared, seen []Route) bool {
 		return false
 	}
 	for _, r := range seen {
-		if r.Template == d.Template {
+		if r.Template == d.Template && r.Requests > 0 {
 			return true
 		}
 	}
@@ -168,7 +168,8 @@ func securedSibling(r Route, all []Route) string {
 	parent := join(segs[:len(segs)-1])
 	for _, o := range all {
 		os := split(o.Template)
-		if o.Template == r.Template || len(os) != len(segs) || join(os[:len(os)-1]) != parent || isParam(os[len(os)-1]) {
+		if o.Template == r.Template || len(os) != len(segs) || join(os[:len(os)-1]) != parent || isParam(os[len(os)-1]) ||
+			authRoute(o.Template) { // a failed login's 401 says nothing of its siblings
 			continue
 		}
 		if o.AnonymousDenied >= minEvidence && o.Anonymous[2] == 0 {

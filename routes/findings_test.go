@@ -154,3 +154,22 @@ func TestStoreRoundTrip(t *testing.T) {
 		t.Errorf("learning started %v, want the first request's %v", got, old.At)
 	}
 }
+
+// A failed login's 401 says nothing of the routes beside it; a refused
+// attack on a declared route counts on it, and is no call.
+func TestFindingsLoginSiblingAndRefusedAttack(t *testing.T) {
+	inv := New(Options{})
+	inv.SetDeclared([]Declared{{Method: "GET", Template: "/api/export", Source: "openapi:x"}, {Method: "GET", Template: "/api/products", Source: "openapi:x"}, {Method: "POST", Template: "/api/login", Source: "openapi:x"}})
+	observeN(inv, 5, Observation{Method: "POST", Path: "/api/login", Status: 401, At: t0})
+	observeN(inv, 5, Observation{Method: "GET", Path: "/api/products", Status: 200, At: t0})
+	inv.Observe(Observation{Method: "GET", Path: "/api/export", Status: 403, Refused: true, Attack: true, At: t0})
+	rep := Analyze(inv.Routes(), inv.Declared(), t0)
+	if got := kinds(rep); !slices.Equal(got, []string{"unused GET /api/export"}) {
+		t.Errorf("findings %q, want only the export route unused", got)
+	}
+	for _, r := range rep.Routes {
+		if r.Template == "/api/export" && r.Attacks != 1 {
+			t.Errorf("the refused attack on a declared route: %d attacks, want 1", r.Attacks)
+		}
+	}
+}

@@ -96,7 +96,9 @@ func (inv *Inventory) Observe(o Observation) (fresh Route, isNew bool) {
 	if tmpl, ok := inv.declared.match(o.Method, segs); ok {
 		k := routeKey{o.Method, tmpl}
 		r := inv.byDecl[k]
-		if r == nil && !o.Refused && o.Status != 404 {
+		// A declared route is counted from its first request, even a
+		// refused attack: the declared set bounds them.
+		if r == nil && (o.Refused && o.Attack || !o.Refused && o.Status != 404) {
 			r = &Route{Method: o.Method, Template: tmpl}
 			inv.byDecl[k] = r
 		}

@@ -155,7 +155,14 @@ func rowsOf(rep routes.Report) []routeRow {
 			last: r.LastSeen.UTC().Format("2006-01-02 15:04"),
 		})
 	}
+	listed := map[string]bool{}
+	for _, r := range rep.Routes {
+		listed[r.Method+" "+r.Template] = true
+	}
 	for _, d := range rep.Unused {
+		if listed[d.Method+" "+d.Template] {
+			continue // shown with its refused attacks above
+		}
 		rows = append(rows, routeRow{method: d.Method, template: d.Template, declared: "yes",
 			requests: "0", ok: "-", client: "-", server: "-", creds: "-", anon2: "-", attacks: "-", p50: "-", p99: "-", last: "never"})
 	}

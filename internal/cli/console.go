@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sys/unix"
 
 	"github.com/bulwark-sec/bulwark/console"
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
@@ -114,35 +113,4 @@ func readNewPassword(in io.Reader, prompt io.Writer, fromStdin bool) (string, er
 		return "", usagef("the two passwords differ; nothing was changed")
 	}
 	return a, nil
-}
-
-func isTerminal(f *os.File) bool {
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
-}
-
-// readHidden reads one line from the terminal with echo off.
-func readHidden(f *os.File) (string, error) {
-	fd := int(f.Fd())
-	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
-	if err != nil {
-		return "", fmt.Errorf("reading the password: %w", err)
-	}
-	quiet := *old
-	quiet.Lflag &^= unix.ECHO
-	quiet.Lflag |= unix.ICANON
-	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &quiet); err != nil {
-		return "", fmt.Errorf("reading the password: %w", err)
-	}
-	defer unix.IoctlSetTermios(fd, unix.TCSETS, old)
-	var line []byte
-	var b [1]byte
-	for len(line) < 1024 {
-		n, err := f.Read(b[:])
-		if n == 0 || err != nil || b[0] == '\n' {
-			break
-		}
-		line = append(line, b[0])
-	}
-	return strings.TrimRight(string(line), "\r"), nil
 }

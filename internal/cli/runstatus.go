@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
@@ -122,11 +120,6 @@ func readRunStatuses(dir string, now time.Time) []runStatus {
 	return out
 }
 
-// alive reports whether process pid exists.
-func alive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
-}
 
 // printRunStatuses writes each bulwark run's app as status does for guard's.
 func printRunStatuses(w io.Writer, runs []runStatus, dir string, p palette) {

@@ -72,6 +72,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(newGuard(), newRun(), newStatus(), newInspect(), newInit(), newConfig(), newVersion(),
 		newWatch(), newBans(), newEvents(), newUpdate(), newAudit(), newDB(), newConsole(), newAlert(), newBreach(), newRoutes())
 	addVersionFlag(root)
+	addPlatformLimits(root)
 	return root
 }
 

@@ -120,7 +120,6 @@ func readRunStatuses(dir string, now time.Time) []runStatus {
 	return out
 }
 
-
 // printRunStatuses writes each bulwark run's app as status does for guard's.
 func printRunStatuses(w io.Writer, runs []runStatus, dir string, p palette) {
 	if len(runs) == 0 {

@@ -8,8 +8,8 @@ import (
 )
 
 // fastYAML decodes the YAML that lockfile writers emit (pnpm, yarn berry)
-// line by line, an order of magnitude faster than yaml.v3's general
-// decoder: block mappings and block sequences of scalars, indented with
+// line by line, about three times faster than yaml.v3's general decoder
+// (docs/benchmarks-audit.md): block mappings and block sequences of scalars, indented with
 // spaces; plain, single-quoted and double-quoted scalars (without escapes)
 // on one line; one-line flow mappings and sequences of scalars; comments.
 // It builds the nodes yaml.v3 would (Kind, Value, Line, Content; the tag

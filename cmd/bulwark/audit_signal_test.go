@@ -38,6 +38,7 @@ func TestAuditMonitorEveryStopsOnSIGTERM(t *testing.T) {
 	}
 	imp := exec.Command(bin, "db", "import", "advisories")
 	imp.Dir = dir
+	imp.Env = append(os.Environ(), "BULWARK_HOME="+dir) // the advisory database where audit looks
 	if out, err := imp.CombinedOutput(); err != nil {
 		t.Fatalf("bulwark db import: %v\n%s", err, out)
 	}

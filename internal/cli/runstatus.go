@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
@@ -51,7 +51,8 @@ func publishRunStatus(s *supervise.Supervisor, command []string, bus *event.Bus,
 type statusFile struct {
 	path    string // "" when there is no state directory
 	log     *slog.Logger
-	stopped atomic.Bool // no write after the removal
+	mu      sync.Mutex // a write and the removal, one at a time
+	stopped bool       // no write after the removal
 }
 
 func newStatusFile(kind string, log *slog.Logger) *statusFile {
@@ -70,7 +71,9 @@ func newStatusFile(kind string, log *slog.Logger) *statusFile {
 
 // write replaces the file with v as JSON, whole.
 func (f *statusFile) write(v any) {
-	if f.path == "" || f.stopped.Load() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.path == "" || f.stopped {
 		return
 	}
 	b, _ := json.Marshal(v)
@@ -81,7 +84,9 @@ func (f *statusFile) write(v any) {
 
 // remove deletes the file; later writes do nothing.
 func (f *statusFile) remove() {
-	f.stopped.Store(true)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.stopped = true
 	if f.path != "" {
 		os.Remove(f.path)
 	}

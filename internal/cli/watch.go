@@ -88,12 +88,13 @@ func runWatch(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	if scenarios, err = st.startScenarios(cfg.Scenarios, bus, "watch:", log); err != nil {
 		return usageError{err}
 	}
+	// bulwark status --watch reads it; subscribed before the sources are
+	// read, so it counts their first lines too.
+	defer publishWatchStatus(cfg.Watch, bus, log)()
 	done, err := startWatch(ctx, cfg.Watch, st, bus, log, stdout)
 	if err != nil {
 		return err
 	}
-	// bulwark status --watch reads it.
-	defer publishWatchStatus(cfg.Watch, bus, log)()
 	log.LogAttrs(ctx, slog.LevelInfo, "watching", slog.Int("sources", len(cfg.Watch.Sources)),
 		slog.String("firewall", orDefault(cfg.Watch.Firewall.Backend, "none")))
 	<-ctx.Done()

@@ -37,7 +37,7 @@ func startChild(name, addr, dir, logDir string, env []string, path string, args 
 	cmd := exec.Command(path, args...)
 	cmd.Dir = dir
 	cmd.Env = append(env, "BULWARK_HOME="+dir) // a bulwark's state stays in its run's folder
-	cmd.Stdout = nil // events and chatter go to /dev/null
+	cmd.Stdout = nil                           // events and chatter go to /dev/null
 	cmd.Stderr = stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {

@@ -1,26 +1,11 @@
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { once } = require('node:events');
-const { createApp } = require('../app');
+const { startApp } = require('../test-support/server');
 
-let server;
-let base;
-
-before(async () => {
-  const app = await createApp({ log: () => {} });
-  server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  base = `http://127.0.0.1:${server.address().port}`;
-});
-
-after(async () => {
-  server.closeAllConnections();
-  server.close();
-  await once(server, 'close');
-});
+const base = startApp();
 
 test('POST /api/upload answers the size and SHA-256 of the body as received', async () => {
   const body = Buffer.concat([
@@ -28,7 +13,7 @@ test('POST /api/upload answers the size and SHA-256 of the body as received', as
     crypto.randomBytes(3 * 1024 * 1024),
     Buffer.from('\r\n--b--\r\n'),
   ]);
-  const res = await fetch(`${base}/api/upload`, {
+  const res = await fetch(`${base()}/api/upload`, {
     method: 'POST',
     headers: { 'content-type': 'multipart/form-data; boundary=b' },
     body,
@@ -44,7 +29,7 @@ test('JSON in UTF-16 and gzip is decoded by the app (what the gateway must inspe
     [{ 'content-type': 'application/json; charset=utf-16le' }, Buffer.from(json, 'utf16le')],
     [{ 'content-type': 'application/json', 'content-encoding': 'gzip' }, zlib.gzipSync(json)],
   ]) {
-    const res = await fetch(`${base}/api/login`, { method: 'POST', headers, body });
+    const res = await fetch(`${base()}/api/login`, { method: 'POST', headers, body });
     assert.equal(res.status, 401, JSON.stringify(headers)); // parsed, then refused: not a 400 or 415
   }
 });

@@ -2,6 +2,7 @@ package routes
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -122,5 +123,13 @@ func TestFieldProfilesDrift(t *testing.T) {
 	learnFrom(inv, "/items", 20000, false, func(i int) []Field { return []Field{FieldOf("query:id", fmt.Sprintf("item-%d-x", i))} })
 	if got := inv.FieldTypes("GET", "/items")["query:id"]; got != TypeSlug {
 		t.Errorf("after the ids became slugs: %q, want slug", got)
+	}
+}
+
+// Typing a value costs no copy of it, whatever its size.
+func TestTypeOfAllocatesNothing(t *testing.T) {
+	big := strings.Repeat("word ", 200_000) // 1 MB of text
+	if n := testing.AllocsPerRun(10, func() { TypeOf(big) }); n != 0 {
+		t.Errorf("TypeOf of 1 MB allocates %v times", n)
 	}
 }

@@ -131,6 +131,9 @@ func Fits(t FieldType, v string) bool {
 }
 
 func isBoolean(v string) bool {
+	if len(v) > 5 {
+		return false
+	}
 	switch strings.ToLower(v) {
 	case "true", "false", "yes", "no", "on", "off":
 		return true
@@ -146,6 +149,9 @@ func isInteger(v string) bool {
 }
 
 func isDecimal(v string) bool {
+	if len(v) > 48 {
+		return false
+	}
 	if v[0] == '-' || v[0] == '+' {
 		v = v[1:]
 	}

@@ -2,6 +2,7 @@ package routes
 
 import (
 	"fmt"
+	"strings"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -259,5 +260,22 @@ func TestFullTableMakesRoomForRealRoutes(t *testing.T) {
 	}
 	if st := inv.Stats(); st.Nodes > st.MaxNodes {
 		t.Errorf("%d nodes, over the bound %d", st.Nodes, st.MaxNodes)
+	}
+}
+
+// A path of thousands of slashes is cut into a bounded number of segments.
+func TestDeepPathBounded(t *testing.T) {
+	inv := New(Options{})
+	inv.SetDeclared([]Declared{{Method: "GET", Template: "/files/{*}"}})
+	deep := strings.Repeat("/a", 16000)
+	if n := testing.AllocsPerRun(5, func() { inv.Observe(ok("GET", deep, 1)) }); n > 3 {
+		t.Errorf("observing a 16,000-segment path allocates %v times", n)
+	}
+	if got := len(split(deep)); got != maxSegments+1 {
+		t.Errorf("split into %d segments, want %d", got, maxSegments+1)
+	}
+	got := templates(inv)
+	if len(got) != 1 || !strings.HasSuffix(got[0], "/{*}") {
+		t.Errorf("templates %q, want one ending in {*}", got)
 	}
 }

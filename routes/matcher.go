@@ -63,7 +63,7 @@ func isRest(s string) bool {
 // for other methods only matches too, under the first of them, so its
 // figures show the undeclared method at the declared template.
 func (m *matcher) match(method string, segs []string) (string, bool) {
-	if len(segs) > 4*maxDepth {
+	if len(segs) > maxSegments {
 		return "", false
 	}
 	budget := 64 * (len(segs) + 1)
@@ -116,7 +116,7 @@ func (m *matcher) find(n *mnode, segs []string, budget *int) *mnode {
 
 // declaresPath reports whether some method is declared at segs.
 func (m *matcher) declaresPath(segs []string) bool {
-	if len(segs) > 4*maxDepth {
+	if len(segs) > maxSegments {
 		return false
 	}
 	budget := 64 * (len(segs) + 1)

@@ -152,14 +152,22 @@ func slugShaped(s string) bool {
 }
 
 // split cuts a path into its segments: "/a/b/" is ["a", "b"], "/" none.
-// Express matches a path with and without its trailing slash alike.
+// Express matches a path with and without its trailing slash alike. A path
+// deeper than maxSegments keeps the rest in its last segment: nothing
+// deeper is matched or learned, and a path of thousands of slashes costs no
+// more than that.
 func split(path string) []string {
 	path = strings.Trim(path, "/")
 	if path == "" {
 		return nil
 	}
-	return strings.Split(path, "/")
+	return strings.SplitN(path, "/", maxSegments+1)
 }
+
+// maxSegments bounds the segments a path is cut into (see [split]); the
+// declared matcher refuses deeper paths, the learned tree folds them into
+// {*} past [maxDepth].
+const maxSegments = 4 * maxDepth
 
 // join makes a template of segments.
 func join(segs []string) string {

@@ -2,9 +2,9 @@ package routes
 
 import (
 	"fmt"
-	"strings"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )

@@ -140,7 +140,7 @@ func (r *Route) learnFields(fields []Field, client uint32, at time.Time) {
 	for _, f := range fields {
 		p := r.Fields[f.Where]
 		if p == nil {
-			if len(r.Fields) >= maxFields {
+			if len(r.Fields) >= maxFields && !r.dropLoneField() {
 				continue
 			}
 			if r.Fields == nil {
@@ -239,4 +239,18 @@ func (p *FieldProfile) merge(o *FieldProfile) {
 		}
 	}
 	p.Type = p.decide()
+}
+
+// dropLoneField makes room among a route's full field profiles by dropping
+// one that a single client ever sent: junk parameters one client makes up
+// cannot keep the app's real fields from being learned. It reports whether
+// it dropped one.
+func (r *Route) dropLoneField() bool {
+	for where, p := range r.Fields {
+		if p.Type != TypePassword && p.Clients <= 1 {
+			delete(r.Fields, where)
+			return true
+		}
+	}
+	return false
 }

@@ -133,3 +133,17 @@ func TestTypeOfAllocatesNothing(t *testing.T) {
 		t.Errorf("TypeOf of 1 MB allocates %v times", n)
 	}
 }
+
+// One client's made-up parameters fill no route's profiles for good.
+func TestJunkFieldsDoNotCrowdOut(t *testing.T) {
+	inv := New(Options{})
+	junk := make([]Field, 0, maxFields)
+	for i := range maxFields {
+		junk = append(junk, FieldOf(fmt.Sprintf("query:junk%d", i), "1"))
+	}
+	learnFrom(inv, "/items", 3, true, func(int) []Field { return junk })
+	learnFrom(inv, "/items", 30, false, func(i int) []Field { return []Field{FieldOf("query:id", fmt.Sprint(i))} })
+	if got := inv.FieldTypes("GET", "/items")["query:id"]; got != TypeInteger {
+		t.Errorf("query:id learned as %q after one client's 64 junk fields, want integer", got)
+	}
+}

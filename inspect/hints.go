@@ -35,6 +35,11 @@ func pat(expr string, hints ...string) *pattern {
 	return p
 }
 
+// anyOf joins alternatives into one alternation, so that a long
+// expression can be written one alternative a line, each with a comment
+// naming the case it exists for.
+func anyOf(alts ...string) string { return strings.Join(alts, "|") }
+
 var compileOnce sync.Once
 
 // compilePatterns compiles every pattern and builds the hint automaton,

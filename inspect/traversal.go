@@ -12,12 +12,114 @@ var (
 var (
 	// reDotDot matches ../ after decoding, and the textual encodings that
 	// some decoders still understand (0x2e, 0x2f, 0x5c).
-	reDotDot = pat(`(?:^|[/\\=:;|,\s'"(])(?:\.|0x2e){2,}(?:[/\\;]|0x2f|0x5c|$)|(?:^|[/\\])\.{2,}(?:\s+|;)[/\\]|(?:0x2e|0x5c|0x2f){2}|\.\.;|(?:^|[/\\])\.{3,}[/\\]?`, "..", "0x2e", "0x5c", "0x2f")
-	reOSFile = pats(`(?:^|[^a-z0-9_.-])(?:/etc/(?:passwd|shadow|group|gshadow|hosts|hostname|issue|motd|crontab|sudoers|master\.passwd|subuid|subgid|fstab|mtab|profile|bashrc|resolv\.conf|network|os-release|lsb-release|redhat-release|debian_version|inittab|inetd\.conf|httpd|apache2?|nginx|mysql|my\.cnf|php|ssh|ssl|security|cron\w*|init\.d|rc\.d|sysconfig|default|pam\.d|aliases|environment|exports|ftp\w*|vsftpd\w*|proftpd\w*|samba|ldap|krb5|shells|login\.defs|syslog|rsyslog|logrotate|modules|sysctl|timezone|localtime|machine-id|x11|xinetd|apt|yum|dpkg|pki|openldap|postfix|dovecot|exim|sendmail|mail|named|bind|dhcp|snmp|tomcat|jetty|haproxy|squid|varnish|supervisor|docker|kubernetes|systemd|netplan|hosts\.(?:allow|deny)|wgetrc|updatedb|adduser|ld\.so|opt|skel|sudo)|/proc/(?:self|\d+|thread-self|version|cpuinfo|meminfo|mounts|net|sys|interrupts|cmdline|environ|kcore|modules|partitions|stat|uptime|loadavg|devices|filesystems|ioports|iomem|kallsyms|sched_debug|swaps|vmstat|zoneinfo|buddyinfo|diskstats|key-users|slabinfo|timer_list|tty|driver|bus|fs|irq|scsi|sysvipc|config\.gz)|/sys/(?:class|kernel|devices|block|module|firmware|power|fs|bus|dev|hypervisor)|/var/(?:log|www|lib|run|mail|spool|backups|cache/|db|lock|opt|tmp)/|/(?:root|home/[^/]+)/\.|/usr/local/(?:apache|apps|etc|lib|php|nginx|www|sbin|bin)|/boot/|/dev/(?:tcp|udp|null|zero|random|urandom|shm|fd|stdin|stdout|stderr|mem|kmem|port|tty|sd[a-z]|hd[a-z]|disk|mapper)|/bin/(?:\w*sh|cat|ls|id|nc|busybox|echo|bash|perl|python\w*)\b|/private/etc/|/library/preferences/|/applications/)|(?:^|[^a-z0-9])(?:[a-z]:)?[/\\](?:windows|winnt|win)[/\\](?:system32|system|win\.ini|system\.ini|repair|panther|debug|inf|temp|php\.ini|my\.ini|microsoft\.net|syswow64|explorer\.exe|iis\d*\.log|windowsupdate\.log|setupact\.log)|\betc/(?:passwd|shadow|master\.passwd|group|hosts|issue|motd|crontab|sudoers|fstab|httpd/|apache2?/|nginx/|mysql/|php\d*/|ssh/|init\.d/|vfstab|pure-ftpd|wu-ftpd|proftpd|vsftpd)|boot\.ini\b|win\.ini\b|system\.ini\b|\bsystem32\b|\bwindows[/\\]system\b|[a-z]:[/\\](?:inetpub|boot|program\s?files|programdata|documents\s+and\s+settings|users[/\\]|xampp|wamp|apache|php|mysql|sysprep|unattend)|\\\\[a-z0-9.-]+\\[a-z$]|(?:^|/)\.(?:ssh/(?:id_\w+|authorized_keys|known_hosts|config)|aws/(?:credentials|config)|docker/(?:config\.json|secrets)|kube/config|git/(?:config|head|index)|bash_history|zsh_history|history|mysql_history|psql_history|viminfo|netrc|pgpass|htpasswd|htaccess|env(?:\.\w+)?|git-credentials|npmrc|pypirc|s3cfg|boto)\b|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\bwp-config\.php|\bweb\.config\b|\bweb-inf/|\bmeta-inf/|/@fs/`)
+	reDotDot = pat(anyOf(
+		`(?:^|[/\\=:;|,\s'"(])(?:\.|0x2e){2,}(?:[/\\;]|0x2f|0x5c|$)`, // ../ or 0x2e0x2e/ after a separator, or .. ending the value
+		`(?:^|[/\\])\.{2,}(?:\s+|;)[/\\]`,                            // ..;/ and .. /: dots, then a semicolon or spaces, then a slash
+		`(?:0x2e|0x5c|0x2f){2}`,                                      // 0x2e0x2e, 0x2e0x2f: textual hex encodings some decoders understand
+		`\.\.;`,                                                      // ..; (Tomcat path parameter)
+		`(?:^|[/\\])\.{3,}[/\\]?`,                                    // .../ and ..../: over-long dot runs some normalisers collapse
+	), "..", "0x2e", "0x5c", "0x2f")
+	reOSFile = pats(anyOf(
+		`(?:^|[^a-z0-9_.-])(?:`+anyOf(
+			`/etc/(?:`+anyOf(
+				`passwd`, `shadow`, `group`, `gshadow`, `hosts`, `hostname`, `issue`, `motd`, `crontab`,
+				`sudoers`, `master\.passwd`, `subuid`, `subgid`, `fstab`, `mtab`, `profile`, `bashrc`,
+				`resolv\.conf`, `network`, `os-release`, `lsb-release`, `redhat-release`, `debian_version`,
+				`inittab`, `inetd\.conf`, `httpd`, `apache2?`, `nginx`, `mysql`, `my\.cnf`, `php`, `ssh`, `ssl`,
+				`security`, `cron\w*`, `init\.d`, `rc\.d`, `sysconfig`, `default`, `pam\.d`, `aliases`,
+				`environment`, `exports`, `ftp\w*`, `vsftpd\w*`, `proftpd\w*`, `samba`, `ldap`, `krb5`,
+				`shells`, `login\.defs`, `syslog`, `rsyslog`, `logrotate`, `modules`, `sysctl`, `timezone`,
+				`localtime`, `machine-id`, `x11`, `xinetd`, `apt`, `yum`, `dpkg`, `pki`, `openldap`, `postfix`,
+				`dovecot`, `exim`, `sendmail`, `mail`, `named`, `bind`, `dhcp`, `snmp`, `tomcat`, `jetty`,
+				`haproxy`, `squid`, `varnish`, `supervisor`, `docker`, `kubernetes`, `systemd`, `netplan`,
+				`hosts\.(?:allow|deny)`, `wgetrc`, `updatedb`, `adduser`, `ld\.so`, `opt`, `skel`, `sudo`,
+			)+`)`, // /etc/passwd, /etc/shadow, /etc/nginx/… and other Unix configuration
+			`/proc/(?:`+anyOf(
+				`self`, `\d+`, `thread-self`, `version`, `cpuinfo`, `meminfo`, `mounts`, `net`, `sys`,
+				`interrupts`, `cmdline`, `environ`, `kcore`, `modules`, `partitions`, `stat`, `uptime`,
+				`loadavg`, `devices`, `filesystems`, `ioports`, `iomem`, `kallsyms`, `sched_debug`, `swaps`,
+				`vmstat`, `zoneinfo`, `buddyinfo`, `diskstats`, `key-users`, `slabinfo`, `timer_list`, `tty`,
+				`driver`, `bus`, `fs`, `irq`, `scsi`, `sysvipc`, `config\.gz`,
+			)+`)`, // /proc/self/environ, /proc/1/cmdline and other kernel views
+			`/sys/(?:class|kernel|devices|block|module|firmware|power|fs|bus|dev|hypervisor)`, // /sys/class/…, /sys/kernel/…
+			`/var/(?:log|www|lib|run|mail|spool|backups|cache/|db|lock|opt|tmp)/`,             // /var/log/, /var/www/
+			`/(?:root|home/[^/]+)/\.`,                                   // dotfiles in a home: /root/.bashrc, /home/u/.ssh
+			`/usr/local/(?:apache|apps|etc|lib|php|nginx|www|sbin|bin)`, // /usr/local/apache…, /usr/local/etc
+			`/boot/`, // /boot/
+			`/dev/(?:tcp|udp|null|zero|random|urandom|shm|fd|stdin|stdout|stderr|mem|kmem|port|tty|sd[a-z]|hd[a-z]|disk|mapper)`, // /dev/tcp/host/port, /dev/shm, /dev/mem
+			`/bin/(?:\w*sh|cat|ls|id|nc|busybox|echo|bash|perl|python\w*)\b`,                                                     // /bin/sh, /bin/cat, /bin/bash
+			`/private/etc/`,         // macOS: /private/etc/
+			`/library/preferences/`, // macOS: /library/preferences/
+			`/applications/`,        // macOS: /applications/
+		)+`)`, // absolute Unix system paths, after a non-path character
+		`(?:^|[^a-z0-9])(?:[a-z]:)?[/\\](?:windows|winnt|win)[/\\](?:`+anyOf(
+			`system32`, `system`, `win\.ini`, `system\.ini`, `repair`, `panther`, `debug`, `inf`, `temp`,
+			`php\.ini`, `my\.ini`, `microsoft\.net`, `syswow64`, `explorer\.exe`, `iis\d*\.log`,
+			`windowsupdate\.log`, `setupact\.log`,
+		)+`)`, // C:\windows\win.ini, \winnt\system32, \windows\repair
+		`\betc/(?:`+anyOf(
+			`passwd`, `shadow`, `master\.passwd`, `group`, `hosts`, `issue`, `motd`, `crontab`, `sudoers`,
+			`fstab`, `httpd/`, `apache2?/`, `nginx/`, `mysql/`, `php\d*/`, `ssh/`, `init\.d/`, `vfstab`,
+			`pure-ftpd`, `wu-ftpd`, `proftpd`, `vsftpd`,
+		)+`)`, // etc/passwd without the leading slash
+		`boot\.ini\b`,            // C:\boot.ini
+		`win\.ini\b`,             // win.ini
+		`system\.ini\b`,          // system.ini
+		`\bsystem32\b`,           // system32
+		`\bwindows[/\\]system\b`, // windows\system
+		`[a-z]:[/\\](?:inetpub|boot|program\s?files|programdata|documents\s+and\s+settings|users[/\\]|xampp|wamp|apache|php|mysql|sysprep|unattend)`, // C:\inetpub, C:\program files, C:\users\
+		`\\\\[a-z0-9.-]+\\[a-z$]`, // UNC path: \\host\share
+		`(?:^|/)\.(?:`+anyOf(
+			`ssh/(?:id_\w+|authorized_keys|known_hosts|config)`, // SSH keys and configuration
+			`aws/(?:credentials|config)`,                        // AWS credentials
+			`docker/(?:config\.json|secrets)`,                   // Docker credentials
+			`kube/config`,                                       // Kubernetes credentials
+			`git/(?:config|head|index)`,                         // git repository metadata
+			`bash_history`,                                      // shell history
+			`zsh_history`,                                       // shell history
+			`history`,                                           // shell history
+			`mysql_history`,                                     // MySQL history
+			`psql_history`,                                      // PostgreSQL history
+			`viminfo`,                                           // vim history
+			`netrc`,                                             // netrc passwords
+			`pgpass`,                                            // PostgreSQL passwords
+			`htpasswd`,                                          // Apache passwords
+			`htaccess`,                                          // Apache access rules
+			`env(?:\.\w+)?`,                                     // .env, .env.production
+			`git-credentials`,                                   // git credentials
+			`npmrc`,                                             // npm tokens
+			`pypirc`,                                            // PyPI tokens
+			`s3cfg`,                                             // S3 credentials
+			`boto`,                                              // boto (AWS) credentials
+		)+`)\b`, // dotfiles holding secrets, at the start or after a slash
+		`\bid_(?:rsa|dsa|ecdsa|ed25519)\b`, // SSH private keys: id_rsa, id_ed25519
+		`\bwp-config\.php`,                 // WordPress configuration
+		`\bweb\.config\b`,                  // IIS/ASP.NET configuration
+		`\bweb-inf/`,                       // Java web app: WEB-INF/web.xml
+		`\bmeta-inf/`,                      // Java archive: META-INF/
+		`/@fs/`,                            // Vite dev server file access: /@fs/
+	))
 	// reOSTarget finds system files spelled with any separators, as
 	// traversal tools do with encodings no decoder knows (%c0%qf).
-	reOSTarget = pat(`etc(?:[^a-z0-9]|%[0-9a-z]{2}|0x[0-9a-f]{2}|u[0-9a-f]{4}){1,8}(?:passwd|shadow|issue|hosts|group|master\.passwd)\b|(?:windows|winnt)(?:[^a-z0-9]|%[0-9a-z]{2}|0x[0-9a-f]{2}|u[0-9a-f]{4}){1,8}(?:system32|win\.ini|system\.ini)`, "etc", "windows", "winnt")
-	reWrapper  = pat(`\b(?:php|file|phar|zip|expect|glob|zlib|compress\.zlib|compress\.bzip2|rar|ogg|ssh2\.(?:shell|exec|tunnel|sftp|scp)|data|input|jar|netdoc|gopher|dict|tftp|ldap|ldaps|local_file)://|\bfile:/|\bphp://|\burl:file:|\bjar:(?:file|https?|ftp):|\bdata:(?:text|application)/[a-z+-]+;base64,|\bphp:/?/?(?:filter|input|stdin|memory|temp|fd)\b|\bconvert\.(?:base64|iconv|quoted-printable|string)[.-]|\bresource=`, "://", "file:", "php:", "url:file", "jar:", "data:", "convert.", "resource=")
+	reOSTarget = pat(anyOf(
+		`etc(?:[^a-z0-9]|%[0-9a-z]{2}|0x[0-9a-f]{2}|u[0-9a-f]{4}){1,8}(?:passwd|shadow|issue|hosts|group|master\.passwd)\b`, // etc%c0%afpasswd: /etc/passwd with undecodable separators
+		`(?:windows|winnt)(?:[^a-z0-9]|%[0-9a-z]{2}|0x[0-9a-f]{2}|u[0-9a-f]{4}){1,8}(?:system32|win\.ini|system\.ini)`,      // windows%c0%afwin.ini: Windows files with undecodable separators
+	), "etc", "windows", "winnt")
+	reWrapper = pat(anyOf(
+		`\b(?:`+anyOf(
+			`php`, `file`, `phar`, `zip`, `expect`, `glob`, `zlib`, `compress\.zlib`, `compress\.bzip2`,
+			`rar`, `ogg`, `ssh2\.(?:shell|exec|tunnel|sftp|scp)`, `data`, `input`, `jar`, `netdoc`, `gopher`,
+			`dict`, `tftp`, `ldap`, `ldaps`, `local_file`,
+		)+`)://`, // PHP and other stream wrappers: php://, phar://, expect://, gopher://
+		`\bfile:/`,                   // file:/etc/passwd
+		`\bphp://`,                   // php://
+		`\burl:file:`,                // Java: url:file:
+		`\bjar:(?:file|https?|ftp):`, // Java: jar:file:, jar:http:
+		`\bdata:(?:text|application)/[a-z+-]+;base64,`,            // data:text/plain;base64,
+		`\bphp:/?/?(?:filter|input|stdin|memory|temp|fd)\b`,       // php:filter, php://input
+		`\bconvert\.(?:base64|iconv|quoted-printable|string)[.-]`, // PHP filter chains: convert.base64-encode, convert.iconv.
+		`\bresource=`, // php://filter/…/resource=
+	), "://", "file:", "php:", "url:file", "jar:", "data:", "convert.", "resource=")
 )
 
 // traversal detects path traversal and local file inclusion.

@@ -14,11 +14,113 @@ var (
 )
 
 var (
-	reJavaExec   = pats(`\b(?:runtime\s*\.\s*getruntime|getruntime\s*\(\s*\)\s*\.\s*exec|processbuilder|processimpl|unixprocess|java\.lang\.process|class\s*\.\s*forname|getclass\s*\(\s*\)\s*\.\s*(?:forname|getclassloader|getmethod|getdeclared\w+)|\.getmethod\s*\(\s*['"](?:exec|getruntime|invoke)|\.invoke\s*\(\s*null|scriptenginemanager|nashorn|jshell|defineclass|urlclassloader|methodutils|bcel\$|\$\$bcel\$\$|\.exec\s*\(\s*['"](?:cmd|/bin|sh|bash|calc|whoami|id|ls|touch|curl|wget|ping|nslookup)|\bjava\b.{0,80}\b(?:runtime|processbuilder)\b)`)
-	reJavaClass  = pat(`\bjavax?\.(?:lang|io|util|net|nio|rmi|beans|security|naming|script|management|xml|sql|jms|imageio|print|sound|swing|awt|crypto|servlet|faces|el|transaction|activation|annotation)\.[a-z]\w*|\bcom\.sun\.(?:org\.apache|rowset|jndi|jmx|corba|management|xml\.internal|net\.ssl|tools)\b|\borg\.(?:apache\.(?:commons\.(?:collections|beanutils|fileupload|io\.output)|xalan|xbean|wicket|myfaces|naming|tomcat\.dbcp|shiro|log4j|catalina|velocity|batik|logging\.log4j\.core)|springframework\.(?:beans|context|aop|jndi|transaction|core\.io)|codehaus\.groovy\.runtime|hibernate\.(?:engine|tuple|property)|mozilla\.javascript|python\.core|omg\.corba|jboss\.(?:interceptor|weld)|slf4j\.ext|jdom|eclipse\.jetty|c3p0|h2)\b|\bsun\.(?:rmi|misc|reflect|print|net\.www|security\.x509|awt)\b|\bcom\.(?:mchange|alibaba\.fastjson|fasterxml\.jackson\.databind\.node|rometools|vaadin|zaxxer\.hikari)\b|\bgroovy\.(?:lang|util)\b|\borg\.apache\.commons\b|\bcom\.opensymphony\b|\bognl\b|\bnet\.sf\.json\b|\b(?:invokertransformer|instantiatetransformer|clonetransformer|chainedtransformer|constanttransformer|instantiatefactory|prototypeclonefactory|prototypeserializationfactory|whileclosure|forclosure|transformedmap|lazymap|templatesimpl|annotationinvocationhandler|badattributevalueexpexception|priorityqueue|beancomparator|jdbcrowsetimpl|jndirefconnection|convertedclosure|methodclosure|nativejavaobject|xstream|eventhandler|comparatorchain|transformingcomparator|serializablefunction|objectfactory|mapproxy|uitransformer|defaultedmap|flat3map|hashbag|treebag|listorderedmap|javassist|unmarshaller)\b`, "java.", "javax.", "com.sun.", "org.", "sun.", "com.", "groovy.", "net.sf.json", "ognl", "invokertransformer", "instantiatetransformer", "clonetransformer", "chainedtransformer", "constanttransformer", "instantiatefactory", "prototypeclonefactory", "prototypeserializationfactory", "whileclosure", "forclosure", "transformedmap", "lazymap", "templatesimpl", "annotationinvocationhandler", "badattributevalueexpexception", "priorityqueue", "beancomparator", "jdbcrowsetimpl", "jndirefconnection", "convertedclosure", "methodclosure", "nativejavaobject", "xstream", "eventhandler", "comparatorchain", "transformingcomparator", "serializablefunction", "objectfactory", "mapproxy", "uitransformer", "defaultedmap", "flat3map", "hashbag", "treebag", "listorderedmap", "javassist", "unmarshaller")
-	reJavaSerial = pats(`\xac\xed\x00\x05|aced0005|\bro0ab|\bh4siaaaaaaaaa|\bkzta|\bcs7q|<java\s+version=|<object\s+class\s*=\s*['"]java\.|\{\s*['"]@type['"]\s*:\s*['"](?:com|org|java|javax)\.`)
-	reJavaExpr   = pats(`%\{\s*\(?\s*#|#_memberaccess|#context\s*\[|@ognl\.ognlcontext|ognlutil|#application\s*\[|\(#[a-z_]+\s*=|\bclass\.module\.classloader|\bclass\.classloader\b|\bclassloader\.resources\.context\b|\bspringframework\.context\.support\.filesystemxmlapplicationcontext\b|\bt\s*\(\s*java\.lang|@java\.lang\.|new\s+java\.(?:lang|io|util|net)\.|\bexpressionfactory\b|\.getclass\(\)\.getclassloader\(\)|\$\{\s*(?:#|@|sessionscope|applicationscope|requestscope|pagecontext|facescontext)`)
-	reJSPFile    = pat(`\.(?:jsp|jspx|jspf|jsw|jsv|jspa|jhtml|jtml)[.\s]*$`)
+	reJavaExec = pats(`\b(?:` + anyOf(
+		`runtime\s*\.\s*getruntime`,        // Runtime.getRuntime()
+		`getruntime\s*\(\s*\)\s*\.\s*exec`, // getRuntime().exec(
+		`processbuilder`,                   // new ProcessBuilder(
+		`processimpl`,                      // java.lang.ProcessImpl
+		`unixprocess`,                      // java.lang.UNIXProcess
+		`java\.lang\.process`,              // java.lang.Process
+		`class\s*\.\s*forname`,             // Class.forName(
+		`getclass\s*\(\s*\)\s*\.\s*(?:forname|getclassloader|getmethod|getdeclared\w+)`, // getClass().forName(, getClass().getClassLoader(): reflection
+		`\.getmethod\s*\(\s*['"](?:exec|getruntime|invoke)`,                             // .getMethod("exec"): reflective call of exec
+		`\.invoke\s*\(\s*null`, // .invoke(null, …): static method called by reflection
+		`scriptenginemanager`,  // ScriptEngineManager: run JavaScript from Java
+		`nashorn`,              // Nashorn JavaScript engine
+		`jshell`,               // JShell
+		`defineclass`,          // ClassLoader.defineClass: load attacker bytecode
+		`urlclassloader`,       // URLClassLoader: load classes from a remote jar
+		`methodutils`,          // MethodUtils.invokeMethod (commons-lang)
+		`bcel\$`,               // BCEL class-loader payload: $$BCEL$$…
+		`\$\$bcel\$\$`,         // BCEL class-loader payload: $$BCEL$$…
+		`\.exec\s*\(\s*['"](?:cmd|/bin|sh|bash|calc|whoami|id|ls|touch|curl|wget|ping|nslookup)`, // .exec("cmd …"), .exec("/bin/sh …"), .exec("whoami")
+		`\bjava\b.{0,80}\b(?:runtime|processbuilder)\b`,                                          // java … Runtime or ProcessBuilder in one value
+	) + `)`)
+	reJavaClass = pat(anyOf(
+		`\bjavax?\.(?:`+anyOf(
+			`lang`, `io`, `util`, `net`, `nio`, `rmi`, `beans`, `security`, `naming`, `script`, `management`,
+			`xml`, `sql`, `jms`, `imageio`, `print`, `sound`, `swing`, `awt`, `crypto`, `servlet`, `faces`,
+			`el`, `transaction`, `activation`, `annotation`,
+		)+`)\.[a-z]\w*`, // java.lang.Runtime, javax.naming.InitialContext: JDK classes
+		`\bcom\.sun\.(?:org\.apache|rowset|jndi|jmx|corba|management|xml\.internal|net\.ssl|tools)\b`, // com.sun.rowset.JdbcRowSetImpl, com.sun.jndi: internal JDK classes
+		`\borg\.(?:`+anyOf(
+			`apache\.(?:`+anyOf(
+				`commons\.(?:collections|beanutils|fileupload|io\.output)`, `xalan`, `xbean`, `wicket`,
+				`myfaces`, `naming`, `tomcat\.dbcp`, `shiro`, `log4j`, `catalina`, `velocity`, `batik`,
+				`logging\.log4j\.core`,
+			)+`)`, // Apache libraries with gadget chains: commons-collections, log4j, xalan
+			`springframework\.(?:beans|context|aop|jndi|transaction|core\.io)`, // Spring classes in gadget chains
+			`codehaus\.groovy\.runtime`,                                        // Groovy runtime gadgets
+			`hibernate\.(?:engine|tuple|property)`,                             // Hibernate gadgets
+			`mozilla\.javascript`,                                              // Rhino JavaScript gadgets
+			`python\.core`,                                                     // Jython gadgets
+			`omg\.corba`,                                                       // CORBA
+			`jboss\.(?:interceptor|weld)`,                                      // JBoss gadgets
+			`slf4j\.ext`,                                                       // SLF4J ext gadget
+			`jdom`,                                                             // JDOM gadget
+			`eclipse\.jetty`,                                                   // Jetty gadget
+			`c3p0`,                                                             // c3p0 JNDI gadget
+			`h2`,                                                               // H2 database JNDI gadget
+		)+`)\b`, // library packages that hold deserialization gadgets
+		`\bsun\.(?:rmi|misc|reflect|print|net\.www|security\.x509|awt)\b`,                                           // sun.misc.Unsafe, sun.reflect: internal JDK classes
+		`\bcom\.(?:mchange|alibaba\.fastjson|fasterxml\.jackson\.databind\.node|rometools|vaadin|zaxxer\.hikari)\b`, // c3p0, fastjson, Jackson, ROME, Vaadin, HikariCP gadgets
+		`\bgroovy\.(?:lang|util)\b`, // groovy.lang.Closure, groovy.util.Expando
+		`\borg\.apache\.commons\b`,  // org.apache.commons
+		`\bcom\.opensymphony\b`,     // Struts 2 / XWork: com.opensymphony.xwork2
+		`\bognl\b`,                  // OGNL
+		`\bnet\.sf\.json\b`,         // json-lib gadgets
+		`\b(?:`+anyOf(
+			`invokertransformer`, `instantiatetransformer`, `clonetransformer`, `chainedtransformer`,
+			`constanttransformer`, `instantiatefactory`, `prototypeclonefactory`,
+			`prototypeserializationfactory`, `whileclosure`, `forclosure`, `transformedmap`, `lazymap`,
+			`templatesimpl`, `annotationinvocationhandler`, `badattributevalueexpexception`, `priorityqueue`,
+			`beancomparator`, `jdbcrowsetimpl`, `jndirefconnection`, `convertedclosure`, `methodclosure`,
+			`nativejavaobject`, `xstream`, `eventhandler`, `comparatorchain`, `transformingcomparator`,
+			`serializablefunction`, `objectfactory`, `mapproxy`, `uitransformer`, `defaultedmap`, `flat3map`,
+			`hashbag`, `treebag`, `listorderedmap`, `javassist`, `unmarshaller`,
+		)+`)\b`, // gadget class names: InvokerTransformer, TemplatesImpl, LazyMap, JdbcRowSetImpl
+	),
+		"java.", "javax.", "com.sun.", "org.", "sun.", "com.", "groovy.", "net.sf.json", "ognl",
+		"invokertransformer", "instantiatetransformer", "clonetransformer", "chainedtransformer",
+		"constanttransformer", "instantiatefactory", "prototypeclonefactory",
+		"prototypeserializationfactory", "whileclosure", "forclosure", "transformedmap", "lazymap",
+		"templatesimpl", "annotationinvocationhandler", "badattributevalueexpexception", "priorityqueue",
+		"beancomparator", "jdbcrowsetimpl", "jndirefconnection", "convertedclosure", "methodclosure",
+		"nativejavaobject", "xstream", "eventhandler", "comparatorchain", "transformingcomparator",
+		"serializablefunction", "objectfactory", "mapproxy", "uitransformer", "defaultedmap", "flat3map",
+		"hashbag", "treebag", "listorderedmap", "javassist", "unmarshaller",
+	)
+	reJavaSerial = pats(anyOf(
+		`\xac\xed\x00\x05`,                 // Java serialization stream magic, raw
+		`aced0005`,                         // Java serialization magic in hex
+		`\bro0ab`,                          // Java serialization magic in base64: rO0AB
+		`\bh4siaaaaaaaaa`,                  // gzip-compressed object in base64: H4sIAAAAAAAAA
+		`\bkzta`,                           // Java serialization magic in base64 one byte into the stream: …KztAAU
+		`\bcs7q`,                           // Java serialization magic in base64 two bytes into the stream: …cs7QAF
+		`<java\s+version=`,                 // XMLDecoder payload: <java version=
+		`<object\s+class\s*=\s*['"]java\.`, // XMLDecoder payload: <object class="java.…
+		`\{\s*['"]@type['"]\s*:\s*['"](?:com|org|java|javax)\.`, // fastjson autotype: {"@type":"com.…
+	))
+	reJavaExpr = pats(anyOf(
+		`%\{\s*\(?\s*#`,                       // Struts 2 OGNL: %{(#…
+		`#_memberaccess`,                      // OGNL: #_memberAccess
+		`#context\s*\[`,                       // OGNL: #context[
+		`@ognl\.ognlcontext`,                  // OGNL: @ognl.OgnlContext
+		`ognlutil`,                            // Struts 2: OgnlUtil
+		`#application\s*\[`,                   // OGNL: #application[
+		`\(#[a-z_]+\s*=`,                      // OGNL assignment: (#x=
+		`\bclass\.module\.classloader`,        // Spring4Shell: class.module.classLoader
+		`\bclass\.classloader\b`,              // class.classLoader (Struts 1, Spring)
+		`\bclassloader\.resources\.context\b`, // Tomcat: classLoader.resources.context
+		`\bspringframework\.context\.support\.filesystemxmlapplicationcontext\b`, // Spring XML application context loaded from a URL
+		`\bt\s*\(\s*java\.lang`,              // SpEL: T(java.lang.Runtime)
+		`@java\.lang\.`,                      // OGNL static: @java.lang.Runtime@
+		`new\s+java\.(?:lang|io|util|net)\.`, // SpEL/EL: new java.lang.ProcessBuilder
+		`\bexpressionfactory\b`,              // EL: ExpressionFactory
+		`\.getclass\(\)\.getclassloader\(\)`, // .getClass().getClassLoader() in an expression
+		`\$\{\s*(?:#|@|sessionscope|applicationscope|requestscope|pagecontext|facescontext)`, // EL: ${#…}, ${sessionScope…}, ${pageContext…}
+	))
+	reJSPFile = pat(`\.(?:jsp|jspx|jspf|jsw|jsv|jspa|jhtml|jtml)[.\s]*$`)
 )
 
 // java detects Java code injection and deserialization.

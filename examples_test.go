@@ -13,7 +13,7 @@ import (
 
 // TestGoMiddlewareExample runs the Example tests of examples/go-middleware,
 // a module of its own that imports the stages (headers, inspect, limit,
-// blackbook) as any Go application would: from outside this module, where
+// blackbook, accounts) as any Go application would: from outside this module, where
 // internal packages cannot be imported. It builds offline from the module
 // cache this module's build filled (GOPROXY=off) with the committed go.sum.
 func TestGoMiddlewareExample(t *testing.T) {

@@ -27,7 +27,6 @@ import (
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/inspect"
 	"github.com/bulwark-sec/bulwark/internal/clientip"
-	"github.com/bulwark-sec/bulwark/internal/sqlite"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
@@ -125,7 +124,7 @@ func TestEndToEndInFrontOfExpress(t *testing.T) {
 	var logs bytes.Buffer
 	var logMu sync.Mutex
 	logger := slog.New(slog.NewJSONHandler(lockedWriter{&logs, &logMu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "bulwark.db"), sqlite.Migrations{"accounts": accounts.Migrations})
+	db, err := accounts.OpenDB(context.Background(), filepath.Join(t.TempDir(), "bulwark.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +300,7 @@ func TestEndToEndInFrontOfExpress(t *testing.T) {
 		logMu.Lock()
 		all.Write(logs.Bytes())
 		logMu.Unlock()
-		all.WriteString(testutil.DumpSQLite(t, db.DB))
+		all.WriteString(testutil.DumpSQLite(t, db))
 		secrets := append([]string{alicePW, erinPW, "hunter2-but-longer", "guess-3", "wrong-one"}, sids...)
 		for _, sec := range secrets {
 			if sec == "" {

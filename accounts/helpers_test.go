@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"net/netip"
 	"path/filepath"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/internal/clientip"
-	"github.com/bulwark-sec/bulwark/internal/sqlite"
 )
 
 // recorder collects what a Watch publishes, mails and bans.
@@ -77,9 +77,9 @@ func testIP(r *http.Request) netip.Addr {
 	return clientip.Peer(r)
 }
 
-func openDB(t testing.TB) *sqlite.DB {
+func openDB(t testing.TB) *sql.DB {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "bulwark.db"), sqlite.Migrations{"accounts": Migrations})
+	db, err := OpenDB(context.Background(), filepath.Join(t.TempDir(), "bulwark.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

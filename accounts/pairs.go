@@ -2,25 +2,24 @@ package accounts
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/netip"
 	"sync"
 	"time"
-
-	"github.com/bulwark-sec/bulwark/internal/sqlite"
 )
 
 // pairBlocks holds the user+IP pairs blocked after too many consecutive
 // failures, in memory and in the store.
 type pairBlocks struct {
-	db  *sqlite.DB
+	db  *sql.DB
 	max int
 
 	mu    sync.Mutex
 	until map[pairKey]time.Time
 }
 
-func loadPairs(ctx context.Context, db *sqlite.DB, max int, now time.Time) (*pairBlocks, error) {
+func loadPairs(ctx context.Context, db *sql.DB, max int, now time.Time) (*pairBlocks, error) {
 	p := &pairBlocks{db: db, max: max, until: map[pairKey]time.Time{}}
 	if _, err := db.ExecContext(ctx, `DELETE FROM accounts_pairs WHERE until <= ?`, now.Unix()); err != nil {
 		return nil, fmt.Errorf("pruning blocked pairs: %w", err)

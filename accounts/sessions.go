@@ -4,13 +4,12 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/bulwark-sec/bulwark/internal/sqlite"
 )
 
 // A sessionHash is a keyed hash of a session cookie's value: the cookie
@@ -29,7 +28,7 @@ func (w *Watch) hashSession(value string) sessionHash {
 // sessions maps session hashes to users, bounded in memory and kept in the
 // store; revoked hashes are all kept in memory.
 type sessions struct {
-	db  *sqlite.DB
+	db  *sql.DB
 	max int
 
 	mu      sync.Mutex
@@ -40,7 +39,7 @@ type sessions struct {
 	anyRevoked atomic.Bool
 }
 
-func loadSessions(ctx context.Context, db *sqlite.DB, cfg Sessions, now time.Time) (*sessions, error) {
+func loadSessions(ctx context.Context, db *sql.DB, cfg Sessions, now time.Time) (*sessions, error) {
 	s := &sessions{db: db, max: cfg.Max, users: map[sessionHash]string{}, revoked: map[sessionHash]struct{}{}}
 	if _, err := db.ExecContext(ctx, `DELETE FROM accounts_sessions WHERE seen < ?`, now.Add(-cfg.TTL).Unix()); err != nil {
 		return nil, fmt.Errorf("pruning sessions: %w", err)

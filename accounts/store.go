@@ -8,8 +8,9 @@ import (
 	"fmt"
 )
 
-// Migrations creates the accounts tables; pass it to sqlite.Open as
-// sqlite.Migrations{"accounts": accounts.Migrations}. No table holds a
+// Migrations creates the accounts tables, in SQLite's dialect; [Migrate]
+// and [OpenDB] apply them (recorded as component "accounts" in the
+// schema_versions table). Steps are only ever appended. No table holds a
 // password, a cookie or a token: sessions are keyed hashes, links are
 // known by their random nonce only once used.
 var Migrations = []string{

@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,7 +14,6 @@ import (
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/internal/clientip"
 	"github.com/bulwark-sec/bulwark/internal/fleet"
-	"github.com/bulwark-sec/bulwark/internal/sqlite"
 )
 
 // A Mailer sends one mail. The alert package's notifiers satisfy it
@@ -46,8 +46,14 @@ type Ban struct {
 
 // Options are a [Watch]'s collaborators.
 type Options struct {
-	// DB is the store, opened with [Migrations]. Required.
-	DB *sqlite.DB
+	// DB is the store: a SQLite database (the modernc.org/sqlite driver,
+	// which this package registers as "sqlite") holding the accounts
+	// tables. [OpenDB] opens a file ready for use; a database the caller
+	// opened needs [Migrate] first, and, since the Watch writes from
+	// several goroutines, a busy timeout and immediate transactions
+	// ("file:PATH?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_txlock=immediate").
+	// Required; the caller closes it after the Watch.
+	DB *sql.DB
 	// Publish receives the events. If nil, they are discarded.
 	Publish func(event.Event)
 	// Mailer mails users. If nil, no mail is sent (events still are).
@@ -77,7 +83,7 @@ type Watch struct {
 	cfg      Config
 	routes   []Route
 	cookie   string // session cookie name; "" = learn from logins
-	db       *sqlite.DB
+	db       *sql.DB
 	publishF func(event.Event)
 	mailer   Mailer
 	bans     Banner
@@ -110,7 +116,7 @@ func New(cfg Config, opts Options) (*Watch, error) {
 	}
 	cfg = cfg.WithDefaults()
 	if opts.DB == nil {
-		return nil, errors.New("accounts: no store: open one with sqlite.Open and accounts.Migrations")
+		return nil, errors.New("accounts: no store: Options.DB is required (open one with accounts.OpenDB)")
 	}
 	w := &Watch{
 		cfg: cfg, db: opts.DB, publishF: opts.Publish, mailer: opts.Mailer, bans: opts.Bans,
@@ -133,10 +139,13 @@ func New(cfg Config, opts Options) (*Watch, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if err := checkSchema(ctx, opts.DB); err != nil {
+		return nil, err
+	}
 	if cfg.Key != "" {
 		w.key = []byte(cfg.Key.Reveal())
 	} else {
-		k, err := storeKey(ctx, opts.DB.DB)
+		k, err := storeKey(ctx, opts.DB)
 		if err != nil {
 			return nil, fmt.Errorf("accounts: %w", err)
 		}

@@ -48,7 +48,7 @@ func limitLabels(d limit.Decision) map[string]string {
 // newAccounts builds the account watch, banning through the black book.
 func (g *Gateway) newAccounts(opts Options) error {
 	aopts := accounts.Options{
-		DB: opts.DB, Publish: g.bus.Publish, Mailer: opts.Mailer, Logger: g.log, ClientIP: g.clientIP,
+		DB: opts.DB.DB, Publish: g.bus.Publish, Mailer: opts.Mailer, Logger: g.log, ClientIP: g.clientIP,
 		Fleet: opts.Fleet,
 	}
 	if g.book != nil {

@@ -14,7 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bulwark-sec/bulwark/accounts"
 	"github.com/bulwark-sec/bulwark/blackbook"
+	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/headers"
 	"github.com/bulwark-sec/bulwark/inspect"
 	"github.com/bulwark-sec/bulwark/limit"
@@ -201,4 +203,69 @@ func Example_protect() {
 	// 200 SAMEORIGIN
 	// 403 SAMEORIGIN
 	// 403 SAMEORIGIN
+}
+
+// The account watch counts failed logins per user and address: after the
+// third failure in a row it refuses that user's logins from that address
+// with 429, the right password included, before the application sees them,
+// and publishes an event for each step. Its state is kept in a SQLite file.
+func Example_accounts() {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "go-middleware")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	db, err := accounts.OpenDB(ctx, filepath.Join(dir, "accounts.db"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	watch, err := accounts.New(accounts.Config{
+		Routes: []accounts.Route{{
+			Kind: accounts.Login, Path: "/login", User: "user", Password: "password",
+			Success: accounts.Success{Location: "/profile"},
+		}},
+		Thresholds: accounts.Thresholds{PairFailures: 3},
+		Breach:     accounts.Breach{Mode: "off"}, // no look-ups on the network
+	}, accounts.Options{
+		DB:      db,
+		Publish: func(e event.Event) { fmt.Println("event:", e.Action, e.UserName) },
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer watch.Close()
+	reached := 0
+	login := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached++
+		if r.PostFormValue("password") != "correct horse" {
+			http.Error(w, "wrong user or password", http.StatusUnauthorized)
+			return
+		}
+		http.Redirect(w, r, "/profile", http.StatusSeeOther)
+	})
+	srv := httptest.NewServer(watch.Middleware()(login))
+	defer srv.Close()
+
+	for _, password := range []string{"guess1", "guess2", "guess3", "correct horse"} {
+		res, err := client.PostForm(srv.URL+"/login", url.Values{"user": {"alice"}, "password": {password}})
+		if err != nil {
+			log.Fatal(err)
+		}
+		res.Body.Close()
+		fmt.Println(res.StatusCode)
+	}
+	fmt.Println("the application saw", reached, "logins")
+	// Output:
+	// event: login-failure alice
+	// 401
+	// event: login-failure alice
+	// 401
+	// event: login-failure alice
+	// event: login-pair-blocked alice
+	// 401
+	// event: login-blocked alice
+	// 429
+	// the application saw 3 logins
 }

@@ -21,19 +21,23 @@ var (
 var (
 	reSQLUnion = pat(`\bunion[\s(]*(?:all|distinct|distinctrow)?[\s(]*select\b`, "union")
 	reSQLTime  = pat(anyOf(
-		`\b(?:sleep|benchmark|pg_sleep|randomblob|dbms_lock\.sleep|dbms_pipe\.receive_message|sys\.dbms_session\.sleep)\s*\(`, // sleep(5), benchmark(1e7,md5(1)), pg_sleep(5), dbms_lock.sleep(5)
+		// sleep(5), benchmark(1e7,md5(1)), pg_sleep(5), dbms_lock.sleep(5)
+		`\b(?:sleep|benchmark|pg_sleep|randomblob|dbms_lock\.sleep|dbms_pipe\.receive_message|sys\.dbms_session\.sleep)\s*\(`,
 		`\bwaitfor\s+(?:delay|time)\s*['"\d(@]`, // MS SQL: waitfor delay '0:0:5'
 	), "sleep", "benchmark", "randomblob", "dbms_", "waitfor")
 	reSQLTaut = pats(anyOf(
-		`['")]\s*\)*\s*(?:or|and|xor|\|\||&&|div|like|rlike|regexp)\b\s*[\s(]*(?:not\s+)?(?:['"\x60]?[\w.-]*['"\x60]?|\d+|null|true|false)\s*(?:=|<=>|!=|<>|<|>|\blike\b|\bis\b|\bin\s*\(|\bbetween\b|\bregexp\b|\brlike\b|\bsounds\s+like\b)`, // ' or '1'='1, ') or x like y, " and 1 is null
-		`\b\d+\s*\)*\s*(?:or|and|xor|\|\||&&)\s*[\s(]*['"]?(\d+|[a-z])['"]?\s*(?:=|<=>|!=|<>|<|>|\blike\b)\s*['"]?(\d+|[a-z])\b`,                                                                                                               // 1 or 1=1, 1 and 'a'='a
+		// ' or '1'='1, ') or x like y, " and 1 is null
+		`['")]\s*\)*\s*(?:or|and|xor|\|\||&&|div|like|rlike|regexp)\b\s*[\s(]*(?:not\s+)?(?:['"\x60]?[\w.-]*['"\x60]?|\d+|null|true|false)\s*(?:=|<=>|!=|<>|<|>|\blike\b|\bis\b|\bin\s*\(|\bbetween\b|\bregexp\b|\brlike\b|\bsounds\s+like\b)`,
+		// 1 or 1=1, 1 and 'a'='a
+		`\b\d+\s*\)*\s*(?:or|and|xor|\|\||&&)\s*[\s(]*['"]?(\d+|[a-z])['"]?\s*(?:=|<=>|!=|<>|<|>|\blike\b)\s*['"]?(\d+|[a-z])\b`,
 		`^\s*['"\x60]\s*(?:or|and|\|\||&&)\s`,                                // value starting with a quote and or: ' or x
 		`['"\x60]\s*(?:or|and|\|\||&&)\s*['"\x60]?\s*\d+\s*(?:--|#|/\*|;|$)`, // ' or 1--, " || 1#
 		`['"\x60]\s*(?:or|and)\s*(?:\s|\(\s*)\w+\s*\(`,                       // ' or sleep(…), ' and ascii(…)
 		`['"\x60]\s*(?:=|<>|!=)\s*['"\x60]`,                                  // '='', "<>": quote compared with quote
 	))
 	reSQLStack = pats(anyOf(
-		`;\s*(?:drop|truncate|alter|create|rename)\s+(?:table|database|schema|user|view|procedure|function|index|trigger)\b`, // ; drop table users, ; alter database
+		// ; drop table users, ; alter database
+		`;\s*(?:drop|truncate|alter|create|rename)\s+(?:table|database|schema|user|view|procedure|function|index|trigger)\b`,
 		`;\s*(?:`+anyOf(
 			`insert\s+into`,             // ; insert into t
 			`delete\s+from`,             // ; delete from t
@@ -58,8 +62,10 @@ var (
 	))
 	reSQLFunc = pats(anyOf(
 		`\binformation_schema\b`, // information_schema.tables
-		`\bselect\s*\(\s*(?:user|version|database|schema|current_user|system_user|if|char|concat|ascii|substr\w*|sleep|benchmark)\s*\(`, // select(user()), select(if(…))
-		`\bselect(?:\s|\*/)+(?:\d+\s*,\s*){2,}(?:\d+\s*(?:$|--|#|/\*|\bfrom\b)|(?:user|version|database|@@)\w*\s*\(?)`,                  // select 1,2,3-- and select 1,2,user(): union column probing
+		// select(user()), select(if(…))
+		`\bselect\s*\(\s*(?:user|version|database|schema|current_user|system_user|if|char|concat|ascii|substr\w*|sleep|benchmark)\s*\(`,
+		// select 1,2,3-- and select 1,2,user(): union column probing
+		`\bselect(?:\s|\*/)+(?:\d+\s*,\s*){2,}(?:\d+\s*(?:$|--|#|/\*|\bfrom\b)|(?:user|version|database|@@)\w*\s*\(?)`,
 		`\bselect\s+(?:if\s*\(|0x[0-9a-f]{4,}\b)`, // select if(…), select 0x4142…
 		`\bdeclare\s+@\w`,                         // MS SQL: declare @x
 		`\bexec(?:ute)?\s*\(\s*@`,                 // exec(@sql)
@@ -97,30 +103,35 @@ var (
 		)+`)\b`, // MS SQL procedures: xp_cmdshell, sp_executesql, sp_oacreate
 		`\bfloor\s*\(\s*rand\s*\(`, // error-based: floor(rand(0)*2)
 		`\bexp\s*\(\s*~`,           // error-based overflow: exp(~0)
-		`\bcast\s*\(.{0,80}?\bas\s+(?:int|integer|char|varchar|nvarchar|numeric|signed|unsigned|text|binary|bit|xml|date)\b`,                                                                   // cast(… as int): type-conversion error leaks
-		`\bconvert\s*\(\s*(?:int|char|varchar|nvarchar|numeric)\b`,                                                                                                                             // convert(int, …)
-		`\b(?:ascii|ord|hex|unhex|substring|substr|mid|length|len|lower|upper|concat|char|chr|count|left|right|isnull|ifnull|coalesce|nvl)\s*\(\s*\(?\s*select\b`,                              // ascii((select …)), substr(select …): blind extraction
-		`\b(?:group_)?concat(?:_ws)?\s*\((?:[^)]*,){1,}[^)]*\b(?:0x[0-9a-f]+|char\s*\(|@@|user\s*\(|version\s*\(|database\s*\(|schema\s*\(|table_name|column_name)`,                            // concat(…, 0x3a, user()), group_concat(table_name)
-		`\b(?:char|chr|nchar)\s*\(\s*\d+\s*\)\s*(?:\+|\|\||,|&)\s*(?:char|chr|nchar)\s*\(`,                                                                                                     // char(65)+char(66), chr(65)||chr(66): string built from codes
-		`(?:^|[^.a-z0-9_])(?:version|database|user|current_user|system_user|session_user|schema|@@version)\s*\(\s*\)\s*(?:--|#|/\*|,|\)|=|;|$)`,                                                // version(), user()-- : fingerprint call closing the value
-		`\bselect\s+(?:@@|version\s*\(|user\s*\(|database\s*\(|schema\s*\(|current_user|system_user|banner\b|pg_sleep|sleep|benchmark|load_file|char\s*\(|concat|count\s*\(\s*\*\s*\)\s+from)`, // select @@version, select user(), select count(*) from
-		`\bcase\s+when\b.{0,80}?\bthen\b.{0,80}?\belse\b`,                                                                                                                                      // case when … then … else
-		`\bif\s*\(\s*\(?\s*(?:select|ascii|substr|substring|mid|length|\d+\s*[=<>])`,                                                                                                           // if((select …), if(1=1, …): conditional blind
-		`\bprocedure\s+analyse\s*\(`,                             // MySQL: procedure analyse(
-		`\bhaving\s+\d+\s*(?:=|<|>)\s*\d+`,                       // having 1=1
-		`\border\s+by\s+\d+\s*(?:--|#|/\*|;|$|asc|desc)`,         // order by 3--: column counting
-		`\bgroup\s+by\s+.{0,60}?\bhaving\b`,                      // group by … having
-		`\b0x[0-9a-f]{6,}\b.{0,40}?(?:--|#|/\*|\bfrom\b)`,        // 0x4142434445…-- or from: hex-encoded string literal
-		`\blike\s+['"]?%?['"]?\s*(?:--|#)`,                       // like '%'--
-		`\bdbms_\w+\.\w+`,                                        // Oracle packages: dbms_pipe.receive_message
-		`\bsys\.\w+\$`,                                           // Oracle: sys.user$
-		`\bsysdate\s*\(`,                                         // Oracle: sysdate()
-		`\bnull\s*,\s*null\s*,`,                                  // null,null,: union column padding
-		`\b(?:and|or)\s+\d+\s*=\s*\(?\s*select\b`,                // and 1=(select …)
-		`\b(?:and|or)\s+(?:exists|not\s+exists)\s*\(\s*select\b`, // and exists(select …
-		`\bexists\s*\(\s*select\b`,                               // exists(select …
-		`\bselect\s+\*\s+from\b`,                                 // select * from
-		`\bwhere\s+\d+\s*=\s*\d+`,                                // where 1=1
+		// cast(… as int): type-conversion error leaks
+		`\bcast\s*\(.{0,80}?\bas\s+(?:int|integer|char|varchar|nvarchar|numeric|signed|unsigned|text|binary|bit|xml|date)\b`,
+		`\bconvert\s*\(\s*(?:int|char|varchar|nvarchar|numeric)\b`, // convert(int, …)
+		// ascii((select …)), substr(select …): blind extraction
+		`\b(?:ascii|ord|hex|unhex|substring|substr|mid|length|len|lower|upper|concat|char|chr|count|left|right|isnull|ifnull|coalesce|nvl)\s*\(\s*\(?\s*select\b`,
+		// concat(…, 0x3a, user()), group_concat(table_name)
+		`\b(?:group_)?concat(?:_ws)?\s*\((?:[^)]*,){1,}[^)]*\b(?:0x[0-9a-f]+|char\s*\(|@@|user\s*\(|version\s*\(|database\s*\(|schema\s*\(|table_name|column_name)`,
+		`\b(?:char|chr|nchar)\s*\(\s*\d+\s*\)\s*(?:\+|\|\||,|&)\s*(?:char|chr|nchar)\s*\(`, // char(65)+char(66), chr(65)||chr(66): string built from codes
+		// version(), user()-- : fingerprint call closing the value
+		`(?:^|[^.a-z0-9_])(?:version|database|user|current_user|system_user|session_user|schema|@@version)\s*\(\s*\)\s*(?:--|#|/\*|,|\)|=|;|$)`,
+		// select @@version, select user(), select count(*) from
+		`\bselect\s+(?:@@|version\s*\(|user\s*\(|database\s*\(|schema\s*\(|current_user|system_user|banner\b|pg_sleep|sleep|benchmark|load_file|char\s*\(|concat|count\s*\(\s*\*\s*\)\s+from)`,
+		`\bcase\s+when\b.{0,80}?\bthen\b.{0,80}?\belse\b`,                            // case when … then … else
+		`\bif\s*\(\s*\(?\s*(?:select|ascii|substr|substring|mid|length|\d+\s*[=<>])`, // if((select …), if(1=1, …): conditional blind
+		`\bprocedure\s+analyse\s*\(`,                                                 // MySQL: procedure analyse(
+		`\bhaving\s+\d+\s*(?:=|<|>)\s*\d+`,                                           // having 1=1
+		`\border\s+by\s+\d+\s*(?:--|#|/\*|;|$|asc|desc)`,                             // order by 3--: column counting
+		`\bgroup\s+by\s+.{0,60}?\bhaving\b`,                                          // group by … having
+		`\b0x[0-9a-f]{6,}\b.{0,40}?(?:--|#|/\*|\bfrom\b)`,                            // 0x4142434445…-- or from: hex-encoded string literal
+		`\blike\s+['"]?%?['"]?\s*(?:--|#)`,                                           // like '%'--
+		`\bdbms_\w+\.\w+`,                                                            // Oracle packages: dbms_pipe.receive_message
+		`\bsys\.\w+\$`,                                                               // Oracle: sys.user$
+		`\bsysdate\s*\(`,                                                             // Oracle: sysdate()
+		`\bnull\s*,\s*null\s*,`,                                                      // null,null,: union column padding
+		`\b(?:and|or)\s+\d+\s*=\s*\(?\s*select\b`,                                    // and 1=(select …)
+		`\b(?:and|or)\s+(?:exists|not\s+exists)\s*\(\s*select\b`,                     // and exists(select …
+		`\bexists\s*\(\s*select\b`,                                                   // exists(select …
+		`\bselect\s+\*\s+from\b`,                                                     // select * from
+		`\bwhere\s+\d+\s*=\s*\d+`,                                                    // where 1=1
 		`\b(?:and|or)\s+\(?\s*(?:select|ascii|substr|substring|mid|length|char|ord)\s*\(`, // and ascii(…), or substr(…): blind condition
 	))
 	reSQLCmt = pats(anyOf(
@@ -133,9 +144,11 @@ var (
 		`^\s*\d*['"\x60]\s*\)*\s*(?:--|#|/\*)`,                  // value that is only a quote then a comment: 1'--
 	))
 	reSQLChain = pats(anyOf(
-		`^\s*(?:[\w.]+\s*=\s*)?['"\x60)]?\s*(?:and|or|xor|&&|\|\|)\s*[(!\s]*['"\x60]?[\w.]*['"\x60]?\s*(?:==?|!=|<>|<=>|<=|>=|<|>|\bis\s+(?:not\s+)?null\b|\blike\b|\bregexp\b)`, // value starting with a condition: and 1=1, id=1 or x is null
-		`[)'"\x60]\s*as\s+['"\x60]?[\w.]+['"\x60]?\s+from\b`,                                                                             // ) as x from
-		`\bfrom\s+[\w.\x60"\[\]]+\s+(?:where\s+[\w.\x60"]+\s*(?:=|<|>|!=|<>|\blike\b|\bin\s*\(|\bis\b)|group\s+by\s+\w|order\s+by\s+\w)`, // from t where c=, from t group by, from t order by
+		// value starting with a condition: and 1=1, id=1 or x is null
+		`^\s*(?:[\w.]+\s*=\s*)?['"\x60)]?\s*(?:and|or|xor|&&|\|\|)\s*[(!\s]*['"\x60]?[\w.]*['"\x60]?\s*(?:==?|!=|<>|<=>|<=|>=|<|>|\bis\s+(?:not\s+)?null\b|\blike\b|\bregexp\b)`,
+		`[)'"\x60]\s*as\s+['"\x60]?[\w.]+['"\x60]?\s+from\b`, // ) as x from
+		// from t where c=, from t group by, from t order by
+		`\bfrom\s+[\w.\x60"\[\]]+\s+(?:where\s+[\w.\x60"]+\s*(?:=|<|>|!=|<>|\blike\b|\bin\s*\(|\bis\b)|group\s+by\s+\w|order\s+by\s+\w)`,
 		`&sql_delimit`, // &sql_delimit: sqlmap's delimiter
 		`\bexec(?:ute)?\s+(?:master\.|xp_|sp_|sys\.)`, // exec master.., exec xp_…, exec sp_…
 	))
@@ -160,11 +173,20 @@ var (
 		`xmlagg`, `nvl2?`, `decode`, `instrb`, `utl_\w+`,
 	) + `)\s*\((?:\s*(?:$|['"\x60@\d(]|\)\s*(?:$|[-#;,)=<>|&+*/])|[\w.]+\s*[,)]|select\b))`)
 	reSQLCall = pat(anyOf(
-		`[\s,(](?:find_in_set|group_concat|concat_ws|substring_index|extractvalue|updatexml|load_file|make_set|export_set|from_base64|to_base64|str_to_date|json_extract|json_keys|starts_with|string_agg|array_agg)\s*\(`, // group_concat(), extractvalue(), load_file() after a space, comma or paren
-		`['")]\s*::\s*(?:jsonb?|int\d?|integer|text|varchar|bigint|numeric|regclass|oid|bytea|xml|boolean)\b`,                                                                                                              // PostgreSQL casts: '1'::int, ')::regclass
-		`::\s*jsonb?\s*(?:<@|@>|\?\||\?&|#>>?|->>?)`,   // PostgreSQL json operators: ::jsonb @>, ->>
-		`\b\w+\s+as\s+['"\x60][\w ]+['"\x60]\s+from\b`, // x as 'alias' from
-	), "find_in_set", "group_concat", "concat_ws", "substring_index", "extractvalue", "updatexml", "load_file", "make_set", "export_set", "from_base64", "to_base64", "str_to_date", "json_extract", "json_keys", "starts_with", "string_agg", "array_agg", "::", " as ")
+		// group_concat(), extractvalue(), load_file() after a space, comma or paren
+		`[\s,(](?:`+anyOf(
+			`find_in_set`, `group_concat`, `concat_ws`, `substring_index`, `extractvalue`, `updatexml`,
+			`load_file`, `make_set`, `export_set`, `from_base64`, `to_base64`, `str_to_date`, `json_extract`,
+			`json_keys`, `starts_with`, `string_agg`, `array_agg`,
+		)+`)\s*\(`,
+		`['")]\s*::\s*(?:jsonb?|int\d?|integer|text|varchar|bigint|numeric|regclass|oid|bytea|xml|boolean)\b`, // PostgreSQL casts: '1'::int, ')::regclass
+		`::\s*jsonb?\s*(?:<@|@>|\?\||\?&|#>>?|->>?)`,                                                          // PostgreSQL json operators: ::jsonb @>, ->>
+		`\b\w+\s+as\s+['"\x60][\w ]+['"\x60]\s+from\b`,                                                        // x as 'alias' from
+	),
+		"find_in_set", "group_concat", "concat_ws", "substring_index", "extractvalue", "updatexml",
+		"load_file", "make_set", "export_set", "from_base64", "to_base64", "str_to_date", "json_extract",
+		"json_keys", "starts_with", "string_agg", "array_agg", "::", " as ",
+	)
 	reSQLPhrase = pat(anyOf(
 		`\bselect\s+(?:\w+|\*|top\s+\d+|distinct)\s*(?:,\s*\w+\s*)*\bfrom\s+[\w.\[\]"\x60]+`, // select a, b from t, select top 1 from t
 		`\border\s+by\s+\d`, // order by 1

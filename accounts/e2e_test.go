@@ -148,7 +148,7 @@ func TestEndToEndInFrontOfExpress(t *testing.T) {
 		s.publish(event.Event{Category: event.CategoryMalicious, Action: "attack-blocked", UserName: w.UserFor(r),
 			SourceIP: resolver.ClientIP(r), Path: r.URL.Path, RuleID: v.Findings[0].RuleID})
 	}
-	chain := engine.Middleware(report)(w.Middleware()(proxy))
+	chain := engine.Middleware(inspect.MiddlewareOptions{OnVerdict: report})(w.Middleware()(proxy))
 	mux := http.NewServeMux()
 	mux.Handle("/.bulwark/not-me", w.NotMeHandler())
 	mux.Handle("/", chain)

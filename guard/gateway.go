@@ -180,7 +180,7 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 		h = g.accounts.Middleware()(h)
 	}
 	h = cookies(h)
-	h = engine.Middleware(g.reportVerdict)(h)
+	h = engine.Middleware(inspect.MiddlewareOptions{OnVerdict: g.reportVerdict})(h)
 	if g.routes != nil {
 		h = g.withFieldTypes(h)
 	}

@@ -92,7 +92,7 @@ func TestMiddlewareContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	reached := false
-	h := e.Middleware(nil)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached = true }))
+	h := e.Middleware(MiddlewareOptions{})(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached = true }))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	req := httptest.NewRequestWithContext(ctx, "POST", "/api/comments", strings.NewReader(string(proseBody(512<<10))))

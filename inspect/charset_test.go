@@ -119,7 +119,7 @@ func TestCharsetRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	var reported []Verdict
-	h := e.Middleware(func(_ *http.Request, v Verdict) { reported = append(reported, v) })(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	h := e.Middleware(MiddlewareOptions{OnVerdict: func(_ *http.Request, v Verdict) { reported = append(reported, v) }})(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	for _, c := range []struct {
 		ct   string
 		want int

@@ -103,7 +103,7 @@ func TestEncodedAttacks(t *testing.T) {
 		t.Fatal(err)
 	}
 	var seen []byte
-	h := e.Middleware(nil)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := e.Middleware(MiddlewareOptions{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seen, _ = io.ReadAll(r.Body)
 	}))
 	post := func(ce string, body []byte) int {

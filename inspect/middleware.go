@@ -47,6 +47,15 @@ func Refused(v Verdict) int {
 // f is a finding of an attack.
 func (f Finding) Refusal() int { return refusals[f.RuleID] }
 
+// MiddlewareOptions are [Engine.Middleware]'s collaborators, named as the
+// other stages name theirs (limit.Options, blackbook.MiddlewareOptions).
+type MiddlewareOptions struct {
+	// OnVerdict, if set, is called for every verdict other than [Allow],
+	// refusals included, before the response: to log it or publish an
+	// event. It runs on the request's goroutine and must not keep r.
+	OnVerdict func(r *http.Request, v Verdict)
+}
+
 // Middleware returns middleware that inspects each request before passing
 // it on. It reads the body, up to [Config.MaxBody] (a multipart upload up
 // to [Config.MaxUpload], spooled to a file), and gives the next handler an
@@ -54,12 +63,13 @@ func (f Finding) Refusal() int { return refusals[f.RuleID] }
 // decoded. A request whose verdict is [Block] gets a 403 with a plain-text
 // body naming the request id ([Config.BlockBody]); one whose body cannot
 // be inspected gets the status [Refused] gives, and one that cannot be
-// read a 400: the middleware fails closed. report, if not nil, is called
-// for every verdict other than [Allow], refusals included, before the
-// response.
+// read a 400: the middleware fails closed. [MiddlewareOptions.OnVerdict],
+// if set, is told of every verdict other than [Allow], refusals included,
+// before the response.
 //
 // The middleware is safe for concurrent use.
-func (e *Engine) Middleware(report func(*http.Request, Verdict)) func(http.Handler) http.Handler {
+func (e *Engine) Middleware(o MiddlewareOptions) func(http.Handler) http.Handler {
+	report := o.OnVerdict
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			body, sp, status := e.readBody(r)

@@ -16,7 +16,7 @@ func TestMiddleware(t *testing.T) {
 	var reported []Verdict
 	var seenBody string
 	var reached bool // the next handler ran
-	h := e.Middleware(func(_ *http.Request, v Verdict) { reported = append(reported, v) })(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := e.Middleware(MiddlewareOptions{OnVerdict: func(_ *http.Request, v Verdict) { reported = append(reported, v) }})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		reached = true
 		b, _ := io.ReadAll(r.Body)
 		seenBody = string(b)
@@ -96,7 +96,7 @@ func TestMiddlewareSeesHost(t *testing.T) {
 		t.Fatal(err)
 	}
 	reached := false
-	h := e.Middleware(nil)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached = true }))
+	h := e.Middleware(MiddlewareOptions{})(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached = true }))
 	for _, c := range []struct {
 		target string
 		want   int

@@ -165,7 +165,7 @@ func TestLargeUpload(t *testing.T) {
 	var reported []Verdict
 	var seen [sha256.Size]byte
 	var reached bool
-	h := e.Middleware(func(_ *http.Request, v Verdict) { reported = append(reported, v) })(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := e.Middleware(MiddlewareOptions{OnVerdict: func(_ *http.Request, v Verdict) { reported = append(reported, v) }})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		reached = true
 		hash := sha256.New()
 		io.Copy(hash, r.Body)

@@ -82,7 +82,7 @@ func Example_inspect() {
 	report := func(r *http.Request, v inspect.Verdict) {
 		fmt.Println("reported:", v.Action, "on", r.URL.Path)
 	}
-	srv := httptest.NewServer(engine.Middleware(report)(counted))
+	srv := httptest.NewServer(engine.Middleware(inspect.MiddlewareOptions{OnVerdict: report})(counted))
 	defer srv.Close()
 
 	res, body := get(srv, "/products?id=42")

@@ -84,7 +84,7 @@ func protect(ctx context.Context, db *sql.DB, app http.Handler) (*protected, err
 		limiter.Close()
 		return nil, err
 	}
-	h := engine.Middleware(nil)(app)
+	h := engine.Middleware(inspect.MiddlewareOptions{})(app)
 	h = limiter.Middleware()(h)
 	h = book.Middleware(blackbook.MiddlewareOptions{})(h)
 	return &protected{Handler: secure(h), Book: book, limiter: limiter}, nil

@@ -64,10 +64,103 @@ func words(s string) map[string]bool {
 }
 
 var (
-	reCmdEvasion = pats(`\$\{?ifs\b|\$\{[^}]*\}[a-z]|\{\s*[a-z0-9./_-]+\s*,\s*[^,}\s]+[^}]*\}|/[a-z]*[?*][a-z?*]*/[a-z?*\[\]!]*[?*\[]|\$\[[^\]]*\]|\$\(\(|(?:^|[;&|\s])[a-z]*(?:\$@|\$\*|\$-|\$!|\$\?|\$\{\}|\$_)[a-z]+|<<<\s*[a-z]|[<>]\(\s*[a-z]|(?:^|[;&|\s])(?:''|"")[a-z]+|\\[a-z]\\[a-z]`)
-	reCmdShell   = pats(`/dev/(?:tcp|udp)/|\bnc(?:at)?\b[^|;]{0,40}\s-[a-z]*[ec]\b|\b(?:ba|z|k|c|tc|da)?sh\s+-[a-z]*i\b|\bmkfifo\b|\bsocat\b.{0,40}\bexec:|\b(?:curl|wget|fetch)\b[^|;]{0,200}\|\s*(?:ba|z|k|da)?sh\b|\b(?:python[0-9.]*|perl|ruby|php|node|lua)\s+-[a-z]*[ecrm]\s+['"]?\S|\bsh\s*(?:,\s*)?-c\b|/bin/(?:ba|z|k|c|tc|da)?sh\b|\b(?:bash|sh)\s+-c\b|:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}|\b\w+\(\)\s*\{\s*\w+\s*\|\s*\w+\s*&\s*\}|\|\s*(?:ba|z|k|da)?sh\s*(?:$|[;#&|\s])|\bbase64\s+-{1,2}d(?:ecode)?\b.{0,20}\|\s*\w|\brev\s*\|\s*(?:ba|z|k|da)?sh\b|\bexec\s+\d*[<>]+\s*/dev/|\b0?>\s*&\s*\d|\b(?:sh|bash)\s*\)?\s*\d*[<>]+\s*&?\s*\$?|\bchmod\s+[+0-7][0-7x]*\s+\S|\b(?:wget|curl)\s+(?:-\S+\s+)*(?:https?|ftp)://\S+\s+(?:-\S+\s+)*-[oO]\b`)
-	reCmdWin     = pats(`\bcmd(?:\.exe)?\s*/[ckr]\b|\bcmd(?:\.exe)?\s+/[a-z]\s|\bpowershell\.exe\b|\b(?:powershell|pwsh)\s+(?:-[a-z]|['"(&{])|\binvoke-(?:expression|webrequest|restmethod|command|item|wmimethod|shellcommand|mimikatz)\b|\biex\s*[(\s]|\b(?:new-object\s+(?:system\.)?net\.webclient|downloadstring|downloadfile|start-process|set-executionpolicy|-encodedcommand|-executionpolicy\s+bypass|get-wmiobject|iwmi\b)|\bfor\s+(?:/[dlrf]\s+(?:/[a-z]\s+)*)?(?:"[^"]*"\s+)?(?:[a-z]:\\\S*\s+)?%{1,2}~?[a-z]\s+in\s*\(|\bfor\s+/[dlrf]\b|\bfor\s+.{0,60}?\bin\s*\(.{0,200}?\)\s*do\b|\bif\s+(?:/i\s+)?(?:not\s+)?.{0,60}?\s(?:==|equ|neq|lss|leq|gtr|geq)\s|\bif\s+/i\b|\bif(?:\s+|\s*/i\s+)(?:not\s+)?[^\s=(]{1,60}?={2,3}[^\s=]{0,59}[^\s=:]\s+[a-z(]|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b|\bif\s+(?:not\s+)?(?:%[^%\s]+%|"%[^%]+%")\s*(?:==|equ|neq|lss|leq|gtr|geq)\b|%(?:comspec|systemroot|windir|programfiles|userprofile|appdata|temp|homepath|computername|username|path|cd|errorlevel|random)%|\b(?:certutil(?:\.exe)?\s+-(?:urlcache|decode|encode)|bitsadmin\s+/transfer|mshta(?:\.exe)?\s+\S|rundll32(?:\.exe)?\s+\S|regsvr32(?:\.exe)?\s+/|reg(?:\.exe)?\s+(?:query|add|delete|save|export)\s|regedit(?:\.exe)?\s+/|wmic(?:\.exe)?\s+\S|net(?:1)?\s+(?:user|localgroup|group|view|share|use|session|accounts|start|stop)\b|schtasks\s+/|vssadmin\s+\w|wevtutil\s+\w|netsh\s+\w|bcdedit\b|bcdboot\b|sc\s+(?:create|config|start|stop|query)\b|taskkill\s+/|tasklist\b|systeminfo\b|whoami(?:\.exe)?\s*/|type\s+[a-z]:\\|dir\s+[a-z]:\\|copy\s+con\b|del\s+/[fqs]|@echo\s+off|set\s+/[ap]\s)`)
-	reCmdProto   = pat(`[\r\n]\s*(?:(?:mail\s+from|rcpt\s+to)\s*:|(?:helo|ehlo)\s+\S|data\s*[\r\n]|quit\s*$|vrfy\s|expn\s|starttls\b|[a-z]?\d{3,4}\s+(?:append|authenticate|capability|check|close|copy|create|delete|examine|expunge|fetch|list|login|logout|lsub|noop|rename|search|select|status|store|subscribe|uid|unsubscribe)\b|(?:retr|dele|list|top|user|pass|apop|auth|stat|uidl|rset|noop|capa)\s+\S)`)
+	reCmdEvasion = pats(anyOf(
+		`\$\{?ifs\b`,       // $IFS and ${IFS} as a space: cat$IFS/etc/passwd
+		`\$\{[^}]*\}[a-z]`, // ${x}word: empty variable splitting a word, c${u}at
+		`\{\s*[a-z0-9./_-]+\s*,\s*[^,}\s]+[^}]*\}`, // brace expansion: {cat,/etc/passwd}
+		`/[a-z]*[?*][a-z?*]*/[a-z?*\[\]!]*[?*\[]`,  // globbed path: /???/c?t, /bin/ca[t]
+		`\$\[[^\]]*\]`, // $[…] arithmetic
+		`\$\(\(`,       // $(( arithmetic
+		`(?:^|[;&|\s])[a-z]*(?:\$@|\$\*|\$-|\$!|\$\?|\$\{\}|\$_)[a-z]+`, // special parameter inside a word: c$@at, wh$*oami
+		`<<<\s*[a-z]`,                  // here-string: <<< cmd
+		`[<>]\(\s*[a-z]`,               // process substitution: <(cmd), >(cmd)
+		`(?:^|[;&|\s])(?:''|"")[a-z]+`, // empty quotes inside a word: ''cat, ""whoami
+		`\\[a-z]\\[a-z]`,               // backslash-split word: \c\a\t
+	))
+	reCmdShell = pats(anyOf(
+		`/dev/(?:tcp|udp)/`,                                                        // bash /dev/tcp reverse shell
+		`\bnc(?:at)?\b[^|;]{0,40}\s-[a-z]*[ec]\b`,                                  // nc -e, ncat -c: netcat with a program
+		`\b(?:ba|z|k|c|tc|da)?sh\s+-[a-z]*i\b`,                                     // interactive shell: bash -i, sh -i
+		`\bmkfifo\b`,                                                               // mkfifo named-pipe shell
+		`\bsocat\b.{0,40}\bexec:`,                                                  // socat … exec:
+		`\b(?:curl|wget|fetch)\b[^|;]{0,200}\|\s*(?:ba|z|k|da)?sh\b`,               // curl … | sh: download and run
+		`\b(?:python[0-9.]*|perl|ruby|php|node|lua)\s+-[a-z]*[ecrm]\s+['"]?\S`,     // python -c, perl -e, node -e, ruby -e: interpreter one-liner
+		`\bsh\s*(?:,\s*)?-c\b`,                                                     // sh -c, and sh,-c in exec arrays
+		`/bin/(?:ba|z|k|c|tc|da)?sh\b`,                                             // /bin/sh, /bin/bash
+		`\b(?:bash|sh)\s+-c\b`,                                                     // bash -c
+		`:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}`,                                         // fork bomb :(){ :|:& }
+		`\b\w+\(\)\s*\{\s*\w+\s*\|\s*\w+\s*&\s*\}`,                                 // fork bomb with a named function
+		`\|\s*(?:ba|z|k|da)?sh\s*(?:$|[;#&|\s])`,                                   // | sh, | bash: pipe into a shell
+		`\bbase64\s+-{1,2}d(?:ecode)?\b.{0,20}\|\s*\w`,                             // base64 -d | …: decode and run
+		`\brev\s*\|\s*(?:ba|z|k|da)?sh\b`,                                          // rev | sh
+		`\bexec\s+\d*[<>]+\s*/dev/`,                                                // exec 5<>/dev/tcp/…
+		`\b0?>\s*&\s*\d`,                                                           // 0>&1, >&2: descriptor redirection of reverse shells
+		`\b(?:sh|bash)\s*\)?\s*\d*[<>]+\s*&?\s*\$?`,                                // sh >& …, bash 0< …: shell with redirected descriptors
+		`\bchmod\s+[+0-7][0-7x]*\s+\S`,                                             // chmod +x file, chmod 777 file
+		`\b(?:wget|curl)\s+(?:-\S+\s+)*(?:https?|ftp)://\S+\s+(?:-\S+\s+)*-[oO]\b`, // wget http://… -O file: drop a file
+	))
+	reCmdWin = pats(anyOf(
+		`\bcmd(?:\.exe)?\s*/[ckr]\b`,                 // cmd /c, cmd.exe /k
+		`\bcmd(?:\.exe)?\s+/[a-z]\s`,                 // cmd /q …
+		`\bpowershell\.exe\b`,                        // powershell.exe
+		`\b(?:powershell|pwsh)\s+(?:-[a-z]|['"(&{])`, // powershell -enc, pwsh -c, powershell "…"
+		`\binvoke-(?:expression|webrequest|restmethod|command|item|wmimethod|shellcommand|mimikatz)\b`, // Invoke-Expression, Invoke-WebRequest, Invoke-Mimikatz
+		`\biex\s*[(\s]`, // IEX (…), iex …
+		// New-Object Net.WebClient, DownloadString, -EncodedCommand, -ExecutionPolicy Bypass
+		`\b(?:new-object\s+(?:system\.)?net\.webclient|downloadstring|downloadfile|start-process|set-executionpolicy|-encodedcommand|-executionpolicy\s+bypass|get-wmiobject|iwmi\b)`,
+		`\bfor\s+(?:/[dlrf]\s+(?:/[a-z]\s+)*)?(?:"[^"]*"\s+)?(?:[a-z]:\\\S*\s+)?%{1,2}~?[a-z]\s+in\s*\(`, // for %i in (…): cmd loop
+		`\bfor\s+/[dlrf]\b`,                                                      // for /f, for /l
+		`\bfor\s+.{0,60}?\bin\s*\(.{0,200}?\)\s*do\b`,                            // for … in (…) do
+		`\bif\s+(?:/i\s+)?(?:not\s+)?.{0,60}?\s(?:==|equ|neq|lss|leq|gtr|geq)\s`, // if … == …, if … equ …: cmd comparison
+		`\bif\s+/i\b`, // if /i
+		`\bif(?:\s+|\s*/i\s+)(?:not\s+)?[^\s=(]{1,60}?={2,3}[^\s=]{0,59}[^\s=:]\s+[a-z(]`, // if x==y cmd
+		`\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b`,        // if exist, if defined, if errorlevel
+		`\bif\s+(?:not\s+)?(?:%[^%\s]+%|"%[^%]+%")\s*(?:==|equ|neq|lss|leq|gtr|geq)\b`,    // if %var%==…
+		// %comspec%, %windir%, %userprofile%: cmd environment variables
+		`%(?:comspec|systemroot|windir|programfiles|userprofile|appdata|temp|homepath|computername|username|path|cd|errorlevel|random)%`,
+		`\b(?:`+anyOf(
+			`certutil(?:\.exe)?\s+-(?:urlcache|decode|encode)`,   // certutil -urlcache: download a file
+			`bitsadmin\s+/transfer`,                              // bitsadmin /transfer: download a file
+			`mshta(?:\.exe)?\s+\S`,                               // mshta http://…: run HTA script
+			`rundll32(?:\.exe)?\s+\S`,                            // rundll32 x.dll,entry
+			`regsvr32(?:\.exe)?\s+/`,                             // regsvr32 /s /i:http://… (squiblydoo)
+			`reg(?:\.exe)?\s+(?:query|add|delete|save|export)\s`, // reg query, reg add: registry
+			`regedit(?:\.exe)?\s+/`,                              // regedit /s
+			`wmic(?:\.exe)?\s+\S`,                                // wmic process call create
+			`net(?:1)?\s+(?:user|localgroup|group|view|share|use|session|accounts|start|stop)\b`, // net user, net localgroup administrators
+			`schtasks\s+/`,  // schtasks /create: persistence
+			`vssadmin\s+\w`, // vssadmin delete shadows
+			`wevtutil\s+\w`, // wevtutil cl: clear event logs
+			`netsh\s+\w`,    // netsh firewall …
+			`bcdedit\b`,     // bcdedit: boot configuration
+			`bcdboot\b`,     // bcdboot
+			`sc\s+(?:create|config|start|stop|query)\b`, // sc create, sc config: services
+			`taskkill\s+/`,         // taskkill /f
+			`tasklist\b`,           // tasklist: reconnaissance
+			`systeminfo\b`,         // systeminfo: reconnaissance
+			`whoami(?:\.exe)?\s*/`, // whoami /all
+			`type\s+[a-z]:\\`,      // type c:\…: read a file
+			`dir\s+[a-z]:\\`,       // dir c:\
+			`copy\s+con\b`,         // copy con: write a file
+			`del\s+/[fqs]`,         // del /f /q
+			`@echo\s+off`,          // @echo off: batch script
+			`set\s+/[ap]\s`,        // set /a, set /p
+		)+`)`, // Windows tools attackers run
+	))
+	// reCmdProto finds a mail command after a line break: SMTP, IMAP or
+	// POP3 injected through a value the app writes into a session.
+	reCmdProto = pat(`[\r\n]\s*(?:` + anyOf(
+		`(?:mail\s+from|rcpt\s+to)\s*:`, // SMTP: MAIL FROM:, RCPT TO:
+		`(?:helo|ehlo)\s+\S`,            // SMTP: HELO, EHLO
+		`data\s*[\r\n]`,                 // SMTP: DATA
+		`quit\s*$`,                      // SMTP/POP3: QUIT ending the value
+		`vrfy\s`,                        // SMTP: VRFY
+		`expn\s`,                        // SMTP: EXPN
+		`starttls\b`,                    // SMTP: STARTTLS
+		// IMAP: tagged command, a001 LOGIN
+		`[a-z]?\d{3,4}\s+(?:append|authenticate|capability|check|close|copy|create|delete|examine|expunge|fetch|list|login|logout|lsub|noop|rename|search|select|status|store|subscribe|uid|unsubscribe)\b`,
+		`(?:retr|dele|list|top|user|pass|apop|auth|stat|uidl|rset|noop|capa)\s+\S`, // POP3: RETR, USER, PASS
+	) + `)`)
 )
 
 // Shapes of evasion, each with the literals any match holds.

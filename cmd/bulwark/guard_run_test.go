@@ -159,3 +159,22 @@ func TestGuardRunBackoff503(t *testing.T) {
 		t.Errorf("503 without Retry-After or request id: %v", resp.Header)
 	}
 }
+
+// TestGuardRunWithoutUpstream: the one line a Node user types, guard --run
+// with no --upstream, guards the app where it listens by default (PORT).
+func TestGuardRunWithoutUpstream(t *testing.T) {
+	app := testutil.ExpressAppDir(t)
+	appAddr, pub, adm := testutil.FreeAddr(t), testutil.FreeAddr(t), testutil.FreeAddr(t)
+	_, port, _ := net.SplitHostPort(appAddr)
+	_, events := startGuard(t, []string{"HOST=127.0.0.1", "PORT=" + port},
+		"guard", "--listen", pub, "--admin", adm, "--run", "node "+filepath.Join(app, "server.js"))
+	waitFor(t, "the app to be ready", func() bool { return events.Count(`"action":"process-ready"`) == 1 })
+	resp, err := plainClient.Get("http://" + pub + "/api/products")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Request-Id") == "" {
+		t.Errorf("GET /api/products through guard --run = %d (request id %q), want 200 from the gateway", resp.StatusCode, resp.Header.Get("X-Request-Id"))
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"syscall"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -64,8 +65,13 @@ is restarted when both a probe of the upstream's root (run.hang.url) and the
 requests waiting on it got no answer for run.hang.after (30s); the requests
 waiting on it then get 504 at once. Its output goes to stderr.
 
+With --run and no upstream, the app is expected where Node apps listen by
+default: http://127.0.0.1:$PORT, or port 3000 when PORT is unset (the app
+inherits PORT).
+
 Flags override the configuration file.`,
-		Example: `  bulwark guard --upstream http://127.0.0.1:3000 --listen :8080
+		Example: `  bulwark guard --run "node server.js"     # the app on 127.0.0.1:${PORT:-3000}
+  bulwark guard --upstream http://127.0.0.1:3000 --listen :8080
   bulwark guard --upstream http://127.0.0.1:3000 --run "node server.js"
   bulwark guard --config bulwark.yaml`,
 		Args: maxArgs(0),
@@ -89,6 +95,9 @@ Flags override the configuration file.`,
 					return usagef("--run: %v", err)
 				}
 				cfg.Run.Command = argv
+			}
+			if cfg.Upstream == "" && len(cfg.Run.Command) > 0 {
+				cfg.Upstream = runUpstream(os.Getenv("PORT"))
 			}
 			// On a terminal, unless events.output says where, events are
 			// readable lines.
@@ -353,4 +362,13 @@ func writeSecret(path, secret string) error {
 		return fmt.Errorf("writing %s: %w", filepath.Base(path), errors.Unwrap(err))
 	}
 	return nil
+}
+
+// runUpstream is the upstream of guard --run when none is given: the port
+// in PORT, which the app inherits, or Express's customary 3000.
+func runUpstream(port string) string {
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		port = "3000"
+	}
+	return "http://127.0.0.1:" + port
 }

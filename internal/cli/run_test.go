@@ -121,3 +121,11 @@ func TestRunSignals(t *testing.T) {
 		t.Errorf("no shutdown exit event:\n%s", stderr.String())
 	}
 }
+
+func TestRunUpstream(t *testing.T) {
+	for port, want := range map[string]string{"": "http://127.0.0.1:3000", "4000": "http://127.0.0.1:4000", "x": "http://127.0.0.1:3000", "70000": "http://127.0.0.1:3000"} {
+		if got := runUpstream(port); got != want {
+			t.Errorf("runUpstream(%q) = %q, want %q", port, got, want)
+		}
+	}
+}

@@ -27,19 +27,6 @@ func FuzzPackument(f *testing.F) {
 	})
 }
 
-// FuzzNpmrc feeds .npmrc files (untrusted: they come with the project) to
-// the parser.
-func FuzzNpmrc(f *testing.F) {
-	f.Add([]byte("registry=http://127.0.0.1:4873/\n@a:registry=https://x/\n//x/:_authToken=${T}\n"))
-	f.Add([]byte("; c\n# c\n=\n==\n${${}}\n@:registry\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		c := npmConfig{scopes: map[string]string{}, tokens: map[string]secret{}}
-		c.parse(data, func(string) string { return "v" })
-		r := c.registryFor("@a/b")
-		c.tokenFor(r)
-	})
-}
-
 // FuzzSetRange checks that rewriting a range keeps package.json valid
 // JSON whenever it succeeds.
 func FuzzSetRange(f *testing.F) {

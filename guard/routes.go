@@ -34,22 +34,9 @@ func (g *Gateway) newRoutes(ctx context.Context, opts Options) error {
 	cfg := g.cfg.Routes.WithDefaults()
 	s := &surface{cfg: cfg, stop: make(chan struct{})}
 	s.inv = routes.New(routes.Options{MaxNodes: cfg.MaxTemplates, Learning: cfg.Learning})
-	var declared []routes.Declared
-	if cfg.OpenAPI != "" {
-		ds, err := routes.LoadOpenAPI(cfg.OpenAPI)
-		if err != nil {
-			return fmt.Errorf("routes.openapi: %w", err)
-		}
-		declared = append(declared, ds...)
-	}
-	if cfg.Express != "" {
-		ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		ds, err := routes.ListExpress(ctx, "", cfg.Express)
-		cancel()
-		if err != nil {
-			return fmt.Errorf("routes.express: %w", err)
-		}
-		declared = append(declared, ds...)
+	declared, err := routes.LoadDeclared(ctx, cfg)
+	if err != nil {
+		return err
 	}
 	s.inv.SetDeclared(declared)
 	if opts.DB != nil {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"maps"
@@ -57,9 +56,9 @@ server.js" prints an Express app's routes (loaded in Node, never listening).`,
 			if express != "" {
 				rc.Express = express
 			}
-			declared, err := loadDeclared(c.Context(), rc)
+			declared, err := routes.LoadDeclared(c.Context(), rc)
 			if err != nil {
-				return err
+				return usageError{err}
 			}
 			var seen []routes.Route
 			since := time.Time{}
@@ -107,28 +106,6 @@ server.js" prints an Express app's routes (loaded in Node, never listening).`,
 		return nil
 	}
 	return cmd
-}
-
-// loadDeclared reads the declared surface the configuration names.
-func loadDeclared(ctx context.Context, rc routes.Config) ([]routes.Declared, error) {
-	var ds []routes.Declared
-	if rc.OpenAPI != "" {
-		d, err := routes.LoadOpenAPI(rc.OpenAPI)
-		if err != nil {
-			return nil, usageError{err}
-		}
-		ds = append(ds, d...)
-	}
-	if rc.Express != "" {
-		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		d, err := routes.ListExpress(ctx, "", rc.Express)
-		if err != nil {
-			return nil, err
-		}
-		ds = append(ds, d...)
-	}
-	return ds, nil
 }
 
 // routeRow is a line of the table: a route seen, or a declared one never

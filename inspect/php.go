@@ -48,11 +48,53 @@ var phpCore = words(`passthru popen phpinfo unserialize shell_exec proc_open pcn
 	preg_replace_callback_array mb_ereg_replace hex2bin str_rot13 strrev`)
 
 var (
-	rePHPTag     = pat(`<\?(?:php\b|=|\s|$)|<script\s+language\s*=\s*['"]?php|\[[/\\]php\]|\[php\]\s*(?:echo|print|eval|system|exec|passthru|phpinfo|include|require|\$|<\?)`, "<?", "?>", "<script", "php]")
-	rePHPGlobal  = pat(`\$_(?:get|post|cookie|request|server|files|env|session)\b|\$globals\b|\$http_(?:get|post|cookie|server|env|raw_post_data|post_files|session)_vars\b|\$php_self\b|\$http_raw_post_data\b|\$\s*\{\s*['"\x60$]|\$\$\w|\bphp://`, "$", "php:")
+	rePHPTag = pat(anyOf(
+		`<\?(?:php\b|=|\s|$)`,               // <?php, <?=, <? : PHP open tag
+		`<script\s+language\s*=\s*['"]?php`, // <script language="php">
+		`\[[/\\]php\]`,                      // [/php] closing a BBCode-style PHP block
+		`\[php\]\s*(?:echo|print|eval|system|exec|passthru|phpinfo|include|require|\$|<\?)`, // [php] echo …, [php] system …
+	), "<?", "?>", "<script", "php]")
+	rePHPGlobal = pat(anyOf(
+		`\$_(?:get|post|cookie|request|server|files|env|session)\b`, // $_GET, $_POST, $_SERVER, $_SESSION
+		`\$globals\b`, // $GLOBALS
+		`\$http_(?:get|post|cookie|server|env|raw_post_data|post_files|session)_vars\b`, // old long superglobals: $HTTP_GET_VARS
+		`\$php_self\b`,           // $PHP_SELF
+		`\$http_raw_post_data\b`, // $HTTP_RAW_POST_DATA
+		`\$\s*\{\s*['"\x60$]`,    // ${'…'}, ${"…"}: variable variable
+		`\$\$\w`,                 // $$x: variable variable
+		`\bphp://`,               // php:// stream wrapper
+	), "$", "php:")
 	rePHPSerial  = pat(`\b[oc]:\d+:"[a-z0-9_\\]+":\d+:\{|\ba:\d+:\{(?:[sidbn]:\d*[:;]|\})|\bs:\d+:"[^"]*";[}sidbna]`)
-	rePHPVarCall = pat(`\$\{?\s*[a-z_@$'"]\w*['"]?\s*\}?\s*(?:\[[^\]]*\]+\s*|\{[^}]*\}\s*)*\(|\(\s*['"]\s*[a-z_]+\s*['"]\s*(?:\.\s*['"]\s*[a-z_]+\s*['"]\s*)+\)\s*\(|['"]\s*[a-z_]+\s*['"]\s*\.\s*['"][a-z_]*['"]\s*;|\(\s*['"]?\s*(?:system|exec|passthru|shell_exec|popen|eval|assert|phpinfo)\s*['"]?\s*\)\s*\(|\[\s*['"]?\s*(?:system|exec|passthru|shell_exec|popen|eval|assert|phpinfo)\s*['"]?\s*\]\s*\[\s*\d+\s*\]\s*\(|\breturn\s*['"](?:system|exec|passthru|shell_exec|assert|eval)['"]\s*\(|@\s*(?:eval|exec|system|assert|passthru|include|require)\s*\(`)
-	rePHPConfig  = pat(`\b(?:allow_url_include|allow_url_fopen|auto_prepend_file|auto_append_file|disable_functions|open_basedir|safe_mode|register_globals|enable_dl|expose_php|display_errors|log_errors|error_log|upload_tmp_dir|session\.save_path|sendmail_path|mail\.add_x_header|opcache\.\w+|extension|extension_dir|zend_extension|include_path|short_open_tag|asp_tags|magic_quotes_gpc|max_execution_time|memory_limit|smtp|file_uploads|cgi\.force_redirect|doc_root|user_ini\.filename|phar\.readonly|suhosin\.\w+|xdebug\.\w+|session\.\w+|mbstring\.\w+|pcre\.\w+|zend\.\w+|assert\.\w+|unserialize_max_depth|serialize_precision)\s*=`, "allow_url", "auto_", "disable_functions", "open_basedir", "safe_mode", "register_globals", "enable_dl", "expose_php", "display_errors", "log_errors", "error_log", "upload_tmp_dir", "session.", "sendmail", "mail.", "opcache.", "extension", "include_path", "short_open_tag", "asp_tags", "magic_quotes", "max_execution_time", "memory_limit", "smtp", "file_uploads", "cgi.", "doc_root", "user_ini", "phar.", "suhosin.", "xdebug.", "mbstring.", "pcre.", "zend.", "assert.", "unserialize_max_depth", "serialize_precision")
+	rePHPVarCall = pat(anyOf(
+		`\$\{?\s*[a-z_@$'"]\w*['"]?\s*\}?\s*(?:\[[^\]]*\]+\s*|\{[^}]*\}\s*)*\(`,                        // $f(…), ${'f'}(…), $a['x'](…): call through a variable
+		`\(\s*['"]\s*[a-z_]+\s*['"]\s*(?:\.\s*['"]\s*[a-z_]+\s*['"]\s*)+\)\s*\(`,                       // ('sy'.'stem')(…): function name built from strings
+		`['"]\s*[a-z_]+\s*['"]\s*\.\s*['"][a-z_]*['"]\s*;`,                                             // 'sy'.'stem';: function name built from strings
+		`\(\s*['"]?\s*(?:system|exec|passthru|shell_exec|popen|eval|assert|phpinfo)\s*['"]?\s*\)\s*\(`, // ('system')(…), (exec)(…)
+		// ['system'][0](…): call through an array
+		`\[\s*['"]?\s*(?:system|exec|passthru|shell_exec|popen|eval|assert|phpinfo)\s*['"]?\s*\]\s*\[\s*\d+\s*\]\s*\(`,
+		`\breturn\s*['"](?:system|exec|passthru|shell_exec|assert|eval)['"]\s*\(`, // return 'system'(…)
+		`@\s*(?:eval|exec|system|assert|passthru|include|require)\s*\(`,           // @eval(…), @system(…): call with errors silenced
+	))
+	// rePHPConfig finds a PHP ini setting being assigned: allow_url_include=1,
+	// auto_prepend_file=…, disable_functions=
+	rePHPConfig = pat(`\b(?:`+anyOf(
+		`allow_url_include`, `allow_url_fopen`, `auto_prepend_file`, `auto_append_file`,
+		`disable_functions`, `open_basedir`, `safe_mode`, `register_globals`, `enable_dl`, `expose_php`,
+		`display_errors`, `log_errors`, `error_log`, `upload_tmp_dir`, `session\.save_path`,
+		`sendmail_path`, `mail\.add_x_header`, `opcache\.\w+`, `extension`, `extension_dir`,
+		`zend_extension`, `include_path`, `short_open_tag`, `asp_tags`, `magic_quotes_gpc`,
+		`max_execution_time`, `memory_limit`, `smtp`, `file_uploads`, `cgi\.force_redirect`, `doc_root`,
+		`user_ini\.filename`, `phar\.readonly`, `suhosin\.\w+`, `xdebug\.\w+`, `session\.\w+`,
+		`mbstring\.\w+`, `pcre\.\w+`, `zend\.\w+`, `assert\.\w+`, `unserialize_max_depth`,
+		`serialize_precision`,
+	)+`)\s*=`,
+		"allow_url", "auto_", "disable_functions", "open_basedir", "safe_mode", "register_globals",
+		"enable_dl", "expose_php", "display_errors", "log_errors", "error_log", "upload_tmp_dir",
+		"session.", "sendmail", "mail.", "opcache.", "extension", "include_path", "short_open_tag",
+		"asp_tags", "magic_quotes", "max_execution_time", "memory_limit", "smtp", "file_uploads", "cgi.",
+		"doc_root", "user_ini", "phar.", "suhosin.", "xdebug.", "mbstring.", "pcre.", "zend.", "assert.",
+		"unserialize_max_depth", "serialize_precision",
+	)
 	// A statement injected after a quote, semicolon or dot that ends the
 	// script with a marker: ;exit(md5('x'));// (wapiti), ".die(sha1(1));#.
 	rePHPExit = pat(`(?:^|[;.'")])\s*(?:exit|die)\s*\(\s*(?:md5|sha1|crc32|hash|base64_encode|str_rot13|strrev|print|phpinfo|system|var_dump|print_r)\s*\(`, "exit", "die")

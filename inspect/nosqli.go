@@ -14,7 +14,24 @@ var mongoOperators = words(`$ne $eq $gt $gte $lt $lte $in $nin $regex $where $ex
 	$unionwith $graphlookup $set $unset $push $rename $inc $replacewith $addfields $project $match $group $facet
 	$natural $slice $bitsallset $bitsanyset $geowithin $near $where $javascript $eval $code`)
 
-var reNoSQLValue = pat(`[\[{,"']\s*\$(?:ne|eq|gt|gte|lt|lte|in|nin|regex|where|exists|expr|or|and|not|nor|elemmatch|function|accumulator|jsonschema|options|type|comment)\b['"]?\s*(?::\s*(?:['"\d{/-]|true|false|null|\[\s*['"\d{])|\]|=)|\$where\s*['":]|^\s*\$(?:ne|gt|gte|lt|lte|regex|where|exists|nin)\s*$|['"]\s*(?:\|\||&&)\s*['"]?\w+['"]?\s*(?:==|!=)|['"]\s*;\s*(?:return\s|sleep\s*\(|while\s*\(|var\s|this\.)|\bthis\.\w+\.match\s*\(|\bdb\.\w+\.(?:find|insert|update|remove|drop|aggregate|deleteone|deletemany|findone|count)\w*\s*\(|\bdb\.(?:getcollection|dropdatabase|eval|runcommand|getsiblingdb|admincommand)\s*\(|\btojson\s*\(\s*this\b|\bobject\.keys\s*\(\s*this\b|\breturn\s+(?:true|1|this\.\w+)\s*[;}]|\bsleep\s*\(\s*\d{3,}\s*\)|\[\s*\$\w+\s*\]\s*=|'\s*\|\|\s*'\d*'\s*==\s*'|\bmapreduce\b.{0,40}\bfunction\b`)
+var reNoSQLValue = pat(anyOf(
+	// MongoDB operator as a key or value: {"$ne": 1}, [$gt]=, "$regex": "…"
+	`[\[{,"']\s*\$(?:ne|eq|gt|gte|lt|lte|in|nin|regex|where|exists|expr|or|and|not|nor|elemmatch|function|accumulator|jsonschema|options|type|comment)\b['"]?\s*(?::\s*(?:['"\d{/-]|true|false|null|\[\s*['"\d{])|\]|=)`,
+	`\$where\s*['":]`, // $where: "…"
+	`^\s*\$(?:ne|gt|gte|lt|lte|regex|where|exists|nin)\s*$`,                                              // value that is only an operator: $ne, $gt
+	`['"]\s*(?:\|\||&&)\s*['"]?\w+['"]?\s*(?:==|!=)`,                                                     // ' || 'a'=='a: JavaScript condition in a $where string
+	`['"]\s*;\s*(?:return\s|sleep\s*\(|while\s*\(|var\s|this\.)`,                                         // '; return …, '; sleep(…), '; while(: statement after a quote
+	`\bthis\.\w+\.match\s*\(`,                                                                            // this.password.match(: $where probing a field
+	`\bdb\.\w+\.(?:find|insert|update|remove|drop|aggregate|deleteone|deletemany|findone|count)\w*\s*\(`, // db.users.find(, db.x.drop(: shell collection call
+	`\bdb\.(?:getcollection|dropdatabase|eval|runcommand|getsiblingdb|admincommand)\s*\(`,                // db.getCollection(, db.dropDatabase(, db.eval(
+	`\btojson\s*\(\s*this\b`,                                                                             // tojson(this)
+	`\bobject\.keys\s*\(\s*this\b`,                                                                       // Object.keys(this)
+	`\breturn\s+(?:true|1|this\.\w+)\s*[;}]`,                                                             // return true;, return this.x}
+	`\bsleep\s*\(\s*\d{3,}\s*\)`,                                                                         // sleep(5000): timing probe
+	`\[\s*\$\w+\s*\]\s*=`,                                                                                // [$ne]=: operator in a bracketed parameter name
+	`'\s*\|\|\s*'\d*'\s*==\s*'`,                                                                          // '||'1'=='
+	`\bmapreduce\b.{0,40}\bfunction\b`,                                                                   // mapReduce with a function
+))
 
 // nosqlKey detects operator keys: a JSON member or a bracketed query key.
 func (s *scan) nosqlKey(in *input) {

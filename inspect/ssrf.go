@@ -19,9 +19,30 @@ var (
 )
 
 var (
-	reURLStart  = pat(`^\s*(?:url:)?([a-z][a-z0-9+.-]{1,15}):(//)?`)
-	reRFIName   = pat(`(?:^|[\[._])(?:_conf\[path\]|mosconfig_absolute_path|gallery_basedir|path\[docroot\]|appserv_root|config\[root_dir\]|_server\[document_root\]|include_path|basedir|base_path|root_path|rootpath|phpbb_root_path|absolute_path|inc_dir|includedir|class_path|pear_path|sitepath|site_path|templatepath|template_path|lang_path|path_to_root|server_root|dir\[[a-z_]+\])`)
-	reBareLocal = pat(`^(?:localhost[a-z0-9.-]*|127\.\d+\.\d+\.\d+|0\.0\.0\.0|169\.254\.\d+\.\d+|\[::1?\]|metadata\.google\.internal|ipv?6-(?:localhost|loopback)|[a-z0-9.-]*\.(?:internal|localhost|svc|svc\.cluster\.local)|kubernetes\.default|(?:[a-z0-9-]+\.)*(?:localtest\.me|lvh\.me))(?::\d+)?/`, "localhost", "127.", "0.0.0.0", "169.254.", "[::", "metadata", "6-lo", ".internal", ".svc", "kubernetes.default", "localtest.me", "lvh.me")
+	reURLStart = pat(`^\s*(?:url:)?([a-z][a-z0-9+.-]{1,15}):(//)?`)
+	// reRFIName finds parameter names of PHP apps with known remote file
+	// inclusion: mosConfig_absolute_path, phpbb_root_path, _CONF[path].
+	reRFIName = pat(`(?:^|[\[._])(?:` + anyOf(
+		`_conf\[path\]`, `mosconfig_absolute_path`, `gallery_basedir`, `path\[docroot\]`, `appserv_root`,
+		`config\[root_dir\]`, `_server\[document_root\]`, `include_path`, `basedir`, `base_path`,
+		`root_path`, `rootpath`, `phpbb_root_path`, `absolute_path`, `inc_dir`, `includedir`,
+		`class_path`, `pear_path`, `sitepath`, `site_path`, `templatepath`, `template_path`, `lang_path`,
+		`path_to_root`, `server_root`, `dir\[[a-z_]+\]`,
+	) + `)`)
+	// reBareLocal finds a value that is a local or internal host and a path,
+	// without a scheme: loopback, cloud metadata, cluster names.
+	reBareLocal = pat(`^(?:`+anyOf(
+		`localhost[a-z0-9.-]*`,         // localhost, localhost.localdomain
+		`127\.\d+\.\d+\.\d+`,           // 127.0.0.1 and all of 127/8
+		`0\.0\.0\.0`,                   // 0.0.0.0
+		`169\.254\.\d+\.\d+`,           // link-local, cloud metadata: 169.254.169.254
+		`\[::1?\]`,                     // [::1], [::]
+		`metadata\.google\.internal`,   // GCP metadata host
+		`ipv?6-(?:localhost|loopback)`, // ipv6-localhost, ip6-loopback (/etc/hosts names)
+		`[a-z0-9.-]*\.(?:internal|localhost|svc|svc\.cluster\.local)`, // *.internal, *.localhost, *.svc.cluster.local
+		`kubernetes\.default`,                        // Kubernetes API: kubernetes.default
+		`(?:[a-z0-9-]+\.)*(?:localtest\.me|lvh\.me)`, // public names that resolve to 127.0.0.1: localtest.me, lvh.me
+	)+`)(?::\d+)?/`, "localhost", "127.", "0.0.0.0", "169.254.", "[::", "metadata", "6-lo", ".internal", ".svc", "kubernetes.default", "localtest.me", "lvh.me")
 	reIncludeFn = pat(`\b(?:include|require)(?:_once)?\s*\(?\s*['"]?(?:https?|ftps?|php|file|data)://`, "include", "require")
 )
 

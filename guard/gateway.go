@@ -85,11 +85,14 @@ type Options struct {
 	Console *console.Console
 }
 
+// ErrNoUpstream is New's error for a configuration without an upstream.
+var ErrNoUpstream = errors.New("guard: no upstream: give --upstream http://HOST:PORT or upstream: in bulwark.yaml")
+
 // New validates cfg (after defaults) and builds the gateway.
 func New(cfg Config, opts Options) (*Gateway, error) {
 	cfg = cfg.WithDefaults()
 	if cfg.Upstream == "" {
-		return nil, errors.New("guard: no upstream: give --upstream http://HOST:PORT or upstream: in bulwark.yaml")
+		return nil, ErrNoUpstream
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err

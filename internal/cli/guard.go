@@ -121,6 +121,9 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
+	if cfg.Upstream == "" { // a usage error, before any port is taken
+		return usageError{guard.ErrNoUpstream}
+	}
 	// The listeners first: a gateway that cannot listen stops before it
 	// writes anything.
 	var lc net.ListenConfig

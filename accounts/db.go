@@ -42,16 +42,8 @@ const component = "accounts"
 // checkSchema tells a caller who forgot [Migrate] what to do, instead of
 // failing later on a missing table.
 func checkSchema(ctx context.Context, db *sql.DB) error {
-	var tables, have int
-	err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_versions'`).Scan(&tables)
-	if err == nil && tables > 0 {
-		err = db.QueryRowContext(ctx, `SELECT coalesce((SELECT version FROM schema_versions WHERE component = ?), 0)`, component).Scan(&have)
-	}
-	if err != nil {
-		return fmt.Errorf("accounts: reading the store's schema version: %w", err)
-	}
-	if have < len(Migrations) {
-		return fmt.Errorf("accounts: the store's accounts tables are at version %d of %d: call accounts.Migrate(ctx, db) on it first, or open it with accounts.OpenDB", have, len(Migrations))
+	if err := sqlite.Current(ctx, db, component, Migrations, "accounts.Migrate(ctx, db) on it first, or open it with accounts.OpenDB"); err != nil {
+		return fmt.Errorf("accounts: %w", err)
 	}
 	return nil
 }

@@ -52,20 +52,20 @@ mutant ship/tls.go 'if t.ServerName == "" {' 'if true {' \
 	./ship/ '^TestSinksVerifyTheReceiversCertificate$'
 
 # --- bulwark inspect: the access-log and jsonl readers
-mutant internal/cli/inspect_input.go 'h.Set("User-Agent", fields[4])' '_ = fields[4]' \
-	./internal/cli/ '^TestReadAccessLog$'
-mutant internal/cli/inspect_input.go 'h.Set("Referer", fields[3])' '_ = fields[3]' \
-	./internal/cli/ '^TestReadAccessLog$'
-mutant internal/cli/inspect_input.go 'if len(fields) >= 5 {' 'if len(fields) > 5 {' \
-	./internal/cli/ '^TestReadAccessLog$'
-mutant internal/cli/inspect_input.go 'if c, ok := unhex(s, i); ok {' 'if c, ok := unhex(s, i); ok && false {' \
-	./internal/cli/ '^TestReadAccessLog$'
-mutant internal/cli/inspect_input.go 'h.Add(k, v)' '_, _ = k, v' \
-	./internal/cli/ '^TestReadJSONL$'
-mutant internal/cli/inspect_input.go 'Body: []byte(jr.Body)' 'Body: nil' \
-	./internal/cli/ '^TestReadJSONL$'
-mutant internal/cli/inspect_input.go 'id = strconv.Itoa(n)' 'id = ""' \
-	./internal/cli/ '^TestReadJSONL$'
+mutant cmd/bulwark/internal/cli/inspect_input.go 'h.Set("User-Agent", fields[4])' '_ = fields[4]' \
+	./cmd/bulwark/internal/cli/ '^TestReadAccessLog$'
+mutant cmd/bulwark/internal/cli/inspect_input.go 'h.Set("Referer", fields[3])' '_ = fields[3]' \
+	./cmd/bulwark/internal/cli/ '^TestReadAccessLog$'
+mutant cmd/bulwark/internal/cli/inspect_input.go 'if len(fields) >= 5 {' 'if len(fields) > 5 {' \
+	./cmd/bulwark/internal/cli/ '^TestReadAccessLog$'
+mutant cmd/bulwark/internal/cli/inspect_input.go 'if c, ok := unhex(s, i); ok {' 'if c, ok := unhex(s, i); ok && false {' \
+	./cmd/bulwark/internal/cli/ '^TestReadAccessLog$'
+mutant cmd/bulwark/internal/cli/inspect_input.go 'h.Add(k, v)' '_, _ = k, v' \
+	./cmd/bulwark/internal/cli/ '^TestReadJSONL$'
+mutant cmd/bulwark/internal/cli/inspect_input.go 'Body: []byte(jr.Body)' 'Body: nil' \
+	./cmd/bulwark/internal/cli/ '^TestReadJSONL$'
+mutant cmd/bulwark/internal/cli/inspect_input.go 'id = strconv.Itoa(n)' 'id = ""' \
+	./cmd/bulwark/internal/cli/ '^TestReadJSONL$'
 
 # --- watch: the nftables firewall
 mutant watch/nft.go '	for _, bl := range blocks {

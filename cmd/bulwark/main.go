@@ -6,7 +6,7 @@ import (
 	"context"
 	"os"
 
-	"github.com/bulwark-sec/bulwark/internal/cli"
+	"github.com/bulwark-sec/bulwark/cmd/bulwark/internal/cli"
 )
 
 func main() {

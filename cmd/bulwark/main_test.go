@@ -8,7 +8,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/bulwark-sec/bulwark/internal/cli"
+	"github.com/bulwark-sec/bulwark/cmd/bulwark/internal/cli"
 )
 
 func TestMain(m *testing.M) {

@@ -86,10 +86,10 @@ func StampFromGit(ctx context.Context, dir string) (Stamp, error) {
 	return s, nil
 }
 
-// ldflags are the linker flags that stamp s into internal/cli, and strip
+// ldflags are the linker flags that stamp s into the CLI (cmd/bulwark/internal/cli), and strip
 // the symbol table and DWARF (stack traces keep their function names).
 func (s Stamp) ldflags() string {
-	const pkg = "github.com/bulwark-sec/bulwark/internal/cli"
+	const pkg = "github.com/bulwark-sec/bulwark/cmd/bulwark/internal/cli"
 	return fmt.Sprintf("-s -w -X %s.version=%s -X %s.commit=%s -X %s.date=%s",
 		pkg, s.Version, pkg, s.Commit, pkg, s.Date.Format(time.RFC3339))
 }

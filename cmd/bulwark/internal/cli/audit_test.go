@@ -82,14 +82,14 @@ func TestAuditCorpus(t *testing.T) {
 	db := corpusDB(t)
 
 	t.Run("express-app", func(t *testing.T) {
-		code, stdout, stderr := auditCLI(t, "audit", "--db", db, "../../examples/express-app")
+		code, stdout, stderr := auditCLI(t, "audit", "--db", db, "../../../../examples/express-app")
 		if code != 0 || !strings.Contains(stdout, "no known vulnerabilities in") {
 			t.Errorf("exit %d, stdout %q, stderr %q; want 0 and no known vulnerabilities", code, stdout, stderr)
 		}
 	})
 
 	t.Run("the project itself", func(t *testing.T) {
-		code, stdout, stderr := auditCLI(t, "audit", "--db", db, "--json", "../..")
+		code, stdout, stderr := auditCLI(t, "audit", "--db", db, "--json", "../../../..")
 		if code != 0 && code != 1 {
 			t.Fatalf("exit %d, stderr %q; want 0 or 1", code, stderr)
 		}

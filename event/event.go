@@ -108,6 +108,10 @@ type Event struct {
 	RuleName    string // rule.name
 	TechniqueID string // threat.technique.id (MITRE ATT&CK)
 
+	// Observer is observer.name: the gateway that saw it, so a fleet's
+	// console can tell its gateways' events apart. Empty outside a fleet.
+	Observer string
+
 	// Labels holds small extra facts (ECS labels). Never put secrets here.
 	Labels map[string]string
 }

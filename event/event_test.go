@@ -21,7 +21,7 @@ func sample() Event {
 		SourceIP: netip.MustParseAddr("203.0.113.9"), UserName: "alice", RequestID: "r1",
 		Method: "GET", Status: 403, Path: "/search", UserAgent: "curl/8",
 		RuleID: "942100", RuleName: "sqli-libinjection", TechniqueID: "T1190",
-		Labels: map[string]string{"where": "query:q"},
+		Observer: "gw-a", Labels: map[string]string{"where": "query:q"},
 	}
 }
 
@@ -46,6 +46,7 @@ func TestJSONIsNestedECS(t *testing.T) {
 		"rule":       map[string]any{"id": "942100", "name": "sqli-libinjection"},
 		"threat":     map[string]any{"technique": map[string]any{"id": "T1190"}},
 		"labels":     map[string]any{"where": "query:q"},
+		"observer":   map[string]any{"name": "gw-a"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ECS JSON mismatch (-want +got):\n%s", diff)
@@ -66,7 +67,7 @@ func TestJSONRoundTrip(t *testing.T) {
 
 func TestJSONLeavesOutEmpty(t *testing.T) {
 	b, _ := json.Marshal(Event{ID: "x", Kind: KindEvent})
-	for _, key := range []string{"source", "user", "http", "url", "rule", "threat", "labels", "message"} {
+	for _, key := range []string{"source", "user", "http", "url", "rule", "threat", "labels", "message", "observer"} {
 		if bytes.Contains(b, []byte(`"`+key+`"`)) {
 			t.Errorf("empty event JSON has %q: %s", key, b)
 		}

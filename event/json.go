@@ -20,6 +20,7 @@ type (
 		UserAgent *ecsUserAgent     `json:"user_agent,omitempty"`
 		Rule      *ecsRule          `json:"rule,omitempty"`
 		Threat    *ecsThreat        `json:"threat,omitempty"`
+		Observer  *ecsObserver      `json:"observer,omitempty"`
 		Labels    map[string]string `json:"labels,omitempty"`
 	}
 	ecsMeta struct {
@@ -64,6 +65,9 @@ type (
 	ecsTechnique struct {
 		ID string `json:"id"`
 	}
+	ecsObserver struct {
+		Name string `json:"name"`
+	}
 )
 
 // MarshalJSON writes the event as one nested ECS JSON object.
@@ -100,6 +104,9 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	}
 	if e.TechniqueID != "" {
 		out.Threat = &ecsThreat{ecsTechnique{e.TechniqueID}}
+	}
+	if e.Observer != "" {
+		out.Observer = &ecsObserver{e.Observer}
 	}
 	return json.Marshal(out)
 }
@@ -142,6 +149,9 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	}
 	if in.Threat != nil {
 		e.TechniqueID = in.Threat.Technique.ID
+	}
+	if in.Observer != nil {
+		e.Observer = in.Observer.Name
 	}
 	return nil
 }

@@ -138,43 +138,61 @@ func (e *Engine) Scenarios() []string {
 // engine published itself (labelled "scenario") are ignored, as is
 // everything after Close.
 func (e *Engine) Handle(ev event.Event) {
-	if ev.Labels["scenario"] != "" {
-		return
-	}
+	one := [1]event.Event{ev}
+	e.HandleBatch(one[:])
+}
+
+// MaxBatch is the most events [Engine.HandleBatch] is meant to get at once
+// (see [event.Bus.SubscribeBatch]): with a fleet, one script run in Redis
+// counts them all, and the larger the batch the longer that run holds
+// Redis.
+const MaxBatch = 32
+
+// HandleBatch is [Engine.Handle] for several events, in order: with a
+// fleet they reach Redis in one script run and one round trip (one per
+// shard on a Cluster), and each bucket an event fills is decided before
+// it returns. It is an [event.BatchHandler].
+func (e *Engine) HandleBatch(evs []event.Event) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
 		return
 	}
-	var now time.Time // read once, and only for an event some scenario wants
+	var now time.Time // read once, and only for events some scenario wants
 	var batch sharedBatch
 	shared := e.fleet.Up()
-	for _, s := range e.scenarios {
-		if len(s.Reset) > 0 && anyMatch(s.Reset, &ev) {
-			if k, ok := keyOf(s, &ev); ok {
-				delete(e.buckets, k)
-				if shared {
-					batch.reset(e, s, k)
+	for i := range evs {
+		ev := &evs[i]
+		if ev.Labels["scenario"] != "" {
+			continue
+		}
+		for _, s := range e.scenarios {
+			if len(s.Reset) > 0 && anyMatch(s.Reset, ev) {
+				if k, ok := keyOf(s, ev); ok {
+					delete(e.buckets, k)
+					if shared {
+						batch.reset(e, s, k)
+					}
 				}
+				continue
 			}
-			continue
-		}
-		if !anyMatch(s.Match, &ev) {
-			continue
-		}
-		if k, ok := keyOf(s, &ev); ok {
-			if now.IsZero() {
-				now = e.clock()
+			if !anyMatch(s.Match, ev) {
+				continue
 			}
-			k, b := e.bucketOf(k, now.UnixNano())
-			if shared {
-				batch.pour(e, s, k, b, &ev)
-			} else {
-				e.pourLocal(s, k, b, &ev, now)
+			if k, ok := keyOf(s, ev); ok {
+				if now.IsZero() {
+					now = e.clock()
+				}
+				k, b := e.bucketOf(k, now.UnixNano())
+				if shared {
+					batch.pour(e, s, k, b, ev)
+				} else {
+					e.pourLocal(s, k, b, ev, now)
+				}
 			}
 		}
 	}
-	e.runShared(&batch, &ev, now)
+	e.runShared(&batch, now)
 }
 
 // bucketOf returns k's bucket, made (after a sweep when the map is full)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -12,71 +13,73 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/fleet"
 )
 
-// With Options.Fleet, a bucket lives in Redis as a hash at
-// PREFIX:{sc:ID}:b (fields tat, quiet, first, count, in ms of the pouring
-// gateway's clock) with its distinct values in the set PREFIX:{sc:ID}:d,
-// where ID hashes the scenario's name and the key. Both expire when the
-// bucket has drained and its quiet time has passed, so Redis holds only
-// buckets that hold something. The local bucket mirrors what Redis
-// answered: it keeps the evidence, and the count carries on from the
-// fleet's when Redis goes away.
+// With Options.Fleet, a bucket lives in Redis as one hash at
+// PREFIX:{sc:ID}:b, where ID hashes the scenario's name and the key:
+// fields tat, quiet, first, count (in ms of the pouring gateway's clock),
+// n, the distinct values it holds, and one field d:V per distinct value V
+// (hashed). The hash expires when the bucket has drained and its quiet
+// time has passed, so Redis holds only buckets that hold something. The
+// local bucket mirrors what Redis answered: it keeps the evidence, and the
+// count carries on from the fleet's when Redis goes away.
 
-// pourScript pours one event into the buckets it fills and empties those
-// it resets, so that one event costs one script run (one per bucket on a
-// Cluster, where each bucket's keys sit on their own shard). KEYS: each
-// bucket's hash and distinct set. ARGV: now (ms), then seven per bucket:
-// "r" to reset or "p" to pour, leak, trigger level (ms), 1 if capacity is
-// one, quiet span after a decision (ms), the distinct value ("" for none),
-// the most distinct values kept. It returns one reply per bucket: {3}
+// pourScript pours a batch of events into the buckets they fill and
+// empties those they reset, in order, so that a batch costs one script
+// run (one per bucket on a Cluster, where each bucket's key sits on its
+// own shard). KEYS: each op's bucket hash. ARGV: now (ms), then seven per
+// op: "r" to reset or "p" to pour, leak, trigger level (ms), 1 if capacity
+// is one, quiet span after a decision (ms), the distinct value ("" for
+// none), the most distinct values kept. It returns one reply per op: {3}
 // after a reset; {0, quiet left} when the key is quiet after a decision;
 // {1, level ms, count, first} after an ordinary pour (or a value seen
 // before); {2, count, first} when the pour filled the bucket: the caller
 // decides, and the bucket is empty and quiet for every other gateway.
+// A pour costs three or four commands on one key.
 var pourScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
-local function pour(kb, kd, leak, trig, one, q, dv, maxd)
-  local h = redis.call('HMGET', kb, 'tat', 'quiet', 'first', 'count')
+local function pour(kb, leak, trig, one, q, dv, maxd)
+  local h = redis.call('HMGET', kb, 'tat', 'quiet', 'first', 'count', 'n')
   local tat = tonumber(h[1]) or 0
   local quiet = tonumber(h[2]) or 0
   local first = tonumber(h[3]) or now
   local count = tonumber(h[4]) or 0
+  local n = tonumber(h[5]) or 0
   if tat <= now then
     if quiet > now then return {0, quiet - now} end
     tat = now; first = now; count = 0
-    if dv ~= '' then redis.call('DEL', kd) end
+    if n > 0 then redis.call('DEL', kb); n = 0 end
   end
   if dv ~= '' then
-    if redis.call('SADD', kd, dv) == 0 then return {1, tat - now, count, first} end
-    if redis.call('SCARD', kd) > maxd then
-      local old = redis.call('SRANDMEMBER', kd, 2)
-      for _, m in ipairs(old) do
-        if m ~= dv then redis.call('SREM', kd, m); break end
+    local f = 'd:' .. dv
+    if redis.call('HSETNX', kb, f, 1) == 0 then return {1, tat - now, count, first} end
+    n = n + 1
+    while n > maxd do
+      local gone = false
+      for _, m in ipairs(redis.call('HRANDFIELD', kb, 8)) do
+        if m ~= f and string.sub(m, 1, 2) == 'd:' then redis.call('HDEL', kb, m); n = n - 1; gone = true; break end
       end
+      if not gone then break end
     end
   end
   tat = tat + leak
   count = count + 1
   if one == '1' or tat - now > trig then
-    if dv ~= '' then redis.call('DEL', kd) end
-    redis.call('HSET', kb, 'tat', now, 'first', now, 'count', 0, 'quiet', now + q)
+    if n > 0 then redis.call('DEL', kb) end
+    redis.call('HSET', kb, 'tat', now, 'first', now, 'count', 0, 'n', 0, 'quiet', now + q)
     redis.call('PEXPIRE', kb, math.max(q, 1))
     return {2, count, first}
   end
-  redis.call('HSET', kb, 'tat', tat, 'first', first, 'count', count)
-  local ttl = math.max(tat, quiet) - now + 1000
-  redis.call('PEXPIRE', kb, ttl)
-  if dv ~= '' then redis.call('PEXPIRE', kd, ttl) end
+  redis.call('HSET', kb, 'tat', tat, 'first', first, 'count', count, 'n', n)
+  redis.call('PEXPIRE', kb, math.max(tat, quiet) - now + 1000)
   return {1, tat - now, count, first}
 end
 local out = {}
-for i = 1, #KEYS / 2 do
+for i = 1, #KEYS do
   local a = 2 + (i - 1) * 7
-  local kb, kd = KEYS[2 * i - 1], KEYS[2 * i]
   if ARGV[a] == 'r' then
-    redis.call('DEL', kb, kd)
+    redis.call('DEL', KEYS[i])
     out[i] = {3}
   else
-    out[i] = pour(kb, kd, tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), ARGV[a + 3],
+    out[i] = pour(KEYS[i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), ARGV[a + 3],
       tonumber(ARGV[a + 4]), ARGV[a + 5], tonumber(ARGV[a + 6]))
   end
 end
@@ -100,9 +103,9 @@ local ttl = math.max(tat, quiet) - now + 1000
 if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
 return 1`)
 
-// redisKeys names k's bucket and distinct set in Redis. The key's values
-// are hashed: no byte an attacker chose reaches a Redis key.
-func (e *Engine) redisKeys(s *compiled, k bucketKey) (string, string) {
+// redisKey names k's bucket in Redis. The key's values are hashed: no
+// byte an attacker chose reaches a Redis key.
+func (e *Engine) redisKey(s *compiled, k bucketKey) string {
 	h := sha256.New()
 	h.Write([]byte(s.Name))
 	h.Write([]byte{0})
@@ -114,29 +117,28 @@ func (e *Engine) redisKeys(s *compiled, k bucketKey) (string, string) {
 	h.Write([]byte(k.user))
 	h.Write([]byte{0})
 	h.Write([]byte(k.service))
-	id := "sc:" + hex.EncodeToString(h.Sum(nil)[:12])
-	return e.fleet.Key(id, "b"), e.fleet.Key(id, "d")
+	return e.fleet.Key("sc:"+hex.EncodeToString(h.Sum(nil)[:12]), "b")
 }
 
-// A sharedBatch gathers the resets and pours one event makes, so that
-// they reach Redis in one script run and one round trip.
+// A sharedBatch gathers the resets and pours of a batch of events, so
+// that they reach Redis in one script run and one round trip.
 type sharedBatch struct {
 	ops []sharedOp
 }
 
-// A sharedOp is one bucket's reset (b nil) or pour.
+// A sharedOp is one bucket's reset (b nil) or pour of ev.
 type sharedOp struct {
-	s      *compiled
-	k      bucketKey
-	b      *bucket
-	kb, kd string
-	args   []any // the seven of pourScript
+	s    *compiled
+	k    bucketKey
+	b    *bucket
+	ev   *event.Event
+	key  string
+	args [7]any // the seven of pourScript
 }
 
 // reset adds the emptying of k's bucket.
 func (bt *sharedBatch) reset(e *Engine, s *compiled, k bucketKey) {
-	kb, kd := e.redisKeys(s, k)
-	bt.ops = append(bt.ops, sharedOp{s: s, k: k, kb: kb, kd: kd, args: []any{"r", 0, 0, 0, 0, "", 0}})
+	bt.ops = append(bt.ops, sharedOp{s: s, k: k, key: e.redisKey(s, k), args: [7]any{"r", 0, 0, 0, 0, "", 0}})
 }
 
 // pour adds the pouring of ev into k's bucket b, unless the event has no
@@ -156,45 +158,43 @@ func (bt *sharedBatch) pour(e *Engine, s *compiled, k bucketKey, b *bucket, ev *
 	if s.Capacity == 1 {
 		one = "1"
 	}
-	kb, kd := e.redisKeys(s, k)
-	bt.ops = append(bt.ops, sharedOp{s: s, k: k, b: b, kb: kb, kd: kd, args: []any{
+	bt.ops = append(bt.ops, sharedOp{s: s, k: k, b: b, ev: ev, key: e.redisKey(s, k), args: [7]any{
 		"p", s.leak / 1e6, s.trigNs / 1e6, one, int64(s.BanDuration / time.Millisecond), distinct, s.maxDistinct,
 	}})
 }
 
 // runShared sends the batch in one round trip: one script run for all of
-// it, or on a Cluster one per bucket, pipelined. It mirrors each pour's
-// answer in its local bucket, deciding for the bucket a pour filled, and
-// pours here what Redis did not answer.
-func (e *Engine) runShared(bt *sharedBatch, ev *event.Event, t time.Time) {
+// it, or on a Cluster one per bucket, pipelined (in order on each shard).
+// It mirrors each pour's answer in its local bucket, in order, deciding
+// for the bucket a pour filled, and pours here what Redis did not answer.
+func (e *Engine) runShared(bt *sharedBatch, t time.Time) {
 	if len(bt.ops) == 0 {
 		return
 	}
 	now := t.UnixMilli()
-	groups := [][]sharedOp{bt.ops}
+	per := len(bt.ops)
 	if e.fleet.Cluster() {
-		groups = groups[:0]
-		for i := range bt.ops {
-			groups = append(groups, bt.ops[i:i+1])
-		}
+		per = 1
 	}
-	calls := make([]fleet.Call, len(groups))
-	for i, g := range groups {
-		c := fleet.Call{Script: pourScript, Keys: make([]string, 0, 2*len(g)), Args: make([]any, 1, 1+7*len(g))}
+	calls := make([]fleet.Call, 0, len(bt.ops)/per)
+	for g := range slices.Chunk(bt.ops, per) {
+		c := fleet.Call{Script: pourScript, Keys: make([]string, 0, len(g)), Args: make([]any, 1, 1+7*len(g))}
 		c.Args[0] = now
-		for _, op := range g {
-			c.Keys = append(c.Keys, op.kb, op.kd)
-			c.Args = append(c.Args, op.args...)
+		for i := range g {
+			c.Keys = append(c.Keys, g[i].key)
+			c.Args = append(c.Args, g[i].args[:]...)
 		}
-		calls[i] = c
+		calls = append(calls, c)
 	}
 	cmds, err := e.fleet.Run(e.ctx, calls...)
-	for i, g := range groups {
+	for i := range calls {
+		g := bt.ops[i*per : min((i+1)*per, len(bt.ops))]
 		var replies []any
 		if err == nil {
 			replies, _ = cmds[i].Slice()
 		}
-		for j, op := range g {
+		for j := range g {
+			op := &g[j]
 			if op.b == nil {
 				continue
 			}
@@ -202,8 +202,8 @@ func (e *Engine) runShared(bt *sharedBatch, ev *event.Event, t time.Time) {
 			if j < len(replies) {
 				res = int64s(replies[j])
 			}
-			if !e.mirror(op.s, op.k, op.b, ev, t, res) {
-				e.pourLocal(op.s, op.k, op.b, ev, t)
+			if !e.mirror(op.s, op.k, op.b, op.ev, t, res) {
+				e.pourLocal(op.s, op.k, op.b, op.ev, t)
 			}
 		}
 	}
@@ -277,8 +277,7 @@ func (e *Engine) mergeLocal(ctx context.Context) error {
 		if b.drained(now) {
 			continue
 		}
-		kb, _ := e.redisKeys(e.scenarios[k.scenario], k)
-		calls = append(calls, fleet.Call{Script: mergeScript, Keys: []string{kb}, Args: []any{
+		calls = append(calls, fleet.Call{Script: mergeScript, Keys: []string{e.redisKey(e.scenarios[k.scenario], k)}, Args: []any{
 			now / 1e6, b.tat / 1e6, b.quiet / 1e6, b.first / 1e6, b.count,
 		}})
 	}

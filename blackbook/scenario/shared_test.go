@@ -8,6 +8,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/internal/fleet"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
@@ -93,9 +94,9 @@ func TestSharedBucketsFallBackAndMerge(t *testing.T) {
 	}
 }
 
-// One event costs one script run, however many scenarios it counts in
-// (a failed login pours into five, a success resets one): one round trip
-// to Redis, not one per bucket.
+// A lone event costs one script run, however many scenarios it counts in
+// (a failed login pours into five, a success resets one), and is sent at
+// once: one round trip to Redis, not one per bucket.
 func TestSharedOneScriptRunPerEvent(t *testing.T) {
 	clk := newClock()
 	var b banner
@@ -112,16 +113,110 @@ func TestSharedOneScriptRunPerEvent(t *testing.T) {
 		clk.add(time.Second)
 	}
 	es[0].Handle(loginSuccess("203.0.113.9", "user5"))
-	stats, err := c.Info(ctx, "commandstats").Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := scriptRuns(stats); got != 7 {
-		t.Errorf("7 events: %d script runs in Redis, want 7 (one per event)\n%s", got, stats)
+	if got := runs(t, c); got != 7 {
+		t.Errorf("7 lone events: %d script runs in Redis, want 7 (one per event)", got)
 	}
 	if !es[0].fleet.Up() {
 		t.Fatal("the link went down: the events were counted locally")
 	}
+}
+
+// A burst of K events queued on the bus behind a busy engine costs at most
+// ceil(K/MaxBatch) script runs, and decides what one engine counting
+// alone decides on the same events.
+func TestSharedOneScriptRunPerBatch(t *testing.T) {
+	clk := newClock()
+	var shared banner
+	es, srv := fleetOf(t, 1, clk, &shared)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer c.Close()
+	es[0].Handle(loginFailure("192.0.2.1", "warm")) // loads the script
+	if err := c.ConfigResetStat(t.Context()).Err(); err != nil {
+		t.Fatal(err)
+	}
+	var burst []event.Event
+	for i := range 100 {
+		// 25 addresses guessing 4 passwords each for one user, then one
+		// address trying 25 usernames, then 25 guesses for one pair.
+		switch {
+		case i < 50:
+			burst = append(burst, loginFailure(fmt.Sprintf("198.51.100.%d", i%25+1), "bob"))
+		case i < 75:
+			burst = append(burst, loginFailure("192.0.2.77", fmt.Sprintf("user%d", i)))
+		default:
+			burst = append(burst, loginFailure("203.0.113.9", "alice"))
+		}
+	}
+	bus := event.NewBus(nil)
+	entered, release := make(chan struct{}), make(chan struct{})
+	bus.SubscribeBatch("scenarios", 0, MaxBatch, func(evs []event.Event) {
+		if evs[0].Action == "gate" {
+			close(entered)
+			<-release
+			evs = evs[1:]
+		}
+		es[0].HandleBatch(evs)
+	})
+	bus.Publish(event.Event{Action: "gate"})
+	select {
+	case <-entered:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the engine's subscriber did not start within 5s")
+	}
+	for _, ev := range burst {
+		bus.Publish(ev)
+	}
+	close(release)
+	bus.Close()
+	if got, most := runs(t, c), (len(burst)+MaxBatch-1)/MaxBatch; got > most {
+		t.Errorf("a burst of %d queued events: %d script runs in Redis, want at most %d (one per batch of %d)", len(burst), got, most, MaxBatch)
+	}
+	if !es[0].fleet.Up() {
+		t.Fatal("the link went down: the events were counted locally")
+	}
+	var alone banner
+	local := newEngine(t, Config{}, Options{Banner: &alone, Clock: clk.now})
+	local.HandleBatch(burst)
+	for _, name := range []string{LoginUserIP, CredentialStuffing, LoginIP, LoginUserSlow} {
+		if got, want := len(by(shared.decisions(), name)), len(by(alone.decisions(), name)); got != want || want == 0 {
+			t.Errorf("%s: %d decisions counting shared in batches, %d counting alone (want equal, not 0)", name, got, want)
+		}
+	}
+}
+
+// An event that fills a bucket is decided in the batch that carries it,
+// and three engines fed batches round-robin decide at the count one
+// engine does.
+func TestSharedBatchesTriggerAsOne(t *testing.T) {
+	clk := newClock()
+	var b banner
+	es, _ := fleetOf(t, 3, clk, &b)
+	fail := loginFailure("203.0.113.9", "alice")
+	for i := range 3 {
+		es[i].HandleBatch([]event.Event{fail, fail, fail})
+		clk.add(time.Second)
+	}
+	if got := by(b.decisions(), LoginUserIP); len(got) != 0 {
+		t.Fatalf("after 9 failures in 3 batches over 3 engines: %d decisions, want none", len(got))
+	}
+	es[1].HandleBatch([]event.Event{fail, loginFailure("192.0.2.1", "carol"), fail})
+	got := by(b.decisions(), LoginUserIP)
+	if len(got) != 1 {
+		t.Fatalf("a batch carrying the 10th failure: %d decisions when it returned, want 1", len(got))
+	}
+	if !strings.Contains(got[0].Reason, "10") {
+		t.Errorf("decision reason %q, want it to count 10 failures", got[0].Reason)
+	}
+}
+
+// runs reads the script runs Redis counted since its stats were reset.
+func runs(t *testing.T, c *redis.Client) int {
+	t.Helper()
+	stats, err := c.Info(t.Context(), "commandstats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return scriptRuns(stats)
 }
 
 // scriptRuns sums the calls of EVAL and EVALSHA in INFO commandstats.

@@ -99,7 +99,7 @@ func (st *state) startScenarios(cfg scenario.Config, bus *event.Bus, source stri
 	if err != nil {
 		return nil, fmt.Errorf("scenarios: %w", err)
 	}
-	bus.Subscribe("scenarios", 0, engine.Handle)
+	bus.SubscribeBatch("scenarios", 0, scenario.MaxBatch, engine.HandleBatch)
 	bus.Subscribe("offences", 0, func(e event.Event) {
 		if e.Category == event.CategoryMalicious && e.SourceIP.IsValid() {
 			st.book.Record(context.Background(), blackbook.Offence{

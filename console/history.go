@@ -134,7 +134,8 @@ type Sample struct {
 	// BansActive counts the bans in force; -1 if not known.
 	BansActive int
 	// App is the supervised app's state, "" when none is supervised;
-	// Restarts its restarts so far.
+	// Restarts its restarts so far. Restarts is -1 in a sample of another
+	// gateway of the fleet, which tells only its traffic.
 	App      string
 	Restarts int
 	// CPU is the app's share of one core over the step (1 = 100%), RSS its

@@ -54,6 +54,12 @@ var historyMigrations = []string{
 	`CREATE INDEX console_events_top_net ON console_events(category, net)`,
 	`CREATE INDEX console_events_top_rule ON console_events(category, rule)`,
 	`CREATE INDEX console_events_top_path ON console_events(category, path)`,
+	// A fleet's console (see [Console.JoinFleet]): this gateway's instance
+	// id and its place in the fleet's stream.
+	`CREATE TABLE console_fleet (
+		key   TEXT PRIMARY KEY, -- "instance" or "cursor"
+		value TEXT NOT NULL
+	)`,
 }
 
 // SQLiteHistory is the [History] kept in the gateway's SQLite store (its
@@ -230,12 +236,15 @@ const countSlot = int64(step / time.Second)
 
 // AddSample implements [History].
 func (h *SQLiteHistory) AddSample(ctx context.Context, s Sample) error {
-	// Two samples in one second add up.
+	// Two samples in one second add up; one of another gateway of the
+	// fleet (Restarts -1) adds its traffic and leaves the rest alone.
 	_, err := h.db.ExecContext(ctx, `INSERT INTO console_samples
 		(ts, requests, banned, bans_active, restarts, app, cpu, rss) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(ts) DO UPDATE SET requests = requests + excluded.requests, banned = banned + excluded.banned,
-		bans_active = excluded.bans_active, restarts = excluded.restarts, app = excluded.app,
-		cpu = max(cpu, excluded.cpu), rss = excluded.rss`,
+		bans_active = iif(excluded.restarts < 0, bans_active, excluded.bans_active),
+		restarts = iif(excluded.restarts < 0, restarts, excluded.restarts),
+		app = iif(excluded.restarts < 0, app, excluded.app),
+		cpu = max(cpu, excluded.cpu), rss = iif(excluded.restarts < 0, rss, excluded.rss)`,
 		s.Time.Unix(), int64(s.Requests), int64(s.Banned), s.BansActive, s.Restarts, s.App, s.CPU, s.RSS)
 	if err != nil {
 		return fmt.Errorf("keeping a console sample: %w", err)

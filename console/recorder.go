@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/fleet"
 )
 
 // A Clock tells the time; time.Now in production.
@@ -37,6 +38,7 @@ type Recorder struct {
 
 	flushMu  sync.Mutex // one writer to hist at a time, in order
 	probe    atomic.Pointer[func() Probe]
+	fleet    atomic.Pointer[fleetLink] // set by [Console.JoinFleet]
 	stop     chan struct{}
 	done     chan struct{}
 	stopOnce sync.Once
@@ -113,15 +115,27 @@ func (r *Recorder) SetProbe(probe func() Probe) {
 }
 
 // Record gives e the next sequence number, queues it for the history and
-// passes it to the watchers' streams. The bus calls it; tests may too.
+// passes it to the watchers' streams. The bus calls it; tests may too. In a
+// fleet, e is named as this gateway's and appended to the fleet's stream.
 func (r *Recorder) Record(e event.Event) {
+	link := r.fleet.Load()
+	if link != nil && e.Observer == "" {
+		e.Observer = link.name
+	}
+	if st, ok := r.record(e); ok && link != nil {
+		link.stream.AddEvent(st.JSON)
+	}
+}
+
+// record keeps e as Record does, and returns it as kept.
+func (r *Recorder) record(e event.Event) (Stored, bool) {
 	r.mu.Lock()
 	r.seq++
 	st, err := storedOf(r.seq, e)
 	if err != nil {
 		r.seq--
 		r.mu.Unlock()
-		return
+		return Stored{}, false
 	}
 	r.pending = append(r.pending, st)
 	if n := len(r.pending) - maxPending; n > 0 {
@@ -140,6 +154,7 @@ func (r *Recorder) Record(e event.Event) {
 	if full {
 		r.flush(context.Background())
 	}
+	return st, true
 }
 
 // flush writes the pending events to the history, in order. On failure
@@ -193,6 +208,9 @@ func (r *Recorder) takeSample(p Probe) {
 	if err := r.hist.AddSample(context.Background(), s); err != nil {
 		r.log.LogAttrs(context.Background(), slog.LevelError, "console history", slog.String("error", err.Error()))
 	}
+	if link := r.fleet.Load(); link != nil {
+		link.stream.AddTraffic(fleet.Traffic{Time: s.Time, Requests: s.Requests, Banned: s.Banned})
+	}
 }
 
 // sample flushes events every second, takes a probe sample every step and
@@ -245,6 +263,10 @@ func (r *Recorder) unwatch(w *watcher) {
 // streams. It is safe to call more than once.
 func (r *Recorder) Close() {
 	r.stopOnce.Do(func() {
+		if link := r.fleet.Load(); link != nil {
+			link.cancel()
+			<-link.done
+		}
 		close(r.stop)
 		<-r.done
 	})

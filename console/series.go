@@ -148,6 +148,9 @@ func (r *Recorder) view(ctx context.Context, now time.Time, name string) (Series
 		inc("banned", i, float64(s.Banned))
 		*out.Counts["blocked"][i] += float64(s.Banned)
 		out.Totals["blocked"] += float64(s.Banned)
+		if s.Restarts < 0 {
+			continue // another gateway's traffic: the rest is this one's
+		}
 		bans, restarts := s.BansActive, s.Restarts
 		if bans >= 0 {
 			out.BansActive[i] = &bans

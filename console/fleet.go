@@ -1,0 +1,125 @@
+package console
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/fleet"
+)
+
+// fleetLink is a console's link to its fleet's stream.
+type fleetLink struct {
+	name   string
+	stream *fleet.Stream
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// JoinFleet makes the console show the whole fleet sharing sh: this
+// gateway's events, named name (observer.name), and its traffic samples
+// are appended to the fleet's stream, and a follower mirrors the other
+// gateways' into this console's history, so the pages, GET /v1/events,
+// /v1/events/top, /v1/series and the live stream show every gateway's.
+//
+// The history stays this gateway's own store: while Redis is away the
+// console shows this gateway's events, and catches up with the others'
+// (as far as the stream's cap reaches back) when it returns. The follower
+// keeps where it is in the stream in the store, so a restart goes on from
+// there, and it never mirrors this gateway's own entries (told apart by an
+// instance id kept in the store, whatever the names). Close stops it.
+func (c *Console) JoinFleet(ctx context.Context, sh *fleet.Shared, name string) error {
+	if sh == nil {
+		return errors.New("console: joining the fleet: no redis")
+	}
+	if c.rec.fleet.Load() != nil {
+		return errors.New("console: joining the fleet: already joined")
+	}
+	inst, err := fleetState(ctx, c.db.DB, "instance")
+	if err != nil {
+		return err
+	}
+	if inst == "" {
+		var b [12]byte
+		rand.Read(b[:])
+		inst = hex.EncodeToString(b[:])
+		if err := setFleetState(ctx, c.db.DB, "instance", inst); err != nil {
+			return err
+		}
+	}
+	from, err := fleetState(ctx, c.db.DB, "cursor")
+	if err != nil {
+		return err
+	}
+	st := sh.NewStream(fleet.StreamOptions{Name: name, Instance: inst, MaxLen: int64(c.cfg.Events),
+		MaxAge: time.Duration(c.cfg.RetentionDays) * 24 * time.Hour, Logger: c.log})
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	link := &fleetLink{name: name, stream: st, cancel: cancel, done: make(chan struct{})}
+	c.rec.fleet.Store(link)
+	go func() {
+		defer close(link.done)
+		st.Run(runCtx, from, func(ctx context.Context, entries []fleet.Entry, last string) error {
+			return c.rec.mirror(ctx, entries, func(ctx context.Context) error {
+				return setFleetState(ctx, c.db.DB, "cursor", last)
+			})
+		})
+	}()
+	return nil
+}
+
+// mirror keeps other gateways' entries as their own recorder would: the
+// events in the history and on the live streams (never on this gateway's
+// bus: its alerts and sinks are its own), the samples' traffic in the
+// series. Once they are written it calls commit, which keeps the place in
+// the stream. The entries are taken whatever fails (a failed write is
+// logged, and the events wait in the recorder for its next flush): given
+// again, they would be kept twice.
+func (r *Recorder) mirror(ctx context.Context, entries []fleet.Entry, commit func(context.Context) error) error {
+	for _, e := range entries {
+		switch {
+		case e.Event != nil:
+			r.record(*e.Event)
+		case e.Traffic != nil:
+			// A sample of another gateway adds its traffic, never its
+			// app's state: that is the app this gateway supervises.
+			s := Sample{Time: e.Traffic.Time, Requests: e.Traffic.Requests, Banned: e.Traffic.Banned,
+				BansActive: -1, Restarts: -1, CPU: -1, RSS: -1}
+			if err := r.hist.AddSample(ctx, s); err != nil {
+				r.log.LogAttrs(ctx, slog.LevelError, "console history", slog.String("error", err.Error()))
+			}
+		}
+	}
+	if r.flush(ctx) != nil {
+		return nil // logged; the place is kept with the next batch
+	}
+	if err := commit(ctx); err != nil {
+		r.log.LogAttrs(ctx, slog.LevelError, "console history", slog.String("error", err.Error()))
+	}
+	return nil
+}
+
+// fleetState reads one value of the console_fleet table, "" if unset.
+func fleetState(ctx context.Context, db *sql.DB, key string) (string, error) {
+	var v string
+	err := db.QueryRowContext(ctx, `SELECT value FROM console_fleet WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("console: reading the fleet's %s: %w", key, err)
+	}
+	return v, nil
+}
+
+func setFleetState(ctx context.Context, db *sql.DB, key, value string) error {
+	if _, err := db.ExecContext(ctx, `INSERT INTO console_fleet(key, value) VALUES (?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return fmt.Errorf("console: keeping the fleet's %s: %w", key, err)
+	}
+	return nil
+}

@@ -33,7 +33,7 @@ func (s *scan) protoKey(in *input) {
 // property name an application may use as a key ("__proto__"), and the
 // elements of an array that spells a path.
 func (s *scan) protoValue(in *input) {
-	if strings.Contains(in.low, "__proto__") && !wordsOnly(in.low, "__proto__") || strings.Contains(in.low, "prototype") && strings.Contains(in.low, "constructor") {
+	if strings.Contains(in.low, "__proto__") && !wordsOnly(in.low, "__proto__") && !endsAtProto(in.low) || strings.Contains(in.low, "prototype") && strings.Contains(in.low, "constructor") {
 		s.matchRule(rulePrototype, reProto, in, in.low)
 		return
 	}
@@ -63,6 +63,33 @@ func wordsOnly(v, w string) bool {
 			return false
 		}
 		i = j + len(w)
+	}
+	return true
+}
+
+// endsAtProto reports whether every __proto__ in v, a value with more
+// than __proto__ in it, ends a property path: nothing follows it but the
+// end of the value or a space. Such a path names a prototype
+// ("Object.prototype.__proto__", searched for in documentation) and sets
+// nothing on it: pollution needs a property after __proto__
+// ("a.__proto__.isAdmin", "__proto__[x]"), or a key the parser walks,
+// which protoKey judges. A value that is __proto__ alone is still looked
+// at: an app may use it as a key.
+func endsAtProto(v string) bool {
+	const w = "__proto__"
+	if v == w {
+		return false
+	}
+	for i := 0; i < len(v); {
+		j := strings.Index(v[i:], w)
+		if j < 0 {
+			return true
+		}
+		end := i + j + len(w)
+		if end < len(v) && v[end] != ' ' && v[end] != '\t' && v[end] != '\n' && v[end] != '\r' {
+			return false
+		}
+		i = end
 	}
 	return true
 }

@@ -249,7 +249,7 @@ func (s *scan) sqli(in *input) {
 		low = s.plusAsSpace(low)
 	}
 	s.spend(len(in.dec)) // libinjection's tokenizer reads the value
-	if ok, _ := libinjection.IsSQLi(in.dec); ok && !proseLike(in) {
+	if ok, fp := libinjection.IsSQLi(in.dec); ok && !proseLike(in) && !hyphenedCall(in.dec, fp) {
 		s.report(ruleSQLiTokens, in, in.dec)
 	}
 	text := s.textOnly(in, low)

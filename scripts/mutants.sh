@@ -51,21 +51,41 @@ mutant ship/tls.go 't.RootCAs = pool' '_ = pool' \
 mutant ship/tls.go 'if t.ServerName == "" {' 'if true {' \
 	./ship/ '^TestSinksVerifyTheReceiversCertificate$'
 
-# --- bulwark inspect: the access-log and jsonl readers
-mutant cmd/bulwark/internal/cli/inspect_input.go 'h.Set("User-Agent", fields[4])' '_ = fields[4]' \
-	./cmd/bulwark/internal/cli/ '^TestReadAccessLog$'
-mutant cmd/bulwark/internal/cli/inspect_input.go 'h.Set("Referer", fields[3])' '_ = fields[3]' \
-	./cmd/bulwark/internal/cli/ '^TestReadAccessLog$'
-mutant cmd/bulwark/internal/cli/inspect_input.go 'if len(fields) >= 5 {' 'if len(fields) > 5 {' \
-	./cmd/bulwark/internal/cli/ '^TestReadAccessLog$'
-mutant cmd/bulwark/internal/cli/inspect_input.go 'if c, ok := unhex(s, i); ok {' 'if c, ok := unhex(s, i); ok && false {' \
-	./cmd/bulwark/internal/cli/ '^TestReadAccessLog$'
-mutant cmd/bulwark/internal/cli/inspect_input.go 'h.Add(k, v)' '_, _ = k, v' \
-	./cmd/bulwark/internal/cli/ '^TestReadJSONL$'
-mutant cmd/bulwark/internal/cli/inspect_input.go 'Body: []byte(jr.Body)' 'Body: nil' \
-	./cmd/bulwark/internal/cli/ '^TestReadJSONL$'
-mutant cmd/bulwark/internal/cli/inspect_input.go 'id = strconv.Itoa(n)' 'id = ""' \
-	./cmd/bulwark/internal/cli/ '^TestReadJSONL$'
+# --- inspect/replay: the access-log and jsonl readers of bulwark inspect
+mutant inspect/replay/accesslog.go 'h.Set("User-Agent", fields[4])' '_ = fields[4]' \
+	./inspect/replay/ '^TestReadAccessLog$'
+mutant inspect/replay/accesslog.go 'h.Set("Referer", fields[3])' '_ = fields[3]' \
+	./inspect/replay/ '^TestReadAccessLog$'
+mutant inspect/replay/accesslog.go 'if len(fields) >= 5 {' 'if len(fields) > 5 {' \
+	./inspect/replay/ '^TestReadAccessLog$'
+mutant inspect/replay/accesslog.go 'if c, ok := unhex(s, i); ok {' 'if c, ok := unhex(s, i); ok && false {' \
+	./inspect/replay/ '^TestReadAccessLog$'
+mutant inspect/replay/accesslog.go 'uri = uri[:i]' '_ = i' \
+	./inspect/replay/ '^TestReadAccessLog$'
+mutant inspect/replay/accesslog.go 'return Record{NoRequest: true}, nil' 'return Record{}, errAt(1, "no request")' \
+	./inspect/replay/ '^TestReadAccessLog$'
+mutant inspect/replay/accesslog.go 'return nil, n - len(s),' 'return nil, n - n,' \
+	./inspect/replay/ '^TestReadAccessLogErrors$'
+mutant inspect/replay/jsonl.go 'h.Add(k, v)' '_, _ = k, v' \
+	./inspect/replay/ '^TestReadJSONL$'
+mutant inspect/replay/jsonl.go 'Body: []byte(jr.Body)' 'Body: nil' \
+	./inspect/replay/ '^TestReadJSONL$'
+mutant inspect/replay/jsonl.go 'col = int(max(se.Offset, 1))' 'col = 1' \
+	./inspect/replay/ '^TestReadJSONL$'
+mutant inspect/replay/reader.go 'rec.ID = strconv.Itoa(r.line)' 'rec.ID = strconv.Itoa(0)' \
+	./inspect/replay/ '^TestReadJSONL$'
+mutant inspect/replay/reader.go 'rec.Line = r.line' '_ = r.line' \
+	./inspect/replay/ '^TestReadGoesOnAfterABadLine$'
+mutant inspect/replay/reader.go 'col, err = ce.col, ce.err' 'err = ce.err' \
+	./inspect/replay/ '^TestReadAccessLogErrors$'
+mutant inspect/replay/reader.go 'if len(line) > r.MaxLine {' 'if false {' \
+	./inspect/replay/ '^TestMaxLineCountsNoLineEnding$'
+mutant inspect/replay/reader.go '	if r.err != nil {
+		return Record{}, r.err
+	}' '' \
+	./inspect/replay/ '^TestLineTooLongEndsTheInput$'
+mutant inspect/replay/reader.go 'max+2)), max+2)' 'max+2)), 1<<30)' \
+	./inspect/replay/ '^TestHugeLineBoundedMemory$'
 
 # --- watch: the nftables firewall
 mutant watch/nft.go '	for _, bl := range blocks {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bulwark-sec/bulwark/inspect"
+	"github.com/bulwark-sec/bulwark/inspect/replay"
 )
 
 func newInspect() *cobra.Command {
@@ -46,13 +47,8 @@ are not judged; --summary counts them as "no request".`,
 			if err != nil {
 				return usageError{fmt.Errorf("inspect: %w", err)}
 			}
-			var read func(io.Reader, func(record) error) error
-			switch format {
-			case "jsonl":
-				read = readJSONL
-			case "access-log":
-				read = readAccessLog
-			default:
+			read := replay.Format(format)
+			if read != replay.JSONL && read != replay.AccessLog {
 				return usagef("--format must be jsonl or access-log, got %q", format)
 			}
 			in, name := cmd.InOrStdin(), "stdin"
@@ -84,12 +80,25 @@ are not judged; --summary counts them as "no request".`,
 	return cmd
 }
 
-// A record is one request read from the input, or a line of it that
-// holds none.
-type record struct {
-	id        string
-	req       inspect.Request
-	noRequest bool // the line logs a connection that sent no HTTP request
+// eachRecord calls fn for each record of in, recorded in format f, and
+// stops at the first line that cannot be read.
+func eachRecord(in io.Reader, f replay.Format, fn func(replay.Record) error) error {
+	r, err := replay.NewReader(in, f)
+	if err != nil {
+		return err
+	}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err == nil {
+			err = fn(rec)
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 type verdictLine struct {
@@ -117,31 +126,27 @@ type inspectRun struct {
 	excl *exclusions
 }
 
-func runInspect(engine *inspect.Engine, in io.Reader, name string, read func(io.Reader, func(record) error) error, summary bool, stdout io.Writer) error {
-	return inspectRun{engine: engine, summary: summary}.run(in, name, read, stdout)
-}
-
-func (ir inspectRun) run(in io.Reader, name string, read func(io.Reader, func(record) error) error, stdout io.Writer) error {
+func (ir inspectRun) run(in io.Reader, name string, read replay.Format, stdout io.Writer) error {
 	engine, summary := ir.engine, ir.summary
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
 	var total, attacks, noRequest int
 	byClass := map[string]int{}
-	err := read(in, func(rec record) error {
-		if rec.noRequest {
+	err := eachRecord(in, read, func(rec replay.Record) error {
+		if rec.NoRequest {
 			noRequest++
 			return nil
 		}
 		if ir.prepare != nil {
-			ir.prepare(&rec.req)
+			ir.prepare(&rec.Request)
 		}
-		v := engine.Inspect(&rec.req)
+		v := engine.Inspect(&rec.Request)
 		if ir.excl != nil {
-			ir.excl.add(&rec.req, v)
+			ir.excl.add(&rec.Request, v)
 		}
 		total++
-		line := verdictLine{ID: rec.id, Action: v.Action.String(), Score: v.Score, Attack: v.Action == inspect.Block, Rules: []ruleLine{}}
+		line := verdictLine{ID: rec.ID, Action: v.Action.String(), Score: v.Score, Attack: v.Action == inspect.Block, Rules: []ruleLine{}}
 		if line.Attack {
 			attacks++
 		}
@@ -159,7 +164,7 @@ func (ir inspectRun) run(in io.Reader, name string, read func(io.Reader, func(re
 		return enc.Encode(line)
 	})
 	if err != nil {
-		return usageError{fmt.Errorf("%s:%w", name, err)}
+		return usageError{fmt.Errorf("%s:%w", name, err)} // name:line:column: what is wrong
 	}
 	if summary {
 		fmt.Fprintf(out, "requests\t%d\nattacks\t%d\n", total, attacks)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/bulwark-sec/bulwark/inspect"
+	"github.com/bulwark-sec/bulwark/inspect/replay"
 	"github.com/bulwark-sec/bulwark/routes"
 )
 
@@ -17,7 +18,7 @@ import (
 // field types as guard would: from the requests inspection finds nothing
 // in. A record carries no client address, so each request counts as its
 // own client: recorded traffic is trusted to be the app's own.
-func learnFrom(engine *inspect.Engine, path string, read func(io.Reader, func(record) error) error) (*routes.Inventory, error) {
+func learnFrom(engine *inspect.Engine, path string, read replay.Format) (*routes.Inventory, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, usageError{err}
@@ -25,17 +26,17 @@ func learnFrom(engine *inspect.Engine, path string, read func(io.Reader, func(re
 	defer f.Close()
 	inv := routes.New(routes.Options{})
 	n := 0
-	err = read(f, func(rec record) error {
-		if rec.noRequest {
+	err = eachRecord(f, read, func(rec replay.Record) error {
+		if rec.NoRequest {
 			return nil
 		}
 		n++
 		var fields []routes.Field
-		req := rec.req
+		req := rec.Request
 		req.Seen = func(where, value string) { fields = append(fields, routes.FieldOf(where, value)) }
 		v := engine.Inspect(&req)
-		p, _, _ := strings.Cut(rec.req.URI, "?")
-		o := routes.Observation{Method: rec.req.Method, Path: p, Status: 200, Client: clientOf(n)}
+		p, _, _ := strings.Cut(rec.Request.URI, "?")
+		o := routes.Observation{Method: rec.Request.Method, Path: p, Status: 200, Client: clientOf(n)}
 		if len(v.Findings) == 0 {
 			o.Fields = fields
 		}

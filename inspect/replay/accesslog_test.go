@@ -1,13 +1,12 @@
-package cli
+package replay
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -19,26 +18,32 @@ type got struct {
 	Body            string
 }
 
-func accessLog(in string) ([]got, error) {
+// readAll reads in, recorded in format f, until the end or the first
+// error.
+func readAll(f Format, in string) ([]got, error) {
+	r, err := NewReader(strings.NewReader(in), f)
+	if err != nil {
+		return nil, err
+	}
 	var out []got
-	err := readAccessLog(strings.NewReader(in), func(r record) error {
-		if r.noRequest {
-			r.req.Method = "(none)"
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out, nil
 		}
-		out = append(out, got{r.id, r.req.Method, r.req.URI, r.req.Header, string(r.req.Body)})
-		return nil
-	})
-	return out, err
+		if err != nil {
+			return out, err
+		}
+		if rec.NoRequest {
+			rec.Request.Method = "(none)"
+		}
+		out = append(out, got{rec.ID, rec.Request.Method, rec.Request.URI, rec.Request.Header, string(rec.Request.Body)})
+	}
 }
 
-func jsonl(in string) ([]got, error) {
-	var out []got
-	err := readJSONL(strings.NewReader(in), func(r record) error {
-		out = append(out, got{r.id, r.req.Method, r.req.URI, r.req.Header, string(r.req.Body)})
-		return nil
-	})
-	return out, err
-}
+func accessLog(in string) ([]got, error) { return readAll(AccessLog, in) }
+
+func jsonl(in string) ([]got, error) { return readAll(JSONL, in) }
 
 // TestReadAccessLog checks that every part of a request the detection
 // engine looks at (method, target with its query, Referer, User-Agent)
@@ -93,60 +98,36 @@ func TestReadAccessLog(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := accessLog(tc.in)
 			if err != nil {
-				t.Fatalf("readAccessLog(%q): %v", tc.in, err)
+				t.Fatalf("accessLog(%q): %v", tc.in, err)
 			}
 			if diff := cmp.Diff(tc.want, out); diff != "" {
-				t.Errorf("readAccessLog(%q) (-want +got):\n%s", tc.in, diff)
+				t.Errorf("accessLog(%q) (-want +got):\n%s", tc.in, diff)
 			}
 		})
 	}
 }
 
 // TestReadAccessLogErrors checks that a line that is not combined log
-// format stops the reader with its line number and what is wrong.
+// format is an error saying line:column and what is wrong, after the
+// records of the lines before it.
 func TestReadAccessLogErrors(t *testing.T) {
 	const ok = `192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 1 "-" "-"`
 	for _, tc := range []struct{ in, want string }{
-		{"192.0.2.1 GET /", "1: not combined log format: no [time]"},
-		{ok + "\n192.0.2.1 - - [10/Oct/2026:13:55:36 +0000", "2: not combined log format: unterminated [time]"},
-		{`192.0.2.1 - - [t] "GET / HTTP/1.1 200 1`, "1: not combined log format: want"},
-		{`192.0.2.1 - - [t] "GET / HTTP/1.1"`, "1: not combined log format: want"},
-		{ok + "\n" + ok + "\n" + `192.0.2.1 - - [t] "GET" 400 0`, `3: request "GET" has no method and path`},
-		{strings.Repeat("x", maxInputLine+1), "1: line longer than"},
+		{"192.0.2.1 GET /", "1:1: not combined log format: no [time]"},
+		{ok + "\n192.0.2.1 - - [10/Oct/2026:13:55:36 +0000", "2:15: not combined log format: unterminated [time]"},
+		{`192.0.2.1 - - [t] "GET / HTTP/1.1 200 1`, "1:19: not combined log format: unterminated quote"},
+		{`192.0.2.1 - - [t] 200 1 "GET / HTTP/1.1 200 1`, "1:25: not combined log format: unterminated quote"},
+		{`192.0.2.1 - - [t] "GET / HTTP/1.1"`, "1:19: not combined log format: want"},
+		{ok + "\n" + ok + "\n" + `192.0.2.1 - - [t] "GET" 400 0`, `3:19: request "GET" has no method and path`},
+		{ok + "\n" + strings.Repeat("x", DefaultMaxLine+1), "2:8388609: line too long: longer than 8388608 bytes"},
 	} {
 		out, err := accessLog(tc.in)
-		var le *lineError
+		var le *LineError
 		if !errors.As(err, &le) || !strings.HasPrefix(err.Error(), tc.want) {
-			t.Errorf("readAccessLog(%.60q) = %v, want a line error starting %q", tc.in, err, tc.want)
+			t.Errorf("accessLog(%.60q) = %v, want a line error starting %q", tc.in, err, tc.want)
 		}
 		if n := strings.Count(tc.in, "\n"); len(out) != n {
-			t.Errorf("readAccessLog(%.60q) emitted %d records before the error, want %d", tc.in, len(out), n)
-		}
-	}
-}
-
-func TestReadJSONL(t *testing.T) {
-	in := `{"id":"a1","method":"POST","path":"/login?next=/x","headers":{"user-agent":"curl/8","X-Forwarded-For":"1.2.3.4"},"body":"user=a&pass=' or 1=1--","extra":1}` + "\n\n" +
-		`{"method":"GET","path":"/"}` + "\n"
-	want := []got{
-		{"a1", "POST", "/login?next=/x", http.Header{"User-Agent": {"curl/8"}, "X-Forwarded-For": {"1.2.3.4"}}, "user=a&pass=' or 1=1--"},
-		{"3", "GET", "/", http.Header{}, ""},
-	}
-	out, err := jsonl(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(want, out); diff != "" {
-		t.Errorf("readJSONL (-want +got):\n%s", diff)
-	}
-	for _, tc := range []struct{ in, want string }{
-		{`{"method":"GET","path":"/"}` + "\nnot json", "2: not a JSON request object"},
-		{`{"method":"GET","path":"x"}`, "1: a request needs"},
-		{`{"path":"/"}`, "1: a request needs"},
-		{`["GET","/"]`, "1: not a JSON request object"},
-	} {
-		if _, err := jsonl(tc.in); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
-			t.Errorf("readJSONL(%q) = %v, want an error starting %q", tc.in, err, tc.want)
+			t.Errorf("accessLog(%.60q) emitted %d records before the error, want %d", tc.in, len(out), n)
 		}
 	}
 }
@@ -210,7 +191,7 @@ func FuzzReadAccessLog(f *testing.F) {
 				" 200 1 " + tc.quote(referer) + " " + tc.quote(ua)
 			out, err := accessLog(l)
 			if err != nil {
-				t.Fatalf("%s: readAccessLog(%q): %v", tc.name, l, err)
+				t.Fatalf("%s: accessLog(%q): %v", tc.name, l, err)
 			}
 			want := http.Header{}
 			if referer != "" && referer != "-" {
@@ -220,55 +201,23 @@ func FuzzReadAccessLog(f *testing.F) {
 				want.Set("User-Agent", ua)
 			}
 			if diff := cmp.Diff([]got{{"1", method, uri, want, ""}}, out); diff != "" {
-				t.Fatalf("%s: readAccessLog(%q) (-want +got):\n%s", tc.name, l, diff)
+				t.Fatalf("%s: accessLog(%q) (-want +got):\n%s", tc.name, l, diff)
 			}
 		}
 		out, err := accessLog(line)
-		var le *lineError
+		var le *LineError
 		if err != nil && !errors.As(err, &le) {
-			t.Errorf("readAccessLog(%q) = %v, want an error naming the line", line, err)
+			t.Errorf("accessLog(%q) = %v, want an error naming the line", line, err)
 		}
 		for i, r := range out {
 			if i > 0 && len(r.ID) < len(out[i-1].ID) || i > 0 && len(r.ID) == len(out[i-1].ID) && r.ID <= out[i-1].ID {
-				t.Errorf("readAccessLog(%q) ids %q then %q, want increasing line numbers", line, out[i-1].ID, r.ID)
+				t.Errorf("accessLog(%q) ids %q then %q, want increasing line numbers", line, out[i-1].ID, r.ID)
 			}
 			if r.Method == "(none)" {
 				continue // a line that logs no request
 			}
 			if r.Method == "" || r.URI == "" || strings.Contains(r.Method, " ") || strings.HasSuffix(r.URI, " HTTP/1.1") {
-				t.Errorf("readAccessLog(%q) emitted method %q target %q", line, r.Method, r.URI)
-			}
-		}
-	})
-}
-
-// FuzzReadJSONL checks that a request written as a jsonl line comes back
-// as it was sent (headers by their canonical names), and that whatever a
-// line holds, an emitted request has a method and a target starting
-// with '/'.
-func FuzzReadJSONL(f *testing.F) {
-	f.Add("POST", "/login?a=1", "user-agent", "sqlmap/1.7", "user=a&pass=' or 1=1--", `{"method":"GET","path":"/","headers":{"a":"1","A":"2"}}`)
-	f.Add("GET", "/\u2028\x00", "X-Forwarded-For", "1.2.3.4", "", `{"method":"","path":"/"}`)
-	f.Fuzz(func(t *testing.T, method, path, key, value, body, line string) {
-		if method != "" && strings.HasPrefix(path, "/") && utf8.ValidString(method+path+key+value+body) {
-			b, err := json.Marshal(map[string]any{"id": "x", "method": method, "path": path, "headers": map[string]string{key: value}, "body": body})
-			if err != nil {
-				t.Fatal(err)
-			}
-			out, err := jsonl(string(b))
-			if err != nil {
-				t.Fatalf("readJSONL(%s): %v", b, err)
-			}
-			want := http.Header{}
-			want.Add(key, value)
-			if diff := cmp.Diff([]got{{"x", method, path, want, body}}, out); diff != "" {
-				t.Fatalf("readJSONL(%s) (-want +got):\n%s", b, diff)
-			}
-		}
-		out, _ := jsonl(line)
-		for _, r := range out {
-			if r.Method == "" || !strings.HasPrefix(r.URI, "/") {
-				t.Errorf("readJSONL(%q) emitted method %q target %q", line, r.Method, r.URI)
+				t.Errorf("accessLog(%q) emitted method %q target %q", line, r.Method, r.URI)
 			}
 		}
 	})

@@ -186,6 +186,9 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	}
 	if st.fleet != nil {
 		cons.SetLoginCounter(fleet.NewLoginLimit(st.fleet))
+		if err := cons.JoinFleet(ctx, st.fleet, cfg.Store.Redis.gatewayName()); err != nil {
+			return err
+		}
 	}
 
 	var app *supervise.Supervisor

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"time"
+	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
 
@@ -41,6 +42,9 @@ type redisConfig struct {
 	// Prefix starts every key, so several fleets can share one Redis. If
 	// empty, "bulwark".
 	Prefix string `yaml:"prefix"`
+	// Name is this gateway's name in the fleet's console (observer.name
+	// of its events). If empty, the host's name.
+	Name string `yaml:"name"`
 }
 
 // sentinelConfig is store.redis.sentinel.
@@ -105,7 +109,27 @@ func (c redisConfig) Validate() error {
 			break
 		}
 	}
+	if len(c.Name) > 64 {
+		errs = append(errs, config.Field("name", fmt.Errorf("at most 64 characters, got %d", len(c.Name))))
+	}
+	for _, r := range c.Name {
+		if r < ' ' || r == 0x7f || !utf8.ValidRune(r) || r == utf8.RuneError {
+			errs = append(errs, config.Field("name", fmt.Errorf("use printable characters only, got %q", c.Name)))
+			break
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// gatewayName is this gateway's name in the fleet: name, or the host's.
+func (c redisConfig) gatewayName() string {
+	if c.Name != "" {
+		return c.Name
+	}
+	if h, err := os.Hostname(); err == nil && h != "" {
+		return h
+	}
+	return "bulwark"
 }
 
 func hostPort(a string) error {

@@ -20,6 +20,9 @@ func TestRedisConfigErrors(t *testing.T) {
 		{"store:\n  redis:\n    address: 127.0.0.1:6379\n    caFile: /ca.pem\n", "set tls: true too"},
 		{"store:\n  redis:\n    sentinel: {master: mymaster, addresses: [127.0.0.1:26379]}\n    prefix: shop-prod\n", ""},
 		{"store:\n  redis:\n    cluster: [127.0.0.1:7000, 127.0.0.1:7001]\n", ""},
+		{"store:\n  redis:\n    address: 127.0.0.1:6379\n    name: \"gw\\u0007a\"\n", "name: use printable characters only"},
+		{"store:\n  redis:\n    address: 127.0.0.1:6379\n    name: " + strings.Repeat("g", 65) + "\n", "name: at most 64 characters"},
+		{"store:\n  redis:\n    address: 127.0.0.1:6379\n    name: gw-a (eu-west)\n", ""},
 	} {
 		p := filepath.Join(t.TempDir(), "bulwark.yaml")
 		os.WriteFile(p, []byte(tc.yaml), 0o600)

@@ -126,6 +126,7 @@ function showEvent(e) {
     ['then', next],
     ['user agent', get(e, 'user_agent.original')],
     ['request id', get(e, 'http.request.id')],
+    ['gateway', get(e, 'observer.name')],
   ];
   const acts = addressActions(ip, [labels.class || get(e, 'event.action'), 'on', get(e, 'url.path')].filter(Boolean).join(' '));
   if (get(e, 'url.path')) acts.splice(3, 0, copyButton('Copy as curl', curlOf(e)));

@@ -14,8 +14,17 @@ function eventRow(e, cols) {
 
 const addr = (ip) => el('span', { class: 'addr' }, ip || '');
 
+// In a fleet each event names its gateway (observer.name); the lists show
+// it once events of more than one gateway have been seen.
+const gateways = new Set();
+const gatewayOf = (e) => get(e, 'observer.name') || '';
+function noteGateways(evs) { for (const e of evs) if (gatewayOf(e)) gateways.add(gatewayOf(e)); }
+const timeCol = (e) => (gateways.size > 1 && gatewayOf(e)
+  ? el('span', {}, fmtTime(e['@timestamp']), ' ', el('span', { class: 'gateway', title: 'the gateway that saw it' }, gatewayOf(e)))
+  : fmtTime(e['@timestamp']));
+
 const attackCols = [
-  (e) => fmtTime(e['@timestamp']),
+  timeCol,
   (e) => addr(get(e, 'source.ip')),
   (e) => get(e, 'user.name') || '',
   (e) => get(e, 'labels.class') || get(e, 'event.action') || '',
@@ -159,6 +168,7 @@ async function traffic() {
     const tbody = $('#events tbody');
     try {
       const [ev, top, agg] = await Promise.all([api('/v1/events?' + q + '&limit=200'), api('/v1/events/top?' + q), aggregates()]);
+      noteGateways(ev.events);
       fill(tbody, agg.concat(ev.events.map((e) => eventRow(e, attackCols))), '#events-empty');
       tops(top);
     } catch (e) { $('#live').textContent = 'error: ' + e.message; return; }
@@ -169,6 +179,7 @@ async function traffic() {
     source.onerror = () => { $('#live').textContent = 'reconnecting…'; $('#live').className = 'badge'; };
     source.onmessage = (m) => {
       const e = JSON.parse(m.data);
+      noteGateways([e]);
       const row = eventRow(e, attackCols);
       const heads = [...document.querySelectorAll('#events thead th')].map((th) => th.textContent);
       [...row.cells].forEach((td, i) => { td.dataset.label = heads[i]; });

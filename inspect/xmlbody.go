@@ -14,7 +14,18 @@ var (
 )
 
 var (
-	reXXE     = pat(`<!entity\s+(?:%\s*)?[\w.:-]+\s+(?:system|public)\b|<!doctype\s+[\w.:-]+\s+(?:system|public)\s+['"][a-z]+:|<!entity\s+%|<\w*:?include\b[^>]*\bxmlns(?::\w+)?\s*=\s*['"]http://www\.w3\.org/2001/xinclude|\bxi:include\b|<!doctype[^>]*\[\s*<!entity[^>]*(?:system|public)|%[\w.-]+;\s*(?:\]|%)|<!entity[^>]*['"](?:file|php|expect|jar|gopher|ftp|https?|netdoc|data)://|\bxmlns:xi\s*=|<xsl:(?:value-of|copy-of)\s+select\s*=\s*['"](?:document|system-property|unparsed-text)\s*\(`)
+	reXXE = pat(anyOf(
+		`<!entity\s+(?:%\s*)?[\w.:-]+\s+(?:system|public)\b`,     // <!ENTITY xxe SYSTEM "file:///etc/passwd">: external entity
+		`<!doctype\s+[\w.:-]+\s+(?:system|public)\s+['"][a-z]+:`, // <!DOCTYPE r SYSTEM "http://…/x.dtd">: external DTD by URL
+		`<!entity\s+%`, // <!ENTITY % p …>: parameter entity (out-of-band XXE)
+		`<\w*:?include\b[^>]*\bxmlns(?::\w+)?\s*=\s*['"]http://www\.w3\.org/2001/xinclude`, // <include xmlns="http://www.w3.org/2001/XInclude" href=…>
+		`\bxi:include\b`, // <xi:include href="file:///etc/passwd"/>: XInclude
+		`<!doctype[^>]*\[\s*<!entity[^>]*(?:system|public)`,                         // <!DOCTYPE r [<!ENTITY x SYSTEM …]>: internal subset with an external entity
+		`%[\w.-]+;\s*(?:\]|%)`,                                                      // %dtd;]> or %p;%q;: parameter entity reference in a DTD
+		`<!entity[^>]*['"](?:file|php|expect|jar|gopher|ftp|https?|netdoc|data)://`, // <!ENTITY x "php://filter/…">: entity value naming a URL scheme
+		`\bxmlns:xi\s*=`, // xmlns:xi="…": XInclude namespace declared
+		`<xsl:(?:value-of|copy-of)\s+select\s*=\s*['"](?:document|system-property|unparsed-text)\s*\(`, // <xsl:value-of select="document('/etc/passwd')">: XSLT file read
+	))
 	reXMLBomb = pat(`<!entity\s+\w+\s+['"](?:\s*&\w+;\s*){4,}`)
 )
 

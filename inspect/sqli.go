@@ -27,7 +27,9 @@ var (
 	), "sleep", "benchmark", "randomblob", "dbms_", "waitfor")
 	reSQLTaut = pats(anyOf(
 		// ' or '1'='1, ') or x like y, " and 1 is null
-		`['")]\s*\)*\s*(?:or|and|xor|\|\||&&|div|like|rlike|regexp)\b\s*[\s(]*(?:not\s+)?(?:['"\x60]?[\w.-]*['"\x60]?|\d+|null|true|false)\s*(?:=|<=>|!=|<>|<|>|\blike\b|\bis\b|\bin\s*\(|\bbetween\b|\bregexp\b|\brlike\b|\bsounds\s+like\b)`,
+		`['")]\s*\)*\s*(?:or|and|xor|\|\||&&|div|like|rlike|regexp)\b\s*[\s(]*(?:not\s+)?`+ // a closing quote or parenthesis, a logical operator,
+			`(?:['"\x60]?[\w.-]*['"\x60]?|\d+|null|true|false)\s*`+ // an operand,
+			`(?:=|<=>|!=|<>|<|>|\blike\b|\bis\b|\bin\s*\(|\bbetween\b|\bregexp\b|\brlike\b|\bsounds\s+like\b)`, // then a comparison
 		// 1 or 1=1, 1 and 'a'='a
 		`\b\d+\s*\)*\s*(?:or|and|xor|\|\||&&)\s*[\s(]*['"]?(\d+|[a-z])['"]?\s*(?:=|<=>|!=|<>|<|>|\blike\b)\s*['"]?(\d+|[a-z])\b`,
 		`^\s*['"\x60]\s*(?:or|and|\|\||&&)\s`,                                // value starting with a quote and or: ' or x
@@ -291,7 +293,10 @@ func (s *scan) sqli(in *input) {
 // sqlWordHint finds, in the hint pass, the words that start SQL injection
 // without symbols ("1 union select null"), for values made of words only.
 // Its expression never matches.
-var sqlWordHint = pat(`[^\x00-\x{10FFFF}]`, "select", "union", "case when", "alter table", "sleep", "waitfor", "benchmark", "order by", "group by", "having", "insert", "delete", "drop", "exec", "declare", "shutdown", "information_schema", "xp_", "sp_", "dbms_", "utl_", "pg_")
+var sqlWordHint = pat(`[^\x00-\x{10FFFF}]`,
+	"select", "union", "case when", "alter table", "sleep", "waitfor", "benchmark",
+	"order by", "group by", "having", "insert", "delete", "drop", "exec", "declare", "shutdown",
+	"information_schema", "xp_", "sp_", "dbms_", "utl_", "pg_")
 
 // proseLike reports whether an input reads as a sentence: five words or
 // more, mostly letters, and none of the operators and comment marks SQL

@@ -16,7 +16,9 @@ var mongoOperators = words(`$ne $eq $gt $gte $lt $lte $in $nin $regex $where $ex
 
 var reNoSQLValue = pat(anyOf(
 	// MongoDB operator as a key or value: {"$ne": 1}, [$gt]=, "$regex": "…"
-	`[\[{,"']\s*\$(?:ne|eq|gt|gte|lt|lte|in|nin|regex|where|exists|expr|or|and|not|nor|elemmatch|function|accumulator|jsonschema|options|type|comment)\b['"]?\s*(?::\s*(?:['"\d{/-]|true|false|null|\[\s*['"\d{])|\]|=)`,
+	`[\[{,"']\s*\$(?:ne|eq|gt|gte|lt|lte|in|nin|regex|where|exists|expr|or|and|not|nor|elemmatch|`+ // an operator after a JSON or bracket delimiter,
+		`function|accumulator|jsonschema|options|type|comment)\b['"]?\s*`+
+		`(?::\s*(?:['"\d{/-]|true|false|null|\[\s*['"\d{])|\]|=)`, // then a value (JSON) or ]= (a bracketed query key)
 	`\$where\s*['":]`, // $where: "…"
 	`^\s*\$(?:ne|gt|gte|lt|lte|regex|where|exists|nin)\s*$`,                                              // value that is only an operator: $ne, $gt
 	`['"]\s*(?:\|\||&&)\s*['"]?\w+['"]?\s*(?:==|!=)`,                                                     // ' || 'a'=='a: JavaScript condition in a $where string
@@ -59,7 +61,8 @@ func (s *scan) nosqlValue(in *input) {
 	if !in.has(cDollar|cQuote|cDot|cParen) || in.key {
 		return
 	}
-	if in.has(cDollar) || strings.Contains(in.low, "this") || strings.Contains(in.low, "db.") || strings.Contains(in.low, "return") || strings.Contains(in.low, "sleep") || in.has(cPipe|cAmp) && in.has(cQuote) {
+	if in.has(cDollar) || strings.Contains(in.low, "this") || strings.Contains(in.low, "db.") ||
+		strings.Contains(in.low, "return") || strings.Contains(in.low, "sleep") || in.has(cPipe|cAmp) && in.has(cQuote) {
 		s.matchRule(ruleNoSQLValue, reNoSQLValue, in, s.lowerKeepTypes(in))
 	}
 }

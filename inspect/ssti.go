@@ -65,7 +65,8 @@ func (s *scan) ssti(in *input) {
 		return
 	}
 	low := in.low
-	if !strings.Contains(low, "{") && !strings.Contains(low, "<%") && !strings.Contains(low, "[[") && !strings.Contains(low, "@(") && !strings.Contains(low, "<#") && !strings.Contains(low, "?new") && !strings.Contains(low, "#set") && !strings.Contains(low, "#foreach") {
+	if !strings.Contains(low, "{") && !strings.Contains(low, "<%") && !strings.Contains(low, "[[") && !strings.Contains(low, "@(") &&
+		!strings.Contains(low, "<#") && !strings.Contains(low, "?new") && !strings.Contains(low, "#set") && !strings.Contains(low, "#foreach") {
 		return
 	}
 	if s.matchRule(ruleSSTIMath, reSSTIMath, in, low) {

@@ -232,7 +232,10 @@ func knownDotDir(seg string) bool {
 
 // keyName reports whether a *.key file is named like a private key.
 func keyName(name string) bool {
-	for _, w := range []string{"priv", "server", "ssl", "tls", "cert", "rsa", "dsa", "ecdsa", "ed25519", "secret", "signing", "jwt", "id_", "host", "client", "ca.", "domain", "site", "www", "nginx", "apache", "localhost"} {
+	for _, w := range []string{
+		"priv", "server", "ssl", "tls", "cert", "rsa", "dsa", "ecdsa", "ed25519", "secret", "signing", "jwt",
+		"id_", "host", "client", "ca.", "domain", "site", "www", "nginx", "apache", "localhost",
+	} {
 		if strings.Contains(name, w) {
 			return true
 		}

@@ -447,7 +447,9 @@ func commandWord(v string) (string, string) {
 
 func closes(next string) bool {
 	t := strings.TrimLeft(next, " \t")
-	return t == "" || t[0] == '`' || t[0] == ')' || t[0] == '}' || t[0] == ';' || t[0] == '|' || t[0] == '&' || t[0] == '-' || t[0] == '/' || t[0] == '$' || t[0] == ',' || t[0] == '<' || t[0] == '>' || t[0] == '.' || t[0] == '*' || t[0] == '~' || len(t) > 0 && t[0] != ' ' && isWordByte(t[0]) && len(next) > len(t)
+	return t == "" || t[0] == '`' || t[0] == ')' || t[0] == '}' || t[0] == ';' || t[0] == '|' || t[0] == '&' ||
+		t[0] == '-' || t[0] == '/' || t[0] == '$' || t[0] == ',' || t[0] == '<' || t[0] == '>' || t[0] == '.' || t[0] == '*' || t[0] == '~' ||
+		len(t) > 0 && t[0] != ' ' && isWordByte(t[0]) && len(next) > len(t)
 }
 
 // shellArgs reports whether next, the text after a command word, looks

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
+)
+
+// fleetAttacks reads the attacks GET /v1/events lists on f's admin
+// listener: the gateway each names (observer.name) by source address, and
+// how often each event id is listed.
+func fleetAttacks(t *testing.T, f *fleetGateway) (byIP map[string][]string, ids map[string]int) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", "http://"+f.adm+"/v1/events?category=malicious&limit=1000", nil)
+	req.Header.Set("Authorization", "Bearer "+fleetToken)
+	resp, err := plainClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET /v1/events of %s: %v", f.name, err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Events []struct {
+			Event    struct{ ID string }
+			Source   struct{ IP string }
+			Observer struct{ Name string }
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("GET /v1/events of %s: %v", f.name, err)
+	}
+	byIP, ids = map[string][]string{}, map[string]int{}
+	for _, e := range out.Events {
+		byIP[e.Source.IP] = append(byIP[e.Source.IP], e.Observer.Name)
+		ids[e.Event.ID]++
+	}
+	return byIP, ids
+}
+
+// attacksDiffer says how f's list differs from sent (source address →
+// the gateway it was sent to): "" when it lists every attack, each naming
+// its gateway, and none twice.
+func attacksDiffer(t *testing.T, f *fleetGateway, sent map[string]string) string {
+	byIP, ids := fleetAttacks(t, f)
+	var diffs []string
+	for ip, gw := range sent {
+		names := byIP[ip]
+		if len(names) == 0 {
+			diffs = append(diffs, ip+" (sent to "+gw+") missing")
+		}
+		for _, n := range names {
+			if n != gw {
+				diffs = append(diffs, fmt.Sprintf("%s names gateway %q, sent to %s", ip, n, gw))
+			}
+		}
+	}
+	for ip := range byIP {
+		if _, ok := sent[ip]; !ok {
+			diffs = append(diffs, "unexpected attack from "+ip)
+		}
+	}
+	for id, n := range ids {
+		if n > 1 {
+			diffs = append(diffs, fmt.Sprintf("event %s listed %d times", id, n))
+		}
+	}
+	sort.Strings(diffs)
+	return strings.Join(diffs, "; ")
+}
+
+// waitAttacks waits, up to 30s, until f lists exactly sent, and fails
+// with the difference if it does not.
+func waitAttacks(t *testing.T, f *fleetGateway, sent map[string]string, what string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		diff := attacksDiffer(t, f, sent)
+		if diff == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %s's /v1/events after 30s: %s", what, f.name, diff)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestFleetViewListsEveryGatewaysAttacks runs three gateways, each named,
+// on one real redis-server: attacks sent round-robin are listed by
+// /v1/events on every gateway, each naming the gateway it was sent to,
+// none twice. With Redis killed each still lists its own new attacks; the
+// others' arrive once Redis is back.
+func TestFleetViewListsEveryGatewaysAttacks(t *testing.T) {
+	if testing.Short() && os.Getenv("CI") == "" {
+		t.Skip("slow: a real Redis, an app and three gateways (runs in CI)")
+	}
+	rs := testutil.StartRedis(t)
+	app := testutil.StartExpressApp(t).URL()
+	var gws []*fleetGateway
+	for _, name := range []string{"gw-a", "gw-b", "gw-c"} {
+		f := startFleetOn(t, 1, app, fmt.Sprintf("{address: %q, prefix: fleet-view, name: %s}", rs.Addr(), name))[0]
+		f.name = name
+		gws = append(gws, f)
+	}
+	for _, f := range gws {
+		waitFor(t, "gateway "+f.name+" to reach Redis", func() bool {
+			return strings.Contains(f.g.log.String(), "black book: Redis reachable")
+		})
+	}
+	sent := map[string]string{}
+	attack := func(t *testing.T, f *fleetGateway, ip string) {
+		t.Helper()
+		if got := getAs(t, f.pub, ip, "/api/products?id=1%27%20OR%201=1--"); got != http.StatusForbidden {
+			t.Fatalf("attack from %s on %s = %d, want 403 (blocked)", ip, f.name, got)
+		}
+		sent[ip] = f.name
+	}
+	for i := range 9 { // one address each: no ban gets in the way
+		attack(t, gws[i%3], fmt.Sprintf("198.51.100.%d", 10+i))
+	}
+	for _, f := range gws {
+		waitAttacks(t, f, sent, "the attacks sent to all three")
+	}
+
+	t.Run("redis killed and restarted", func(t *testing.T) {
+		rs.Stop()
+		down := map[string]string{}
+		for i, f := range gws {
+			ip := fmt.Sprintf("203.0.113.%d", 10+i)
+			attack(t, f, ip)
+			down[ip] = f.name
+		}
+		for _, f := range gws {
+			waitFor(t, f.name+" to list its own attack while Redis is down", func() bool {
+				byIP, _ := fleetAttacks(t, f)
+				for ip, gw := range down {
+					if gw == f.name && len(byIP[ip]) == 0 {
+						return false
+					}
+				}
+				return true
+			})
+			byIP, _ := fleetAttacks(t, f)
+			for ip, gw := range down {
+				if gw != f.name && len(byIP[ip]) > 0 {
+					t.Errorf("%s lists %s's attack from %s while Redis is down", f.name, gw, ip)
+				}
+			}
+		}
+		rs.Start(t)
+		for _, f := range gws {
+			waitAttacks(t, f, sent, "the others' attacks after Redis is back")
+		}
+	})
+	for _, f := range gws {
+		if diff := attacksDiffer(t, f, sent); diff != "" {
+			t.Errorf("%s's /v1/events: %s", f.name, diff)
+		}
+	}
+}

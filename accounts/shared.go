@@ -129,7 +129,7 @@ func (w *Watch) failureShared(ctx context.Context, user string, ip netip.Addr, n
 	if len(calls) == 0 {
 		return true
 	}
-	cmds, err := w.fleet.Run(ctx, calls...)
+	cmds, err := w.send(ctx, calls...)
 	if err != nil {
 		return false
 	}
@@ -154,13 +154,17 @@ func (w *Watch) failureShared(ctx context.Context, user string, ip netip.Addr, n
 	return true
 }
 
-// successShared ends the pair's streak in Redis.
-func (w *Watch) successShared(ctx context.Context, user string, ip netip.Addr) bool {
+// successShared ends the pair's streak in Redis, or queues that in ctx's
+// pipe with alone to run if Redis does not take it.
+func (w *Watch) successShared(ctx context.Context, user string, ip netip.Addr, alone func()) bool {
 	if user == "" {
 		return true
 	}
-	ut := w.userTag(user)
-	_, err := w.fleet.Run(ctx, fleet.Call{Script: successScript, Keys: []string{w.fleet.Key(ut, "s", digest("ip", addrKey(ip)))}})
+	c := fleet.Call{Script: successScript, Keys: []string{w.fleet.Key(w.userTag(user), "s", digest("ip", addrKey(ip)))}}
+	if later(ctx, c, alone) {
+		return true
+	}
+	_, err := w.fleet.Run(ctx, c)
 	return err == nil
 }
 
@@ -195,7 +199,7 @@ func (w *Watch) seenShared(ctx context.Context, user string, local []string, log
 	for _, v := range login {
 		args = append(args, v)
 	}
-	cmds, err := w.fleet.Run(ctx, fleet.Call{Script: seenScript, Keys: []string{w.fleet.Key(w.userTag(user), "seen")}, Args: args})
+	cmds, err := w.send(ctx, fleet.Call{Script: seenScript, Keys: []string{w.fleet.Key(w.userTag(user), "seen")}, Args: args})
 	if err != nil {
 		return 0, nil, false
 	}
@@ -252,7 +256,13 @@ func (w *Watch) failure(ctx context.Context, user string, ip netip.Addr, now tim
 
 // success ends the pair's streak through Redis when it answers, else here.
 func (w *Watch) success(ctx context.Context, user string, ip netip.Addr, now time.Time) verdict {
-	if w.fleet.Up() && w.successShared(ctx, user, ip) {
+	alone := func() { // the pair's streak ends here, and in Redis at the merge
+		w.countedAlone('s', user, ip, now)
+		w.counts.mu.Lock()
+		delete(w.counts.streak, pairKey{user, ip})
+		w.counts.mu.Unlock()
+	}
+	if w.fleet.Up() && w.successShared(ctx, user, ip, alone) {
 		var v verdict
 		w.counts.ratio(true, now, &v)
 		return v

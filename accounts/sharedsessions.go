@@ -114,11 +114,20 @@ func hashHex(h sessionHash) string              { return hex.EncodeToString(h[:]
 func (s *sharedSessions) added(ctx context.Context, user string, h sessionHash) {
 	w := s.w
 	if w.fleet.Up() {
-		if _, err := w.fleet.Run(ctx, fleet.Call{Script: sessionAddScript, Keys: []string{w.sessionsKey(user)},
-			Args: []any{w.cfg.Sessions.TTL.Milliseconds(), maxUserSessions, hashHex(h)}}); err == nil {
+		c := fleet.Call{Script: sessionAddScript, Keys: []string{w.sessionsKey(user)},
+			Args: []any{w.cfg.Sessions.TTL.Milliseconds(), maxUserSessions, hashHex(h)}}
+		if later(ctx, c, func() { s.keep(user, h) }) {
+			return
+		}
+		if _, err := w.fleet.Run(ctx, c); err == nil {
 			return
 		}
 	}
+	s.keep(user, h)
+}
+
+// keep holds user's session h to push when Redis answers again.
+func (s *sharedSessions) keep(user string, h sessionHash) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.adds[user] == nil {

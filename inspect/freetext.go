@@ -62,6 +62,7 @@ func (s *scan) judgeText(in *input, learned bool) bool {
 	*t = input{kind: in.kind, name: in.name, raw: prose, text: true}
 	t.dec = s.decode(prose)
 	t.low = s.lower(t.dec)
+	t.verbatim = prose == in.raw && t.dec == prose
 	if !learned && !readsAsProse(t.low) && !s.fenced {
 		s.buf = s.buf[:start]
 		return false // symbols more than words: judged as a value

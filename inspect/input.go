@@ -34,6 +34,10 @@ type input struct {
 	low    string   // dec in lower case
 	cls    uint32   // character classes present in low
 	hints  hintMask // patterns whose hints occur in low
+
+	// verbatim: text whose prose is the value's own text, nothing removed
+	// as code and nothing decoded.
+	verbatim bool
 }
 
 // maxWhereName bounds the part of an input's name a finding's Where

@@ -29,7 +29,7 @@ func (s *scan) xssText(in *input) {
 		return
 	}
 	low := in.low
-	if in.has(cLT) && s.matchRule(ruleXSSScript, reTextScript, in, low) {
+	if in.has(cLT) && s.textScript(in, low) {
 		return
 	}
 	if in.has(cLT) && in.has(cEq) && s.matchRule(ruleXSSEvent, reXSSTagHandler, in, low) {

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -25,18 +27,29 @@ import (
 // pourScript pours a batch of events into the buckets they fill and
 // empties those they reset, in order, so that a batch costs one script
 // run (one per bucket on a Cluster, where each bucket's key sits on its
-// own shard). KEYS: each op's bucket hash. ARGV: now (ms), then seven per
-// op: "r" to reset or "p" to pour, leak, trigger level (ms), 1 if capacity
-// is one, quiet span after a decision (ms), the distinct value ("" for
-// none), the most distinct values kept. It returns one reply per op: {3}
-// after a reset; {0, quiet left} when the key is quiet after a decision;
-// {1, level ms, count, first} after an ordinary pour (or a value seen
-// before); {2, count, first} when the pour filled the bucket: the caller
-// decides, and the bucket is empty and quiet for every other gateway.
-// A pour costs three or four commands on one key.
+// own shard). What goes over the wire is kept small, for Redis parses
+// every argument: KEYS: each op's bucket hash. ARGV: now (ms); the number
+// of scenarios the batch touches, then six values for each (leak, trigger
+// level and quiet span after a decision in ms, 1 if capacity is one, the
+// most distinct values kept, 1 if it counts distinct values); then one
+// per op: "J" to pour into a bucket of the J-th scenario, "J:V" to pour
+// the distinct value V, "-J" to reset it. It returns one string, a reply
+// per op separated by ";", of comma-separated integers: 3 after a reset;
+// 0,quiet left when the key is quiet after a decision; 1,level ms,count,
+// first after an ordinary pour (or a value seen before); 2,count,first
+// when the pour filled the bucket: the caller decides, and the bucket is
+// empty and quiet for every other gateway. A pour costs three or four
+// commands on one key.
 var pourScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
-local function pour(kb, leak, trig, one, q, dv, maxd)
+local sc = {}
+for j = 1, tonumber(ARGV[2]) do
+  local a = 2 + (j - 1) * 6
+  sc[j] = {tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), ARGV[a + 4], tonumber(ARGV[a + 5])}
+end
+local fmt = string.format
+local function pour(kb, p, dv)
+  local leak, trig, q, one, maxd = p[1], p[2], p[3], p[4], p[5]
   local h = redis.call('HMGET', kb, 'tat', 'quiet', 'first', 'count', 'n')
   local tat = tonumber(h[1]) or 0
   local quiet = tonumber(h[2]) or 0
@@ -44,13 +57,13 @@ local function pour(kb, leak, trig, one, q, dv, maxd)
   local count = tonumber(h[4]) or 0
   local n = tonumber(h[5]) or 0
   if tat <= now then
-    if quiet > now then return {0, quiet - now} end
+    if quiet > now then return fmt('0,%d', quiet - now) end
     tat = now; first = now; count = 0
     if n > 0 then redis.call('DEL', kb); n = 0 end
   end
-  if dv ~= '' then
+  if dv then
     local f = 'd:' .. dv
-    if redis.call('HSETNX', kb, f, 1) == 0 then return {1, tat - now, count, first} end
+    if redis.call('HSETNX', kb, f, '1') == 0 then return fmt('1,%d,%d,%d', tat - now, count, first) end
     n = n + 1
     while n > maxd do
       local gone = false
@@ -64,26 +77,32 @@ local function pour(kb, leak, trig, one, q, dv, maxd)
   count = count + 1
   if one == '1' or tat - now > trig then
     if n > 0 then redis.call('DEL', kb) end
-    redis.call('HSET', kb, 'tat', now, 'first', now, 'count', 0, 'n', 0, 'quiet', now + q)
-    redis.call('PEXPIRE', kb, math.max(q, 1))
-    return {2, count, first}
+    local t = fmt('%d', now)
+    redis.call('HSET', kb, 'tat', t, 'first', t, 'count', '0', 'n', '0', 'quiet', fmt('%d', now + q))
+    redis.call('PEXPIRE', kb, fmt('%d', math.max(q, 1)))
+    return fmt('2,%d,%d', count, first)
   end
-  redis.call('HSET', kb, 'tat', tat, 'first', first, 'count', count, 'n', n)
-  redis.call('PEXPIRE', kb, math.max(tat, quiet) - now + 1000)
-  return {1, tat - now, count, first}
+  redis.call('HSET', kb, 'tat', fmt('%d', tat), 'first', fmt('%d', first), 'count', fmt('%d', count), 'n', fmt('%d', n))
+  redis.call('PEXPIRE', kb, fmt('%d', math.max(tat, quiet) - now + 1000))
+  return fmt('1,%d,%d,%d', tat - now, count, first)
 end
+local ops = 3 + tonumber(ARGV[2]) * 6
 local out = {}
 for i = 1, #KEYS do
-  local a = 2 + (i - 1) * 7
-  if ARGV[a] == 'r' then
+  local op = ARGV[ops + i - 1]
+  if string.sub(op, 1, 1) == '-' then
     redis.call('DEL', KEYS[i])
-    out[i] = {3}
+    out[i] = '3'
   else
-    out[i] = pour(KEYS[i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), ARGV[a + 3],
-      tonumber(ARGV[a + 4]), ARGV[a + 5], tonumber(ARGV[a + 6]))
+    local c = string.find(op, ':', 1, true)
+    if c then
+      out[i] = pour(KEYS[i], sc[tonumber(string.sub(op, 1, c - 1))], string.sub(op, c + 1))
+    else
+      out[i] = pour(KEYS[i], sc[tonumber(op)], nil)
+    end
   end
 end
-return out`)
+return table.concat(out, ';')`)
 
 // mergeScript raises a bucket to what one gateway counted alone while
 // Redis was away. ARGV: now, tat, quiet, first, count (ms).
@@ -128,17 +147,17 @@ type sharedBatch struct {
 
 // A sharedOp is one bucket's reset (b nil) or pour of ev.
 type sharedOp struct {
-	s    *compiled
-	k    bucketKey
-	b    *bucket
-	ev   *event.Event
-	key  string
-	args [7]any // the seven of pourScript
+	s        *compiled
+	k        bucketKey
+	b        *bucket
+	ev       *event.Event
+	key      string
+	distinct string // the hashed distinct value poured, if any
 }
 
 // reset adds the emptying of k's bucket.
 func (bt *sharedBatch) reset(e *Engine, s *compiled, k bucketKey) {
-	bt.ops = append(bt.ops, sharedOp{s: s, k: k, key: e.redisKey(s, k), args: [7]any{"r", 0, 0, 0, 0, "", 0}})
+	bt.ops = append(bt.ops, sharedOp{s: s, k: k, key: e.redisKey(s, k)})
 }
 
 // pour adds the pouring of ev into k's bucket b, unless the event has no
@@ -154,13 +173,45 @@ func (bt *sharedBatch) pour(e *Engine, s *compiled, k bucketKey, b *bucket, ev *
 		sum := sha256.Sum256([]byte(v))
 		distinct = hex.EncodeToString(sum[:8])
 	}
-	one := "0"
-	if s.Capacity == 1 {
-		one = "1"
+	bt.ops = append(bt.ops, sharedOp{s: s, k: k, b: b, ev: ev, key: e.redisKey(s, k), distinct: distinct})
+}
+
+// call makes the script run for ops.
+func (e *Engine) call(ops []sharedOp, now int64) fleet.Call {
+	c := fleet.Call{Script: pourScript, Keys: make([]string, len(ops))}
+	num := make(map[*compiled]int, 8) // the scenarios of the batch, numbered from 1
+	var order []*compiled
+	for _, op := range ops {
+		if num[op.s] == 0 {
+			order = append(order, op.s)
+			num[op.s] = len(order)
+		}
 	}
-	bt.ops = append(bt.ops, sharedOp{s: s, k: k, b: b, ev: ev, key: e.redisKey(s, k), args: [7]any{
-		"p", s.leak / 1e6, s.trigNs / 1e6, one, int64(s.BanDuration / time.Millisecond), distinct, s.maxDistinct,
-	}})
+	c.Args = make([]any, 0, 2+6*len(order)+len(ops))
+	c.Args = append(c.Args, now, len(order))
+	for _, s := range order {
+		one, distinct := 0, 0
+		if s.Capacity == 1 {
+			one = 1
+		}
+		if s.Distinct != "" {
+			distinct = 1
+		}
+		c.Args = append(c.Args, s.leak/1e6, s.trigNs/1e6, int64(s.BanDuration/time.Millisecond), one, s.maxDistinct, distinct)
+	}
+	for i, op := range ops {
+		c.Keys[i] = op.key
+		j := strconv.Itoa(num[op.s])
+		switch {
+		case op.b == nil:
+			c.Args = append(c.Args, "-"+j)
+		case op.distinct != "":
+			c.Args = append(c.Args, j+":"+op.distinct)
+		default:
+			c.Args = append(c.Args, j)
+		}
+	}
+	return c
 }
 
 // runShared sends the batch in one round trip: one script run for all of
@@ -178,52 +229,44 @@ func (e *Engine) runShared(bt *sharedBatch, t time.Time) {
 	}
 	calls := make([]fleet.Call, 0, len(bt.ops)/per)
 	for g := range slices.Chunk(bt.ops, per) {
-		c := fleet.Call{Script: pourScript, Keys: make([]string, 0, len(g)), Args: make([]any, 1, 1+7*len(g))}
-		c.Args[0] = now
-		for i := range g {
-			c.Keys = append(c.Keys, g[i].key)
-			c.Args = append(c.Args, g[i].args[:]...)
-		}
-		calls = append(calls, c)
+		calls = append(calls, e.call(g, now))
 	}
 	cmds, err := e.fleet.Run(e.ctx, calls...)
 	for i := range calls {
 		g := bt.ops[i*per : min((i+1)*per, len(bt.ops))]
-		var replies []any
+		var replies string
 		if err == nil {
-			replies, _ = cmds[i].Slice()
+			replies, _ = cmds[i].Text()
 		}
+		var res [4]int64
 		for j := range g {
 			op := &g[j]
-			if op.b == nil {
-				continue
-			}
-			var res []int64
-			if j < len(replies) {
-				res = int64s(replies[j])
-			}
-			if !e.mirror(op.s, op.k, op.b, op.ev, t, res) {
+			var n int
+			n, replies = nextReply(replies, &res)
+			if op.b != nil && !e.mirror(op.s, op.k, op.b, op.ev, t, res[:n]) {
 				e.pourLocal(op.s, op.k, op.b, op.ev, t)
 			}
 		}
 	}
 }
 
-// int64s reads one bucket's reply, nil if it is not a list of integers.
-func int64s(v any) []int64 {
-	l, ok := v.([]any)
-	if !ok {
-		return nil
-	}
-	out := make([]int64, len(l))
-	for i, x := range l {
-		n, ok := x.(int64)
-		if !ok {
-			return nil
+// nextReply reads the first reply of the script's string into res and
+// returns how many integers it holds (0 if it is not one the script
+// gives) and the rest of the string.
+func nextReply(s string, res *[4]int64) (int, string) {
+	one, rest, _ := strings.Cut(s, ";")
+	n := 0
+	for one != "" {
+		var f string
+		f, one, _ = strings.Cut(one, ",")
+		x, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || n == len(res) {
+			return 0, rest
 		}
-		out[i] = n
+		res[n] = x
+		n++
 	}
-	return out
+	return n, rest
 }
 
 // mirror copies Redis's answer to one pour into the local bucket b,

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/internal/fleet"
 )
 
@@ -21,8 +22,19 @@ type fleetLink struct {
 	done   chan struct{}
 }
 
+// FleetOptions are a console's place in a fleet.
+type FleetOptions struct {
+	// Name is this gateway's name in the fleet's events (observer.name).
+	// Required.
+	Name string
+	// Mirrored, if set, is given each event of another gateway once it is
+	// kept, in the stream's order: the black book records the others'
+	// attacks with it, so offenders' dossiers cover the fleet.
+	Mirrored func(event.Event)
+}
+
 // JoinFleet makes the console show the whole fleet sharing sh: this
-// gateway's events, named name (observer.name), and its traffic samples
+// gateway's events, named o.Name (observer.name), and its traffic samples
 // are appended to the fleet's stream, and a follower mirrors the other
 // gateways' into this console's history, so the pages, GET /v1/events,
 // /v1/events/top, /v1/series and the live stream show every gateway's.
@@ -33,9 +45,12 @@ type fleetLink struct {
 // keeps where it is in the stream in the store, so a restart goes on from
 // there, and it never mirrors this gateway's own entries (told apart by an
 // instance id kept in the store, whatever the names). Close stops it.
-func (c *Console) JoinFleet(ctx context.Context, sh *fleet.Shared, name string) error {
+func (c *Console) JoinFleet(ctx context.Context, sh *fleet.Shared, o FleetOptions) error {
 	if sh == nil {
 		return errors.New("console: joining the fleet: no redis")
+	}
+	if o.Name == "" {
+		return errors.New("console: joining the fleet: a gateway name is required")
 	}
 	if c.rec.fleet.Load() != nil {
 		return errors.New("console: joining the fleet: already joined")
@@ -56,17 +71,25 @@ func (c *Console) JoinFleet(ctx context.Context, sh *fleet.Shared, name string) 
 	if err != nil {
 		return err
 	}
-	st := sh.NewStream(fleet.StreamOptions{Name: name, Instance: inst, MaxLen: int64(c.cfg.Events),
+	st := sh.NewStream(fleet.StreamOptions{Name: o.Name, Instance: inst, MaxLen: int64(c.cfg.Events),
 		MaxAge: time.Duration(c.cfg.RetentionDays) * 24 * time.Hour, Logger: c.log})
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	link := &fleetLink{name: name, stream: st, cancel: cancel, done: make(chan struct{})}
+	link := &fleetLink{name: o.Name, stream: st, cancel: cancel, done: make(chan struct{})}
 	c.rec.fleet.Store(link)
 	go func() {
 		defer close(link.done)
 		st.Run(runCtx, from, func(ctx context.Context, entries []fleet.Entry, last string) error {
-			return c.rec.mirror(ctx, entries, func(ctx context.Context) error {
+			err := c.rec.mirror(ctx, entries, func(ctx context.Context) error {
 				return setFleetState(ctx, c.db.DB, "cursor", last)
 			})
+			if o.Mirrored != nil {
+				for _, e := range entries {
+					if e.Event != nil {
+						o.Mirrored(*e.Event)
+					}
+				}
+			}
+			return err
 		})
 	}()
 	return nil

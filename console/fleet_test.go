@@ -38,7 +38,7 @@ func fleetConsole(t *testing.T, path, addr, name string) *Console {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.JoinFleet(ctx, sh, name); err != nil {
+	if err := c.JoinFleet(ctx, sh, FleetOptions{Name: name}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close(); sh.Close(); rc.Close(); db.Close() })

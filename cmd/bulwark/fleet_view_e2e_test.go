@@ -74,6 +74,21 @@ func attacksDiffer(t *testing.T, f *fleetGateway, sent map[string]string) string
 	return strings.Join(diffs, "; ")
 }
 
+// offenceCounts reads the offences of ip, by class, in f's black book.
+func offenceCounts(t *testing.T, f *fleetGateway, ip string) map[string]int64 {
+	t.Helper()
+	req, _ := http.NewRequest("GET", "http://"+f.adm+"/v1/offenders/"+ip, nil)
+	req.Header.Set("Authorization", "Bearer "+fleetToken)
+	resp, err := plainClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET /v1/offenders/%s of %s: %v", ip, f.name, err)
+	}
+	defer resp.Body.Close()
+	var o struct{ Counts map[string]int64 }
+	json.NewDecoder(resp.Body).Decode(&o)
+	return o.Counts
+}
+
 // waitAttacks waits, up to 30s, until f lists exactly sent, and fails
 // with the difference if it does not.
 func waitAttacks(t *testing.T, f *fleetGateway, sent map[string]string, what string) {
@@ -127,6 +142,22 @@ func TestFleetViewListsEveryGatewaysAttacks(t *testing.T) {
 	for _, f := range gws {
 		waitAttacks(t, f, sent, "the attacks sent to all three")
 	}
+
+	t.Run("offenders' dossiers cover the fleet", func(t *testing.T) {
+		for ip, gw := range sent {
+			var own map[string]int64
+			for _, f := range gws {
+				if f.name == gw {
+					waitFor(t, gw+" to record "+ip+"'s offence", func() bool { own = offenceCounts(t, f, ip); return len(own) > 0 })
+				}
+			}
+			for _, f := range gws {
+				waitFor(t, f.name+"'s dossier of "+ip+" to count what "+gw+" saw", func() bool {
+					return fmt.Sprint(offenceCounts(t, f, ip)) == fmt.Sprint(own)
+				})
+			}
+		}
+	})
 
 	t.Run("redis killed and restarted", func(t *testing.T) {
 		rs.Stop()

@@ -186,7 +186,8 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 	}
 	if st.fleet != nil {
 		cons.SetLoginCounter(fleet.NewLoginLimit(st.fleet))
-		if err := cons.JoinFleet(ctx, st.fleet, cfg.Store.Redis.gatewayName()); err != nil {
+		if err := cons.JoinFleet(ctx, st.fleet, console.FleetOptions{Name: cfg.Store.Redis.gatewayName(),
+			Mirrored: st.recordOffence}); err != nil {
 			return err
 		}
 	}

@@ -27,28 +27,32 @@ import (
 // pourScript pours a batch of events into the buckets they fill and
 // empties those they reset, in order, so that a batch costs one script
 // run (one per bucket on a Cluster, where each bucket's key sits on its
-// own shard). What goes over the wire is kept small, for Redis parses
-// every argument: KEYS: each op's bucket hash. ARGV: now (ms); the number
-// of scenarios the batch touches, then six values for each (leak, trigger
-// level and quiet span after a decision in ms, 1 if capacity is one, the
-// most distinct values kept, 1 if it counts distinct values); then one
-// per op: "J" to pour into a bucket of the J-th scenario, "J:V" to pour
-// the distinct value V, "-J" to reset it. It returns one string, a reply
-// per op separated by ";", of comma-separated integers: 3 after a reset;
-// 0,quiet left when the key is quiet after a decision; 1,level ms,count,
-// first after an ordinary pour (or a value seen before); 2,count,first
-// when the pour filled the bucket: the caller decides, and the bucket is
-// empty and quiet for every other gateway. A pour costs three or four
-// commands on one key.
+// own shard). A bucket the batch pours into several times is read and
+// written once for all of them: a burst from one attacker costs Redis a
+// few commands, not a few per event. What goes over the wire is kept
+// small, for Redis parses every argument. KEYS: each op's bucket hash.
+// ARGV: now (ms); the number of scenarios the batch touches, then five
+// values for each (leak, trigger level and quiet span after a decision in
+// ms, 1 if capacity is one, the most distinct values kept); then one per
+// op: "J" to pour one event into a bucket of the J-th scenario, "J*W" to
+// pour W events, "J:V1:V2…" to pour events of distinct values V1, V2…,
+// "-J" to reset it. It
+// returns one string, a reply per event (per op for a reset) separated by
+// ";", of comma-separated integers: 3 after a reset; 0,quiet left when
+// the key is quiet after a decision; 1,level ms,count,first after an
+// ordinary pour (or a value seen before); 2,count,first when the pour
+// filled the bucket: the caller decides, and the bucket is empty and
+// quiet for every other gateway.
 var pourScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
 local sc = {}
 for j = 1, tonumber(ARGV[2]) do
-  local a = 2 + (j - 1) * 6
+  local a = 2 + (j - 1) * 5
   sc[j] = {tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), ARGV[a + 4], tonumber(ARGV[a + 5])}
 end
 local fmt = string.format
-local function pour(kb, p, dv)
+local out = {}
+local function pour(kb, p, dvs, w)
   local leak, trig, q, one, maxd = p[1], p[2], p[3], p[4], p[5]
   local h = redis.call('HMGET', kb, 'tat', 'quiet', 'first', 'count', 'n')
   local tat = tonumber(h[1]) or 0
@@ -56,49 +60,67 @@ local function pour(kb, p, dv)
   local first = tonumber(h[3]) or now
   local count = tonumber(h[4]) or 0
   local n = tonumber(h[5]) or 0
-  if tat <= now then
-    if quiet > now then return fmt('0,%d', quiet - now) end
-    tat = now; first = now; count = 0
-    if n > 0 then redis.call('DEL', kb); n = 0 end
-  end
-  if dv then
-    local f = 'd:' .. dv
-    if redis.call('HSETNX', kb, f, '1') == 0 then return fmt('1,%d,%d,%d', tat - now, count, first) end
-    n = n + 1
-    while n > maxd do
-      local gone = false
-      for _, m in ipairs(redis.call('HRANDFIELD', kb, 8)) do
-        if m ~= f and string.sub(m, 1, 2) == 'd:' then redis.call('HDEL', kb, m); n = n - 1; gone = true; break end
+  local dirty = false
+  for u = 1, w do
+    local r
+    if tat <= now and quiet > now then
+      r = fmt('0,%d', quiet - now)
+    else
+      if tat <= now then
+        tat = now; first = now; count = 0
+        if n > 0 then redis.call('DEL', kb); n = 0 end
       end
-      if not gone then break end
+      local f = dvs and 'd:' .. dvs[u]
+      if f and redis.call('HSETNX', kb, f, '1') == 0 then
+        r = fmt('1,%d,%d,%d', tat - now, count, first)
+      else
+        if f then
+          n = n + 1
+          while n > maxd do
+            local gone = false
+            for _, m in ipairs(redis.call('HRANDFIELD', kb, 8)) do
+              if m ~= f and string.sub(m, 1, 2) == 'd:' then redis.call('HDEL', kb, m); n = n - 1; gone = true; break end
+            end
+            if not gone then break end
+          end
+        end
+        dirty = true
+        tat = tat + leak
+        count = count + 1
+        if one == '1' or tat - now > trig then
+          if n > 0 then redis.call('DEL', kb) end
+          r = fmt('2,%d,%d', count, first)
+          tat, first, count, n, quiet = now, now, 0, 0, now + q
+        else
+          r = fmt('1,%d,%d,%d', tat - now, count, first)
+        end
+      end
     end
+    out[#out + 1] = r
   end
-  tat = tat + leak
-  count = count + 1
-  if one == '1' or tat - now > trig then
-    if n > 0 then redis.call('DEL', kb) end
-    local t = fmt('%d', now)
-    redis.call('HSET', kb, 'tat', t, 'first', t, 'count', '0', 'n', '0', 'quiet', fmt('%d', now + q))
-    redis.call('PEXPIRE', kb, fmt('%d', math.max(q, 1)))
-    return fmt('2,%d,%d', count, first)
+  if dirty then
+    redis.call('HSET', kb, 'tat', fmt('%d', tat), 'quiet', fmt('%d', quiet), 'first', fmt('%d', first),
+      'count', fmt('%d', count), 'n', fmt('%d', n))
+    redis.call('PEXPIRE', kb, fmt('%d', math.max(tat, quiet) - now + 1000))
   end
-  redis.call('HSET', kb, 'tat', fmt('%d', tat), 'first', fmt('%d', first), 'count', fmt('%d', count), 'n', fmt('%d', n))
-  redis.call('PEXPIRE', kb, fmt('%d', math.max(tat, quiet) - now + 1000))
-  return fmt('1,%d,%d,%d', tat - now, count, first)
 end
-local ops = 3 + tonumber(ARGV[2]) * 6
-local out = {}
+local ops = 3 + tonumber(ARGV[2]) * 5
 for i = 1, #KEYS do
   local op = ARGV[ops + i - 1]
   if string.sub(op, 1, 1) == '-' then
     redis.call('DEL', KEYS[i])
-    out[i] = '3'
+    out[#out + 1] = '3'
   else
     local c = string.find(op, ':', 1, true)
+    local x = string.find(op, '*', 1, true)
     if c then
-      out[i] = pour(KEYS[i], sc[tonumber(string.sub(op, 1, c - 1))], string.sub(op, c + 1))
+      local dvs = {}
+      for v in string.gmatch(string.sub(op, c + 1), '[^:]+') do dvs[#dvs + 1] = v end
+      pour(KEYS[i], sc[tonumber(string.sub(op, 1, c - 1))], dvs, #dvs)
+    elseif x then
+      pour(KEYS[i], sc[tonumber(string.sub(op, 1, x - 1))], nil, tonumber(string.sub(op, x + 1)))
     else
-      out[i] = pour(KEYS[i], sc[tonumber(op)], nil)
+      pour(KEYS[i], sc[tonumber(op)], nil, 1)
     end
   end
 end
@@ -176,37 +198,70 @@ func (bt *sharedBatch) pour(e *Engine, s *compiled, k bucketKey, b *bucket, ev *
 	bt.ops = append(bt.ops, sharedOp{s: s, k: k, b: b, ev: ev, key: e.redisKey(s, k), distinct: distinct})
 }
 
-// call makes the script run for ops.
-func (e *Engine) call(ops []sharedOp, now int64) fleet.Call {
-	c := fleet.Call{Script: pourScript, Keys: make([]string, len(ops))}
+// A wireOp is what the script gets for some of a batch's ops: a reset,
+// or the pours of one or more events into one bucket (ops, in order).
+type wireOp struct {
+	ops []int
+}
+
+// wire groups ops for the script: the pours of a batch into one bucket
+// become one op, up to its next reset.
+func wire(ops []sharedOp) []wireOp {
+	var out []wireOp
+	last := map[string]int{} // bucket key → its open group in out
+	for i := range ops {
+		op := &ops[i]
+		if op.b != nil {
+			if g, ok := last[op.key]; ok {
+				out[g].ops = append(out[g].ops, i)
+				continue
+			}
+			last[op.key] = len(out)
+		} else {
+			delete(last, op.key)
+		}
+		out = append(out, wireOp{ops: []int{i}})
+	}
+	return out
+}
+
+// call makes the script run for the groups ws of ops.
+func (e *Engine) call(ops []sharedOp, ws []wireOp, now int64) fleet.Call {
+	c := fleet.Call{Script: pourScript, Keys: make([]string, len(ws))}
 	num := make(map[*compiled]int, 8) // the scenarios of the batch, numbered from 1
 	var order []*compiled
-	for _, op := range ops {
-		if num[op.s] == 0 {
-			order = append(order, op.s)
-			num[op.s] = len(order)
+	for _, w := range ws {
+		if s := ops[w.ops[0]].s; num[s] == 0 {
+			order = append(order, s)
+			num[s] = len(order)
 		}
 	}
-	c.Args = make([]any, 0, 2+6*len(order)+len(ops))
+	c.Args = make([]any, 0, 2+5*len(order)+len(ws))
 	c.Args = append(c.Args, now, len(order))
 	for _, s := range order {
-		one, distinct := 0, 0
+		one := 0
 		if s.Capacity == 1 {
 			one = 1
 		}
-		if s.Distinct != "" {
-			distinct = 1
-		}
-		c.Args = append(c.Args, s.leak/1e6, s.trigNs/1e6, int64(s.BanDuration/time.Millisecond), one, s.maxDistinct, distinct)
+		c.Args = append(c.Args, s.leak/1e6, s.trigNs/1e6, int64(s.BanDuration/time.Millisecond), one, s.maxDistinct)
 	}
-	for i, op := range ops {
+	for i, w := range ws {
+		op := &ops[w.ops[0]]
 		c.Keys[i] = op.key
 		j := strconv.Itoa(num[op.s])
 		switch {
 		case op.b == nil:
 			c.Args = append(c.Args, "-"+j)
 		case op.distinct != "":
-			c.Args = append(c.Args, j+":"+op.distinct)
+			var b strings.Builder
+			b.WriteString(j)
+			for _, k := range w.ops {
+				b.WriteByte(':')
+				b.WriteString(ops[k].distinct)
+			}
+			c.Args = append(c.Args, b.String())
+		case len(w.ops) > 1:
+			c.Args = append(c.Args, j+"*"+strconv.Itoa(len(w.ops)))
 		default:
 			c.Args = append(c.Args, j)
 		}
@@ -215,36 +270,38 @@ func (e *Engine) call(ops []sharedOp, now int64) fleet.Call {
 }
 
 // runShared sends the batch in one round trip: one script run for all of
-// it, or on a Cluster one per bucket, pipelined (in order on each shard).
-// It mirrors each pour's answer in its local bucket, in order, deciding
-// for the bucket a pour filled, and pours here what Redis did not answer.
+// it, or on a Cluster one per bucket, pipelined. It mirrors each pour's
+// answer in its local bucket, in order, deciding for the bucket a pour
+// filled, and pours here what Redis did not answer.
 func (e *Engine) runShared(bt *sharedBatch, t time.Time) {
 	if len(bt.ops) == 0 {
 		return
 	}
 	now := t.UnixMilli()
-	per := len(bt.ops)
+	ws := wire(bt.ops)
+	per := len(ws)
 	if e.fleet.Cluster() {
 		per = 1
 	}
-	calls := make([]fleet.Call, 0, len(bt.ops)/per)
-	for g := range slices.Chunk(bt.ops, per) {
-		calls = append(calls, e.call(g, now))
+	calls := make([]fleet.Call, 0, len(ws)/per)
+	for g := range slices.Chunk(ws, per) {
+		calls = append(calls, e.call(bt.ops, g, now))
 	}
 	cmds, err := e.fleet.Run(e.ctx, calls...)
+	var res [4]int64
 	for i := range calls {
-		g := bt.ops[i*per : min((i+1)*per, len(bt.ops))]
 		var replies string
 		if err == nil {
 			replies, _ = cmds[i].Text()
 		}
-		var res [4]int64
-		for j := range g {
-			op := &g[j]
-			var n int
-			n, replies = nextReply(replies, &res)
-			if op.b != nil && !e.mirror(op.s, op.k, op.b, op.ev, t, res[:n]) {
-				e.pourLocal(op.s, op.k, op.b, op.ev, t)
+		for _, w := range ws[i*per : min((i+1)*per, len(ws))] {
+			for _, j := range w.ops {
+				op := &bt.ops[j]
+				var n int
+				n, replies = nextReply(replies, &res)
+				if op.b != nil && !e.mirror(op.s, op.k, op.b, op.ev, t, res[:n]) {
+					e.pourLocal(op.s, op.k, op.b, op.ev, t)
+				}
 			}
 		}
 	}

@@ -2,6 +2,8 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -178,10 +180,61 @@ func TestSharedOneScriptRunPerBatch(t *testing.T) {
 	local := newEngine(t, Config{}, Options{Banner: &alone, Clock: clk.now})
 	local.HandleBatch(burst)
 	for _, name := range []string{LoginUserIP, CredentialStuffing, LoginIP, LoginUserSlow} {
-		if got, want := len(by(shared.decisions(), name)), len(by(alone.decisions(), name)); got != want || want == 0 {
-			t.Errorf("%s: %d decisions counting shared in batches, %d counting alone (want equal, not 0)", name, got, want)
+		got, want := by(shared.decisions(), name), by(alone.decisions(), name)
+		if len(got) != len(want) || len(want) == 0 {
+			t.Errorf("%s: %d decisions counting shared in batches, %d counting alone (want equal, not 0)", name, len(got), len(want))
+			continue
+		}
+		for i := range got {
+			if got[i].Reason != want[i].Reason || !slices.Equal(got[i].Evidence, want[i].Evidence) {
+				t.Errorf("%s: shared decision %q %q, alone %q %q: want the same count and evidence", name,
+					got[i].Reason, got[i].Evidence, want[i].Reason, want[i].Evidence)
+			}
 		}
 	}
+}
+
+// A batch pouring many events into one bucket reads and writes it once:
+// a burst of MaxBatch failures for one pair from one address (five
+// buckets, credential stuffing's with a value seen before) costs Redis
+// five reads, not five per event, and still decides on the tenth.
+func TestSharedBurstFromOneAttackerReadsEachBucketOnce(t *testing.T) {
+	clk := newClock()
+	var b banner
+	es, srv := fleetOf(t, 1, clk, &b)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer c.Close()
+	es[0].Handle(loginFailure("192.0.2.1", "warm")) // loads the script
+	if err := c.ConfigResetStat(t.Context()).Err(); err != nil {
+		t.Fatal(err)
+	}
+	burst := make([]event.Event, MaxBatch)
+	for i := range burst {
+		burst[i] = loginFailure("203.0.113.9", "alice")
+	}
+	es[0].HandleBatch(burst)
+	stats, err := c.Info(t.Context(), "commandstats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := commandCalls(stats, "hmget"); got != 5 {
+		t.Errorf("a burst of %d events into 5 buckets: %d bucket reads in Redis, want 5", MaxBatch, got)
+	}
+	got := by(b.decisions(), LoginUserIP)
+	if len(got) != 1 || !strings.HasPrefix(got[0].Reason, "10 ") {
+		t.Errorf("the burst's login-user-ip decisions: %v, want one on the 10th failure", got)
+	}
+}
+
+// commandCalls reads the calls of one command in INFO commandstats.
+func commandCalls(stats, cmd string) int {
+	for _, line := range strings.Split(stats, "\n") {
+		if rest, ok := strings.CutPrefix(line, "cmdstat_"+cmd+":calls="); ok {
+			n, _ := strconv.Atoi(rest[:strings.IndexByte(rest, ',')])
+			return n
+		}
+	}
+	return 0
 }
 
 // An event that fills a bucket is decided in the batch that carries it,

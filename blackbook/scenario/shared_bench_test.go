@@ -18,17 +18,23 @@ import (
 // the five login scenarios) counted in memory, counted through a real
 // Redis on loopback, and, for scale, one PING round trip to that Redis.
 // local and shared handle lone events, one at a time as the bus passes
-// them when it is idle; burst-local and burst-shared drain a full queue,
-// MaxBatch events a call. The shared runs also report redis-µs/op, the
+// them when it is idle, each from another address (a spray);
+// burst-local and burst-shared drain a full queue of the same, MaxBatch
+// events a call; attack-local and attack-shared drain a queue of events
+// from 16 addresses taking turns on 4 users. The shared runs also report redis-µs/op, the
 // time Redis spent running the scripts (INFO commandstats) apart from the
 // round trip, and runs/op, the script runs per event.
 func BenchmarkSharedVsLocal(b *testing.B) {
 	srv := testutil.StartRedis(b)
 	c := redis.NewClient(&redis.Options{Addr: srv.Addr(), ContextTimeoutEnabled: true})
 	defer c.Close()
+	// spray: every event from another address; attack: 16 addresses
+	// taking turns on 4 users, as a small botnet stuffing credentials.
 	evs := make([]event.Event, 4096)
+	attack := make([]event.Event, 4096)
 	for i := range evs {
 		evs[i] = loginFailure(addrN(i).String(), fmt.Sprintf("user%d", i%61))
+		attack[i] = loginFailure(addrN(i%16).String(), fmt.Sprintf("user%d", i%4))
 	}
 	run := func(b *testing.B, o Options) {
 		clk := newClock()
@@ -41,11 +47,11 @@ func BenchmarkSharedVsLocal(b *testing.B) {
 			e.Handle(evs[i%len(evs)])
 		}
 	}
-	// burst is the engine draining a queue that never empties (the bus
+	// drain is the engine draining a queue that never empties (the bus
 	// hands it MaxBatch events at a time): b.N events, so ns/op is the
 	// cost of one event and 1e9/(ns/op) the events per second one engine
 	// keeps up with.
-	burst := func(b *testing.B, o Options) {
+	drain := func(b *testing.B, o Options, evs []event.Event) {
 		clk := newClock()
 		o.Clock = clk.now
 		e := newEngine(b, Config{Simulate: true}, o)
@@ -57,10 +63,16 @@ func BenchmarkSharedVsLocal(b *testing.B) {
 			e.HandleBatch(evs[j:min(j+MaxBatch, j+b.N-i, len(evs))])
 		}
 	}
+	burst := func(evs []event.Event) func(b *testing.B, o Options) {
+		return func(b *testing.B, o Options) { drain(b, o, evs) }
+	}
 	shared := func(run func(*testing.B, Options)) func(*testing.B) {
 		return func(b *testing.B) {
 			f := fleet.New(c, fleet.Options{Logger: quiet(), Timeout: time.Second})
 			defer f.Close()
+			if err := c.FlushAll(context.Background()).Err(); err != nil {
+				b.Fatal(err)
+			}
 			if err := c.ConfigResetStat(context.Background()).Err(); err != nil {
 				b.Fatal(err)
 			}
@@ -79,8 +91,10 @@ func BenchmarkSharedVsLocal(b *testing.B) {
 	}
 	b.Run("local", func(b *testing.B) { run(b, Options{}) })
 	b.Run("shared", shared(run))
-	b.Run("burst-local", func(b *testing.B) { burst(b, Options{}) })
-	b.Run("burst-shared", shared(burst))
+	b.Run("burst-local", func(b *testing.B) { burst(evs)(b, Options{}) })
+	b.Run("burst-shared", shared(burst(evs)))
+	b.Run("attack-local", func(b *testing.B) { burst(attack)(b, Options{}) })
+	b.Run("attack-shared", shared(burst(attack)))
 	b.Run("ping", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {

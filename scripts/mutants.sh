@@ -103,6 +103,16 @@ mutant audit/monitor.go 'fixed = f.Fixed[len(f.Fixed)-1]' 'fixed = ""' \
 mutant limit/table.go 's.m, s.peak = m, len(m)' '_ = m' \
 	./limit/ '^TestSweepShrinks$'
 
+# --- bulwark update --dry-run: lists, runs nothing, records nothing
+mutant cmd/bulwark/internal/cli/update.go '	if o.DryRun {
+		return
+	}
+	if _, err := rep.Record(); err != nil {' '	if _, err := rep.Record(); err != nil {' \
+	./cmd/bulwark/ '^TestScript$/^update_dryrun$'
+
+mutant update/update.go 'if !o.DryRun && len(all) > 0 {' 'if len(all) > 0 {' \
+	./cmd/bulwark/ '^TestScript$/^update_dryrun$'
+
 # -----------------------------------------------------------------------
 
 filter=${1:-}

@@ -42,7 +42,7 @@ alerts:
 func startHangGuard(t *testing.T) (pub, adm, tokenFile string, events *testutil.SyncBuffer) {
 	t.Helper()
 	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node not found: the hang tests need a real Node app")
+		testutil.RealPartMissing(t, "node is not on PATH: the hang tests need a real Node app (apt-get install nodejs)")
 	}
 	dir := t.TempDir()
 	app, cfg := filepath.Join(dir, "app.js"), filepath.Join(dir, "bulwark.yaml")

@@ -53,6 +53,9 @@ func buildHints() {
 		}
 	}
 	for _, p := range patterns {
+		if len(p.winHints) > 0 {
+			add(p.win, p.winHints)
+		}
 		if len(p.hints) == 0 {
 			alwaysRun.set(p.bit)
 			continue

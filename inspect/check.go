@@ -136,8 +136,23 @@ func (s *scan) findIn(p *pattern, v string, m *hintMask) (string, bool) {
 	if !m.admits(p) || !s.spend(len(v)) {
 		return "", false
 	}
+	if p.win >= 0 && len(v) >= minWindowed && len(v) <= maxWindowed {
+		loc, ok := findWindowed(p, v, s.events.events(v))
+		if windowCheck != nil {
+			windowCheck(p, v, loc, ok)
+		}
+		if ok {
+			if loc == nil {
+				return "", false
+			}
+			return v[loc[0]:loc[1]], true
+		}
+	}
 	return findIn(p, v, m)
 }
+
+// windowCheck, if set (by tests), is told each windowed search.
+var windowCheck func(p *pattern, v string, loc []int, ok bool)
 
 // fragmentAround returns m, widened a little when it is short.
 func fragmentAround(_ string, m string) string { return m }

@@ -163,6 +163,7 @@ type scan struct {
 	txt       input        // the prose of a free-text input
 	runs      []tickRun    // scratch of withoutCodeSpans
 	fenced    bool         // the last proseView found a fenced code block
+	events    eventCache   // where hints end in the last long values
 	capture   *[]detection // if set, every detection is added to it
 }
 
@@ -176,6 +177,7 @@ func (s *scan) release() {
 	s.jpath = s.jpath[:0]
 	s.in, s.sub, s.txt = input{}, input{}, input{}
 	s.runs = s.runs[:0]
+	s.events.reset()
 	s.capture = nil
 	if cap(s.buf) > 1<<20 {
 		s.buf = nil // do not keep a huge buffer for every request

@@ -19,6 +19,13 @@ type pattern struct {
 	// (found by [requiredHints]); 0 if none.
 	also      int
 	alsoHints []string
+	// win is the bit of the exact hints around which p runs on long values
+	// (see window.go), -1 if it runs on all of them; winHints are those
+	// hints if win is a bit of its own.
+	win      int
+	winHints []string
+	reach    int     // the most bytes of a match's bounded parts
+	spread   byteSet // the bytes its unbounded repetitions consume
 }
 
 var patterns []*pattern
@@ -50,6 +57,13 @@ func compilePatterns() {
 			p.re = regexp.MustCompile(p.expr)
 		}
 		deriveHints()
+		next := len(patterns)
+		for _, p := range patterns {
+			next = max(next, p.also+1)
+		}
+		for _, p := range patterns {
+			windowPlan(p, &next)
+		}
 		buildHints()
 	})
 }

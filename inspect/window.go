@@ -1,0 +1,361 @@
+package inspect
+
+import (
+	"hash/maphash"
+	"regexp/syntax"
+	"slices"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// Windows: a pattern's regular expression runs only on the parts of a long
+// value around the places its hints occur, not over all of it (issue 21
+// item 4). Go's regular expressions cost tens of nanoseconds a byte on
+// long text; the hint automaton one or two.
+//
+// A window is exact: it holds every match the expression has in the value.
+// Every match contains one of the pattern's exact hints (those
+// [requiredHints] finds), so it contains the last byte of an occurrence of
+// one. The rest of a match is made of the expression's bounded parts, at
+// most [pattern.reach] bytes, and of what its unbounded repetitions (\s*,
+// [^>]*, \w+) consume, bytes of [pattern.spread]. So from a hint's last
+// byte a match reaches back and forth over at most reach bytes not in
+// spread: the window ends there. Windows that overlap are merged, and each
+// is widened by one character on either side so that \b, ^ and $ at a
+// match's ends see the neighbours they see in the whole value; a match
+// found touching that margin is checked against the whole value instead.
+
+// minWindowed is the length of value below which expressions run on all
+// of it: windows would not save much.
+const minWindowed = 512
+
+// maxWindowed is the length of value above which expressions run on all
+// of it: hint events hold 32-bit offsets.
+const maxWindowed = 1<<31 - 1
+
+// windowPlan computes how p is windowed: which bit of the automaton marks
+// its exact hints, its reach and spread. p.win is -1, p running over whole
+// values, if p has no exact hints or no bit is left for them; next is the
+// first bit not taken.
+func windowPlan(p *pattern, next *int) {
+	p.win = -1
+	exact := requiredHints(p.expr)
+	if exact == nil {
+		return
+	}
+	re, err := syntax.Parse(p.expr, syntax.Perl)
+	if err != nil {
+		return
+	}
+	p.reach = reach(re, &p.spread)
+	switch {
+	case p.also != 0 && slices.Equal(p.alsoHints, exact):
+		p.win = p.also
+	case covers(p.hints, exact):
+		p.win = p.bit // every exact hint holds one of p's: they are exact too
+	case *next < len(hintMask{})*64:
+		p.win, p.winHints = *next, exact
+		*next++
+	}
+}
+
+// covers reports whether each string of exact contains one of hints.
+func covers(hints, exact []string) bool {
+	if len(hints) == 0 {
+		return false
+	}
+	for _, e := range exact {
+		if !slices.ContainsFunc(hints, func(h string) bool { return strings.Contains(e, h) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// A byteSet is a set of bytes.
+type byteSet [4]uint64
+
+func (b *byteSet) add(c byte)      { b[c/64] |= 1 << (c % 64) }
+func (b *byteSet) has(c byte) bool { return b[c/64]&(1<<(c%64)) != 0 }
+func (b *byteSet) addRange(lo, hi int) {
+	for c := max(lo, 0); c <= min(hi, 255); c++ {
+		b.add(byte(c))
+	}
+}
+
+// reach returns the most bytes the bounded parts of a match of re can
+// hold, and adds to spread every byte its unbounded repetitions can
+// consume.
+func reach(re *syntax.Regexp, spread *byteSet) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			if re.Flags&syntax.FoldCase != 0 {
+				n += utf8.UTFMax // a fold may be longer: k and K (U+212A)
+			} else {
+				n += runeLen(r)
+			}
+		}
+		return n
+	case syntax.OpCharClass:
+		if len(re.Rune) == 0 {
+			return 0
+		}
+		return runeLen(re.Rune[len(re.Rune)-1])
+	case syntax.OpAnyCharNotNL, syntax.OpAnyChar:
+		return utf8.UTFMax
+	case syntax.OpCapture, syntax.OpQuest:
+		return reach(re.Sub[0], spread)
+	case syntax.OpConcat:
+		n := 0
+		for _, sub := range re.Sub {
+			n += reach(sub, spread)
+		}
+		return n
+	case syntax.OpAlternate:
+		n := 0
+		for _, sub := range re.Sub {
+			n = max(n, reach(sub, spread))
+		}
+		return n
+	case syntax.OpStar, syntax.OpPlus:
+		consumed(re.Sub[0], spread)
+		return 0
+	case syntax.OpRepeat:
+		if re.Max < 0 {
+			consumed(re.Sub[0], spread)
+			return 0
+		}
+		return re.Max * reach(re.Sub[0], spread)
+	}
+	return 0 // empty-width: ^ $ \b \A \z, empty match
+}
+
+// runeLen is the bytes of r in UTF-8; an invalid byte, which a class with
+// U+FFFD matches, is one.
+func runeLen(r rune) int {
+	if n := utf8.RuneLen(r); n > 0 {
+		return n
+	}
+	return utf8.UTFMax
+}
+
+// consumed adds to set every byte a match of re can hold.
+func consumed(re *syntax.Regexp, set *byteSet) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			if r >= utf8.RuneSelf {
+				set.addRange(0x80, 0xff)
+				continue
+			}
+			set.add(byte(r))
+			if re.Flags&syntax.FoldCase != 0 {
+				set.add(byte(lowerASCII(byte(r))))
+				set.add(byte(upperASCII(byte(r))))
+				set.addRange(0x80, 0xff) // k and K (U+212A), s and ſ
+			}
+		}
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			lo, hi := re.Rune[i], re.Rune[i+1]
+			set.addRange(int(lo), int(min(hi, 0x7f)))
+			if hi >= utf8.RuneSelf {
+				set.addRange(0x80, 0xff)
+			}
+		}
+	case syntax.OpAnyChar:
+		set.addRange(0, 0xff)
+	case syntax.OpAnyCharNotNL:
+		set.addRange(0, 0xff)
+		set[0] &^= 1 << '\n'
+	default:
+		for _, sub := range re.Sub {
+			consumed(sub, set)
+		}
+	}
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func upperASCII(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
+}
+
+// A hintEvent is a place in a value where some hints end: the index of
+// their last byte and of the automaton's output there.
+type hintEvent struct {
+	end int32
+	out uint16
+}
+
+// An eventCache holds the hint events of the last values read. A value is
+// known by where it is, its length and a hash of its bytes: the arena
+// reuses its memory for other values.
+type eventCache struct {
+	ent  [2]eventEntry
+	next int
+}
+
+type eventEntry struct {
+	data *byte
+	n    int
+	sum  uint64
+	ev   []hintEvent
+}
+
+var eventSeed = maphash.MakeSeed()
+
+// events returns where hints end in v, read once for all the patterns
+// that run on v.
+func (c *eventCache) events(v string) []hintEvent {
+	data, sum := unsafe.StringData(v), maphash.String(eventSeed, v)
+	for i := range c.ent {
+		if e := &c.ent[i]; e.data == data && e.n == len(v) && e.sum == sum {
+			return e.ev
+		}
+	}
+	e := &c.ent[c.next]
+	c.next = (c.next + 1) % len(c.ent)
+	e.data, e.n, e.sum = data, len(v), sum
+	e.ev = hintEventsOf(v, e.ev[:0])
+	return e.ev
+}
+
+// reset forgets the values, keeping small buffers.
+func (c *eventCache) reset() {
+	for i := range c.ent {
+		e := &c.ent[i]
+		e.data, e.n, e.sum = nil, 0, 0
+		if cap(e.ev) > 1<<16 {
+			e.ev = nil
+		} else {
+			e.ev = e.ev[:0]
+		}
+	}
+}
+
+// hintEventsOf appends to ev where hints end in v.
+func hintEventsOf(v string, ev []hintEvent) []hintEvent {
+	a := hintAC
+	n := 0
+	for i := 0; i < len(v); i++ {
+		n = int(a.next[n*a.width+int(a.class[v[i]])])
+		if k := a.outIdx[n]; k != 0 {
+			ev = append(ev, hintEvent{int32(i), k})
+		}
+	}
+	return ev
+}
+
+// findWindowed returns the first match of p in v, as p.re.FindStringIndex
+// would, running p only on the windows around the places ev (v's hint
+// events) says p's exact hints end. ok is false if a match touched a
+// window's margin: the caller must then run p on all of v.
+func findWindowed(p *pattern, v string, ev []hintEvent) (loc []int, ok bool) {
+	a := hintAC
+	lo, cntLo := 0, 0 // cntLo: bytes not in spread in v[lo:prev]
+	hi, cntHi := 0, 0 // cntHi: bytes not in spread in v[prev+1:hi]
+	prev := -1        // the last hint's end
+	wLo, wHi := -1, -1
+	for _, e := range ev {
+		if !a.out[e.out].has(p.win) {
+			continue
+		}
+		end := int(e.end)
+		// lo: the first byte from which v[lo:end] has at most reach
+		// bytes not in spread. It only moves forwards after the first.
+		if prev < 0 {
+			lo = end
+			for lo > 0 && (p.spread.has(v[lo-1]) || cntLo < p.reach) {
+				if !p.spread.has(v[lo-1]) {
+					cntLo++
+				}
+				lo--
+			}
+		} else {
+			for i := prev; i < end; i++ {
+				if !p.spread.has(v[i]) {
+					cntLo++
+				}
+			}
+			for cntLo > p.reach {
+				if !p.spread.has(v[lo]) {
+					cntLo--
+				}
+				lo++
+			}
+		}
+		// hi: the end of the longest v[end+1:hi] with at most reach
+		// bytes not in spread.
+		if end+1 >= hi {
+			hi, cntHi = end+1, 0
+		} else {
+			for i := prev + 1; i < end+1; i++ {
+				if !p.spread.has(v[i]) {
+					cntHi--
+				}
+			}
+		}
+		for hi < len(v) && (p.spread.has(v[hi]) || cntHi < p.reach) {
+			if !p.spread.has(v[hi]) {
+				cntHi++
+			}
+			hi++
+		}
+		prev = end
+		if wLo >= 0 && lo <= wHi {
+			wHi = hi // overlaps the window being built
+			continue
+		}
+		if wLo >= 0 {
+			if loc, ok := searchWindow(p, v, wLo, wHi); loc != nil || !ok {
+				return loc, ok
+			}
+		}
+		wLo, wHi = lo, hi
+	}
+	if wLo < 0 {
+		return nil, true
+	}
+	return searchWindow(p, v, wLo, wHi)
+}
+
+// searchWindow returns the first match of p in v[lo:hi], read with a
+// character of v on either side. ok is false if the match found starts or
+// ends in those characters.
+func searchWindow(p *pattern, v string, lo, hi int) (loc []int, ok bool) {
+	plo, phi := lo, hi
+	if plo > 0 {
+		plo--
+		for plo > 0 && !utf8.RuneStart(v[plo]) {
+			plo--
+		}
+	}
+	if phi < len(v) {
+		phi++
+		for phi < len(v) && !utf8.RuneStart(v[phi]) {
+			phi++
+		}
+	}
+	loc = p.re.FindStringIndex(v[plo:phi])
+	if loc == nil {
+		return nil, true
+	}
+	loc[0] += plo
+	loc[1] += plo
+	if loc[0] < lo || loc[1] > hi {
+		return nil, false
+	}
+	return loc, true
+}

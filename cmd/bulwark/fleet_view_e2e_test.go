@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
@@ -142,6 +145,42 @@ func TestFleetViewListsEveryGatewaysAttacks(t *testing.T) {
 	for _, f := range gws {
 		waitAttacks(t, f, sent, "the attacks sent to all three")
 	}
+
+	t.Run("the console's traffic page lists them", func(t *testing.T) {
+		if _, err := os.Stat(chromiumPath); err != nil {
+			testutil.RealPartMissing(t, "Chromium is not at "+chromiumPath+": apt-get install chromium")
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		ctx = newBrowser(t, ctx)
+		console := "http://" + gws[1].adm + "/console/"
+		for i, st := range []chromedp.Action[chromedp.Void]{
+			chromedp.Navigate(console),
+			chromedp.WaitVisible(chromedp.CSS("#password")),
+			chromedp.SendKeys(chromedp.CSS("#password"), fleetToken),
+			chromedp.Click(chromedp.CSS("#login")),
+			chromedp.WaitVisible(chromedp.CSS(`body[data-page="overview"]`)),
+			chromedp.Navigate(console + "traffic"),
+		} {
+			sctx, c := context.WithTimeout(ctx, 20*time.Second)
+			err := chromedp.Do(sctx, st)
+			c()
+			if err != nil {
+				t.Fatalf("console of %s, step %d: %v", gws[1].name, i, err)
+			}
+		}
+		want, _ := json.Marshal(sent)
+		// Every attack is a row naming the gateway it was sent to.
+		js := `(() => { const rows = [...document.querySelectorAll('#events tbody tr.clickable')];
+			return Object.entries(` + string(want) + `).every(([ip, gw]) =>
+				rows.filter((r) => r.textContent.includes(ip)).length === 1 &&
+				rows.find((r) => r.textContent.includes(ip)).querySelector('.gateway')?.textContent === gw); })()`
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingInterval(100*time.Millisecond),
+			chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#events').innerText`))
+			t.Fatalf("%s's traffic page does not list every attack once, naming its gateway (%s): %v\n%s", gws[1].name, want, err, text)
+		}
+	})
 
 	t.Run("offenders' dossiers cover the fleet", func(t *testing.T) {
 		for ip, gw := range sent {

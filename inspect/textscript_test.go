@@ -3,6 +3,7 @@ package inspect
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -37,4 +38,34 @@ func TestTextScript(t *testing.T) {
 			t.Errorf("description %q: %v, want blocked=%v", c.description, v, c.block)
 		}
 	}
+}
+
+// FuzzUnparsableScript checks what unparsableScript promises on any text:
+// an inert element opens with <script, ends within the value, and starts
+// its text with a name; without verbatim prose nothing is inert.
+func FuzzUnparsableScript(f *testing.F) {
+	for _, s := range []string{
+		"the <script> element includes", "<script type=module> a b</script>x", "<script>a\nb", "< script >new x",
+		"<script src=x> a b", "<script>", "<script >  a  in b", "<script title='a b'> c d </script",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, low string) {
+		i := strings.Index(low, "<")
+		if i < 0 {
+			return
+		}
+		if _, ok := unparsableScript(&input{}, low, i); ok {
+			t.Fatalf("%q: inert without verbatim prose", low)
+		}
+		end, ok := unparsableScript(&input{verbatim: true}, low, i)
+		if !ok {
+			return
+		}
+		gt := strings.IndexByte(low[i:], '>')
+		text := strings.TrimLeft(low[i+gt+1:], " \t\r\n")
+		if end <= i || end > len(low) || !strings.HasPrefix(strings.TrimLeft(low[i+1:], " \t"), "script") || text == "" || text[0] < 'a' || text[0] > 'z' {
+			t.Fatalf("%q: inert, ending at %d", low, end)
+		}
+	})
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // discardSink takes every batch at once.
@@ -64,7 +65,7 @@ func BenchmarkDeliveryJSONLines(b *testing.B) {
 		s.Handle(testEvent(i))
 		i++
 	}
-	waitFor(b, time.Minute, "delivery", func() bool { return len(recv.ids()) >= i })
+	testutil.Eventually(b, "delivery", func() bool { return len(recv.ids()) >= i })
 	b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "events/s")
 }
 

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -80,7 +79,7 @@ func TestSinkConformance(t *testing.T) {
 					t.Fatalf("Send batch %d: %v", b, err)
 				}
 			}
-			waitFor(t, 10*time.Second, "50 events", func() bool { return len(st.received()) >= 50 })
+			testutil.Eventually(t, "50 events", func() bool { return len(st.received()) >= 50 })
 			if diff := cmp.Diff(want, st.received()); diff != "" {
 				t.Errorf("received (-want +got):\n%s", diff)
 			}

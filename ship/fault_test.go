@@ -54,7 +54,7 @@ func TestFaultReceiverDownAndRestart(t *testing.T) {
 	for i := range 2500 {
 		s.Handle(testEvent(i))
 	}
-	waitFor(t, 20*time.Second, "the first events to arrive", func() bool { return len(recv.ids()) > 1000 })
+	testutil.Eventually(t, "the first events to arrive", func() bool { return len(recv.ids()) > 1000 })
 	recv.stop() // down, with events still in flight
 	for i := 2500; i < 5000; i++ {
 		s.Handle(testEvent(i))
@@ -68,7 +68,7 @@ func TestFaultReceiverDownAndRestart(t *testing.T) {
 	for i := 7500; i < total; i++ {
 		s.Handle(testEvent(i))
 	}
-	waitFor(t, 30*time.Second, "all events to arrive", func() bool { return len(uniqueInOrder(recv.ids())) >= total })
+	testutil.Eventually(t, "all events to arrive", func() bool { return len(uniqueInOrder(recv.ids())) >= total })
 	closeShipper(s)
 
 	got := recv.ids()

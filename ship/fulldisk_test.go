@@ -121,7 +121,7 @@ func testFullDisk(t *testing.T, tc fullDiskCase) {
 	for ; n < before; n++ {
 		s.Handle(testEvent(n))
 	}
-	waitFor(t, 10*time.Second, "the events before the outage to arrive", func() bool { return len(recv.ids()) >= before })
+	testutil.Eventually(t, "the events before the outage to arrive", func() bool { return len(recv.ids()) >= before })
 
 	fill()
 	for range during / 15 {
@@ -136,12 +136,12 @@ func testFullDisk(t *testing.T, tc fullDiskCase) {
 	}
 	outage := stats()
 	free()
-	waitFor(t, 10*time.Second, "the spool to write again", func() bool { return len(logs.lines(logWritesAgain)) > 0 })
+	testutil.Eventually(t, "the spool to write again", func() bool { return len(logs.lines(logWritesAgain)) > 0 })
 	for ; n < total; n++ {
 		s.Handle(testEvent(n))
 	}
 	dropped := stats().Dropped
-	waitFor(t, 20*time.Second, "the held events to arrive", func() bool { return uint64(len(recv.ids()))+dropped >= total })
+	testutil.Eventually(t, "the held events to arrive", func() bool { return uint64(len(recv.ids()))+dropped >= total })
 	checkCounter(t, reg, "bulwark_ship_events_dropped_total", float64(dropped))
 	checkCounter(t, reg, "bulwark_ship_spool_write_failures_total", float64(stats().WriteFailures))
 	if err := s.Close(context.Background()); err != nil {

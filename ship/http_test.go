@@ -16,6 +16,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/config"
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // A webhookReceiver accepts only requests whose HMAC verifies.
@@ -73,7 +74,7 @@ func TestWebhookSignatureVerifiedByReceiver(t *testing.T) {
 		s.Handle(testEvent(i))
 		want = append(want, eventID(i))
 	}
-	waitFor(t, 10*time.Second, "30 signed events", func() bool { ids, rej := recv.received(); return len(ids) >= 30 && rej >= 2 })
+	testutil.Eventually(t, "30 signed events", func() bool { ids, rej := recv.received(); return len(ids) >= 30 && rej >= 2 })
 	s.Close(context.Background())
 	ids, _ := recv.received()
 	if diff := cmp.Diff(want, ids); diff != "" {
@@ -159,7 +160,7 @@ func TestLogstashHTTPHonoursRetryAfter(t *testing.T) {
 			for i := range 20 {
 				s.Handle(testEvent(i))
 			}
-			waitFor(t, 10*time.Second, "20 events", func() bool { mu.Lock(); defer mu.Unlock(); return len(ids) >= 20 })
+			testutil.Eventually(t, "20 events", func() bool { mu.Lock(); defer mu.Unlock(); return len(ids) >= 20 })
 			mu.Lock()
 			defer mu.Unlock()
 			if gap < time.Second {

@@ -220,18 +220,6 @@ func (r *linesReceiver) ids() []string {
 	return ids
 }
 
-// waitFor polls until cond holds, failing the test after limit.
-func waitFor(t testing.TB, limit time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", limit, what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // uniqueInOrder de-duplicates ids, keeping first arrivals in order.
 func uniqueInOrder(ids []string) []string {
 	seen := make(map[string]bool, len(ids))

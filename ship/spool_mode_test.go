@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // TestSpoolFileModes: whatever the umask, the spool directories are 0700
@@ -31,7 +33,7 @@ func TestSpoolFileModes(t *testing.T) {
 		for i := range 50 {
 			s.Handle(testEvent(i))
 		}
-		waitFor(t, 5*time.Second, "delivery", func() bool { st := s.Stats()[0]; return st.Delivered >= 50 && st.BacklogEvents == 0 })
+		testutil.Eventually(t, "delivery", func() bool { st := s.Stats()[0]; return st.Delivered >= 50 && st.BacklogEvents == 0 })
 		time.Sleep(20 * time.Millisecond) // the acknowledgement is written
 		for i := 50; i < 60; i++ {
 			s.Handle(testEvent(i)) // left in a segment, undelivered or not

@@ -48,7 +48,7 @@ func TestSyslogOverTCPAndTLSParsesAsRFC5424(t *testing.T) {
 			if err := s.Send(context.Background(), batch); err != nil {
 				t.Fatal(err)
 			}
-			waitFor(t, 10*time.Second, "3 messages", func() bool { m, e := recv.messages(); return len(m)+len(e) >= 3 })
+			testutil.Eventually(t, "3 messages", func() bool { m, e := recv.messages(); return len(m)+len(e) >= 3 })
 			msgs, errs := recv.messages()
 			if len(errs) > 0 {
 				t.Fatalf("parse errors: %v", errs)

@@ -80,7 +80,7 @@ func TestSinksVerifyTheReceiversCertificate(t *testing.T) {
 					if err != nil {
 						t.Fatalf("Send to a receiver it trusts: %v", err)
 					}
-					waitFor(t, 10*time.Second, "the event", func() bool { return len(r.ids()) == 1 })
+					testutil.Eventually(t, "the event", func() bool { return len(r.ids()) == 1 })
 					return
 				}
 				var cv *tls.CertificateVerificationError

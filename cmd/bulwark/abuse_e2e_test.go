@@ -110,7 +110,7 @@ scenarios:
 		}
 		// Events are written in the order published: once the ban's is in
 		// the file, so are the failures that led to it.
-		waitFor(t, "the ban event", func() bool { return countEvents(t, events, "ban", "203.0.113.7") == 1 })
+		testutil.Eventually(t, "the ban event", func() bool { return countEvents(t, events, "ban", "203.0.113.7") == 1 })
 		failures := countEvents(t, events, "login-failure", "203.0.113.7")
 		t.Logf("%d failed logins reached the app before the ban (threshold %d, %d in flight); ban: %s",
 			failures, loginUserIPThreshold, hydraTasks, b.Reason)
@@ -134,7 +134,7 @@ scenarios:
 		}
 		// One probe only; the ban is made off the request path, so wait
 		// (bounded) for it rather than assume it is instant.
-		waitFor(t, "the /.env prober to be refused", func() bool { return getAs(t, pub, "203.0.113.9", "/") == http.StatusForbidden })
+		testutil.Eventually(t, "the /.env prober to be refused", func() bool { return getAs(t, pub, "203.0.113.9", "/") == http.StatusForbidden })
 		if b, ok := banOf(t, cfg, "203.0.113.9"); !ok || b.Source != "scenario:sensitive-probe" {
 			t.Errorf("ban of 203.0.113.9 = %+v (%v), want one by scenario:sensitive-probe", b, ok)
 		}

@@ -77,7 +77,7 @@ func TestAccountsWatchThroughGuard(t *testing.T) {
 		if got := other.form("/login", url.Values{"username": {"bob"}, "password": {bobPW}}); got != http.StatusFound {
 			t.Errorf("bob from another IP = %d, want the app's 302: only the attacking pair is blocked", got)
 		}
-		waitFor(t, "a login-pair-blocked event for bob", func() bool { return len(findEvents(t, events, "login-pair-blocked", "bob")) > 0 })
+		testutil.Eventually(t, "a login-pair-blocked event for bob", func() bool { return len(findEvents(t, events, "login-pair-blocked", "bob")) > 0 })
 	})
 
 	var notMeToken string
@@ -155,7 +155,7 @@ func TestAccountsWatchThroughGuard(t *testing.T) {
 		if got := c.form("/login", url.Values{"username": {"erin"}, "password": {"password"}}); got != http.StatusFound {
 			t.Fatalf("login with the breached password = %d, want 302 (the default action only tells)", got)
 		}
-		waitFor(t, "a breached-password event for erin's login", func() bool {
+		testutil.Eventually(t, "a breached-password event for erin's login", func() bool {
 			for _, e := range findEvents(t, events, "breached-password", "erin") {
 				if e.Labels["route"] == "login" {
 					return true
@@ -173,7 +173,7 @@ func TestAccountsWatchThroughGuard(t *testing.T) {
 		if got != http.StatusForbidden {
 			t.Fatalf("SQLi = %d, want 403", got)
 		}
-		waitFor(t, "an attack-blocked event attributed to erin", func() bool { return len(findEvents(t, events, "attack-blocked", "erin")) > 0 })
+		testutil.Eventually(t, "an attack-blocked event attributed to erin", func() bool { return len(findEvents(t, events, "attack-blocked", "erin")) > 0 })
 	})
 
 	t.Run("no secret in events, logs or the store", func(t *testing.T) {

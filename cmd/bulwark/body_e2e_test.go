@@ -150,7 +150,7 @@ func TestBodyDecodedAsTheAppDecodesIt(t *testing.T) {
 			send(t, "http://"+pub+"/api/login", attacker, http.Header{
 				"Content-Type": {"application/json"}, "Content-Encoding": {"br"}}, encodeBody(t, attack, "br"))
 		}
-		waitFor(t, "the encoded attacker's ban", func() bool { _, ok := banOf(t, cfg, attacker); return ok })
+		testutil.Eventually(t, "the encoded attacker's ban", func() bool { _, ok := banOf(t, cfg, attacker); return ok })
 		if b, ok := banOf(t, cfg, bomber); ok {
 			t.Errorf("the bomber is banned: %+v", b)
 		}

@@ -69,7 +69,7 @@ func TestConsoleInChromium(t *testing.T) {
 		cmd, events := startGuard(t, []string{"HOST=127.0.0.1", "PORT=" + port},
 			"guard", "--config", conf, "--upstream", "http://"+appAddr, "--listen", pub, "--admin", adm,
 			"--run", "node "+filepath.Join(app, "server.js"))
-		waitFor(t, "the app to be ready", func() bool { return events.Count(`"action":"process-ready"`) >= 1 })
+		testutil.Eventually(t, "the app to be ready", func() bool { return events.Count(`"action":"process-ready"`) >= 1 })
 		return cmd, events
 	}
 	gw, events := guard()
@@ -202,7 +202,7 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#detail-ban-confirm")),
 		chromedp.Click(chromedp.CSS("#detail-ban-confirm")))
 	poll("the ban's confirmation", `document.querySelector('#detail-status').textContent.startsWith('Banned `+rowBanned+`')`)
-	waitFor(t, "the ban from the traffic row to be enforced", func() bool { return sendAs(t, "http://"+pub+"/api/products", rowBanned) == http.StatusForbidden })
+	testutil.Eventually(t, "the ban from the traffic row to be enforced", func() bool { return sendAs(t, "http://"+pub+"/api/products", rowBanned) == http.StatusForbidden })
 	do("the black book shows it", chromedp.Navigate(console+"blackbook"), chromedp.WaitVisible(chromedp.CSS(`#bans tr[data-target="`+rowBanned+`"]`)))
 
 	// Ban from the black book: refused; unban from the page: let through.
@@ -214,7 +214,7 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#ban-form input[name="reason"]`), "browser test"),
 		chromedp.Click(chromedp.CSS("#ban")),
 		chromedp.WaitVisible(chromedp.CSS(`#bans tr[data-target="`+banned+`"]`)))
-	waitFor(t, "the ban to be enforced", func() bool { return sendAs(t, "http://"+pub+"/api/products", banned) == http.StatusForbidden })
+	testutil.Eventually(t, "the ban to be enforced", func() bool { return sendAs(t, "http://"+pub+"/api/products", banned) == http.StatusForbidden })
 	do("unban from the page",
 		chromedp.SendKeys(chromedp.CSS(`#bans tr[data-target="`+banned+`"] input.reason`), "lifted by the browser test"),
 		chromedp.Click(chromedp.CSS(`#bans tr[data-target="`+banned+`"] button.unban`)),

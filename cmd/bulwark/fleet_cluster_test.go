@@ -15,7 +15,7 @@ import (
 func waitShared(t *testing.T, gws []*fleetGateway) {
 	t.Helper()
 	for _, f := range gws {
-		waitFor(t, "gateway "+f.name+" to reach Redis", func() bool {
+		testutil.Eventually(t, "gateway "+f.name+" to reach Redis", func() bool {
 			return strings.Contains(f.g.log.String(), "black book: Redis reachable")
 		})
 	}
@@ -82,7 +82,7 @@ func TestFleetOnRedisSentinel(t *testing.T) {
 	// The replica has the counts before the master dies (replication is
 	// asynchronous: wait for it, as a failover after a quiet second would).
 	rc, mc := rs.replica.client(t), rs.master.client(t)
-	waitFor(t, "the replica to catch up", func() bool {
+	testutil.Eventually(t, "the replica to catch up", func() bool {
 		m, _ := mc.Info(t.Context(), "replication").Result()
 		r, _ := rc.Info(t.Context(), "replication").Result()
 		return offset(m, "master_repl_offset:") != "" && offset(m, "master_repl_offset:") == offset(r, "slave_repl_offset:")
@@ -95,9 +95,9 @@ func TestFleetOnRedisSentinel(t *testing.T) {
 			t.Fatalf("with the master dead, failed login %d = %d: a request failed", i+6, got)
 		}
 	}
-	waitFor(t, "the sentinel to promote the replica", func() bool { a := rs.masterAddr(t); return a != "" && a != old })
+	testutil.Eventually(t, "the sentinel to promote the replica", func() bool { a := rs.masterAddr(t); return a != "" && a != old })
 	for _, f := range gws {
-		waitFor(t, f.name+" to count through the new master", func() bool { return f.metric(t, "bulwark_fleet_redis_up") == 1 })
+		testutil.Eventually(t, f.name+" to count through the new master", func() bool { return f.metric(t, "bulwark_fleet_redis_up") == 1 })
 	}
 	t.Logf("failover: the fleet counted through the new master %s after the old one's death", time.Since(failedOver).Round(100*time.Millisecond))
 	for i := range 2 {

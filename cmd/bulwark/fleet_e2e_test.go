@@ -121,7 +121,7 @@ func TestFleetCountsAsOne(t *testing.T) {
 	app := testutil.StartExpressApp(t).URL()
 	gws := startFleet(t, 3, app, rs.Addr())
 	for _, f := range gws {
-		waitFor(t, "gateway "+f.name+" to reach Redis", func() bool {
+		testutil.Eventually(t, "gateway "+f.name+" to reach Redis", func() bool {
 			return strings.Contains(f.g.log.String(), "black book: Redis reachable")
 		})
 	}
@@ -232,7 +232,7 @@ func TestFleetCountsAsOne(t *testing.T) {
 		}
 		rs.Start(t)
 		for _, f := range gws {
-			waitFor(t, f.name+" to count through Redis again", func() bool { return f.metric(t, "bulwark_fleet_redis_up") == 1 })
+			testutil.Eventually(t, f.name+" to count through Redis again", func() bool { return f.metric(t, "bulwark_fleet_redis_up") == 1 })
 		}
 		for i := range 10 {
 			if got := loginAs(t, next().pub, "198.51.100.41", "dave", fmt.Sprintf("g%d", i)); got != http.StatusUnauthorized {
@@ -281,7 +281,7 @@ func fleetStuffingBan(t *testing.T, gws []*fleetGateway, next func() *fleetGatew
 	}
 	loginAs(t, next().pub, ip, "stuffed9", "x")
 	for _, f := range gws {
-		waitFor(t, f.name+" to refuse the stuffer", func() bool { return getAs(t, f.pub, ip, "/") == http.StatusForbidden })
+		testutil.Eventually(t, f.name+" to refuse the stuffer", func() bool { return getAs(t, f.pub, ip, "/") == http.StatusForbidden })
 	}
 }
 
@@ -303,7 +303,7 @@ func fleetAttackBan(t *testing.T, gws []*fleetGateway, next func() *fleetGateway
 	}
 	getAs(t, next().pub, ip, "/api/products?id=1%27%20OR%201=1--4")
 	for _, f := range gws {
-		waitFor(t, f.name+" to refuse the attacker", func() bool { return getAs(t, f.pub, ip, "/") == http.StatusForbidden })
+		testutil.Eventually(t, f.name+" to refuse the attacker", func() bool { return getAs(t, f.pub, ip, "/") == http.StatusForbidden })
 	}
 }
 

@@ -136,7 +136,7 @@ func startRedisCluster(t *testing.T) []string {
 	}
 	for _, n := range nodes {
 		c := n.client(t)
-		waitFor(t, "cluster_state:ok on "+n.addr, func() bool {
+		testutil.Eventually(t, "cluster_state:ok on "+n.addr, func() bool {
 			info, err := c.ClusterInfo(context.Background()).Result()
 			return err == nil && strings.Contains(info, "cluster_state:ok")
 		})
@@ -170,12 +170,12 @@ func startRedisSentinel(t *testing.T) *redisSentinel {
 	}
 	s.sentinel = startRedisProc(t, mkdir(t, dir, "sentinel"), freeRedisPort(t), conf, "--sentinel")
 	rc := s.replica.client(t)
-	waitFor(t, "the replica to be in sync", func() bool {
+	testutil.Eventually(t, "the replica to be in sync", func() bool {
 		info, err := rc.Info(context.Background(), "replication").Result()
 		return err == nil && strings.Contains(info, "master_link_status:up")
 	})
 	s.sc = s.sentinel.client(t)
-	waitFor(t, "the sentinel to know the replica", func() bool {
+	testutil.Eventually(t, "the sentinel to know the replica", func() bool {
 		r, err := s.sc.Do(context.Background(), "SENTINEL", "REPLICAS", "mymaster").Slice()
 		return err == nil && len(r) == 1
 	})

@@ -92,6 +92,33 @@ func offenceCounts(t *testing.T, f *fleetGateway, ip string) map[string]int64 {
 	return o.Counts
 }
 
+// startNamedFleet runs three gateways, gw-a, gw-b and gw-c, in front of
+// app with store.redis set to the flow mapping {redis, name: …}, and waits
+// until each reaches Redis.
+func startNamedFleet(t *testing.T, app, redis string) []*fleetGateway {
+	t.Helper()
+	var gws []*fleetGateway
+	for _, name := range []string{"gw-a", "gw-b", "gw-c"} {
+		f := startFleetOn(t, 1, app, "{"+redis+", name: "+name+"}")[0]
+		f.name = name
+		gws = append(gws, f)
+	}
+	for _, f := range gws {
+		testutil.Eventually(t, "gateway "+f.name+" to reach Redis", func() bool {
+			return strings.Contains(f.g.log.String(), "black book: Redis reachable")
+		})
+	}
+	return gws
+}
+
+// sendAttack sends a SQL injection from ip to f, which must block it.
+func sendAttack(t *testing.T, f *fleetGateway, ip string) {
+	t.Helper()
+	if got := getAs(t, f.pub, ip, "/api/products?id=1%27%20OR%201=1--"); got != http.StatusForbidden {
+		t.Fatalf("attack from %s on %s = %d, want 403 (blocked)", ip, f.name, got)
+	}
+}
+
 // waitAttacks waits, up to 30s, until f lists exactly sent, and fails
 // with the difference if it does not.
 func waitAttacks(t *testing.T, f *fleetGateway, sent map[string]string, what string) {
@@ -120,25 +147,9 @@ func TestFleetViewListsEveryGatewaysAttacks(t *testing.T) {
 	}
 	rs := testutil.StartRedis(t)
 	app := testutil.StartExpressApp(t).URL()
-	var gws []*fleetGateway
-	for _, name := range []string{"gw-a", "gw-b", "gw-c"} {
-		f := startFleetOn(t, 1, app, fmt.Sprintf("{address: %q, prefix: fleet-view, name: %s}", rs.Addr(), name))[0]
-		f.name = name
-		gws = append(gws, f)
-	}
-	for _, f := range gws {
-		waitFor(t, "gateway "+f.name+" to reach Redis", func() bool {
-			return strings.Contains(f.g.log.String(), "black book: Redis reachable")
-		})
-	}
+	gws := startNamedFleet(t, app, fmt.Sprintf("address: %q, prefix: fleet-view", rs.Addr()))
 	sent := map[string]string{}
-	attack := func(t *testing.T, f *fleetGateway, ip string) {
-		t.Helper()
-		if got := getAs(t, f.pub, ip, "/api/products?id=1%27%20OR%201=1--"); got != http.StatusForbidden {
-			t.Fatalf("attack from %s on %s = %d, want 403 (blocked)", ip, f.name, got)
-		}
-		sent[ip] = f.name
-	}
+	attack := func(t *testing.T, f *fleetGateway, ip string) { sendAttack(t, f, ip); sent[ip] = f.name }
 	for i := range 9 { // one address each: no ban gets in the way
 		attack(t, gws[i%3], fmt.Sprintf("198.51.100.%d", 10+i))
 	}
@@ -187,11 +198,11 @@ func TestFleetViewListsEveryGatewaysAttacks(t *testing.T) {
 			var own map[string]int64
 			for _, f := range gws {
 				if f.name == gw {
-					waitFor(t, gw+" to record "+ip+"'s offence", func() bool { own = offenceCounts(t, f, ip); return len(own) > 0 })
+					testutil.Eventually(t, gw+" to record "+ip+"'s offence", func() bool { own = offenceCounts(t, f, ip); return len(own) > 0 })
 				}
 			}
 			for _, f := range gws {
-				waitFor(t, f.name+"'s dossier of "+ip+" to count what "+gw+" saw", func() bool {
+				testutil.Eventually(t, f.name+"'s dossier of "+ip+" to count what "+gw+" saw", func() bool {
 					return fmt.Sprint(offenceCounts(t, f, ip)) == fmt.Sprint(own)
 				})
 			}
@@ -207,7 +218,7 @@ func TestFleetViewListsEveryGatewaysAttacks(t *testing.T) {
 			down[ip] = f.name
 		}
 		for _, f := range gws {
-			waitFor(t, f.name+" to list its own attack while Redis is down", func() bool {
+			testutil.Eventually(t, f.name+" to list its own attack while Redis is down", func() bool {
 				byIP, _ := fleetAttacks(t, f)
 				for ip, gw := range down {
 					if gw == f.name && len(byIP[ip]) == 0 {
@@ -231,6 +242,30 @@ func TestFleetViewListsEveryGatewaysAttacks(t *testing.T) {
 	for _, f := range gws {
 		if diff := attacksDiffer(t, f, sent); diff != "" {
 			t.Errorf("%s's /v1/events: %s", f.name, diff)
+		}
+	}
+}
+
+// TestFleetViewOnRedisCluster: on a 3-master Redis Cluster, the fleet's
+// stream (one key, one shard) gives every gateway every attack.
+func TestFleetViewOnRedisCluster(t *testing.T) {
+	if testing.Short() && os.Getenv("CI") == "" {
+		t.Skip("slow: a real Redis Cluster, an app and three gateways (runs in CI)")
+	}
+	addrs := startRedisCluster(t)
+	app := testutil.StartExpressApp(t).URL()
+	gws := startNamedFleet(t, app, fmt.Sprintf("cluster: [%s], prefix: fleet-view-cluster", strings.Join(addrs, ", ")))
+	sent := map[string]string{}
+	for i := range 6 {
+		f := gws[i%3]
+		ip := fmt.Sprintf("198.51.100.%d", 40+i)
+		sendAttack(t, f, ip)
+		sent[ip] = f.name
+	}
+	for _, f := range gws {
+		waitAttacks(t, f, sent, "the attacks sent to all three, on a Cluster")
+		if log := f.g.log.String(); strings.Contains(log, "fleet view:") {
+			t.Errorf("%s logged trouble with the fleet's stream:\n%s", f.name, log)
 		}
 	}
 }

@@ -48,17 +48,6 @@ func startGuard(t *testing.T, env []string, args ...string) (*exec.Cmd, *testuti
 	return cmd, events
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // TestGuardRunZeroDowntime restarts the real Express app five times under
 // guard --run while clients keep sending requests: none may fail.
 func TestGuardRunZeroDowntime(t *testing.T) {
@@ -68,7 +57,7 @@ func TestGuardRunZeroDowntime(t *testing.T) {
 	cmd, events := startGuard(t, []string{"HOST=127.0.0.1", "PORT=" + port},
 		"guard", "--upstream", "http://"+appAddr, "--listen", pub, "--admin", adm,
 		"--run", "node "+filepath.Join(app, "server.js"))
-	waitFor(t, "the app to be ready", func() bool { return events.Count(`"action":"process-ready"`) == 1 })
+	testutil.Eventually(t, "the app to be ready", func() bool { return events.Count(`"action":"process-ready"`) == 1 })
 
 	client := &http.Client{Timeout: 40 * time.Second}
 	var sent, failed atomic.Int64
@@ -110,7 +99,7 @@ func TestGuardRunZeroDowntime(t *testing.T) {
 	for n := 2; n <= 6; n++ {
 		time.Sleep(200 * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGHUP)
-		waitFor(t, "restart", func() bool { return events.Count(`"action":"process-ready"`) == n })
+		testutil.Eventually(t, "restart", func() bool { return events.Count(`"action":"process-ready"`) == n })
 	}
 	time.Sleep(200 * time.Millisecond)
 	close(stop)
@@ -137,8 +126,8 @@ func TestGuardRunBackoff503(t *testing.T) {
 	appAddr, pub, adm := testutil.FreeAddr(t), testutil.FreeAddr(t), testutil.FreeAddr(t)
 	_, events := startGuard(t, nil, "guard", "--upstream", "http://"+appAddr, "--listen", pub, "--admin", adm,
 		"--run", "sh -c 'exit 3'")
-	waitFor(t, "a crash", func() bool { return events.Count(`"action":"process-crashed"`) >= 1 })
-	waitFor(t, "the gateway", func() bool {
+	testutil.Eventually(t, "a crash", func() bool { return events.Count(`"action":"process-crashed"`) >= 1 })
+	testutil.Eventually(t, "the gateway", func() bool {
 		c, err := net.Dial("tcp", pub)
 		if err == nil {
 			c.Close()
@@ -146,7 +135,7 @@ func TestGuardRunBackoff503(t *testing.T) {
 		return err == nil
 	})
 	var resp *http.Response
-	waitFor(t, "a 503", func() bool {
+	testutil.Eventually(t, "a 503", func() bool {
 		r, err := http.Get("http://" + pub + "/")
 		if err != nil {
 			return false
@@ -168,7 +157,7 @@ func TestGuardRunWithoutUpstream(t *testing.T) {
 	_, port, _ := net.SplitHostPort(appAddr)
 	_, events := startGuard(t, []string{"HOST=127.0.0.1", "PORT=" + port},
 		"guard", "--listen", pub, "--admin", adm, "--run", "node "+filepath.Join(app, "server.js"))
-	waitFor(t, "the app to be ready", func() bool { return events.Count(`"action":"process-ready"`) == 1 })
+	testutil.Eventually(t, "the app to be ready", func() bool { return events.Count(`"action":"process-ready"`) == 1 })
 	resp, err := plainClient.Get("http://" + pub + "/api/products")
 	if err != nil {
 		t.Fatal(err)

@@ -58,7 +58,7 @@ func startHangGuard(t *testing.T) (pub, adm, tokenFile string, events *testutil.
 	cmd, events := startGuard(t, []string{"PORT=" + port},
 		"guard", "--config", cfg, "--upstream", "http://"+appAddr, "--listen", pub, "--admin", adm,
 		"--run", "node "+app)
-	waitFor(t, "the app to be ready", func() bool { return events.Count(`"action":"process-ready"`) == 1 })
+	testutil.Eventually(t, "the app to be ready", func() bool { return events.Count(`"action":"process-ready"`) == 1 })
 	return pub, adm, filepath.Join(cmd.Dir, "bulwark-admin.token"), events
 }
 
@@ -150,7 +150,7 @@ func TestHangBlockedNodeAppRestarted(t *testing.T) {
 			t.Errorf("bulwark status lacks %q:\n%s", want, st)
 		}
 	}
-	waitFor(t, "an alert", func() bool {
+	testutil.Eventually(t, "an alert", func() bool {
 		return events.Count(`"action":"alert-firing"`) >= 1 && events.Count(`"crash-loop"`) >= 1
 	})
 	if events.Count(`"action":"process-hung"`) != 1 {

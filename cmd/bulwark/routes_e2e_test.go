@@ -131,7 +131,7 @@ routes: {express: %s, learning: 4s}
 			t.Logf("events:\n%s\ngateway log:\n%s", b, gw.log.String())
 		}
 	}()
-	waitFor(t, "a new-route event for /api/admin/export", func() bool {
+	testutil.Eventually(t, "a new-route event for /api/admin/export", func() bool {
 		return len(findEvents(t, events, "new-route", "")) > 0
 	})
 	gw.stop(t) // writes the inventory to the store

@@ -125,7 +125,7 @@ alerts:
 		"E2E_SMTP_PASSWORD=" + smtpPassword, "E2E_TWILIO_TOKEN=" + twilioToken},
 		"guard", "--config", cfg, "--upstream", "http://"+appAddr, "--listen", pub, "--admin", adm,
 		"--run", "node "+filepath.Join(appDir, "server.js"))
-	waitFor(t, "the app behind the gateway", func() bool {
+	testutil.Eventually(t, "the app behind the gateway", func() bool {
 		if g.exited() {
 			t.Fatalf("guard exited before it was ready:\n%s", g.stderr.String())
 		}
@@ -161,7 +161,7 @@ alerts:
 	// The gateway's own event output says which attack events exist; each
 	// receiver must get every one of them (at least once: by id).
 	var want []string
-	waitFor(t, fmt.Sprintf("%d attack-blocked events in the event output", total), func() bool {
+	testutil.Eventually(t, fmt.Sprintf("%d attack-blocked events in the event output", total), func() bool {
 		want = attackIDs(eventsFile, attackers)
 		return len(want) >= total
 	})
@@ -170,7 +170,7 @@ alerts:
 	}
 
 	t.Run("syslog over TLS", func(t *testing.T) {
-		waitFor(t, "every attack event at the syslog receiver", func() bool { return len(missing(want, sys.ids())) == 0 })
+		testutil.Eventually(t, "every attack event at the syslog receiver", func() bool { return len(missing(want, sys.ids())) == 0 })
 		msgs, errs := sys.results()
 		if len(errs) > 0 {
 			t.Errorf("%d messages are not RFC 5424 (first: %v)", len(errs), errs[0])
@@ -203,7 +203,7 @@ alerts:
 	})
 
 	t.Run("json_lines", func(t *testing.T) {
-		waitFor(t, "every attack event at the json_lines receiver", func() bool { return len(missing(want, lines.ids())) == 0 })
+		testutil.Eventually(t, "every attack event at the json_lines receiver", func() bool { return len(missing(want, lines.ids())) == 0 })
 		docs, errs := lines.results()
 		if len(errs) > 0 {
 			t.Errorf("%d lines are not JSON objects (first: %v)", len(errs), errs[0])
@@ -217,7 +217,7 @@ alerts:
 	})
 
 	t.Run("signed webhook", func(t *testing.T) {
-		waitFor(t, "every attack event at the webhook", func() bool {
+		testutil.Eventually(t, "every attack event at the webhook", func() bool {
 			if _, bad := hook.stats(); bad != nil {
 				t.Fatalf("a webhook request failed verification: %v", bad)
 			}
@@ -231,7 +231,7 @@ alerts:
 	})
 
 	t.Run("one email and one SMS for the burst", func(t *testing.T) {
-		waitFor(t, "the email and the SMS", func() bool { return len(smtpSrv.All()) >= 1 && len(sms.all()) >= 1 })
+		testutil.Eventually(t, "the email and the SMS", func() bool { return len(smtpSrv.All()) >= 1 && len(sms.all()) >= 1 })
 		// Nothing more may follow: the three attackers are one group.
 		// (The default groupInterval, 5m, is when an update could come.)
 		time.Sleep(3 * time.Second)
@@ -827,7 +827,7 @@ alerts:
 		"E2E_SMTP_PASSWORD=" + smtpPassword, "E2E_TWILIO_TOKEN=" + twilioToken},
 		"guard", "--config", cfg, "--upstream", "http://"+appAddr, "--listen", pub, "--admin", adm,
 		"--run", "node "+filepath.Join(appDir, "server.js"))
-	waitFor(t, "the app behind the gateway", func() bool {
+	testutil.Eventually(t, "the app behind the gateway", func() bool {
 		if g.exited() {
 			t.Fatalf("guard exited before it was ready:\n%s", g.stderr.String())
 		}
@@ -850,7 +850,7 @@ alerts:
 			t.Fatalf("attack %d from %s = %d, want 403", i, attackers[i%len(attackers)], resp.StatusCode)
 		}
 	}
-	waitFor(t, "the email and the SMS", func() bool { return len(smtpSrv.All()) >= 1 && len(sms.all()) >= 1 })
+	testutil.Eventually(t, "the email and the SMS", func() bool { return len(smtpSrv.All()) >= 1 && len(sms.all()) >= 1 })
 	time.Sleep(3 * time.Second)
 	mails, texts := smtpSrv.All(), sms.all()
 	var subjects []string

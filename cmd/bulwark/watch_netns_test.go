@@ -68,7 +68,7 @@ scenarios:
 `, store, events, authLog)), 0o600)
 	background(t, "ip", "netns", "exec", ns, bin, "watch", "--config", cfg)
 
-	waitFor(t, "sshd to listen", func() bool { return reachable(server) })
+	testutil.Eventually(t, "sshd to listen", func() bool { return reachable(server) })
 	for i := range 4 {
 		if !reachable(server) {
 			t.Fatalf("banned after %d failed logins; the threshold is 4", i)
@@ -78,7 +78,7 @@ scenarios:
 			"-o", "UserKnownHostsFile=/dev/null", "-o", "PubkeyAuthentication=no", "-o", "NumberOfPasswordPrompts=1",
 			"-o", "ConnectTimeout=5", "admin@"+server, "true").Run()
 	}
-	waitFor(t, "the client to be dropped at the firewall", func() bool { return !reachable(server) })
+	testutil.Eventually(t, "the client to be dropped at the firewall", func() bool { return !reachable(server) })
 
 	data, _ := os.ReadFile(events)
 	if n := strings.Count(string(data), `"action":"login-failure"`); n != 4 {
@@ -94,7 +94,7 @@ scenarios:
 	}
 
 	run(t, bin, "bans", "remove", client, "--config", cfg, "--reason", "test")
-	waitFor(t, "the client to be let in after bans remove", func() bool { return reachable(server) })
+	testutil.Eventually(t, "the client to be let in after bans remove", func() bool { return reachable(server) })
 }
 
 // veth makes a namespace joined to this one by a veth pair, and returns the

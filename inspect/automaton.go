@@ -1,7 +1,7 @@
 package inspect
 
 // hintMask is a set of patterns, by bit.
-type hintMask [8]uint64
+type hintMask [12]uint64
 
 func (m *hintMask) set(bit int)      { m[bit/64] |= 1 << (bit % 64) }
 func (m *hintMask) has(bit int) bool { return m[bit/64]&(1<<(bit%64)) != 0 }
@@ -53,8 +53,10 @@ func buildHints() {
 		}
 	}
 	for _, p := range patterns {
-		if len(p.winHints) > 0 {
-			add(p.win, p.winHints)
+		for _, w := range p.plans {
+			if len(w.winHints) > 0 {
+				add(w.win, w.winHints)
+			}
 		}
 		if len(p.hints) == 0 {
 			alwaysRun.set(p.bit)

@@ -136,7 +136,7 @@ func (s *scan) findIn(p *pattern, v string, m *hintMask) (string, bool) {
 	if !m.admits(p) || !s.spend(len(v)) {
 		return "", false
 	}
-	if p.win >= 0 && len(v) >= minWindowed && len(v) <= maxWindowed {
+	if p.plans != nil && len(v) >= minWindowed && len(v) <= maxWindowed {
 		loc, ok := findWindowed(p, v, s.events.events(v))
 		if windowCheck != nil {
 			windowCheck(p, v, loc, ok)

@@ -66,6 +66,13 @@ func TestScanHints(t *testing.T) {
 					m.set(p.also)
 				}
 			}
+			for _, w := range p.plans {
+				for _, h := range w.winHints {
+					if strings.Contains(v, h) {
+						m.set(w.win)
+					}
+				}
+			}
 		}
 		return m
 	}

@@ -19,13 +19,9 @@ type pattern struct {
 	// (found by [requiredHints]); 0 if none.
 	also      int
 	alsoHints []string
-	// win is the bit of the exact hints around which p runs on long values
-	// (see window.go), -1 if it runs on all of them; winHints are those
-	// hints if win is a bit of its own.
-	win      int
-	winHints []string
-	reach    int     // the most bytes of a match's bounded parts
-	spread   byteSet // the bytes its unbounded repetitions consume
+	// plans, if set, say how p runs on long values: only around its
+	// exact hints (see window.go).
+	plans []*windowPlan
 }
 
 var patterns []*pattern
@@ -62,7 +58,7 @@ func compilePatterns() {
 			next = max(next, p.also+1)
 		}
 		for _, p := range patterns {
-			windowPlan(p, &next)
+			planWindows(p, &next)
 		}
 		buildHints()
 	})

@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"hash/maphash"
+	"regexp"
 	"regexp/syntax"
 	"slices"
 	"strings"
@@ -34,30 +35,81 @@ const minWindowed = 512
 // of it: hint events hold 32-bit offsets.
 const maxWindowed = 1<<31 - 1
 
-// windowPlan computes how p is windowed: which bit of the automaton marks
-// its exact hints, its reach and spread. p.win is -1, p running over whole
-// values, if p has no exact hints or no bit is left for them; next is the
-// first bit not taken.
-func windowPlan(p *pattern, next *int) {
-	p.win = -1
-	exact := requiredHints(p.expr)
-	if exact == nil {
-		return
+// A window plan is how one alternative of a pattern's expression runs on
+// long values: its own expression, the bit of the automaton that marks its
+// exact hints, its reach and spread. A pattern whose expression is an
+// alternation (A|B|C) has a plan for each, since one alternative's
+// frequent hint or wide spread would otherwise widen the windows of all;
+// the first match of the whole is the one of the alternatives that starts
+// first, the earliest alternative of those that start there.
+type windowPlan struct {
+	re       *regexp.Regexp
+	win      int      // -1: runs on whole values (no exact hints, or no bit left)
+	winHints []string // the hints of win if it is a bit of its own
+	reach    int      // the most bytes of a match's bounded parts
+	spread   byteSet  // the bytes its unbounded repetitions consume
+}
+
+// planWindows sets p.plans, leaving it nil (p runs on whole values) if no
+// alternative of p has exact hints; next is the first bit of the
+// automaton not taken.
+func planWindows(p *pattern, next *int) {
+	alts := []string{p.expr}
+	if split := alternatives(p.expr); len(split) > 1 {
+		alts = split
 	}
-	re, err := syntax.Parse(p.expr, syntax.Perl)
-	if err != nil {
-		return
+	var plans []*windowPlan
+	windowed := false
+	for _, alt := range alts {
+		w := &windowPlan{win: -1}
+		plans = append(plans, w)
+		if len(alts) == 1 {
+			w.re = p.re
+		} else {
+			w.re = regexp.MustCompile(alt)
+		}
+		exact := requiredHints(alt)
+		re, err := syntax.Parse(alt, syntax.Perl)
+		if exact == nil || err != nil {
+			continue
+		}
+		w.reach = reach(re, &w.spread)
+		switch {
+		case len(alts) == 1 && p.also != 0 && slices.Equal(p.alsoHints, exact):
+			w.win = p.also
+		case len(alts) == 1 && covers(p.hints, exact):
+			w.win = p.bit // every exact hint holds one of p's: they are exact too
+		case *next < len(hintMask{})*64:
+			w.win, w.winHints = *next, exact
+			*next++
+		default:
+			continue
+		}
+		windowed = true
 	}
-	p.reach = reach(re, &p.spread)
-	switch {
-	case p.also != 0 && slices.Equal(p.alsoHints, exact):
-		p.win = p.also
-	case covers(p.hints, exact):
-		p.win = p.bit // every exact hint holds one of p's: they are exact too
-	case *next < len(hintMask{})*64:
-		p.win, p.winHints = *next, exact
-		*next++
+	if windowed {
+		p.plans = plans
 	}
+}
+
+// alternatives returns the top-level alternatives of expr, each with the
+// flags expr starts with, or nil if a flag group elsewhere would apply to
+// some of them only.
+func alternatives(expr string) []string {
+	flags := ""
+	if strings.HasPrefix(expr, "(?") {
+		if k := strings.IndexByte(expr, ')'); k > 2 && !strings.ContainsAny(expr[2:k], ":(") {
+			flags, expr = expr[:k+1], expr[k+1:]
+		}
+	}
+	alts := splitAlternatives(expr)
+	for i, a := range alts {
+		if strings.Contains(a, "(?") && strings.Count(a, "(?") != strings.Count(a, "(?:") {
+			return nil // an inline flag group: keep the expression whole
+		}
+		alts[i] = flags + a
+	}
+	return alts
 }
 
 // covers reports whether each string of exact contains one of hints.
@@ -259,10 +311,26 @@ func hintEventsOf(v string, ev []hintEvent) []hintEvent {
 }
 
 // findWindowed returns the first match of p in v, as p.re.FindStringIndex
-// would, running p only on the windows around the places ev (v's hint
-// events) says p's exact hints end. ok is false if a match touched a
-// window's margin: the caller must then run p on all of v.
+// would, running each of p's plans only on the windows around the places
+// ev (v's hint events) says its exact hints end. ok is false if a match
+// touched a window's margin: the caller must then run p on all of v.
 func findWindowed(p *pattern, v string, ev []hintEvent) (loc []int, ok bool) {
+	for _, w := range p.plans {
+		var l []int
+		if w.win < 0 {
+			l = w.re.FindStringIndex(v)
+		} else if l, ok = w.find(v, ev); !ok {
+			return nil, false
+		}
+		if l != nil && (loc == nil || l[0] < loc[0]) {
+			loc = l // an earlier alternative wins a tie
+		}
+	}
+	return loc, true
+}
+
+// find is [findWindowed] for one plan.
+func (p *windowPlan) find(v string, ev []hintEvent) (loc []int, ok bool) {
 	a := hintAC
 	lo, cntLo := 0, 0 // cntLo: bytes not in spread in v[lo:prev]
 	hi, cntHi := 0, 0 // cntHi: bytes not in spread in v[prev+1:hi]
@@ -334,7 +402,7 @@ func findWindowed(p *pattern, v string, ev []hintEvent) (loc []int, ok bool) {
 // searchWindow returns the first match of p in v[lo:hi], read with a
 // character of v on either side. ok is false if the match found starts or
 // ends in those characters.
-func searchWindow(p *pattern, v string, lo, hi int) (loc []int, ok bool) {
+func searchWindow(p *windowPlan, v string, lo, hi int) (loc []int, ok bool) {
 	plo, phi := lo, hi
 	if plo > 0 {
 		plo--

@@ -17,7 +17,7 @@ func sameAsWhole(t *testing.T, v string) (found int) {
 	ev := hintEventsOf(v, nil)
 	m := scanHints(v)
 	for _, p := range patterns {
-		if p.win < 0 || !m.admits(p) {
+		if p.plans == nil || !m.admits(p) {
 			continue
 		}
 		want := p.re.FindStringIndex(v)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strconv"
 	"sync"
 	"testing"
@@ -286,4 +287,30 @@ func BenchmarkStreamMirror(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
 	b.ReportMetric(float64(added.Nanoseconds())/float64(b.N), "ns-add/op")
+}
+
+// While Redis is away the outbox keeps the newest entries only, up to its
+// bound, and says how many it dropped.
+func TestStreamOutboxIsBounded(t *testing.T) {
+	srv := testutil.StartRedis(t)
+	sh := newShared(t, srv.Addr())
+	srv.Stop()
+	a := runStream(t, sh, StreamOptions{Name: "a", Instance: "a", Outbox: 10})
+	for i := range 25 {
+		a.st.AddEvent(ecs(t, strconv.Itoa(i)))
+	}
+	srv.Start(t)
+	b := runStream(t, sh, StreamOptions{Name: "b", Instance: "b"})
+	testutil.Eventually(t, "b reads what a kept", func() bool { return len(b.events()) == 10 })
+	if got, want := b.events()[0], "a/15"; got != want {
+		t.Errorf("the oldest kept = %s, want %s (the newest 10 of 25)", got, want)
+	}
+	testutil.Eventually(t, "a logs that it dropped 15", func() bool {
+		n := 0
+		for _, m := range regexp.MustCompile(`dropped=(\d+)`).FindAllStringSubmatch(a.log.String(), -1) {
+			k, _ := strconv.Atoi(m[1])
+			n += k
+		}
+		return n == 15
+	})
 }

@@ -144,9 +144,12 @@ func (e *Engine) Handle(ev event.Event) {
 
 // MaxBatch is the most events [Engine.HandleBatch] is meant to get at once
 // (see [event.Bus.SubscribeBatch]): with a fleet, one script run in Redis
-// counts them all, and the larger the batch the longer that run holds
-// Redis.
-const MaxBatch = 32
+// counts them all. The larger the batch, the more of an attacker's events
+// share a bucket's one read and write, and the longer the run holds Redis:
+// 128 failed logins each from another address hold it about 3.5 ms on a
+// loaded 2-CPU machine (docs/benchmarks.md), well under the fleet's
+// 100 ms timeout.
+const MaxBatch = 128
 
 // HandleBatch is [Engine.Handle] for several events, in order: with a
 // fleet they reach Redis in one script run and one round trip (one per

@@ -137,9 +137,9 @@ func TestSharedOneScriptRunPerBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	var burst []event.Event
-	for i := range 100 {
-		// 25 addresses guessing 4 passwords each for one user, then one
-		// address trying 25 usernames, then 25 guesses for one pair.
+	for i := range 2*MaxBatch + MaxBatch/3 {
+		// 25 addresses guessing 2 passwords each for one user, then one
+		// address trying 25 usernames, then guesses for one pair.
 		switch {
 		case i < 50:
 			burst = append(burst, loginFailure(fmt.Sprintf("198.51.100.%d", i%25+1), "bob"))

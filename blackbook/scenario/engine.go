@@ -188,14 +188,14 @@ func (e *Engine) HandleBatch(evs []event.Event) {
 				}
 				k, b := e.bucketOf(k, now.UnixNano())
 				if shared {
-					batch.pour(e, s, k, b, ev)
+					batch.pour(e, s, k, b, ev, i)
 				} else {
 					e.pourLocal(s, k, b, ev, now)
 				}
 			}
 		}
 	}
-	e.runShared(&batch, now)
+	e.runShared(&batch, evs, now)
 }
 
 // bucketOf returns k's bucket, made (after a sweep when the map is full)

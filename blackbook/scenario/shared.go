@@ -167,12 +167,12 @@ type sharedBatch struct {
 	ops []sharedOp
 }
 
-// A sharedOp is one bucket's reset (b nil) or pour of ev.
+// A sharedOp is one bucket's reset (b nil) or pour of an event.
 type sharedOp struct {
 	s        *compiled
 	k        bucketKey
 	b        *bucket
-	ev       *event.Event
+	ev       int // the event's place in the batch
 	key      string
 	distinct string // the hashed distinct value poured, if any
 }
@@ -185,7 +185,7 @@ func (bt *sharedBatch) reset(e *Engine, s *compiled, k bucketKey) {
 // pour adds the pouring of ev into k's bucket b, unless the event has no
 // value of the scenario's distinct field (nothing to count, shared or
 // not).
-func (bt *sharedBatch) pour(e *Engine, s *compiled, k bucketKey, b *bucket, ev *event.Event) {
+func (bt *sharedBatch) pour(e *Engine, s *compiled, k bucketKey, b *bucket, ev *event.Event, at int) {
 	distinct := ""
 	if s.Distinct != "" {
 		v, ok := distinctValue(s, ev)
@@ -195,7 +195,7 @@ func (bt *sharedBatch) pour(e *Engine, s *compiled, k bucketKey, b *bucket, ev *
 		sum := sha256.Sum256([]byte(v))
 		distinct = hex.EncodeToString(sum[:8])
 	}
-	bt.ops = append(bt.ops, sharedOp{s: s, k: k, b: b, ev: ev, key: e.redisKey(s, k), distinct: distinct})
+	bt.ops = append(bt.ops, sharedOp{s: s, k: k, b: b, ev: at, key: e.redisKey(s, k), distinct: distinct})
 }
 
 // A wireOp is what the script gets for some of a batch's ops: a reset,
@@ -273,7 +273,7 @@ func (e *Engine) call(ops []sharedOp, ws []wireOp, now int64) fleet.Call {
 // it, or on a Cluster one per bucket, pipelined. It mirrors each pour's
 // answer in its local bucket, in order, deciding for the bucket a pour
 // filled, and pours here what Redis did not answer.
-func (e *Engine) runShared(bt *sharedBatch, t time.Time) {
+func (e *Engine) runShared(bt *sharedBatch, evs []event.Event, t time.Time) {
 	if len(bt.ops) == 0 {
 		return
 	}
@@ -299,8 +299,8 @@ func (e *Engine) runShared(bt *sharedBatch, t time.Time) {
 				op := &bt.ops[j]
 				var n int
 				n, replies = nextReply(replies, &res)
-				if op.b != nil && !e.mirror(op.s, op.k, op.b, op.ev, t, res[:n]) {
-					e.pourLocal(op.s, op.k, op.b, op.ev, t)
+				if op.b != nil && !e.mirror(op.s, op.k, op.b, &evs[op.ev], t, res[:n]) {
+					e.pourLocal(op.s, op.k, op.b, &evs[op.ev], t)
 				}
 			}
 		}

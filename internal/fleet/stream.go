@@ -181,23 +181,33 @@ func sleep(ctx context.Context, d time.Duration) bool {
 }
 
 // push appends the outbox to the stream in batches, one pipelined round
-// trip each, and trims the stream by age once a minute.
+// trip each, and trims the stream by age once a minute. When ctx ends it
+// appends what is left, for at most a second, unless Redis is away.
 func (st *Stream) push(ctx context.Context) {
 	trim := time.NewTicker(time.Minute)
 	defer trim.Stop()
 	fails := 0
+	defer func() {
+		fctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		for fails == 0 {
+			if k, err := st.pushBatch(fctx); k == 0 || err != nil {
+				return
+			}
+		}
+	}()
 	st.trimAge(ctx)
 	for {
 		st.mu.Lock()
-		batch := st.outbox[:min(len(st.outbox), st.o.Batch):min(len(st.outbox), st.o.Batch)]
-		head, dropped := st.head, st.dropped
+		dropped := st.dropped
 		st.dropped = 0
 		st.mu.Unlock()
 		if dropped > 0 {
 			st.o.Logger.LogAttrs(ctx, slog.LevelWarn, "fleet view: redis away too long; dropped this gateway's oldest entries",
 				slog.Int("dropped", dropped))
 		}
-		if len(batch) == 0 {
+		k, err := st.pushBatch(ctx)
+		if k == 0 {
 			select {
 			case <-ctx.Done():
 				return
@@ -207,15 +217,6 @@ func (st *Stream) push(ctx context.Context) {
 			}
 			continue
 		}
-		n, err := st.append(ctx, batch)
-		st.mu.Lock()
-		// The outbox may have dropped its oldest meanwhile: remove what
-		// was appended of what is still there.
-		if gone := int(st.head - head); n > gone {
-			st.outbox = st.outbox[n-gone:]
-			st.head += uint64(n - gone)
-		}
-		st.mu.Unlock()
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -224,10 +225,10 @@ func (st *Stream) push(ctx context.Context) {
 				st.o.Logger.LogAttrs(ctx, slog.LevelWarn, "fleet view: redis unreachable; this gateway's events wait to be appended",
 					slog.String("error", err.Error()))
 			}
-			if !sleep(ctx, backoff(fails)) {
+			fails++
+			if !sleep(ctx, backoff(fails-1)) {
 				return
 			}
-			fails++
 			continue
 		}
 		if fails > 0 {
@@ -235,6 +236,28 @@ func (st *Stream) push(ctx context.Context) {
 			fails = 0
 		}
 	}
+}
+
+// pushBatch appends the outbox's oldest entries, at most a batch, and
+// removes from it those appended. It returns how many it tried.
+func (st *Stream) pushBatch(ctx context.Context) (int, error) {
+	st.mu.Lock()
+	k := min(len(st.outbox), st.o.Batch)
+	batch, head := st.outbox[:k:k], st.head
+	st.mu.Unlock()
+	if k == 0 {
+		return 0, nil
+	}
+	n, err := st.append(ctx, batch)
+	st.mu.Lock()
+	// The outbox may have dropped its oldest meanwhile: remove what was
+	// appended of what is still there.
+	if gone := int(st.head - head); n > gone {
+		st.outbox = st.outbox[n-gone:]
+		st.head += uint64(n - gone)
+	}
+	st.mu.Unlock()
+	return k, err
 }
 
 // append XADDs batch in one pipeline and returns how many of its first

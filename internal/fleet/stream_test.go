@@ -314,3 +314,20 @@ func TestStreamOutboxIsBounded(t *testing.T) {
 		return n == 15
 	})
 }
+
+// A gateway that stops appends what its outbox still holds: its last
+// events reach the fleet.
+func TestStreamAppendsItsOutboxWhenStopped(t *testing.T) {
+	srv := testutil.StartRedis(t)
+	sh := newShared(t, srv.Addr())
+	st := sh.NewStream(StreamOptions{Name: "a", Instance: "a"})
+	for i := range 3 {
+		st.AddEvent(ecs(t, strconv.Itoa(i)))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // stopped before it could push
+	st.Run(ctx, "", func(context.Context, []Entry, string) error { return nil })
+	if n := sh.Client().XLen(t.Context(), st.Key()).Val(); n != 3 {
+		t.Errorf("after stopping, the stream holds %d entries, want the 3 the outbox held", n)
+	}
+}

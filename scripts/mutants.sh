@@ -113,6 +113,14 @@ mutant cmd/bulwark/internal/cli/update.go '	if o.DryRun {
 mutant update/update.go 'if !o.DryRun && len(all) > 0 {' 'if len(all) > 0 {' \
 	./cmd/bulwark/ '^TestScript$/^update_dryrun$'
 
+# --- accounts: the login and response bodies read for the user name and success
+mutant accounts/extract.go '		tok = pointerUnescaper.Replace(tok)' '' \
+	./accounts/ '^FuzzParseBody$'
+mutant accounts/extract.go 'spec = "/" + escapePointer(spec)' 'spec = "/" + spec' \
+	./accounts/ '^FuzzParseBody$'
+mutant accounts/extract.go 'return err == nil && f != 0' 'return err == nil && f == f' \
+	./accounts/ '^TestBodyTruthy$'
+
 # -----------------------------------------------------------------------
 
 filter=${1:-}

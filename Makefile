@@ -30,7 +30,7 @@ test: deps test-go test-node
 test-go:
 	$(GO) vet ./...
 	$(GO) test -race -short -count=1 ./...
-	$(GO) test -count=1 -run 'Corpus|Hints' ./inspect/
+	$(GO) test -count=1 -run 'Corpus|Hints|Windows|PlacesLinear|SQLNumLinear' ./inspect/  # skipped under -short: the corpora, windows over them, linear time
 	$(GO) test -count=1 -run '^(TestHeapBounded1M|TestSweepShrinks)$$' ./limit/  # the heap bounds, measured without -race
 	$(GO) test -count=1 -short -run '^TestExpressApp$$' ./update/  # too slow under -race, which skips it
 	$(GO) test -count=1 ./internal/release/  # the release built twice, the npm packages installed from a local registry: not under -short

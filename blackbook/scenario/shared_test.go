@@ -262,6 +262,26 @@ func TestSharedBatchesTriggerAsOne(t *testing.T) {
 	}
 }
 
+// A batch Redis does not answer is counted here, event by event, from
+// where the fleet's count stood: the tenth failure, in a batch sent as
+// Redis died, is still decided.
+func TestSharedBatchFallsBackWhole(t *testing.T) {
+	clk := newClock()
+	var b banner
+	es, srv := fleetOf(t, 2, clk, &b)
+	fail := loginFailure("203.0.113.9", "alice")
+	es[1].HandleBatch([]event.Event{fail, fail, fail, fail, fail, fail})
+	es[0].HandleBatch([]event.Event{fail, fail})
+	srv.Stop()
+	es[0].HandleBatch([]event.Event{loginFailure("192.0.2.1", "carol"), fail, fail})
+	if es[0].fleet.Up() {
+		t.Fatal("the link stayed up with Redis stopped")
+	}
+	if got := by(b.decisions(), LoginUserIP); len(got) != 1 || !strings.HasPrefix(got[0].Reason, "10 ") {
+		t.Errorf("the 10th failure of the pair, in a batch Redis did not take: decisions %v, want one on the 10th", got)
+	}
+}
+
 // runs reads the script runs Redis counted since its stats were reset.
 func runs(t *testing.T, c *redis.Client) int {
 	t.Helper()

@@ -121,6 +121,14 @@ mutant accounts/extract.go 'spec = "/" + escapePointer(spec)' 'spec = "/" + spec
 mutant accounts/extract.go 'return err == nil && f != 0' 'return err == nil && f == f' \
 	./accounts/ '^TestBodyTruthy$'
 
+# --- watch: each login attempt of a followed log published once, and the
+# position kept across a restart
+mutant watch/watcher.go '			w.opts.Publish(attemptEvent(a, s))' '			w.opts.Publish(attemptEvent(a, s))
+			w.opts.Publish(attemptEvent(a, s))' \
+	./watch/ '^TestWatcherEventsAndRestart$'
+mutant watch/watcher.go '		w.pending[s.name()] = at' '		_ = at' \
+	./watch/ '^TestWatcherEventsAndRestart$'
+
 # -----------------------------------------------------------------------
 
 filter=${1:-}

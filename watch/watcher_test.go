@@ -7,10 +7,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/internal/sqlite"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 type events struct {
@@ -33,11 +33,8 @@ func runWatcher(t *testing.T, cfg Config, db *sqlite.DB, want int) []event.Event
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for got.len() < want && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	time.Sleep(300 * time.Millisecond) // nothing more should come
+	// Every line read, nothing more can come: count then, not after a pause.
+	testutil.Eventually(t, "every line of the sources read", func() bool { return readToEnd(t, w, db, cfg) })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("Run: %v", err)
@@ -46,6 +43,30 @@ func runWatcher(t *testing.T, cfg Config, db *sqlite.DB, want int) []event.Event
 		t.Fatalf("published %d events, want %d", got.len(), want)
 	}
 	return got.es
+}
+
+// readToEnd reports whether w has handled every line of cfg's files: the
+// position it reached (not yet saved, else saved) is each file's end.
+func readToEnd(t *testing.T, w *Watcher, db *sqlite.DB, cfg Config) bool {
+	t.Helper()
+	for _, s := range cfg.Sources {
+		fi, err := os.Stat(s.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.mu.Lock()
+		at, ok := w.pending[s.name()]
+		w.mu.Unlock()
+		if !ok {
+			if at, err = w.load(context.Background(), s.name()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if at.pos.Offset != fi.Size() {
+			return false
+		}
+	}
+	return true
 }
 
 func TestWatcherEventsAndRestart(t *testing.T) {

@@ -1,7 +1,7 @@
 package inspect
 
 // hintMask is a set of patterns, by bit.
-type hintMask [12]uint64
+type hintMask [16]uint64
 
 func (m *hintMask) set(bit int)      { m[bit/64] |= 1 << (bit % 64) }
 func (m *hintMask) has(bit int) bool { return m[bit/64]&(1<<(bit%64)) != 0 }

@@ -137,7 +137,7 @@ func (s *scan) findIn(p *pattern, v string, m *hintMask) (string, bool) {
 		return "", false
 	}
 	if p.plans != nil && len(v) >= minWindowed && len(v) <= maxWindowed {
-		loc, ok := findWindowed(p, v, s.events.events(v))
+		loc, ok := findWindowed(p, v, m, s.events.events(v))
 		if windowCheck != nil {
 			windowCheck(p, v, loc, ok)
 		}

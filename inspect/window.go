@@ -94,7 +94,9 @@ func planWindows(p *pattern, next *int) {
 
 // alternatives returns the top-level alternatives of expr, each with the
 // flags expr starts with, or nil if a flag group elsewhere would apply to
-// some of them only.
+// some of them only. An alternative that opens with a group of
+// alternatives, \b(?:a|b)c, gives one for each: \bac, \bbc (the same
+// matches, preferred in the same order: \b makes no choice).
 func alternatives(expr string) []string {
 	flags := ""
 	if strings.HasPrefix(expr, "(?") {
@@ -102,14 +104,46 @@ func alternatives(expr string) []string {
 			flags, expr = expr[:k+1], expr[k+1:]
 		}
 	}
-	alts := splitAlternatives(expr)
-	for i, a := range alts {
-		if strings.Contains(a, "(?") && strings.Count(a, "(?") != strings.Count(a, "(?:") {
+	var out []string
+	for _, a := range splitAlternatives(expr) {
+		if strings.Count(a, "(?") != strings.Count(a, "(?:") {
 			return nil // an inline flag group: keep the expression whole
 		}
-		alts[i] = flags + a
+		for _, d := range distribute(a) {
+			out = append(out, flags+d)
+		}
 	}
-	return alts
+	return out
+}
+
+// distribute returns the alternatives of the group a opens with (after an
+// optional \b), each followed by the rest of a; or a alone if it opens
+// with no such group, or the group is repeated.
+func distribute(a string) []string {
+	head, body := "", a
+	if strings.HasPrefix(body, `\b`) {
+		head, body = `\b`, body[2:]
+	}
+	if !strings.HasPrefix(body, "(?:") {
+		return []string{a}
+	}
+	end := matchingParen(body)
+	if end < 0 {
+		return []string{a}
+	}
+	rest := body[end+1:]
+	if rest != "" && strings.IndexByte("?*+{", rest[0]) >= 0 {
+		return []string{a}
+	}
+	inner := splitAlternatives(body[3:end])
+	if len(inner) < 2 {
+		return []string{a}
+	}
+	out := make([]string, len(inner))
+	for i, in := range inner {
+		out[i] = head + in + rest
+	}
+	return out
 }
 
 // covers reports whether each string of exact contains one of hints.
@@ -312,15 +346,23 @@ func hintEventsOf(v string, ev []hintEvent) []hintEvent {
 
 // findWindowed returns the first match of p in v, as p.re.FindStringIndex
 // would, running each of p's plans only on the windows around the places
-// ev (v's hint events) says its exact hints end. ok is false if a match
-// touched a window's margin: the caller must then run p on all of v.
-func findWindowed(p *pattern, v string, ev []hintEvent) (loc []int, ok bool) {
+// ev (v's hint events) says its exact hints end; m is v's hints. ok is
+// false if a match touched a window's margin: the caller must then run p
+// on all of v.
+func findWindowed(p *pattern, v string, m *hintMask, ev []hintEvent) (loc []int, ok bool) {
 	for _, w := range p.plans {
 		var l []int
-		if w.win < 0 {
+		switch {
+		case w.win < 0:
 			l = w.re.FindStringIndex(v)
-		} else if l, ok = w.find(v, ev); !ok {
-			return nil, false
+		case !m.has(w.win):
+			continue // none of its exact hints: no match
+		case w.spread == fullSet:
+			l = w.re.FindStringIndex(v) // a window would be all of v
+		default:
+			if l, ok = w.find(v, ev); !ok {
+				return nil, false
+			}
 		}
 		if l != nil && (loc == nil || l[0] < loc[0]) {
 			loc = l // an earlier alternative wins a tie
@@ -328,6 +370,9 @@ func findWindowed(p *pattern, v string, ev []hintEvent) (loc []int, ok bool) {
 	}
 	return loc, true
 }
+
+// fullSet holds every byte.
+var fullSet = byteSet{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
 
 // find is [findWindowed] for one plan.
 func (p *windowPlan) find(v string, ev []hintEvent) (loc []int, ok bool) {

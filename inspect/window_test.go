@@ -21,7 +21,7 @@ func sameAsWhole(t *testing.T, v string) (found int) {
 			continue
 		}
 		want := p.re.FindStringIndex(v)
-		got, ok := findWindowed(p, v, ev)
+		got, ok := findWindowed(p, v, &m, ev)
 		if !ok {
 			continue // the caller runs p on all of v
 		}

@@ -119,6 +119,22 @@ func sendAttack(t *testing.T, f *fleetGateway, ip string) {
 	}
 }
 
+// seriesRequests reads the requests GET /v1/series on f counts over the
+// last hour.
+func seriesRequests(t *testing.T, f *fleetGateway) float64 {
+	t.Helper()
+	req, _ := http.NewRequest("GET", "http://"+f.adm+"/v1/series?window=1h", nil)
+	req.Header.Set("Authorization", "Bearer "+fleetToken)
+	resp, err := plainClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET /v1/series of %s: %v", f.name, err)
+	}
+	defer resp.Body.Close()
+	var s struct{ Totals map[string]float64 }
+	json.NewDecoder(resp.Body).Decode(&s)
+	return s.Totals["requests"]
+}
+
 // waitAttacks waits, up to 30s, until f lists exactly sent, and fails
 // with the difference if it does not.
 func waitAttacks(t *testing.T, f *fleetGateway, sent map[string]string, what string) {
@@ -206,6 +222,21 @@ func TestFleetViewListsEveryGatewaysAttacks(t *testing.T) {
 					return fmt.Sprint(offenceCounts(t, f, ip)) == fmt.Sprint(own)
 				})
 			}
+		}
+	})
+
+	t.Run("series count the fleet's requests", func(t *testing.T) {
+		total := 0.0
+		for _, f := range gws {
+			total += f.metric(t, "bulwark_http_requests_total")
+		}
+		if total < 9 {
+			t.Fatalf("the gateways answered %v requests in all, want at least the 9 attacks", total)
+		}
+		for _, f := range gws {
+			testutil.Eventually(t, f.name+"'s series to count the fleet's requests", func() bool {
+				return seriesRequests(t, f) == total
+			})
 		}
 	})
 

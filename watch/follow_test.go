@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // collect follows path in the background and gathers its lines.
@@ -48,13 +50,7 @@ func follow(t *testing.T, fl *Follower, c *collector) (stop func()) {
 
 func waitCount(t *testing.T, c *collector, n int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for c.count() < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("read %d lines, want %d", c.count(), n)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testutil.Eventually(t, fmt.Sprintf("%d lines read", n), func() bool { return c.count() >= n })
 }
 
 // checkSequence wants lines "line 0" … "line n-1", each once, in order.

@@ -32,27 +32,28 @@ import (
 // now ms, window ms, pair failures, user-address limit, block ms. It
 // returns {streak, blocked (0/1), distinct addresses}.
 var userFailScript = redis.NewScript(distinctLua + `
-local now, window = tonumber(ARGV[2]), tonumber(ARGV[3])
 local streak = redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], window)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
 local blocked = 0
 if streak >= tonumber(ARGV[4]) then
   blocked = 1
   redis.call('DEL', KEYS[1])
   redis.call('SET', KEYS[3], '1', 'PX', ARGV[6])
 end
-return {streak, blocked, distinct(KEYS[2], ARGV[1], now, window, tonumber(ARGV[5]))}`)
+return {streak, blocked, distinct(KEYS[2], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[5]))}`)
 
 // ipFailScript counts a failing user of an address. KEYS: the address's
 // users. ARGV: user, now ms, window ms, limit. It returns the distinct
 // users.
-var ipFailScript = redis.NewScript(distinctLua + `return distinct(KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))`)
+var ipFailScript = redis.NewScript(distinctLua + `return distinct(KEYS[1], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]))`)
 
 // distinctLua adds member to a sorted set at now, drops members older than
 // window and returns how many remain; the set never grows past limit+1.
+// now and window (ms) come as the strings the caller sent, passed on as
+// they are: Redis's Lua turns a number back into a string slowly.
 const distinctLua = `
 local function distinct(key, member, now, window, limit)
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window - 1)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('(%d', tonumber(now) - tonumber(window)))
   if redis.call('ZSCORE', key, member) or redis.call('ZCARD', key) <= limit then
     redis.call('ZADD', key, now, member)
   end

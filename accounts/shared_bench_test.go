@@ -59,12 +59,33 @@ func login(h http.Handler, ip, user, pass string) int {
 	return rr.Code
 }
 
+// scriptMicros reads the µs Redis spent running scripts since its stats
+// were reset.
+func scriptMicros(tb testing.TB, c *redis.Client) int {
+	stats, err := c.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(stats, "\n") {
+		if strings.HasPrefix(line, "cmdstat_eval:") || strings.HasPrefix(line, "cmdstat_evalsha:") {
+			if i := strings.Index(line, ",usec="); i >= 0 {
+				var us int
+				if _, err := fmt.Sscanf(line[i:], ",usec=%d", &us); err == nil {
+					n += us
+				}
+			}
+		}
+	}
+	return n
+}
+
 // BenchmarkLoginSharedVsLocal is what the account watch adds to one login
 // through its middleware (a successful one: counts, session, known
 // devices; a failed one: the pair's block, counts), counted alone and
 // through a real Redis on loopback, with one PING for the scale of a
 // round trip. The shared runs report trips/op, the round trips to Redis
-// per login.
+// per login, and redis-µs/op, the time Redis spent running the scripts.
 func BenchmarkLoginSharedVsLocal(b *testing.B) {
 	srv := testutil.StartRedis(b)
 	for _, shared := range []bool{false, true} {
@@ -74,8 +95,13 @@ func BenchmarkLoginSharedVsLocal(b *testing.B) {
 				clock := newClock()
 				var w *Watch
 				var rt *trips
+				admin := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+				defer admin.Close()
 				if shared {
 					w, rt = sharedWatch(b, srv, clock)
+					if err := admin.ConfigResetStat(context.Background()).Err(); err != nil {
+						b.Fatal(err)
+					}
 				} else {
 					w, _ = newTestWatch(b, Config{Preset: "express-example"}, clock)
 				}
@@ -96,6 +122,7 @@ func BenchmarkLoginSharedVsLocal(b *testing.B) {
 				b.StopTimer()
 				if rt != nil {
 					b.ReportMetric(float64(rt.n.Load())/float64(b.N), "trips/op")
+					b.ReportMetric(float64(scriptMicros(b, admin))/float64(b.N), "redis-µs/op")
 					if !w.fleet.Up() {
 						b.Fatal("redis went down during the benchmark: the figures are local ones")
 					}

@@ -33,7 +33,7 @@ func (s *scan) protoKey(in *input) {
 // property name an application may use as a key ("__proto__"), and the
 // elements of an array that spells a path.
 func (s *scan) protoValue(in *input) {
-	if strings.Contains(in.low, "__proto__") && !wordsOnly(in.low, "__proto__") && !endsAtProto(in.low) || strings.Contains(in.low, "prototype") && strings.Contains(in.low, "constructor") {
+	if strings.Contains(in.low, "__proto__") && !wordsOnly(in.low, "__proto__") && !(endsAtProto(in.low) && s.searchTerm(in)) || strings.Contains(in.low, "prototype") && strings.Contains(in.low, "constructor") {
 		s.matchRule(rulePrototype, reProto, in, in.low)
 		return
 	}
@@ -69,12 +69,13 @@ func wordsOnly(v, w string) bool {
 
 // endsAtProto reports whether every __proto__ in v, a value with more
 // than __proto__ in it, ends a property path: nothing follows it but the
-// end of the value or a space. Such a path names a prototype
-// ("Object.prototype.__proto__", searched for in documentation) and sets
-// nothing on it: pollution needs a property after __proto__
-// ("a.__proto__.isAdmin", "__proto__[x]"), or a key the parser walks,
-// which protoKey judges. A value that is __proto__ alone is still looked
-// at: an app may use it as a key.
+// end of the value or a space ("Object.prototype.__proto__", searched for
+// in documentation). Assigned at such a path, a value sets nothing on a
+// shared prototype — that needs a property after __proto__
+// ("a.__proto__.isAdmin", "__proto__[x]") — but an app that merges a
+// value into what a path names would merge into Object.prototype, so it
+// passes only in a search term (see searchTerm). A value that is
+// __proto__ alone is still looked at: an app may use it as a key.
 func endsAtProto(v string) bool {
 	const w = "__proto__"
 	if v == w {
@@ -93,6 +94,23 @@ func endsAtProto(v string) bool {
 	}
 	return true
 }
+
+// searchTerm reports whether in is a search: a query parameter named as
+// one (q, query, search…) or learned as free text (see byType). A search
+// is matched against content, never walked as a property path, and people
+// search documentation for the names of prototypes.
+func (s *scan) searchTerm(in *input) bool {
+	if in.kind != kindQuery || in.key {
+		return false
+	}
+	if searchNames[strings.ToLower(in.name)] {
+		return true
+	}
+	t, ok := s.req.Types[in.where(s)]
+	return ok && t.Free()
+}
+
+var searchNames = words(`q query search s term terms keyword keywords search_query searchterm`)
 
 // arrayElement reports whether in is an element of an array: a JSON path
 // ending in [n], a qs key ending in [] or [n].

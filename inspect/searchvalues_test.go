@@ -1,8 +1,11 @@
 package inspect
 
 import (
+	"net/http"
 	"net/url"
 	"testing"
+
+	"github.com/bulwark-sec/bulwark/routes"
 )
 
 // Searches of documentation name APIs: a hyphenated CSS function with an
@@ -36,6 +39,31 @@ func TestSearchNamesAPIs(t *testing.T) {
 			t.Errorf("q=%q: %v, want blocked %s", c.q, v, c.rule)
 		case !c.block && v.Action != Allow:
 			t.Errorf("q=%q: %v, want allowed with no finding", c.q, v)
+		}
+	}
+}
+
+// A path ending at __proto__ passes only in a search: elsewhere an app may
+// merge a value into what the path names, which is Object.prototype.
+func TestProtoPathOnlyInSearches(t *testing.T) {
+	e := newTestEngine(t)
+	json := http.Header{"Content-Type": {"application/json"}}
+	for _, c := range []struct {
+		name  string
+		req   Request
+		block bool
+	}{
+		{"a search", Request{Method: "GET", URI: "/search?query=Object.prototype.__proto__"}, false},
+		{"a query parameter learned as text", Request{Method: "GET", URI: "/docs?find=Object.prototype.__proto__",
+			Types: map[string]routes.FieldType{"query:find": routes.TypeText}}, false},
+		{"a query parameter learned as a token", Request{Method: "GET", URI: "/docs?find=Object.prototype.__proto__",
+			Types: map[string]routes.FieldType{"query:find": routes.TypeToken}}, true},
+		{"a query parameter that may be a path", Request{Method: "GET", URI: "/settings?path=a.__proto__&value%5Bpolluted%5D=1"}, true},
+		{"a JSON path and a value to merge", Request{Method: "POST", URI: "/settings", Header: json,
+			Body: []byte(`{"path":"a.__proto__","value":{"polluted":1}}`)}, true},
+	} {
+		if v := e.Inspect(&c.req); (v.Action == Block) != c.block {
+			t.Errorf("%s: %s %s: %v, want blocked=%v", c.name, c.req.Method, c.req.URI, v, c.block)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
@@ -268,6 +269,23 @@ func TestFleetViewListsEveryGatewaysAttacks(t *testing.T) {
 		rs.Start(t)
 		for _, f := range gws {
 			waitAttacks(t, f, sent, "the others' attacks after Redis is back")
+		}
+	})
+
+	t.Run("a malformed entry is skipped with a log", func(t *testing.T) {
+		rc := redis.NewClient(&redis.Options{Addr: rs.Addr()})
+		defer rc.Close()
+		id, err := rc.XAdd(t.Context(), &redis.XAddArgs{Stream: "fleet-view:{view}:events",
+			Values: []any{"g", "intruder", "i", "x", "e", "{not json"}}).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		attack(t, gws[0], "198.51.100.99")
+		for _, f := range gws {
+			waitAttacks(t, f, sent, "the attack sent after a malformed entry")
+			if log := f.g.log.String(); !strings.Contains(log, "skipped a malformed entry") || !strings.Contains(log, id) {
+				t.Errorf("%s did not log the malformed entry %s:\n%s", f.name, id, log)
+			}
 		}
 	})
 	for _, f := range gws {

@@ -198,3 +198,17 @@ func FuzzWindows(f *testing.F) {
 		sameAsWhole(t, prose[:i]+strings.ToLower(v)+prose[i:])
 	})
 }
+
+// TestWindowBitsSuffice checks that every alternative with exact hints
+// has a bit of the automaton for them: one without runs on whole values,
+// as slowly as before windows. If it fails, grow hintMask.
+func TestWindowBitsSuffice(t *testing.T) {
+	compilePatterns()
+	for _, p := range patterns {
+		for _, w := range p.plans {
+			if w.win < 0 && requiredHints(w.re.String()) != nil {
+				t.Errorf("alternative %.60q of %.60q has exact hints but no bit: grow hintMask", w.re.String(), p.expr)
+			}
+		}
+	}
+}

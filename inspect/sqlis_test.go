@@ -6,9 +6,10 @@ import (
 	"testing"
 )
 
-// Words of prose that read like SQL pass: "is" compares in SQL only before
-// null, true, false, unknown or distinct ("whether a page is "left" or
-// "right" is determined by…"). The injections they resemble still block,
+// Words of prose that read like SQL pass: "is" compares in SQL only
+// before null, true, false, unknown, distinct or, in SQLite, another
+// operand ("whether a page is "left" or "right" is determined by…" has a
+// word there). The injections they resemble still block,
 // in free text and in a value.
 func TestProseIs(t *testing.T) {
 	e := newTestEngine(t)
@@ -23,6 +24,12 @@ func TestProseIs(t *testing.T) {
 		{`' or 1 is true -- `, true},
 		{`x') or ('a' is null`, true},
 		{`admin" and 1 is distinct from 2 -- `, true},
+		// SQLite's IS compares any two operands, as = does.
+		{`' or 'a' is 'a`, true},
+		{`" or 1 is 1 -- `, true},
+		{`') or (1 is 1`, true},
+		{`' or id is (select id) -- `, true},
+		{`' or id is id-- `, true},
 		{`a post ending in x' or 'a' is not null -- and more words after it`, true},
 	} {
 		for _, field := range []string{"body", "q"} {

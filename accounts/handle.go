@@ -16,9 +16,12 @@ func (w *Watch) handle(ctx context.Context, a attempt, res result) string {
 	if res.outcome == event.OutcomeUnknown {
 		return ""
 	}
-	ctx, flush := w.pipeline(ctx) // the Redis calls nobody waits for share a round trip
-	defer flush()
 	ok := res.outcome == event.OutcomeSuccess
+	if ok { // the Redis calls nobody waits for share a round trip
+		var flush func()
+		ctx, flush = w.pipeline(ctx)
+		defer flush()
+	}
 	if ok && res.session != "" && a.user != "" && a.kind != Logout {
 		h := w.hashSession(res.session)
 		if err := w.sessions.add(ctx, h, a.user, w.clock()); err != nil {

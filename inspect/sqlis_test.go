@@ -8,8 +8,8 @@ import (
 
 // Words of prose that read like SQL pass: "is" compares in SQL only
 // before null, true, false, unknown, distinct or, in SQLite, another
-// operand ("whether a page is "left" or "right" is determined by…" has a
-// word there). The injections they resemble still block,
+// operand that ends the clause ("whether a page is "left" or "right" is
+// determined by…" has words going on there). The injections they resemble still block,
 // in free text and in a value.
 func TestProseIs(t *testing.T) {
 	e := newTestEngine(t)
@@ -30,6 +30,8 @@ func TestProseIs(t *testing.T) {
 		{`') or (1 is 1`, true},
 		{`' or id is (select id) -- `, true},
 		{`' or id is id-- `, true},
+		{`x' or name is name or 'x`, true},
+		{`x') or (name is name`, true},
 		{`a post ending in x' or 'a' is not null -- and more words after it`, true},
 	} {
 		for _, field := range []string{"body", "q"} {

@@ -282,6 +282,56 @@ func TestSharedBatchFallsBackWhole(t *testing.T) {
 	}
 }
 
+// A bucket counting distinct values keeps at most MaxDistinct of them in
+// Redis, however many an attacker sprays: memory stays bounded, and the
+// count goes on.
+func TestSharedDistinctValuesBounded(t *testing.T) {
+	srv := testutil.StartRedis(t)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr(), ContextTimeoutEnabled: true, MaxRetries: -1})
+	f := fleet.New(c, fleet.Options{Logger: quiet(), Timeout: time.Second})
+	t.Cleanup(func() { f.Close(); c.Close() })
+	clk := newClock()
+	var b banner
+	e := newEngine(t, Config{Scenarios: map[string]Override{CredentialStuffing: {Capacity: 1000, MaxDistinct: 5}}},
+		Options{Banner: &b, Clock: clk.now, Fleet: f})
+	var batch []event.Event
+	for i := range 60 {
+		ev := loginFailure("192.0.2.77", fmt.Sprintf("user%d", i))
+		if i < 30 {
+			e.Handle(ev)
+		} else {
+			batch = append(batch, ev)
+		}
+	}
+	e.HandleBatch(batch)
+	if !f.Up() {
+		t.Fatal("the link went down: the values were counted locally")
+	}
+	var s *compiled
+	for _, x := range e.scenarios {
+		if x.Name == CredentialStuffing {
+			s = x
+		}
+	}
+	key := e.redisKey(s, bucketKey{scenario: s.index, ip: ip("192.0.2.77")})
+	fields, err := c.HKeys(t.Context(), key).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := 0
+	for _, f := range fields {
+		if strings.HasPrefix(f, "d:") {
+			values++
+		}
+	}
+	if values != 5 {
+		t.Errorf("60 user names sprayed, maxDistinct 5: %d kept in Redis, want 5", values)
+	}
+	if n, err := c.HGet(t.Context(), key, "count").Int(); err != nil || n != 60 {
+		t.Errorf("the bucket's count in Redis: %d (%v), want 60", n, err)
+	}
+}
+
 // runs reads the script runs Redis counted since its stats were reset.
 func runs(t *testing.T, c *redis.Client) int {
 	t.Helper()

@@ -87,6 +87,23 @@ mutant inspect/replay/reader.go '	if r.err != nil {
 mutant inspect/replay/reader.go 'max+2)), max+2)' 'max+2)), 1<<30)' \
 	./inspect/replay/ '^TestHugeLineBoundedMemory$'
 
+mutant inspect/replay/http.go 'h.Add(k, strings.Trim(v, " \t"))' '_, _ = k, v' \
+	./inspect/replay/ '^TestReadHTTP$'
+mutant inspect/replay/http.go 'req.Body = body' '_ = body' \
+	./inspect/replay/ '^TestReadHTTP$'
+mutant inspect/replay/http.go 'req.Host = host' '_ = host' \
+	./inspect/replay/ '^TestReadHTTP$'
+mutant inspect/replay/http.go "r.line += bytes.Count(body[:got], []byte{'\\n'})" '_ = got' \
+	./inspect/replay/ '^TestReadHTTP$'
+mutant inspect/replay/http.go 'case size > int64(r.MaxLine):' 'case false:' \
+	./inspect/replay/ '^TestReadHTTPErrors$'
+mutant inspect/replay/http.go 'if head += len(line); head > r.MaxLine {' 'if head += len(line); false {' \
+	./inspect/replay/ '^TestReadHTTPErrors$'
+mutant inspect/replay/http.go 'if te := h.Get("Transfer-Encoding"); te != "" {' 'if te := h.Get("Transfer-Encoding"); false {' \
+	./inspect/replay/ '^TestReadHTTPErrors$'
+mutant inspect/replay/http.go 'min(max(2*cap(line), need), r.MaxLine+2)' 'need' \
+	./inspect/replay/ '^TestHugeLineBoundedMemory$'
+
 # --- watch: the nftables firewall
 mutant watch/nft.go '	for _, bl := range blocks {
 		b.WriteString(n.element("add", bl))

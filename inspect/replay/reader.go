@@ -30,9 +30,17 @@ const (
 	// escapes: method, target with its query, Referer and User-Agent.
 	// Common log format lines (no Referer and User-Agent) are read too.
 	AccessLog Format = "access-log"
+	// HTTP is raw HTTP/1.x requests as sent on the wire (saved from an
+	// intercepting proxy, or written by hand): a request line, header
+	// lines, a blank line, then a body of Content-Length bytes, one
+	// request after another; blank lines between them are skipped. A
+	// request's id is the number of its request line. Bodies sent chunked
+	// are refused: give them with Content-Length.
+	HTTP Format = "http"
 )
 
-// DefaultMaxLine is the longest line a [Reader] reads if its MaxLine is zero.
+// DefaultMaxLine is the longest line a [Reader] reads if its MaxLine is
+// zero. In the HTTP format it bounds a request's head and its body too.
 const DefaultMaxLine = 8 << 20
 
 // A Record is one non-blank line of the input: a request, or a log line of
@@ -62,7 +70,8 @@ func (e *LineError) Error() string { return fmt.Sprintf("%d:%d: %v", e.Line, e.C
 
 func (e *LineError) Unwrap() error { return e.Err }
 
-// ErrLineTooLong is the Err of a [LineError] for a line over the limit.
+// ErrLineTooLong is the Err of a [LineError] for a line over the limit (in
+// the HTTP format, a request head or body too).
 var ErrLineTooLong = errors.New("line too long")
 
 // A Reader reads [Record] values from recorded traffic. It is not safe for
@@ -73,8 +82,9 @@ type Reader struct {
 	MaxLine int
 
 	in    io.Reader
-	parse func(line []byte) (Record, error)
+	parse func(line []byte) (Record, error) // nil for HTTP
 	sc    *bufio.Scanner
+	br    *bufio.Reader // HTTP
 	line  int
 	err   error // sticky: a line too long or a failed read
 }
@@ -87,8 +97,9 @@ func NewReader(in io.Reader, f Format) (*Reader, error) {
 		r.parse = parseJSONL
 	case AccessLog:
 		r.parse = parseAccessLog
+	case HTTP:
 	default:
-		return nil, fmt.Errorf("replay: format %q: want %q or %q", f, JSONL, AccessLog)
+		return nil, fmt.Errorf("replay: format %q: want %q, %q or %q", f, JSONL, AccessLog, HTTP)
 	}
 	return r, nil
 }
@@ -97,17 +108,21 @@ func NewReader(in io.Reader, f Format) (*Reader, error) {
 // end of the input. A line that does not parse is a [*LineError], and the
 // next Read goes on with the line after it; a line longer than MaxLine
 // (Err [ErrLineTooLong]) or a failed read ends the input: Read returns
-// that error from then on.
+// that error from then on. In the HTTP format every error ends the
+// input: past a request that cannot be read, where the next one starts is
+// not known.
 func (r *Reader) Read() (Record, error) {
 	if r.err != nil {
 		return Record{}, r.err
 	}
+	if r.MaxLine <= 0 {
+		r.MaxLine = DefaultMaxLine
+	}
+	if r.parse == nil {
+		return r.readHTTP()
+	}
 	if r.sc == nil {
 		max := r.MaxLine
-		if max <= 0 {
-			max = DefaultMaxLine
-		}
-		r.MaxLine = max
 		r.sc = bufio.NewScanner(r.in)
 		r.sc.Buffer(make([]byte, min(64<<10, max+2)), max+2) // +2: room for the "\r\n" ScanLines drops
 	}

@@ -99,7 +99,7 @@ func (e *endless) Read(p []byte) (int, error) {
 // a line that never ends is an error after MaxLine bytes, having read and
 // held no more than a few times that.
 func TestHugeLineBoundedMemory(t *testing.T) {
-	for _, f := range []Format{JSONL, AccessLog} {
+	for _, f := range []Format{JSONL, AccessLog, HTTP} {
 		in := &endless{}
 		r, _ := NewReader(in, f)
 		var before, after runtime.MemStats
@@ -119,7 +119,7 @@ func TestHugeLineBoundedMemory(t *testing.T) {
 }
 
 func TestNewReaderUnknownFormat(t *testing.T) {
-	if _, err := NewReader(strings.NewReader(""), "csv"); err == nil || !strings.Contains(err.Error(), `"jsonl" or "access-log"`) {
+	if _, err := NewReader(strings.NewReader(""), "csv"); err == nil || !strings.Contains(err.Error(), `"jsonl", "access-log" or "http"`) {
 		t.Errorf(`NewReader(csv) = %v, want an error naming the formats`, err)
 	}
 }

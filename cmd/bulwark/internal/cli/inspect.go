@@ -27,6 +27,9 @@ Formats:
   jsonl       one request per line: {"id":"…","method":"GET","path":"/p?q=1",
               "headers":{"User-Agent":"…"},"body":"…"}; other fields are ignored
   access-log  combined log format (method, path and query, referer, user agent)
+  http        raw HTTP/1.x requests as sent on the wire (saved from an
+              intercepting proxy): request line, headers, blank line, a body
+              of Content-Length bytes; one after another
 
 Prints one JSON line per request:
   {"id":"…","attack":true,"action":"block","score":N,"rules":[{"id":"…","class":"sqli","where":"query:id"}]}
@@ -48,8 +51,8 @@ are not judged; --summary counts them as "no request".`,
 				return usageError{fmt.Errorf("inspect: %w", err)}
 			}
 			read := replay.Format(format)
-			if read != replay.JSONL && read != replay.AccessLog {
-				return usagef("--format must be jsonl or access-log, got %q", format)
+			if read != replay.JSONL && read != replay.AccessLog && read != replay.HTTP {
+				return usagef("--format must be jsonl, access-log or http, got %q", format)
 			}
 			in, name := cmd.InOrStdin(), "stdin"
 			if len(args) == 1 {
@@ -74,7 +77,7 @@ are not judged; --summary counts them as "no request".`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&configPath, "config", "c", os.Getenv("BULWARK_CONFIG"), "configuration file whose inspect: section is used")
-	f.StringVar(&format, "format", "jsonl", "input format: jsonl or access-log")
+	f.StringVar(&format, "format", "jsonl", "input format: jsonl, access-log or http")
 	f.BoolVar(&summary, "summary", false, "print counts per class instead of one line per request")
 	f.StringVar(&learn, "learn", "", "learn the routes' field types from this recorded traffic first (as guard does), judge with them, and print the exclusions still needed")
 	return cmd

@@ -1,6 +1,7 @@
-// Package replay reads recorded HTTP requests — JSONL lines and access-log
-// lines of the combined log format — as [inspect.Request] values, so the
-// detection engine can judge recorded traffic offline (bulwark inspect).
+// Package replay reads recorded HTTP requests — JSONL lines, access-log
+// lines of the combined log format, raw HTTP/1.x requests — as
+// [inspect.Request] values, so the detection engine can judge recorded
+// traffic offline (bulwark inspect).
 //
 // Its input is attacker-controlled: every line is bounded ([Reader.MaxLine]),
 // and a line that cannot be read is a [*LineError] saying line:column and
@@ -43,10 +44,12 @@ const (
 // zero. In the HTTP format it bounds a request's head and its body too.
 const DefaultMaxLine = 8 << 20
 
-// A Record is one non-blank line of the input: a request, or a log line of
-// a connection that sent no HTTP request.
+// A Record is one non-blank line of the input (in the HTTP format, one
+// request): a request, or a log line of a connection that sent no HTTP
+// request.
 type Record struct {
-	// Line is the line's number, from 1.
+	// Line is the line's number, from 1 (in the HTTP format, that of the
+	// request line).
 	Line int
 	// ID is the request's id: the one the line gives (JSONL), else the
 	// line number.

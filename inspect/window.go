@@ -16,16 +16,18 @@ import (
 // long text; the hint automaton one or two.
 //
 // A window is exact: it holds every match the expression has in the value.
-// Every match contains one of the pattern's exact hints (those
+// Every match contains one of the expression's exact hints (those
 // [requiredHints] finds), so it contains the last byte of an occurrence of
-// one. The rest of a match is made of the expression's bounded parts, at
-// most [pattern.reach] bytes, and of what its unbounded repetitions (\s*,
-// [^>]*, \w+) consume, bytes of [pattern.spread]. So from a hint's last
-// byte a match reaches back and forth over at most reach bytes not in
-// spread: the window ends there. Windows that overlap are merged, and each
-// is widened by one character on either side so that \b, ^ and $ at a
-// match's ends see the neighbours they see in the whole value; a match
-// found touching that margin is checked against the whole value instead.
+// one. The rest of a match is made of what its unbounded repetitions
+// (\s*, [^>]*, \w+) consume, bytes of the plan's spread, and of its
+// bounded parts, which hold at most the plan's reach bytes not in spread.
+// So from a hint's last byte a match reaches back and forth over at most
+// reach bytes not in spread: the window ends there. Windows that overlap
+// are merged, and each is widened by one character on either side so that
+// \b, ^ and $ at a match's ends see the neighbours they see in the whole
+// value; a match found in that margin (which the bound above rules out)
+// is looked for again in the whole value. TestWindowsFindWhatWholeFinds
+// and TestWindowsOnContent compare windowed searches with whole ones.
 
 // minWindowed is the length of value below which expressions run on all
 // of it: windows would not save much.
@@ -73,7 +75,8 @@ func planWindows(p *pattern, next *int) {
 		if exact == nil || err != nil {
 			continue
 		}
-		w.reach = reach(re, &w.spread)
+		reach(re, &w.spread)
+		w.reach = reachOutside(re, &w.spread)
 		switch {
 		case len(alts) == 1 && p.also != 0 && slices.Equal(p.alsoHints, exact):
 			w.win = p.also
@@ -217,6 +220,61 @@ func reach(re *syntax.Regexp, spread *byteSet) int {
 		return re.Max * reach(re.Sub[0], spread)
 	}
 	return 0 // empty-width: ^ $ \b \A \z, empty match
+}
+
+// reachOutside returns the most bytes not in spread that the bounded
+// parts of a match of re can hold: a part that matches only bytes of
+// spread (a < where [^>]* spreads) holds none. spread must hold all that
+// re's unbounded repetitions consume (see [reach]).
+func reachOutside(re *syntax.Regexp, spread *byteSet) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			var b byteSet
+			consumed(&syntax.Regexp{Op: syntax.OpLiteral, Rune: []rune{r}, Flags: re.Flags}, &b)
+			if !b.within(spread) {
+				n += reach(&syntax.Regexp{Op: syntax.OpLiteral, Rune: []rune{r}, Flags: re.Flags}, &b)
+			}
+		}
+		return n
+	case syntax.OpCharClass, syntax.OpAnyCharNotNL, syntax.OpAnyChar:
+		var b byteSet
+		consumed(re, &b)
+		if b.within(spread) {
+			return 0
+		}
+		return reach(re, &b)
+	case syntax.OpCapture, syntax.OpQuest:
+		return reachOutside(re.Sub[0], spread)
+	case syntax.OpConcat:
+		n := 0
+		for _, sub := range re.Sub {
+			n += reachOutside(sub, spread)
+		}
+		return n
+	case syntax.OpAlternate:
+		n := 0
+		for _, sub := range re.Sub {
+			n = max(n, reachOutside(sub, spread))
+		}
+		return n
+	case syntax.OpRepeat:
+		if re.Max >= 0 {
+			return re.Max * reachOutside(re.Sub[0], spread)
+		}
+	}
+	return 0 // unbounded repetitions (all in spread), empty-width
+}
+
+// within reports whether every byte of b is in o.
+func (b *byteSet) within(o *byteSet) bool {
+	for i := range b {
+		if b[i]&^o[i] != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // runeLen is the bytes of r in UTF-8; an invalid byte, which a class with

@@ -29,7 +29,12 @@ var (
 		// ' or '1'='1, ') or x like y, " and 1 is null
 		`['")]\s*\)*\s*(?:or|and|xor|\|\||&&|div|like|rlike|regexp)\b\s*[\s(]*(?:not\s+)?`+ // a closing quote or parenthesis, a logical operator,
 			`(?:['"\x60]?[\w.-]*['"\x60]?|\d+|null|true|false)\s*`+ // an operand,
-			`(?:=|<=>|!=|<>|<|>|\blike\b|\bis[\s(]+(?:not[\s(]+)?(?:(?:null|true|false|unknown|distinct|select)\b|['"\x60\d@]|0x|[\w.]+\s*\)*\s*(?:$|--|#|/\*|;|\b(?:or|and|xor)\b\s*[\s(]*['"\x60\d]))|\bin\s*\(|\bbetween\b|\bregexp\b|\brlike\b|\bsounds\s+like\b)`, // then a comparison
+			`(?:`+anyOf( // then a comparison:
+			`=|<=>|!=|<>|<|>|\blike\b`, // = 1, like 'a%'
+			`\bis[\s(]+(?:not[\s(]+)?(?:(?:null|true|false|unknown|distinct|select)\b|['"\x60\d@]|0x|`+ // is null, is not true, is 'a', is 1: SQL's IS,
+				`[\w.]+\s*\)*\s*(?:$|--|#|/\*|;|\b(?:or|and|xor)\b\s*[\s(]*['"\x60\d]))`, // is name then the clause's end: SQLite's IS on any operands
+			`\bin\s*\(|\bbetween\b|\bregexp\b|\brlike\b|\bsounds\s+like\b`, // in (…), between, regexp, rlike, sounds like
+		)+`)`,
 		// 1 or 1=1, 1 and 'a'='a
 		`\b\d+\s*\)*\s*(?:or|and|xor|\|\||&&)\s*[\s(]*['"]?(\d+|[a-z])['"]?\s*(?:=|<=>|!=|<>|<|>|\blike\b)\s*['"]?(\d+|[a-z])\b`,
 		`^\s*['"\x60]\s*(?:or|and|\|\||&&)\s`,                                // value starting with a quote and or: ' or x

@@ -33,8 +33,8 @@ func profiled(k kind) bool {
 // it to Request.Seen. It reports whether in is judged: a password field is
 // only looked at for operator injection, since apps hash passwords and
 // never read them as code; a body field learned as free text (text or
-// rich text) gets the free-text judgement whatever the shape of the value
-// (see learnedText).
+// rich text) is judged as free text if it reads as prose, and otherwise as
+// a value with its quoted Markdown code removed (see learnedText).
 func (s *scan) byType(in *input) bool {
 	if in.key || in.text || in.base64 || !profiled(in.kind) {
 		return false
@@ -63,20 +63,42 @@ func (s *scan) byType(in *input) bool {
 	return false
 }
 
-// learnedText judges in, a value of a field learned as free text, as free
-// text, and reports whether it did. Learning is what tells a short title
-// ("`<meta>` HTML metadata element") or an article that is mostly markup
-// and code from a value that happens to hold words: the field's values
-// from many clients were text. The judgement still needs the evidence of
-// an injection into the app's own interpreter in the prose (see
-// freetext.go): markup that runs outside quoted code is stored XSS and
-// blocks. Only body fields are judged so: a query parameter is reflected
-// and read as it comes (a search), and keeps the judgement of a value.
+// learnedText judges in, a value of a field learned as free text. It
+// reports whether in was judged as free text: when its prose reads as
+// such (six words, half its bytes; see readsAsProse), however short the
+// value. Otherwise in is left to the
+// judgement of a value, but with its quoted Markdown code removed: the
+// field's values from many clients were Markdown, which renders code
+// spans and blocks escaped, so "`<meta>` HTML metadata element", a title
+// too short to read as prose, is judged as " HTML metadata element". A
+// payload with no code around it ("| whoami", "<img src=x onerror=…>") is
+// judged as any value is: the free-text rules need evidence in prose, and
+// a short payload has no prose around it. Only body fields are judged so:
+// a query parameter is reflected and read as it comes (a search), and
+// keeps the judgement of a value.
 func (s *scan) learnedText(in *input) bool {
 	if !textKind(in.kind) || in.raw == "" {
 		return false
 	}
-	return s.judgeText(in, true)
+	if in.has(cSpace|cNewline) && s.judgeText(in) {
+		return true
+	}
+	if !containsByte(in.raw, '`') && !containsByte(in.raw, '~') && !strings.Contains(in.raw, "    ") && !containsByte(in.raw, '\t') {
+		return false // no code to remove
+	}
+	if !s.spend(len(in.raw)) {
+		return true
+	}
+	code := s.proseView(in.raw, false)
+	if code == in.raw {
+		return false
+	}
+	in.raw = code
+	in.dec = s.decode(code)
+	in.low = s.lower(in.dec)
+	in.cls = classes(in.low)
+	in.hints = scanHints(in.low)
+	return false
 }
 
 // injectionSymbols are what SQL, shell, script and template injections

@@ -42,13 +42,12 @@ func (s *scan) freeText(in *input) bool {
 	if in.key || in.text || in.base64 || !textKind(in.kind) || len(in.raw) < minTextLen || !in.has(cSpace|cNewline) || countWords(in.low) < minTextWords {
 		return false
 	}
-	return s.judgeText(in, false)
+	return s.judgeText(in)
 }
 
-// judgeText judges in as free text and reports whether it did. learned: in
-// is a field learned as free text (see byType), judged so whatever its
-// shape; otherwise only if its prose reads as such.
-func (s *scan) judgeText(in *input, learned bool) bool {
+// judgeText judges in as free text if its prose reads as such, and
+// reports whether it did.
+func (s *scan) judgeText(in *input) bool {
 	if !s.spend(2 * len(in.raw)) {
 		return true
 	}
@@ -63,7 +62,7 @@ func (s *scan) judgeText(in *input, learned bool) bool {
 	t.dec = s.decode(prose)
 	t.low = s.lower(t.dec)
 	t.verbatim = prose == in.raw && t.dec == prose
-	if !learned && !readsAsProse(t.low) && !s.fenced {
+	if !readsAsProse(t.low) && !s.fenced {
 		s.buf = s.buf[:start]
 		return false // symbols more than words: judged as a value
 	}

@@ -432,69 +432,55 @@ func findWindowed(p *pattern, v string, m *hintMask, ev []hintEvent) (loc []int,
 // fullSet holds every byte.
 var fullSet = byteSet{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
 
-// find is [findWindowed] for one plan.
+// find is [findWindowed] for one plan. It reads the bytes of the windows
+// and, back from a hint that opens a window, the gap before it: work in
+// proportion to the hints and windows, not to v.
 func (p *windowPlan) find(v string, ev []hintEvent) (loc []int, ok bool) {
 	a := hintAC
-	lo, cntLo := 0, 0 // cntLo: bytes not in spread in v[lo:prev]
-	hi, cntHi := 0, 0 // cntHi: bytes not in spread in v[prev+1:hi]
-	prev := -1        // the last hint's end
-	wLo, wHi := -1, -1
+	wLo, wHi := -1, -1 // the window being built
+	hi, cntHi := 0, 0  // hi: the end of the last hint's window; cntHi: bytes not in spread in v[prev+1:hi]
+	prev := -1         // the last hint's end
 	for _, e := range ev {
 		if !a.out[e.out].has(p.win) {
 			continue
 		}
 		end := int(e.end)
-		// lo: the first byte from which v[lo:end] has at most reach
-		// bytes not in spread. It only moves forwards after the first.
-		if prev < 0 {
-			lo = end
-			for lo > 0 && (p.spread.has(v[lo-1]) || cntLo < p.reach) {
-				if !p.spread.has(v[lo-1]) {
-					cntLo++
-				}
-				lo--
-			}
-		} else {
-			for i := prev; i < end; i++ {
-				if !p.spread.has(v[i]) {
-					cntLo++
-				}
-			}
-			for cntLo > p.reach {
-				if !p.spread.has(v[lo]) {
-					cntLo--
-				}
-				lo++
-			}
-		}
-		// hi: the end of the longest v[end+1:hi] with at most reach
-		// bytes not in spread.
-		if end+1 >= hi {
-			hi, cntHi = end+1, 0
-		} else {
-			for i := prev + 1; i < end+1; i++ {
+		if wLo >= 0 && end < hi {
+			// Inside the window being built: only its end may move.
+			for i := prev + 1; i <= end; i++ {
 				if !p.spread.has(v[i]) {
 					cntHi--
 				}
 			}
+		} else {
+			// Back from end over at most reach bytes not in spread, or
+			// until the window being built, which this one then joins.
+			lo, n := end, 0
+			for lo > 0 && lo > wHi && (p.spread.has(v[lo-1]) || n < p.reach) {
+				if !p.spread.has(v[lo-1]) {
+					n++
+				}
+				lo--
+			}
+			switch {
+			case wLo < 0:
+				wLo = lo
+			case lo > wHi:
+				if loc, ok := searchWindow(p, v, wLo, wHi); loc != nil || !ok {
+					return loc, ok
+				}
+				wLo = lo
+			}
+			hi, cntHi = end+1, 0
 		}
+		// Forward from end over at most reach bytes not in spread.
 		for hi < len(v) && (p.spread.has(v[hi]) || cntHi < p.reach) {
 			if !p.spread.has(v[hi]) {
 				cntHi++
 			}
 			hi++
 		}
-		prev = end
-		if wLo >= 0 && lo <= wHi {
-			wHi = hi // overlaps the window being built
-			continue
-		}
-		if wLo >= 0 {
-			if loc, ok := searchWindow(p, v, wLo, wHi); loc != nil || !ok {
-				return loc, ok
-			}
-		}
-		wLo, wHi = lo, hi
+		wHi, prev = hi, end
 	}
 	if wLo < 0 {
 		return nil, true

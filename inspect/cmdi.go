@@ -391,7 +391,7 @@ func commandAfterSeparator(v string) (string, bool) {
 		if c == '&' && w == "nbsp" {
 			continue
 		}
-		if unixCommands[w] && !englishCommands[w] {
+		if unixCommands[w] && !englishCommands[w] && argsFit(w, next) {
 			// `ls` or $(id) must close or carry arguments; a command on
 			// a line of its own must look like a command line.
 			if (c == '`' || c == '(') && !closes(next) || (c == '\n' || c == '\r') && !shellArgs(next) {

@@ -130,6 +130,15 @@ func isWord(t string) bool {
 	for len(t) > 0 && strings.IndexByte("(\"*_[", t[0]) >= 0 {
 		t = t[1:]
 	}
+	for len(t) > 0 && strings.IndexByte(".,:;!?\"*_]", t[len(t)-1]) >= 0 {
+		t = t[:len(t)-1]
+	}
+	// An API named with an empty call, "fs.readdir()", "Date()", is a
+	// word of documentation: a call with arguments is not.
+	name := strings.HasSuffix(t, "()")
+	if name {
+		t = t[:len(t)-2]
+	}
 	for len(t) > 0 && strings.IndexByte(").,:;!?\"*_]", t[len(t)-1]) >= 0 {
 		t = t[:len(t)-1]
 	}
@@ -138,7 +147,7 @@ func isWord(t string) bool {
 		switch c := t[i]; {
 		case 'a' <= c && c <= 'z' || c >= 0x80:
 			letters++
-		case (c == '-' || c == '\'') && i > 0 && i < len(t)-1:
+		case (c == '-' || c == '\'' || name && c == '.') && i > 0 && i < len(t)-1:
 		default:
 			return false
 		}

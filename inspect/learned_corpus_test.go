@@ -16,11 +16,10 @@ import (
 	"github.com/bulwark-sec/bulwark/routes"
 )
 
-// learnedCeiling is how many requests of the content corpus may be
-// blocked after a learning pass over its routes: what the engine does
-// today (40, 0.22%). Issue 21 wants at most 0.2% (36); not reached yet —
-// see docs/benchmarks.md for what is left.
-const learnedCeiling = 40
+// learnedCeiling is the share of the content corpus, in per mille, that
+// may be blocked after a learning pass over its routes (issue 21: at most
+// 0.2%; 36 of 18,232 today).
+const learnedCeiling = 2
 
 // TestLearnedCorpus is the learning pass of issue 21 over the content
 // corpus: the route inventory learns the types of the routes' fields as
@@ -28,8 +27,8 @@ const learnedCeiling = 40
 // least five distinct clients — and the whole corpus is inspected again
 // with them. The corpus has no client addresses: request i is sent by
 // client i mod 50 (a hash of it), so each field is learned from the 50
-// clients a small site's writers would be. Learning must block fewer than
-// without it, no more than learnedCeiling, and no search either way.
+// clients a small site's writers would be. At most 0.2% may be blocked
+// after learning, fewer than without it, and no search either way.
 func TestLearnedCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus evaluation skipped in -short mode")
@@ -108,8 +107,8 @@ func TestLearnedCorpus(t *testing.T) {
 	if s := groups["search"]; s == nil || s.plain > 0 || s.learned > 0 {
 		t.Errorf("searches blocked: %+v, want none with or without learning", s)
 	}
-	if total.learned > learnedCeiling {
-		t.Errorf("%d of %d blocked after learning, want at most %d", total.learned, total.n, learnedCeiling)
+	if total.learned*1000 > total.n*learnedCeiling {
+		t.Errorf("%d of %d blocked after learning, want at most %d‰", total.learned, total.n, learnedCeiling)
 	}
 	if total.learned >= total.plain {
 		t.Errorf("%d blocked after learning, %d without: learning changed nothing", total.learned, total.plain)

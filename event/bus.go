@@ -26,7 +26,6 @@ type Bus struct {
 type subscriber struct {
 	name      string
 	ch        chan Event
-	handle    Handler
 	delivered atomic.Uint64
 	dropped   atomic.Uint64
 }
@@ -50,24 +49,7 @@ func NewBus(clock func() time.Time) *Bus {
 // published from now on to h. Buffer bounds the events waiting for h; if
 // zero, 4096. Subscribing to a closed bus does nothing.
 func (b *Bus) Subscribe(name string, buffer int, h Handler) {
-	if buffer <= 0 {
-		buffer = 4096
-	}
-	s := &subscriber{name: name, ch: make(chan Event, buffer), handle: h}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closed {
-		return
-	}
-	b.subs = append(b.subs, s)
-	b.wg.Add(1)
-	go func() {
-		defer b.wg.Done()
-		for e := range s.ch {
-			s.handle(e)
-			s.delivered.Add(1)
-		}
-	}()
+	b.SubscribeBatch(name, buffer, 1, func(evs []Event) { h(evs[0]) })
 }
 
 // A BatchHandler consumes the events waiting for it, in order, several at

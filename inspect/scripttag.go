@@ -46,24 +46,7 @@ func inertTag(low string, i int) bool {
 	if end < 0 {
 		return false
 	}
-	attrs := low[n : n+end]
-	for a := attrs; ; {
-		eq := strings.IndexByte(a, '=')
-		if eq < 0 {
-			break
-		}
-		attr := strings.TrimRight(a[:eq], " \t\n")
-		if sp := strings.LastIndexAny(attr, " \t\n\"'"); sp >= 0 {
-			attr = attr[sp+1:]
-		}
-		switch attr {
-		case "name", "type", "lang", "language", "id", "class", "title":
-		default:
-			return false
-		}
-		a = a[eq+1:]
-	}
-	if strings.ContainsAny(attrs, "`\\&%") {
+	if !plainAttrs(low[n : n+end]) {
 		return false
 	}
 	// What follows: code, or words.

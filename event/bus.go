@@ -13,7 +13,8 @@ type Handler func(Event)
 // each subscriber has a bounded buffer, and an event that does not fit is
 // dropped and counted. A Bus is safe for concurrent use.
 type Bus struct {
-	clock func() time.Time
+	clock    func() time.Time
+	observer atomic.Pointer[string] // observer.name given to every event, if set
 
 	mu     sync.RWMutex
 	subs   []*subscriber
@@ -100,9 +101,19 @@ func (b *Bus) SubscribeBatch(name string, buffer, max int, h BatchHandler) {
 	}()
 }
 
+// SetObserver names the gateway every event published from now on comes
+// from (observer.name), unless the event names one: in a fleet the
+// console, the sinks and the alerts then tell the gateways apart.
+func (b *Bus) SetObserver(name string) { b.observer.Store(&name) }
+
 // Publish hands e to every subscriber without blocking, setting its Time
 // and ID when they are empty.
 func (b *Bus) Publish(e Event) {
+	if e.Observer == "" {
+		if o := b.observer.Load(); o != nil {
+			e.Observer = *o
+		}
+	}
 	if e.Time.IsZero() {
 		e.Time = b.clock()
 	}

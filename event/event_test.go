@@ -134,6 +134,26 @@ func TestBusFillsIDTimeKind(t *testing.T) {
 	}
 }
 
+// TestBusNamesTheObserver: once a gateway has a name in a fleet, every
+// event it publishes carries it (a sink or an alert tells gateways apart),
+// and an event that names another gateway keeps its own.
+func TestBusNamesTheObserver(t *testing.T) {
+	bus := NewBus(nil)
+	ch := make(chan Event, 3)
+	bus.Subscribe("t", 3, func(e Event) { ch <- e })
+	bus.Publish(Event{Message: "before"})
+	bus.SetObserver("gw-a")
+	bus.Publish(Event{Message: "after"})
+	bus.Publish(Event{Message: "mirrored", Observer: "gw-b"})
+	bus.Close()
+	want := []string{"", "gw-a", "gw-b"}
+	for i, w := range want {
+		if e := <-ch; e.Observer != w {
+			t.Errorf("event %d (%s): observer %q, want %q", i, e.Message, e.Observer, w)
+		}
+	}
+}
+
 func TestJSONLWriterOneLinePerEvent(t *testing.T) {
 	var buf bytes.Buffer
 	w := NewJSONLWriter(&buf, nil)

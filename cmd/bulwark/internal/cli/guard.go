@@ -141,6 +141,9 @@ func runGuard(ctx context.Context, cfg fileConfig, stdout, stderr io.Writer) err
 		return err
 	}
 	bus := event.NewBus(nil)
+	if cfg.Store.Redis.enabled() {
+		bus.SetObserver(cfg.Store.Redis.gatewayName()) // the sinks and alerts name the gateway too
+	}
 	st, err := openState(ctx, cfg, bus.Publish, log)
 	if err != nil {
 		return err

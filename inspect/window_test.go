@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -210,5 +211,49 @@ func TestWindowBitsSuffice(t *testing.T) {
 				t.Errorf("alternative %.60q of %.60q has exact hints but no bit: grow hintMask", w.re.String(), p.expr)
 			}
 		}
+	}
+}
+
+// TestWindowsConcurrent inspects long values from several goroutines at
+// once (each scan keeps its own hint events): the verdicts are those of
+// one goroutine alone. Run under -race.
+func TestWindowsConcurrent(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prose := strings.Repeat("The quick brown fox's function jumps over the lazy dog; see the docs. ", 20)
+	var reqs []*Request
+	for _, attack := range []string{"", "<script>alert(1)</script>", "x' union select password from users--", "; cat /etc/passwd", "<img src=x onerror=alert(1)>"} {
+		body := prose + attack + prose
+		reqs = append(reqs, bodyRequest("json", body, false), bodyRequest("form", body, true))
+	}
+	want := make([]int, len(reqs))
+	for i, r := range reqs {
+		want[i] = e.Inspect(r).Score
+	}
+	if want[0] != 0 || slices.Max(want) == 0 {
+		t.Fatalf("scores %v: want 0 for prose alone and more for some attack", want)
+	}
+	errs := make(chan string, 8*len(reqs))
+	done := make(chan struct{})
+	for g := 0; g < 8; g++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for k := range 4 * len(reqs) {
+				i := (k + g) % len(reqs)
+				if got := e.Inspect(reqs[i]).Score; got != want[i] {
+					errs <- fmt.Sprintf("request %d: score %d from goroutine %d, want %d", i, got, g, want[i])
+					return
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }

@@ -120,8 +120,9 @@ func alternatives(expr string) []string {
 }
 
 // distribute returns the alternatives of the group a opens with (after an
-// optional \b), each followed by the rest of a; or a alone if it opens
-// with no such group, or the group is repeated.
+// optional \b), each followed by the rest of a, those next to each other
+// with the same exact hints kept in one group; or a alone if it opens with
+// no such group, or the group is repeated.
 func distribute(a string) []string {
 	head, body := "", a
 	if strings.HasPrefix(body, `\b`) {
@@ -142,9 +143,21 @@ func distribute(a string) []string {
 	if len(inner) < 2 {
 		return []string{a}
 	}
-	out := make([]string, len(inner))
-	for i, in := range inner {
-		out[i] = head + in + rest
+	// Branches next to each other whose windows would be around the same
+	// hints stay together: one search of those windows, not one a branch.
+	var out []string
+	for i := 0; i < len(inner); {
+		hints := requiredHints(head + inner[i] + rest)
+		j := i + 1
+		for j < len(inner) && slices.Equal(requiredHints(head+inner[j]+rest), hints) {
+			j++
+		}
+		if j-i == 1 {
+			out = append(out, head+inner[i]+rest)
+		} else {
+			out = append(out, head+"(?:"+strings.Join(inner[i:j], "|")+")"+rest)
+		}
+		i = j
 	}
 	return out
 }

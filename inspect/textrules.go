@@ -47,6 +47,7 @@ func (s *scan) xssText(in *input) {
 	if in.has(cQuote|cGT) && s.matchRule(ruleXSSSink, reTextSink, in, low) {
 		return
 	}
+	s.xssBreakout(in)
 }
 
 // textWindows calls f with the parts of v, free text, where a quote may
@@ -138,6 +139,7 @@ func (s *scan) sqliText(in *input) {
 		}
 		return false
 	})
+	s.sqliBreakout(in)
 }
 
 // Commands in free text: a separator then a command that runs. Line
@@ -164,6 +166,7 @@ func (s *scan) cmdiText(in *input) {
 			s.report(ruleCmdSep, in, m)
 		}
 	}
+	s.cmdiBreakout(in)
 }
 
 var (

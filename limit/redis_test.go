@@ -2,9 +2,13 @@ package limit
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/netip"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -195,4 +199,298 @@ func TestRedisKeys(t *testing.T) {
 	if k := shop.redisKey(check{shop.rules[0], keyOf(ip, shop.rules[0].kind, shop.v4bits, shop.v6bits)}, ip); k != "shop-prod:{rl}:ip:2001:db8:aa:bb::/64" {
 		t.Errorf("key with prefix shop-prod = %s", k)
 	}
+}
+
+// trips counts a client's round trips to Redis that carry checks: one per
+// script sent alone, one per pipeline of them (the client's own commands on
+// a new connection are not counted). While gate is set, the first round trip waits for it to
+// close (bounded: the test closes it or fails first), so a test can hold a
+// round trip in flight and watch checks queue behind it.
+type trips struct {
+	alone, pipelines, piped atomic.Int64 // piped: commands in pipelines
+	gate                    chan struct{}
+	held                    atomic.Bool // the first round trip reached the gate
+}
+
+func (c *trips) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (c *trips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if isScript(cmd) {
+			c.alone.Add(1)
+			c.wait()
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (c *trips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if len(cmds) > 0 && isScript(cmds[0]) {
+			c.pipelines.Add(1)
+			c.piped.Add(int64(len(cmds)))
+			c.wait()
+		}
+		return next(ctx, cmds)
+	}
+}
+
+func isScript(cmd redis.Cmder) bool { return cmd.Name() == "evalsha" || cmd.Name() == "eval" }
+
+func (c *trips) wait() {
+	if c.gate != nil && c.held.CompareAndSwap(false, true) {
+		select {
+		case <-c.gate:
+		case <-time.After(30 * time.Second):
+		}
+	}
+}
+
+func (c *trips) total() int64 { return c.alone.Load() + c.pipelines.Load() }
+
+// countedClient is redisClient with trips counted, the check script
+// already loaded (so no EVALSHA is sent twice) and a connection open.
+func countedClient(t testing.TB, srv *testutil.Redis, gate chan struct{}) (*redis.Client, *trips) {
+	c := redisClient(t, srv)
+	if err := checkScript.Load(context.Background(), c).Err(); err != nil {
+		t.Fatal(err)
+	}
+	rt := &trips{gate: gate}
+	c.AddHook(rt)
+	return c, rt
+}
+
+// TestRedisGroupedExact: goroutines on two gateways sharing one Redis, each
+// gateway grouping its concurrent checks, let exactly the budgets through:
+// a client's burst, and a login route group's global burst that clients
+// reach only as far as their own per-IP burst lets them (refusals by one
+// limit store nothing for the others).
+func TestRedisGroupedExact(t *testing.T) {
+	srv := testutil.StartRedis(t)
+	cfg := Config{
+		PerIP:      Limit{Rate: mustRate("1/h"), Burst: 25},
+		PerNetwork: Network{Disable: true},
+		Routes:     []Route{{Name: "login", Paths: []string{"/login"}, Rate: mustRate("1/h"), Burst: 37, Per: "global"}},
+	}
+	var logs testutil.SyncBuffer
+	ca, ta := countedClient(t, srv, nil)
+	cb, tb := countedClient(t, srv, nil)
+	ls := [2]*Limiter{newSharedLimiter(t, cfg, ca, &logs), newSharedLimiter(t, cfg, cb, &logs)}
+	for _, l := range ls {
+		l.shared.timeout = 10 * time.Second // a slow machine is not an outage here
+		l.shared.batch.timeout = 10 * time.Second
+	}
+	const goroutines, each = 16, 40
+	x := netip.MustParseAddr("198.51.100.7")
+	var xAllowed, loginAllowed atomic.Int64
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			own := netip.AddrFrom4([4]byte{203, 0, 113, byte(g)})
+			for i := range each {
+				l := ls[(g+i)%2]
+				if g%2 == 0 {
+					if l.Allow(x, "GET", "/").Allowed {
+						xAllowed.Add(1)
+					}
+				} else if l.Allow(own, "POST", "/login").Allowed {
+					loginAllowed.Add(1)
+				}
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if !ls[0].shared.up.Load() || !ls[1].shared.up.Load() {
+		t.Fatalf("a gateway fell back to local counting; the counts are not the shared ones:\n%s", logs.String())
+	}
+	if n := xAllowed.Load(); n != 25 {
+		t.Errorf("one client through two grouping gateways: %d allowed, want exactly its burst of 25", n)
+	}
+	if n := loginAllowed.Load(); n != 37 {
+		t.Errorf("logins from 8 clients through two grouping gateways: %d allowed, want exactly the group's burst of 37", n)
+	}
+	checks := int64(goroutines * each)
+	t.Logf("%d checks, %d round trips (%d alone, %d pipelines carrying %d)", checks, ta.total()+tb.total(),
+		ta.alone.Load()+tb.alone.Load(), ta.pipelines.Load()+tb.pipelines.Load(), ta.piped.Load()+tb.piped.Load())
+	if ta.total()+tb.total() >= checks {
+		t.Errorf("%d concurrent checks took %d round trips: not grouped", checks, ta.total()+tb.total())
+	}
+}
+
+// holdFirstTrip starts one check that holds the limiter's first round trip
+// at the gate, and returns its decision's channel once it is held.
+func holdFirstTrip(t *testing.T, l *Limiter, rt *trips, ip netip.Addr) chan Decision {
+	t.Helper()
+	out := make(chan Decision, 1)
+	go func() { out <- l.Allow(ip, "GET", "/") }()
+	testutil.Eventually(t, "the first check in flight, held", rt.held.Load)
+	return out
+}
+
+func queued(l *Limiter) int {
+	l.shared.batch.mu.Lock()
+	defer l.shared.batch.mu.Unlock()
+	return len(l.shared.batch.queue)
+}
+
+// TestRedisGroupCommit: checks arriving while a round trip is in flight
+// wait and go together in the next one: K checks, two round trips, and each
+// request still its own decision (one client's remaining budget counts down
+// through every value once).
+func TestRedisGroupCommit(t *testing.T) {
+	srv := testutil.StartRedis(t)
+	gate := make(chan struct{})
+	c, rt := countedClient(t, srv, gate)
+	var logs testutil.SyncBuffer
+	l := newSharedLimiter(t, onlyPerIP("1/h", 100), c, &logs)
+	l.shared.timeout = 10 * time.Second
+	l.shared.batch.timeout = 10 * time.Second
+	const k = 32
+	ip := netip.MustParseAddr("198.51.100.8")
+	first := holdFirstTrip(t, l, rt, ip)
+	rest := make(chan Decision, k-1)
+	for range k - 1 {
+		go func() { rest <- l.Allow(ip, "GET", "/") }()
+	}
+	testutil.Eventually(t, fmt.Sprintf("%d checks queued behind the one in flight", k-1), func() bool { return queued(l) == k-1 })
+	close(gate)
+	got := []int{(<-first).Remaining}
+	for range k - 1 {
+		d := <-rest
+		if !d.Allowed {
+			t.Fatalf("a check within the burst was refused: %+v", d)
+		}
+		got = append(got, d.Remaining)
+	}
+	if n := rt.total(); n != 2 || rt.pipelines.Load() != 1 || rt.piped.Load() != k-1 {
+		t.Errorf("%d checks: %d round trips (%d alone, %d pipelines carrying %d); want 2: one alone, then one pipeline of %d",
+			k, n, rt.alone.Load(), rt.pipelines.Load(), rt.piped.Load(), k-1)
+	}
+	slices.Sort(got)
+	for i, r := range got {
+		if r != 100-k+i {
+			t.Fatalf("remaining budgets %v; want each of %d..%d once (one decision per request)", got, 100-k, 99)
+		}
+	}
+	if !l.shared.up.Load() {
+		t.Fatalf("fell back to local counting:\n%s", logs.String())
+	}
+}
+
+// TestRedisLoneCheck: with no concurrency each check goes at once, alone:
+// one round trip per request, never a pipeline, and nothing left waiting.
+func TestRedisLoneCheck(t *testing.T) {
+	srv := testutil.StartRedis(t)
+	c, rt := countedClient(t, srv, nil)
+	var logs testutil.SyncBuffer
+	l := newSharedLimiter(t, onlyPerIP("1/h", 100), c, &logs)
+	ip := netip.MustParseAddr("198.51.100.9")
+	for i := range 10 {
+		d := l.Allow(ip, "GET", "/")
+		if !d.Allowed || d.Remaining != 99-i {
+			t.Fatalf("check %d: %+v; want allowed with %d remaining", i, d, 99-i)
+		}
+		if q := queued(l); q != 0 {
+			t.Fatalf("check %d left %d checks queued", i, q)
+		}
+	}
+	if rt.alone.Load() != 10 || rt.pipelines.Load() != 0 {
+		t.Errorf("10 sequential checks: %d sent alone, %d pipelines; want 10 alone, none grouped", rt.alone.Load(), rt.pipelines.Load())
+	}
+}
+
+// TestRedisQueueBounded: past the bound on waiting checks, a check is
+// decided locally at once, and Redis is not taken for down.
+func TestRedisQueueBounded(t *testing.T) {
+	srv := testutil.StartRedis(t)
+	gate := make(chan struct{})
+	c, rt := countedClient(t, srv, gate)
+	var logs testutil.SyncBuffer
+	l := newSharedLimiter(t, onlyPerIP("1/h", 100), c, &logs)
+	l.shared.timeout = 10 * time.Second
+	l.shared.batch.timeout = 10 * time.Second
+	l.shared.batch.limit = 4
+	ip := netip.MustParseAddr("198.51.100.10")
+	first := holdFirstTrip(t, l, rt, ip)
+	waiting := make(chan Decision, 4)
+	for range 4 {
+		go func() { waiting <- l.Allow(ip, "GET", "/") }()
+	}
+	testutil.Eventually(t, "4 checks queued", func() bool { return queued(l) == 4 })
+	over := make(chan Decision, 1)
+	other := netip.MustParseAddr("192.0.2.44")
+	go func() { over <- l.Allow(other, "GET", "/") }()
+	var d Decision
+	testutil.Eventually(t, "the check past the bound decided without waiting for the held round trip", func() bool {
+		select {
+		case d = <-over:
+			return true
+		default:
+			return false
+		}
+	})
+	if !d.Allowed || !l.shared.up.Load() || logs.Count("redis unavailable") != 0 {
+		t.Errorf("past the bound: %+v, shared %v, logs:\n%s; want allowed locally with Redis still taken for up", d, l.shared.up.Load(), logs.String())
+	}
+	if rt.total() != 1 {
+		t.Errorf("the check past the bound went to Redis: %d round trips, want only the held one", rt.total())
+	}
+	close(gate)
+	<-first
+	for range 4 {
+		if d := <-waiting; !d.Allowed {
+			t.Errorf("a queued check was refused: %+v", d)
+		}
+	}
+}
+
+// TestRedisStallsGrouped: against a Redis that accepts but does not
+// answer, concurrent checks (one in flight, the others queued) all come
+// back after the timeout and are decided locally; the fault is logged once.
+func TestRedisStallsGrouped(t *testing.T) {
+	srv := testutil.StartRedis(t)
+	var logs testutil.SyncBuffer
+	c := redis.NewClient(&redis.Options{
+		Addr: srv.Addr(), ContextTimeoutEnabled: true, MaxRetries: -1,
+		DialTimeout: 200 * time.Millisecond, ReadTimeout: -1, WriteTimeout: -1, // no timeouts of its own
+	})
+	t.Cleanup(func() { c.Close() })
+	l := newSharedLimiter(t, onlyPerIP("1/h", 100), c, &logs)
+	ip := netip.MustParseAddr("198.51.100.11")
+	if !l.Allow(ip, "GET", "/").Allowed {
+		t.Fatal("first request refused")
+	}
+	srv.Signal(syscall.SIGSTOP)
+	defer srv.Signal(syscall.SIGCONT)
+	const k = 16
+	out := make(chan Decision, k)
+	for range k {
+		go func() { out <- l.Allow(ip, "GET", "/") }()
+	}
+	var got []Decision
+	testutil.Eventually(t, "every check back from a stalled Redis (a waiter not bounded by RedisTimeout?)", func() bool {
+		for {
+			select {
+			case d := <-out:
+				got = append(got, d)
+			default:
+				return len(got) == k
+			}
+		}
+	})
+	for _, d := range got {
+		if !d.Allowed {
+			t.Errorf("against a stalled Redis, a check within the local burst was refused: %+v", d)
+		}
+	}
+	if l.shared.up.Load() || logs.Count("redis unavailable") != 1 {
+		t.Errorf("stalled Redis: shared %v, outage logged %d times; want local decisions, logged once:\n%s", l.shared.up.Load(), logs.Count("redis unavailable"), logs.String())
+	}
+	srv.Signal(syscall.SIGCONT)
+	waitShared(t, l)
 }

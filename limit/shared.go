@@ -17,13 +17,14 @@ type shared struct {
 	client  redis.UniversalClient
 	timeout time.Duration
 	up      atomic.Bool // false while Redis is down and being probed
+	batch   *batcher    // groups concurrent checks; nil sends each alone
 }
 
 func newShared(c redis.UniversalClient, timeout time.Duration) *shared {
 	if timeout <= 0 {
 		timeout = 50 * time.Millisecond
 	}
-	s := &shared{client: c, timeout: timeout}
+	s := &shared{client: c, timeout: timeout, batch: newBatcher(c, timeout)}
 	s.up.Store(true)
 	return s
 }
@@ -104,8 +105,9 @@ func (l *Limiter) redisKey(c check, ip netip.Addr) string {
 	return l.keyStart + c.rule.scope + ":" + p.String()
 }
 
-// allowShared decides through Redis. It reports false when Redis failed;
-// the caller then decides locally.
+// allowShared decides through Redis, in one round trip shared with the
+// checks of concurrent requests (see batcher). It reports false when Redis
+// failed or too many checks were waiting; the caller then decides locally.
 func (l *Limiter) allowShared(ctx context.Context, checks []check, ip netip.Addr, now int64) (Decision, bool) {
 	keys := make([]string, len(checks))
 	args := make([]any, 0, 2*len(checks))
@@ -113,9 +115,18 @@ func (l *Limiter) allowShared(ctx context.Context, checks []check, ip netip.Addr
 		keys[i] = l.redisKey(c, ip)
 		args = append(args, c.rule.args[0], c.rule.args[1])
 	}
-	rctx, cancel := context.WithTimeout(ctx, l.shared.timeout)
-	res, err := checkScript.Run(rctx, l.shared.client, keys, args...).Int64Slice()
-	cancel()
+	var res []int64
+	var err error
+	if b := l.shared.batch; b != nil {
+		res, err = b.run(ctx, &pending{keys: keys, args: args})
+	} else {
+		rctx, cancel := context.WithTimeout(ctx, l.shared.timeout)
+		res, err = checkScript.Run(rctx, l.shared.client, keys, args...).Int64Slice()
+		cancel()
+	}
+	if err == errQueueFull {
+		return Decision{}, false // decided locally; Redis is not down
+	}
 	if err == nil && (len(res) != 3+len(checks) || res[1] < 1 || int(res[1]) > len(checks)) {
 		err = fmt.Errorf("unexpected reply %v", res)
 	}

@@ -19,6 +19,10 @@ var (
 		pat(`['"]\s*\)*\s*(?:or|and|\|\||&&)\s+(?:not\s+)?(?:true|false|null|\d+)\s*\)*\s*(?:--|#|/\*|;)`, "or", "and", "||", "&&"),
 		// ') or ('x')=('x: a comparison of parenthesized literals.
 		pat(`['"]\s*\)+\s*(?:or|and)\s*\(+\s*['"]?\w*['"]?\s*\)+\s*(?:=|<>|!=|like)\s*\(+\s*['"]?\w`, "or", "and"),
+		// 1' order by 3--, ' group by 1,2--: counting the query's columns.
+		pat(`['"]\s*\)*\s*(?:order|group)\s+by\s+\d+(?:\s*,\s*\d+)*\s*(?:--|#|/\*|;)`, "order", "group"),
+		// '=0--: the quote compared, the rest commented out.
+		pat(`['"]\s*\)*\s*(?:=|<>|!=)\s*\d+\s*(?:--|#|/\*)`, "--", "#", "/*"),
 		// ' group by password having 1=1--
 		pat(`['"]\s*\)*\s*group\s+by\s+[\w.]+\s+having\s+[\w'"(]`, "group"),
 		// '||utl_http.request('http://…')||', 1'||'asd'||',
@@ -99,6 +103,13 @@ func (s *scan) xssBreakout(in *input) {
 // quote, read for an event handler.
 const maxBreakoutTag = 512
 
+// maxBreakoutQuote and maxBreakoutAttrs bound what is read after a quote
+// for attributes: a break-out sets its handler right after the quote.
+const (
+	maxBreakoutQuote = 128
+	maxBreakoutAttrs = 3
+)
+
 // eventHandler returns the first event handler attribute of v that runs:
 // in a tag opened by < and a letter, any attribute on<name>= whose value
 // holds a script (see scriptValue); after a quote and a space or slash,
@@ -120,14 +131,14 @@ func eventHandler(v string) (string, bool) {
 			// What the tag holds is attributes, not tags: go on after it.
 			i += max(end, j-i) - 1
 		case c == '"' || c == '\'':
+			// The quote may close the app's attribute value: the first few
+			// attributes after it (" autofocus onfocus=alert(1)).
 			j := i + 1
 			for j < len(v) && (v[j] == ' ' || v[j] == '\t' || v[j] == '\n' || v[j] == '/') {
 				j++
 			}
-			if j+2 < len(v) && lowerByte(v[j]) == 'o' && lowerByte(v[j+1]) == 'n' {
-				// Only the attribute right after the quote: the quote closes
-				// the app's attribute value and starts another.
-				if frag, _, ok := handlerIn(v[i:min(len(v), i+maxBreakoutTag)], 1, true, 1); ok {
+			if j < len(v) && isASCIILetter(v[j]) {
+				if frag, _, ok := handlerIn(v[i:min(len(v), i+maxBreakoutQuote)], 1, true, maxBreakoutAttrs); ok {
 					return frag, true
 				}
 			}

@@ -1,5 +1,7 @@
 package inspect
 
+import "strings"
+
 // Break-outs in free text: a payload padded with a sentence is still an
 // attack, because the app's interpreter ignores the prose around it. An
 // SQL comment ends the query, a tag runs wherever it sits in the page, a
@@ -73,8 +75,24 @@ func (s *scan) sqliBreakout(in *input) {
 // cmdiBreakout reports a separator of free text then code that runs
 // (reCmdBreakText).
 func (s *scan) cmdiBreakout(in *input) {
-	if in.has(cSemi|cPipe|cAmp) && s.spend(len(in.low)) {
-		s.matchAny(ruleCmdSep, reCmdBreakText, in, in.low)
+	if !in.has(cSemi|cPipe|cAmp) || !s.spend(len(in.low)) || s.matchAny(ruleCmdSep, reCmdBreakText, in, in.low) {
+		return
+	}
+	// A line that starts with | is a row of a Markdown table only in a
+	// table, which has a delimiter row (|---|, |:-): in a value with none,
+	// a | that opens the value pipes into what follows (|id and then…).
+	t := strings.TrimLeft(in.low, " \t")
+	if !strings.HasPrefix(t, "|") || strings.Contains(t, "-|") || strings.Contains(t, "|-") || strings.Contains(t, "|:") {
+		return
+	}
+	if i := strings.IndexByte(t, '\n'); i >= 0 {
+		t = t[:i]
+	}
+	if m, ok := commandAfterSeparator(t[:min(len(t), maxQuoteWindow)]); ok {
+		w, _ := commandWord(strings.TrimLeft(m, ";|&`$(<> \t"))
+		if unixCommands[w] && !englishCommands[w] {
+			s.report(ruleCmdSep, in, m)
+		}
 	}
 }
 
@@ -141,6 +159,12 @@ func eventHandler(v string) (string, bool) {
 				if frag, _, ok := handlerIn(v[i:min(len(v), i+maxBreakoutQuote)], 1, true, maxBreakoutAttrs); ok {
 					return frag, true
 				}
+			}
+		case (c == ' ' || c == '\t' || c == '\n' || c == '/') && i+3 < len(v) && lowerByte(v[i+1]) == 'o' && lowerByte(v[i+2]) == 'n':
+			// A space ends an unquoted attribute value the app puts the
+			// field in: a handler right after one sets another attribute.
+			if frag, _, ok := handlerIn(v[i:min(len(v), i+maxBreakoutQuote)], 1, true, 1); ok {
+				return frag, true
 			}
 		}
 	}

@@ -42,6 +42,11 @@ var linearTokens = []string{
 	"Prose with a quote ' and words here. ", "A line of text here\n```js\nx;\n```\n",
 	"Text [a link](/docs/x) and more words. ", "Text with <code>x</code> here and there. ",
 	"Open <code> unclosed tag words here now. ", "Runs `` ``` ```` of ticks in words here. ",
+	// Break-outs in free text (textbreakout.go): quotes then SQL, tags and
+	// quotes then handlers, separators then calls, each hint repeated.
+	"' or", "' or true", "') or ('", "'||'", "<svg on", "<svg onload=", "\" on", "\" a b c on", " onload=", "; system(", "& ping ",
+	"Words then ' or true in a sentence here. ", "A tag <svg onload=x in a sentence here. ", "Words <a b='x and no quote closing here. ",
+	"Quote \" autofocus onfocus=x in words here. ", "Words '||' joined in a sentence here. ", "Then | ping in a sentence here now. ",
 }
 
 // A linearPlace puts a value somewhere in a request.

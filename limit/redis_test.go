@@ -204,13 +204,18 @@ func TestRedisKeys(t *testing.T) {
 // trips counts a client's round trips to Redis that carry checks: one per
 // script sent alone, one per pipeline of them (the client's own commands on
 // a new connection are not counted). While gate is set, the first round trip waits for it to
-// close (bounded: the test closes it or fails first), so a test can hold a
-// round trip in flight and watch checks queue behind it.
+// close, ignoring the command's deadline as a stuck connection would
+// (bounded: countedClient releases it when the test ends), so a test can
+// hold a round trip in flight and watch checks queue behind it.
 type trips struct {
 	alone, pipelines, piped atomic.Int64 // piped: commands in pipelines
 	gate                    chan struct{}
+	once                    sync.Once
 	held                    atomic.Bool // the first round trip reached the gate
 }
+
+// release opens the gate.
+func (c *trips) release() { c.once.Do(func() { close(c.gate) }) }
 
 func (c *trips) DialHook(next redis.DialHook) redis.DialHook { return next }
 
@@ -239,10 +244,7 @@ func isScript(cmd redis.Cmder) bool { return cmd.Name() == "evalsha" || cmd.Name
 
 func (c *trips) wait() {
 	if c.gate != nil && c.held.CompareAndSwap(false, true) {
-		select {
-		case <-c.gate:
-		case <-time.After(30 * time.Second):
-		}
+		<-c.gate
 	}
 }
 
@@ -256,6 +258,9 @@ func countedClient(t testing.TB, srv *testutil.Redis, gate chan struct{}) (*redi
 		t.Fatal(err)
 	}
 	rt := &trips{gate: gate}
+	if gate != nil {
+		t.Cleanup(rt.release)
+	}
 	c.AddHook(rt)
 	return c, rt
 }
@@ -358,7 +363,7 @@ func TestRedisGroupCommit(t *testing.T) {
 		go func() { rest <- l.Allow(ip, "GET", "/") }()
 	}
 	testutil.Eventually(t, fmt.Sprintf("%d checks queued behind the one in flight", k-1), func() bool { return queued(l) == k-1 })
-	close(gate)
+	rt.release()
 	got := []int{(<-first).Remaining}
 	for range k - 1 {
 		d := <-rest
@@ -440,7 +445,7 @@ func TestRedisQueueBounded(t *testing.T) {
 	if rt.total() != 1 {
 		t.Errorf("the check past the bound went to Redis: %d round trips, want only the held one", rt.total())
 	}
-	close(gate)
+	rt.release()
 	<-first
 	for range 4 {
 		if d := <-waiting; !d.Allowed {
@@ -493,4 +498,38 @@ func TestRedisStallsGrouped(t *testing.T) {
 	}
 	srv.Signal(syscall.SIGCONT)
 	waitShared(t, l)
+}
+
+// TestRedisWaiterBounded: a check queued behind a round trip that does not
+// come back (a connection stuck past its deadline) gives up after
+// RedisTimeout and is decided locally: no request waits on Redis longer
+// than the timeout, whatever the check ahead of it does.
+func TestRedisWaiterBounded(t *testing.T) {
+	srv := testutil.StartRedis(t)
+	gate := make(chan struct{})
+	c, rt := countedClient(t, srv, gate)
+	var logs testutil.SyncBuffer
+	l := newSharedLimiter(t, onlyPerIP("1/h", 100), c, &logs) // RedisTimeout 50ms
+	first := holdFirstTrip(t, l, rt, netip.MustParseAddr("198.51.100.12"))
+	waiter := make(chan Decision, 1)
+	go func() { waiter <- l.Allow(netip.MustParseAddr("192.0.2.45"), "GET", "/") }()
+	var d Decision
+	testutil.Eventually(t, "the queued check back while the round trip ahead of it is still stuck", func() bool {
+		select {
+		case d = <-waiter:
+			return true
+		default:
+			return false
+		}
+	})
+	select {
+	case <-first:
+		t.Fatal("the held round trip came back: the test did not hold it")
+	default:
+	}
+	if !d.Allowed || l.shared.up.Load() {
+		t.Errorf("queued behind a stuck round trip: %+v, shared %v; want allowed locally, Redis taken for down", d, l.shared.up.Load())
+	}
+	rt.release()
+	<-first
 }

@@ -1,12 +1,17 @@
 package limit
 
 import (
+	"context"
 	"encoding/binary"
+	"fmt"
 	"net/netip"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
@@ -175,21 +180,127 @@ func TestHeapBounded1M(t *testing.T) {
 	runtime.KeepAlive(l)
 }
 
-// BenchmarkAllowRedis is a check shared through a local redis-server: one
-// round trip over loopback per request.
+// BenchmarkAllowRedis is the check of one request with the default limits
+// (per IP and per network) shared through a local redis-server, next to
+// the same check counted locally and one PING (the scale of a loopback
+// round trip). "grouped" is the Limiter as it runs (group commit: a lone
+// check goes at once, concurrent ones share a pipeline); "alone" sends each
+// check in its own round trip, as before group commit. The parallel runs
+// keep 16 requests in flight per -cpu (RunParallel with SetParallelism
+// 16), as a gateway serving many connections does. trips/op is round trips
+// to Redis per request; refused/op shows the allow path is measured.
 func BenchmarkAllowRedis(b *testing.B) {
 	srv := testutil.StartRedis(b)
-	l, err := New(Config{}, Options{Redis: redisClient(b, srv), RedisTimeout: time.Second})
+	for _, mode := range []string{"local", "alone", "grouped"} {
+		b.Run(mode+"/sequential", func(b *testing.B) {
+			l, rt := benchRedisLimiter(b, srv, mode)
+			refused := 0
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if !l.Allow(spreadAddr(i%4096), "GET", "/").Allowed {
+					refused++
+				}
+				i++
+			}
+			reportRedis(b, l, rt, refused)
+		})
+		b.Run(mode+"/parallel", func(b *testing.B) {
+			l, rt := benchRedisLimiter(b, srv, mode)
+			var next, refused atomic.Int64
+			b.SetParallelism(16)
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				base := int(next.Add(1)) << 12
+				for i := 0; pb.Next(); i++ {
+					if !l.Allow(spreadAddr(base+i%4096), "GET", "/").Allowed {
+						refused.Add(1)
+					}
+				}
+			})
+			reportRedis(b, l, rt, int(refused.Load()))
+		})
+	}
+	ping := func(b *testing.B, c *redis.Client) {
+		if err := c.Ping(context.Background()).Err(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("ping/sequential", func(b *testing.B) {
+		c := redisClient(b, srv)
+		b.ReportAllocs()
+		for b.Loop() {
+			ping(b, c)
+		}
+	})
+	b.Run("ping/parallel", func(b *testing.B) {
+		c := redisClient(b, srv)
+		b.SetParallelism(16)
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				ping(b, c)
+			}
+		})
+	})
+}
+
+// benchRedisLimiter is a Limiter with the default limits: local, or shared
+// through srv with each check alone or grouped, with its round trips
+// counted.
+func benchRedisLimiter(b *testing.B, srv *testutil.Redis, mode string) (*Limiter, *trips) {
+	opts := Options{RedisTimeout: 10 * time.Second} // a loaded machine is not an outage here
+	var rt *trips
+	if mode == "local" {
+		opts.Clock = fastClock()
+	} else {
+		opts.Redis, rt = countedClient(b, srv, nil)
+		if err := opts.Redis.ConfigResetStat(context.Background()).Err(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	l, err := New(Config{}, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { l.Close() })
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		l.Allow(spreadAddr(i%4096), "GET", "/")
-		i++
+	if mode == "alone" {
+		l.shared.batch = nil
 	}
+	return l, rt
+}
+
+// scriptMicros reads the µs Redis spent running scripts since its stats
+// were reset.
+func scriptMicros(b *testing.B, c redis.UniversalClient) int {
+	stats, err := c.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(stats, "\n") {
+		if !strings.HasPrefix(line, "cmdstat_eval:") && !strings.HasPrefix(line, "cmdstat_evalsha:") {
+			continue
+		}
+		if i := strings.Index(line, ",usec="); i >= 0 {
+			var us int
+			if _, err := fmt.Sscanf(line[i:], ",usec=%d", &us); err == nil {
+				n += us
+			}
+		}
+	}
+	return n
+}
+
+// reportRedis reports refused/op and, when shared, trips/op and
+// redis-µs/op (the time Redis spent running the scripts per request).
+func reportRedis(b *testing.B, l *Limiter, rt *trips, refused int) {
+	b.ReportMetric(float64(refused)/float64(b.N), "refused/op")
+	if rt == nil {
+		return
+	}
+	b.ReportMetric(float64(rt.total())/float64(b.N), "trips/op")
+	b.ReportMetric(float64(scriptMicros(b, l.shared.client))/float64(b.N), "redis-µs/op")
 	if !l.shared.up.Load() {
 		b.Fatal("Redis went down during the benchmark: the figure is of the local fallback")
 	}

@@ -163,6 +163,15 @@ func eventHandler(v string) (string, bool) {
 		case (c == ' ' || c == '\t' || c == '\n' || c == '/') && i+3 < len(v) && lowerByte(v[i+1]) == 'o' && lowerByte(v[i+2]) == 'n':
 			// A space ends an unquoted attribute value the app puts the
 			// field in: a handler right after one sets another attribute.
+			// Its = follows the name at once: "onload = f()" is JavaScript
+			// written in a sentence.
+			k := i + 3
+			for k < len(v) && k < i+maxBreakoutQuote && isASCIILetter(v[k]) {
+				k++
+			}
+			if k == len(v) || v[k] != '=' {
+				break
+			}
 			if frag, _, ok := handlerIn(v[i:min(len(v), i+maxBreakoutQuote)], 1, true, 1); ok {
 				return frag, true
 			}

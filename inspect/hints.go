@@ -96,7 +96,10 @@ func literalHints(alt string) []string {
 }
 
 func isLit(c byte) bool {
-	return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '@' || c == '~' || c == ':' || c == '<' || c == '>' || c == '=' || c == '!' || c == '#' || c == '%' || c == ',' || c == '\'' || c == '"' || c == '/' || c == '&' || c == ';' || c == '-'
+	return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' ||
+		c == '@' || c == '~' || c == ':' || c == '<' || c == '>' || c == '=' || c == '!' ||
+		c == '#' || c == '%' || c == ',' || c == '\'' || c == '"' || c == '/' || c == '&' ||
+		c == ';' || c == '-'
 }
 
 // leadingLiteral returns the literal text at the start of w, if it is all

@@ -11,7 +11,20 @@ var (
 	ruleProtoProto = newRule("bw-proto-003", ProtoPollution, 3, `array element "prototype" (a property path spelled as an array)`)
 )
 
-var reProto = pat(`__proto__|\bconstructor\s*(?:\.|\[\s*['"]?|\]\s*\[\s*['"]?|['"]?\s*\]\s*\[\s*['"]?)\s*prototype\b|\[\s*['"]?constructor['"]?\s*\]\s*\[\s*['"]?prototype|__definegetter__|__definesetter__|__lookupgetter__|__lookupsetter__`)
+var reProto = pat(anyOf(
+	`__proto__`, // {"__proto__": {"isAdmin": true}}, a.__proto__.b
+	`\bconstructor\s*(?:`+anyOf( // constructor then prototype, joined by
+		`\.`,                      // constructor.prototype
+		`\[\s*['"]?`,              // constructor["prototype"], constructor[prototype]
+		`\]\s*\[\s*['"]?`,         // a[constructor][prototype] (a qs key)
+		`['"]?\s*\]\s*\[\s*['"]?`, // ["constructor"]["prototype"] (the end of one bracket)
+	)+`)\s*prototype\b`,
+	`\[\s*['"]?constructor['"]?\s*\]\s*\[\s*['"]?prototype`, // [constructor][prototypes]: both brackets, prototype not a whole word
+	`__definegetter__`, // o.__defineGetter__("isAdmin", f)
+	`__definesetter__`, // o.__defineSetter__("isAdmin", f)
+	`__lookupgetter__`, // o.__lookupGetter__("isAdmin")
+	`__lookupsetter__`, // o.__lookupSetter__("isAdmin")
+))
 
 // protoKey detects prototype pollution in keys (JSON members, qs keys),
 // including a prototype member nested in a constructor member, whose path
@@ -33,7 +46,10 @@ func (s *scan) protoKey(in *input) {
 // property name an application may use as a key ("__proto__"), and the
 // elements of an array that spells a path.
 func (s *scan) protoValue(in *input) {
-	if strings.Contains(in.low, "__proto__") && !wordsOnly(in.low, "__proto__") && !(endsAtProto(in.low) && s.searchTerm(in)) || strings.Contains(in.low, "prototype") && strings.Contains(in.low, "constructor") {
+	if strings.Contains(in.low, "__proto__") && // a.__proto__.b, {"__proto__": …}
+		!wordsOnly(in.low, "__proto__") && // but not "the name __proto__ appears twice"
+		!(endsAtProto(in.low) && s.searchTerm(in)) || // nor a search ending at it ("object.__proto__")
+		strings.Contains(in.low, "prototype") && strings.Contains(in.low, "constructor") { // constructor.prototype
 		s.matchRule(rulePrototype, reProto, in, in.low)
 		return
 	}

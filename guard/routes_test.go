@@ -12,6 +12,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/event"
 	"github.com/bulwark-sec/bulwark/inspect"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 	"github.com/bulwark-sec/bulwark/routes"
 )
 
@@ -34,12 +35,18 @@ func getStatus(t *testing.T, url string, header ...string) int {
 // credentials, and publishes a route first answered after learning.
 func TestRouteInventoryInTheGateway(t *testing.T) {
 	up := newUpstream(t, nil)
-	g, gw, ev := newGateway(t, Config{Upstream: up.URL, Routes: routes.Config{Learning: 300 * time.Millisecond}})
+	const learning = 300 * time.Millisecond
+	g, gw, ev := newGateway(t, Config{Upstream: up.URL, Routes: routes.Config{Learning: learning}})
 	getStatus(t, gw.URL+"/api/users/1")
 	getStatus(t, gw.URL+"/api/users/2", "Authorization", "Bearer x")
 	getStatus(t, gw.URL+"/api/users/3", "Cookie", "connect.sid=s%3Aabc")
 	getStatus(t, gw.URL+"/search?q="+strings.ReplaceAll("1' OR '1'='1", " ", "+")) // blocked: creates nothing
-	time.Sleep(400 * time.Millisecond)
+	// The learning period runs on the inventory's clock from its first
+	// request: wait until it is over by that clock, not a guessed sleep.
+	testutil.Eventually(t, "past the learning period", func() bool {
+		started := g.routes.inv.Stats().Started
+		return !started.IsZero() && time.Since(started) >= learning
+	})
 	getStatus(t, gw.URL+"/api/users/4")
 	getStatus(t, gw.URL+"/api/export")
 	e := ev.wait(t, "new-route")

@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
@@ -69,16 +70,30 @@ events: {output: none}
 	go func() {
 		tailDone <- Main(tailCtx, []string{"events", "tail", "--category", "malicious", "--config", cfg}, nil, tailed, io.Discard)
 	}()
-	time.Sleep(200 * time.Millisecond) // the stream opens (a missed event fails the test below, not a hang)
+	// The stream has no replay: probe it with attacks from 2001:db8::N, one
+	// IP each (no ban), until the tail prints one, so that the attacks below
+	// are sent to an open stream.
+	probes := 0
+	testutil.Eventually(t, "events tail printing a probe attack", func() bool {
+		select {
+		case code := <-tailDone:
+			t.Fatalf("events tail ended with %d before the stream opened", code)
+		default:
+		}
+		probes++
+		attack("2001:db8::" + strconv.Itoa(probes))
+		return strings.Contains(tailed.String(), "2001:db8::")
+	})
 
-	for _, ip := range []string{"203.0.113.1", "203.0.113.2", "198.51.100.7"} {
+	attackers := []string{"203.0.113.1", "203.0.113.2", "198.51.100.7"}
+	for _, ip := range attackers {
 		attack(ip)
 	}
 
 	out, stderr, code := run("events", "list", "--category", "malicious", "--json")
 	var evs []map[string]any
-	if code != 0 || json.Unmarshal([]byte(out), &evs) != nil || len(evs) != 3 {
-		t.Fatalf("events list --category malicious --json: exit %d, %d events, want 3\n%s%s", code, len(evs), out, stderr)
+	if code != 0 || json.Unmarshal([]byte(out), &evs) != nil || len(evs) != 3+probes {
+		t.Fatalf("events list --category malicious --json: exit %d, %d events, want 3 and %d probes\n%s%s", code, len(evs), probes, out, stderr)
 	}
 	out, _, _ = run("events", "list", "--ip", "198.51.100.7")
 	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 1 ||
@@ -98,16 +113,23 @@ events: {output: none}
 		t.Errorf("events list --net 10.0.0.0/8: exit %d, %q; want 2 and the API's hint", code, stderr)
 	}
 
-	deadline := time.Now().Add(10 * time.Second)
-	for strings.Count(tailed.String(), "attack-blocked") < 3 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	// A last attack marks the end: the stream is in order, so once the tail
+	// prints it, everything before it has been printed too.
+	const marker = "192.0.2.99"
+	attack(marker)
+	testutil.Eventually(t, "events tail printing the last attack", func() bool { return tailed.Count(marker+"  ") > 0 })
 	stopTail()
 	if code := <-tailDone; code != 0 {
 		t.Errorf("events tail ended with %d after Ctrl-C, want 0", code)
 	}
-	if got := tailed.String(); strings.Count(got, "attack-blocked") != 3 || strings.Contains(got, "guard-started") {
-		t.Errorf("events tail --category malicious printed:\n%s\nwant the 3 attacks, only", got)
+	got := tailed.String()
+	for _, ip := range append(attackers, marker) {
+		if n := strings.Count(got, ip+"  "); n != 1 {
+			t.Errorf("events tail printed %d lines for %s, want 1", n, ip)
+		}
+	}
+	if strings.Count(got, "attack-blocked") != 4+strings.Count(got, "2001:db8::") || strings.Contains(got, "guard-started") {
+		t.Errorf("events tail --category malicious printed:\n%s\nwant the attacks, only", got)
 	}
 
 	out, stderr, code = run("status", "--json")
@@ -115,19 +137,18 @@ events: {output: none}
 	if code != 0 || json.Unmarshal([]byte(out), &st) != nil {
 		t.Fatalf("status --json: exit %d\n%s%s", code, out, stderr)
 	}
-	if st.Requests.Blocked != 3 || st.BansInForce == nil || *st.BansInForce != 0 || st.App != nil {
-		t.Errorf("status --json = %s; want 3 blocked, 0 bans in force, no app", out)
+	if blocked := 4 + probes; st.Requests.Blocked != int64(blocked) || st.BansInForce == nil || *st.BansInForce != 0 || st.App != nil {
+		t.Errorf("status --json = %s; want %d blocked (%d probes), 0 bans in force, no app", out, blocked, probes)
 	}
 	if _, stderr, code := run("bans", "add", "203.0.113.50", "--duration", "1h"); code != 0 {
 		t.Fatalf("bans add: %d %s", code, stderr)
 	}
 	// The gateway reads the store's changes every second.
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if out, _, _ = run("status"); strings.Contains(out, "1 in force") {
-			break
-		}
-	}
-	for _, want := range []string{"requests    ", "3 blocked", "1 in force", "none supervised"} {
+	testutil.Eventually(t, "status telling the ban", func() bool {
+		out, _, _ = run("status")
+		return strings.Contains(out, "1 in force")
+	})
+	for _, want := range []string{"requests    ", fmt.Sprintf("%d blocked", 4+probes), "1 in force", "none supervised"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("status:\n%s\nlacks %q", out, want)
 		}

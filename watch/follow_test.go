@@ -144,8 +144,14 @@ func TestFollowerRotations(t *testing.T) {
 				}
 			}
 			waitCount(t, c, n)
-			time.Sleep(50 * time.Millisecond) // a few more polls: nothing read twice
 			stop()
+			// A few more polls, run here once Run has returned, so that
+			// they surely happen: nothing is read twice.
+			for range 5 {
+				if err := fl.step(c.emit); err != nil {
+					t.Fatal(err)
+				}
+			}
 			checkSequence(t, c.lines, n)
 		})
 	}

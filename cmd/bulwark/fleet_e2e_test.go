@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
@@ -152,7 +151,20 @@ func TestFleetCountsAsOne(t *testing.T) {
 			}
 		}
 		m := waitForMail(t, filepath.Join(b.dir, "outbox"), "alice@example.com", "New login")
-		time.Sleep(300 * time.Millisecond) // mails are sent in the background: let a second one show
+		// A gateway decides to mail in the login's request and publishes
+		// new-device-login as it does; the mail itself is written in the
+		// background. Once every events file holds all it was sent, the
+		// decisions are counted there: one, by B.
+		eventsCaughtUp(t, gws, "192.0.2.12")
+		for _, f := range gws {
+			want := 0
+			if f == b {
+				want = 1
+			}
+			if n := len(findEvents(t, filepath.Join(f.dir, "events.jsonl"), "new-device-login", "alice")); n != want {
+				t.Errorf("%s published %d new-device-login events for alice, want %d: one mail fleet-wide, from B", f.name, n, want)
+			}
+		}
 		if got := mailsIn(gws, "alice@example.com", "New login"); len(got) != 1 || got["B"] != 1 {
 			t.Fatalf("new-login mails by gateway = %v, want exactly one, from B", got)
 		}
@@ -182,15 +194,9 @@ func TestFleetCountsAsOne(t *testing.T) {
 			t.Fatal("alice's first login left no sid cookie")
 		}
 		for _, f := range gws {
-			var last int
-			deadline := time.Now().Add(10 * time.Second)
-			for last != http.StatusUnauthorized {
-				if time.Now().After(deadline) {
-					t.Fatalf("alice's session issued by A, revoked through C, on %s = %d after 10s, want 401", f.name, last)
-				}
-				time.Sleep(50 * time.Millisecond)
-				last = getWithCookie(t, f.pub, "192.0.2.10", sid)
-			}
+			testutil.Eventually(t, "alice's session issued by A, revoked through C, refused with 401 on "+f.name, func() bool {
+				return getWithCookie(t, f.pub, "192.0.2.10", sid) == http.StatusUnauthorized
+			})
 		}
 	})
 
@@ -273,7 +279,7 @@ func fleetStuffingBan(t *testing.T, gws []*fleetGateway, next func() *fleetGatew
 			t.Fatalf("failed login %d = %d, want 401", i+1, got)
 		}
 	}
-	time.Sleep(200 * time.Millisecond) // the scenarios follow the bus: give a wrong decision time to show
+	scenariosCaughtUp(t, gws, "192.0.2.10") // the scenarios follow the bus: a wrong ban is decided by now
 	for _, f := range gws {
 		if got := getAs(t, f.pub, ip, "/"); got != http.StatusOK {
 			t.Fatalf("after 9 usernames, %s answered %s with %d, want 200", f.name, ip, got)
@@ -295,7 +301,7 @@ func fleetAttackBan(t *testing.T, gws []*fleetGateway, next func() *fleetGateway
 			t.Fatalf("attack %d = %d, want 403 (blocked)", i+1, got)
 		}
 	}
-	time.Sleep(200 * time.Millisecond)
+	scenariosCaughtUp(t, gws, "192.0.2.11")
 	for _, f := range gws {
 		if got := getAs(t, f.pub, ip, "/"); got != http.StatusOK {
 			t.Fatalf("after 4 attacks, %s answered %s with %d, want 200: banned too early", f.name, ip, got)
@@ -304,6 +310,38 @@ func fleetAttackBan(t *testing.T, gws []*fleetGateway, next func() *fleetGateway
 	getAs(t, next().pub, ip, "/api/products?id=1%27%20OR%201=1--4")
 	for _, f := range gws {
 		testutil.Eventually(t, f.name+" to refuse the attacker", func() bool { return getAs(t, f.pub, ip, "/") == http.StatusForbidden })
+	}
+}
+
+// scenariosCaughtUp returns once every gateway's scenarios have decided
+// on every event the gateway published before the call: it sends each a
+// /.env probe from a fresh address (prefix and a digit), which
+// sensitive-probe bans at its first request, and waits until that gateway
+// refuses the address. A gateway's scenarios take its events in order and
+// carry out a ban before the next, so a wrong ban of an earlier event has
+// been carried out by then.
+func scenariosCaughtUp(t *testing.T, gws []*fleetGateway, prefix string) {
+	t.Helper()
+	for i, f := range gws {
+		ip := prefix + strconv.Itoa(i+1)
+		getAs(t, f.pub, ip, "/.env")
+		testutil.Eventually(t, f.name+" to ban the marker probe from "+ip, func() bool { return getAs(t, f.pub, ip, "/") == http.StatusForbidden })
+	}
+}
+
+// eventsCaughtUp returns once every gateway's events file holds every
+// event the gateway published before the call: it sends each a blocked
+// attack from a fresh address (prefix and a digit) and waits for its
+// attack-blocked line, written after all the lines before it.
+func eventsCaughtUp(t *testing.T, gws []*fleetGateway, prefix string) {
+	t.Helper()
+	for i, f := range gws {
+		ip := prefix + strconv.Itoa(i+1)
+		if got := getAs(t, f.pub, ip, "/api/products?id=1%27%20OR%201=1--"); got != http.StatusForbidden {
+			t.Fatalf("marker attack from %s on %s = %d, want 403 (blocked)", ip, f.name, got)
+		}
+		events := filepath.Join(f.dir, "events.jsonl")
+		testutil.Eventually(t, f.name+"'s events file to hold the marker attack from "+ip, func() bool { return countEvents(t, events, "attack-blocked", ip) == 1 })
 	}
 }
 

@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"hash/maphash"
+	"math/bits"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -45,11 +46,16 @@ const maxWindowed = 1<<31 - 1
 // the first match of the whole is the one of the alternatives that starts
 // first, the earliest alternative of those that start there.
 type windowPlan struct {
-	re       *regexp.Regexp
-	win      int      // -1: runs on whole values (no exact hints, or no bit left)
-	winHints []string // the hints of win if it is a bit of its own
-	reach    int      // the most bytes of a match's bounded parts
-	spread   byteSet  // the bytes its unbounded repetitions consume
+	re *regexp.Regexp
+	// word, if set, is re without the \b it opens with before a literal:
+	// Go's regexp skips to a literal prefix with strings.Index, but a \b
+	// in front of it makes it try every byte (see [windowPlan.first]).
+	word     *regexp.Regexp
+	win      int       // -1: runs on whole values (no exact hints, or no bit left)
+	winHints []string  // the hints of win if it is a bit of its own
+	reach    int       // the most bytes of a match's bounded parts
+	spread   byteSet   // the bytes its unbounded repetitions consume
+	needs    []byteSet // every match holds a byte of each: a window without one has none
 }
 
 // planWindows sets p.plans, leaving it nil (p runs on whole values) if no
@@ -72,11 +78,18 @@ func planWindows(p *pattern, next *int) {
 		}
 		exact := requiredHints(alt)
 		re, err := syntax.Parse(alt, syntax.Perl)
-		if exact == nil || err != nil {
+		if err != nil {
+			continue
+		}
+		if strings.HasPrefix(alt, `\b`) && wordThenLiteral(re) {
+			w.word = regexp.MustCompile(alt[len(`\b`):])
+		}
+		if exact == nil {
 			continue
 		}
 		reach(re, &w.spread)
 		w.reach = reachOutside(re, &w.spread)
+		w.needs = needs(re, nil)
 		switch {
 		case len(alts) == 1 && p.also != 0 && slices.Equal(p.alsoHints, exact):
 			w.win = p.also
@@ -93,6 +106,40 @@ func planWindows(p *pattern, next *int) {
 	if windowed {
 		p.plans = plans
 	}
+}
+
+// wordThenLiteral reports whether re is \b then a literal, then anything.
+func wordThenLiteral(re *syntax.Regexp) bool {
+	return re.Op == syntax.OpConcat && len(re.Sub) >= 2 &&
+		re.Sub[0].Op == syntax.OpWordBoundary && re.Sub[1].Op == syntax.OpLiteral
+}
+
+// first returns the first match of w.re in s, as w.re.FindStringIndex(s).
+// With w.word, it is the first match of w.word at a word boundary: w.word
+// opens with a literal, so none of its assertions looks before where it
+// is run from, and a match of w.re is one of w.word where \b holds.
+func (w *windowPlan) first(s string) []int {
+	if w.word == nil {
+		return w.re.FindStringIndex(s)
+	}
+	for at := 0; ; {
+		loc := w.word.FindStringIndex(s[at:])
+		if loc == nil {
+			return nil
+		}
+		loc[0] += at
+		loc[1] += at
+		if m := loc[0]; (m > 0 && isWordChar(s[m-1])) != isWordChar(s[m]) {
+			return loc
+		}
+		at = loc[0] + 1
+	}
+}
+
+// isWordChar reports whether c is a word character to \b: ASCII only, so
+// no byte of a character of several bytes is one.
+func isWordChar(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 // alternatives returns the top-level alternatives of expr, each with the
@@ -425,11 +472,11 @@ func findWindowed(p *pattern, v string, m *hintMask, ev []hintEvent) (loc []int,
 		var l []int
 		switch {
 		case w.win < 0:
-			l = w.re.FindStringIndex(v)
+			l = w.first(v)
 		case !m.has(w.win):
 			continue // none of its exact hints: no match
 		case w.spread == fullSet:
-			l = w.re.FindStringIndex(v) // a window would be all of v
+			l = w.first(v) // a window would be all of v
 		default:
 			if l, ok = w.find(v, ev); !ok {
 				return nil, false
@@ -440,6 +487,101 @@ func findWindowed(p *pattern, v string, m *hintMask, ev []hintEvent) (loc []int,
 		}
 	}
 	return loc, true
+}
+
+// needs appends to out the sets of bytes every match of re holds a byte
+// of: each byte of a literal, a class, and for alternatives the union of
+// their first sets; only sets of symbols, which prose around a hint may
+// lack (a window around "javascript" in a sentence has no = or :), not
+// those with a letter, digit or space.
+func needs(re *syntax.Regexp, out []byteSet) []byteSet {
+	add := func(b byteSet) []byteSet {
+		if b.intersects(&wordOrSpace) || slices.Contains(out, b) {
+			return out
+		}
+		return append(out, b)
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			var b byteSet
+			consumed(&syntax.Regexp{Op: syntax.OpLiteral, Rune: []rune{r}, Flags: re.Flags}, &b)
+			out = add(b)
+		}
+	case syntax.OpCharClass, syntax.OpAnyCharNotNL, syntax.OpAnyChar:
+		var b byteSet
+		consumed(re, &b)
+		out = add(b)
+	case syntax.OpCapture, syntax.OpPlus:
+		out = needs(re.Sub[0], out)
+	case syntax.OpRepeat:
+		if re.Min > 0 {
+			out = needs(re.Sub[0], out)
+		}
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			out = needs(sub, out)
+		}
+	case syntax.OpAlternate:
+		var union byteSet
+		for _, sub := range re.Sub {
+			first := needs(sub, nil)
+			if len(first) == 0 {
+				return out // an alternative that may hold none of them
+			}
+			union.union(&first[0])
+		}
+		out = add(union)
+	}
+	return out // Star, Quest, empty-width: nothing needed
+}
+
+// wordOrSpace holds the ASCII letters, digits and spaces.
+var wordOrSpace = func() (b byteSet) {
+	b.addRange('a', 'z')
+	b.addRange('A', 'Z')
+	b.addRange('0', '9')
+	for _, c := range []byte(" \t\n\v\f\r") {
+		b.add(c)
+	}
+	return b
+}()
+
+func (b *byteSet) union(o *byteSet) {
+	for i := range b {
+		b[i] |= o[i]
+	}
+}
+
+func (b *byteSet) intersects(o *byteSet) bool {
+	return b[0]&o[0]|b[1]&o[1]|b[2]&o[2]|b[3]&o[3] != 0
+}
+
+// in reports whether s holds a byte of b.
+func (b *byteSet) in(s string) bool {
+	if n := bits.OnesCount64(b[0]) + bits.OnesCount64(b[1]); n == 1 && b[2]|b[3] == 0 {
+		c := bits.TrailingZeros64(b[0])
+		if b[0] == 0 {
+			c = 64 + bits.TrailingZeros64(b[1])
+		}
+		return strings.IndexByte(s, byte(c)) >= 0
+	}
+	for i := 0; i < len(s); i++ {
+		if b.has(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// lacks reports whether s has no byte of one of w.needs.
+func (w *windowPlan) lacks(s string) bool {
+	for i := range w.needs {
+		if !w.needs[i].in(s) {
+			return true
+		}
+	}
+	return false
 }
 
 // fullSet holds every byte.
@@ -518,7 +660,10 @@ func searchWindow(p *windowPlan, v string, lo, hi int) (loc []int, ok bool) {
 			phi++
 		}
 	}
-	loc = p.re.FindStringIndex(v[plo:phi])
+	if p.lacks(v[plo:phi]) {
+		return nil, true
+	}
+	loc = p.first(v[plo:phi])
 	if loc == nil {
 		return nil, true
 	}

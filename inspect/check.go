@@ -127,6 +127,15 @@ func (s *scan) hintsOf(in *input, v string) hintMask {
 		return in.hints
 	}
 	s.spend(len(v))
+	return s.scanHints(v)
+}
+
+// scanHints is [scanHints]; a long value's, which windows will search,
+// is read with its hint events, once (see [eventCache]).
+func (s *scan) scanHints(v string) hintMask {
+	if len(v) >= minWindowed && len(v) <= maxWindowed {
+		return s.events.hints(v)
+	}
 	return scanHints(v)
 }
 
@@ -137,7 +146,7 @@ func (s *scan) findIn(p *pattern, v string, m *hintMask) (string, bool) {
 		return "", false
 	}
 	if p.plans != nil && len(v) >= minWindowed && len(v) <= maxWindowed {
-		loc, ok := findWindowed(p, v, m, s.events.events(v))
+		loc, ok := findIndexed(p, v, m, s.events.index(v))
 		if windowCheck != nil {
 			windowCheck(p, v, loc, ok)
 		}

@@ -97,7 +97,7 @@ func (s *scan) learnedText(in *input) bool {
 	in.dec = s.decode(code)
 	in.low = s.lower(in.dec)
 	in.cls = classes(in.low)
-	in.hints = scanHints(in.low)
+	in.hints = s.scanHints(in.low)
 	return false
 }
 

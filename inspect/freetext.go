@@ -67,7 +67,7 @@ func (s *scan) judgeText(in *input) bool {
 		return false // symbols more than words: judged as a value
 	}
 	t.cls = classes(t.low)
-	t.hints = scanHints(t.low)
+	t.hints = s.scanHints(t.low)
 	if prose != markup {
 		// The contents of <pre>/<code> are live markup: the XSS rules read
 		// them too.
@@ -76,7 +76,7 @@ func (s *scan) judgeText(in *input) bool {
 		x.dec = s.decode(markup)
 		x.low = s.lower(x.dec)
 		x.cls = classes(x.low)
-		x.hints = scanHints(x.low)
+		x.hints = s.scanHints(x.low)
 		s.xss(x)
 		t.noXSS = true
 	}

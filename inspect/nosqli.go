@@ -88,5 +88,9 @@ func (s *scan) lowerKeepTypes(in *input) string {
 		}
 		s.buf = append(s.buf, c)
 	}
+	if s.str(start) == in.low {
+		s.buf = s.buf[:start]
+		return in.low // no type: in.low, whose hints are known
+	}
 	return s.str(start)
 }

@@ -403,51 +403,111 @@ type hintEvent struct {
 	out uint16
 }
 
-// An eventCache holds the hint events of the last values read. A value is
-// known by where it is, its length and a hash of its bytes: the arena
-// reuses its memory for other values.
+// An eventCache holds the hint events of the last long values read, and
+// the patterns whose hints they hold: the automaton reads each once for
+// all the patterns that run on it. A value is known by where it is, its
+// length and a hash of its bytes: the arena reuses its memory for other
+// values.
 type eventCache struct {
-	ent  [2]eventEntry
+	ent  [4]eventEntry
 	next int
 }
 
 type eventEntry struct {
-	data *byte
-	n    int
-	sum  uint64
-	ev   []hintEvent
+	data    *byte
+	n       int
+	sum     uint64
+	ev      []hintEvent
+	mask    hintMask
+	idx     hintIndex
+	indexed bool // idx is ev's
 }
 
 var eventSeed = maphash.MakeSeed()
 
-// events returns where hints end in v, read once for all the patterns
-// that run on v.
-func (c *eventCache) events(v string) []hintEvent {
+// index returns where hints end in v, by window bit.
+func (c *eventCache) index(v string) *hintIndex {
+	e := c.entry(v)
+	if !e.indexed {
+		e.idx.build(e.ev)
+		e.indexed = true
+	}
+	return &e.idx
+}
+
+// hints returns the patterns whose hints occur in v, as [scanHints].
+func (c *eventCache) hints(v string) hintMask { return c.entry(v).mask }
+
+func (c *eventCache) entry(v string) *eventEntry {
 	data, sum := unsafe.StringData(v), maphash.String(eventSeed, v)
 	for i := range c.ent {
 		if e := &c.ent[i]; e.data == data && e.n == len(v) && e.sum == sum {
-			return e.ev
+			return e
 		}
 	}
 	e := &c.ent[c.next]
 	c.next = (c.next + 1) % len(c.ent)
-	e.data, e.n, e.sum = data, len(v), sum
+	e.data, e.n, e.sum, e.indexed = data, len(v), sum, false
 	e.ev = hintEventsOf(v, e.ev[:0])
-	return e.ev
+	e.mask = alwaysRun
+	last := uint16(0)
+	for _, x := range e.ev {
+		if x.out != last {
+			e.mask.or(&hintAC.out[x.out])
+			last = x.out
+		}
+	}
+	return e
 }
 
 // reset forgets the values, keeping small buffers.
 func (c *eventCache) reset() {
 	for i := range c.ent {
 		e := &c.ent[i]
-		e.data, e.n, e.sum = nil, 0, 0
+		e.data, e.n, e.sum, e.indexed = nil, 0, 0, false
 		if cap(e.ev) > 1<<16 {
 			e.ev = nil
-		} else {
-			e.ev = e.ev[:0]
+		}
+		if cap(e.idx.ends) > 1<<16 {
+			e.idx.ends = nil
 		}
 	}
 }
+
+// A hintIndex holds the ends of a value's hint events by window bit, so
+// that each plan reads its own hints only, not all of the value's.
+type hintIndex struct {
+	at   []int32 // the ends of bit b are ends[at[b]:at[b+1]]
+	ends []int32
+}
+
+// build indexes ev.
+func (x *hintIndex) build(ev []hintEvent) {
+	a := hintAC
+	bits := len(hintMask{}) * 64
+	x.at = append(x.at[:0], make([]int32, bits+1)...)
+	for _, e := range ev {
+		for _, b := range a.wins[e.out] {
+			x.at[b+1]++
+		}
+	}
+	for b := range bits {
+		x.at[b+1] += x.at[b]
+	}
+	x.ends = append(x.ends[:0], make([]int32, x.at[bits])...)
+	for _, e := range ev {
+		for _, b := range a.wins[e.out] {
+			x.ends[x.at[b]] = e.end
+			x.at[b]++
+		}
+	}
+	// Each at[b] is now where bit b+1 starts: shift back.
+	copy(x.at[1:], x.at[:bits])
+	x.at[0] = 0
+}
+
+// of returns the ends of the hints of window bit b, in order.
+func (x *hintIndex) of(b int) []int32 { return x.ends[x.at[b]:x.at[b+1]] }
 
 // hintEventsOf appends to ev where hints end in v.
 func hintEventsOf(v string, ev []hintEvent) []hintEvent {
@@ -468,6 +528,13 @@ func hintEventsOf(v string, ev []hintEvent) []hintEvent {
 // false if a match touched a window's margin: the caller must then run p
 // on all of v.
 func findWindowed(p *pattern, v string, m *hintMask, ev []hintEvent) (loc []int, ok bool) {
+	var x hintIndex
+	x.build(ev)
+	return findIndexed(p, v, m, &x)
+}
+
+// findIndexed is [findWindowed] with v's hint events indexed.
+func findIndexed(p *pattern, v string, m *hintMask, x *hintIndex) (loc []int, ok bool) {
 	for _, w := range p.plans {
 		var l []int
 		switch {
@@ -478,7 +545,7 @@ func findWindowed(p *pattern, v string, m *hintMask, ev []hintEvent) (loc []int,
 		case w.spread == fullSet:
 			l = w.first(v) // a window would be all of v
 		default:
-			if l, ok = w.find(v, ev); !ok {
+			if l, ok = w.find(v, x.of(w.win)); !ok {
 				return nil, false
 			}
 		}
@@ -587,19 +654,16 @@ func (w *windowPlan) lacks(s string) bool {
 // fullSet holds every byte.
 var fullSet = byteSet{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
 
-// find is [findWindowed] for one plan. It reads the bytes of the windows
-// and, back from a hint that opens a window, the gap before it: work in
-// proportion to the hints and windows, not to v.
-func (p *windowPlan) find(v string, ev []hintEvent) (loc []int, ok bool) {
-	a := hintAC
+// find is [findWindowed] for one plan, ends where its exact hints end in
+// v. It reads the bytes of the windows and, back from a hint that opens a
+// window, the gap before it: work in proportion to the hints and windows,
+// not to v.
+func (p *windowPlan) find(v string, ends []int32) (loc []int, ok bool) {
 	wLo, wHi := -1, -1 // the window being built
 	hi, cntHi := 0, 0  // hi: the end of the last hint's window; cntHi: bytes not in spread in v[prev+1:hi]
 	prev := -1         // the last hint's end
-	for _, e := range ev {
-		if !a.out[e.out].has(p.win) {
-			continue
-		}
-		end := int(e.end)
+	for _, e := range ends {
+		end := int(e)
 		if wLo >= 0 && end < hi {
 			// Inside the window being built: only its end may move.
 			for i := prev + 1; i <= end; i++ {

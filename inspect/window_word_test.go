@@ -1,8 +1,10 @@
 package inspect
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // TestWindowWordPrefix checks plans run without the \b they open with (so
@@ -72,4 +74,39 @@ func TestWindowNeeds(t *testing.T) {
 		}
 	}
 	t.Error("no plan for href=javascript:")
+}
+
+// TestEventCache checks that a long value's hints read with its events
+// are those scanHints finds, that each window bit's index holds exactly
+// the events of that bit, and that a value read again, or other bytes at
+// the same place, are told apart.
+func TestEventCache(t *testing.T) {
+	compilePatterns()
+	prose := strings.Repeat("javascript is a language; <a href=x> and select from where. ", 20)
+	var c eventCache
+	for _, v := range []string{prose, strings.ToUpper(prose), prose + "' or 1=1--", prose} {
+		if got, want := c.hints(v), scanHints(v); got != want {
+			t.Errorf("hints of %d bytes differ from scanHints", len(v))
+		}
+		ev := hintEventsOf(v, nil)
+		x := c.index(v)
+		for bit := range len(hintMask{}) * 64 {
+			var want []int32
+			for _, e := range ev {
+				if hintAC.out[e.out].has(bit) && slices.Contains(hintAC.wins[e.out], uint16(bit)) {
+					want = append(want, e.end)
+				}
+			}
+			if got := x.of(bit); !slices.Equal(got, want) {
+				t.Errorf("bit %d: index %v, events %v", bit, got, want)
+			}
+		}
+	}
+	b := []byte(prose)
+	v := unsafe.String(&b[0], len(b))
+	first := c.hints(v)
+	copy(b, strings.Repeat("x", len(b)))
+	if c.hints(v) == first {
+		t.Error("other bytes at the same place read as the value before")
+	}
 }

@@ -4,12 +4,16 @@ import "unsafe"
 
 // check runs the detectors that apply to in.
 func (s *scan) check(in *input) {
-	if (s.req.Types != nil || s.req.Seen != nil) && s.byType(in) {
-		return
+	if s.req.Types != nil || s.req.Seen != nil {
+		s.readHints(in)
+		if s.byType(in) {
+			return
+		}
 	}
 	if s.freeText(in) {
 		return
 	}
+	s.readHints(in)
 	if in.kind == kindPath {
 		s.pathProbe(in)
 		s.traversal(in)
@@ -66,6 +70,14 @@ func (s *scan) check(in *input) {
 	s.code(in)
 	if !in.base64 {
 		s.base64(in)
+	}
+}
+
+// readHints reads the hints of in if they are not yet: a value judged as
+// free text needs only those of its prose.
+func (s *scan) readHints(in *input) {
+	if in.unread {
+		in.hints, in.unread = s.scanHints(in.low), false
 	}
 }
 

@@ -34,6 +34,7 @@ type input struct {
 	low    string   // dec in lower case
 	cls    uint32   // character classes present in low
 	hints  hintMask // patterns whose hints occur in low
+	unread bool     // hints not read yet (see [scan.readHints])
 
 	// verbatim: text whose prose is the value's own text, nothing removed
 	// as code and nothing decoded.

@@ -121,7 +121,7 @@ func (s *scan) inspect(in *input, k kind, name, raw string, isKey bool) {
 	in.dec = s.decode(raw)
 	in.low = s.lower(in.dec)
 	in.cls = classes(in.low)
-	in.hints = s.scanHints(in.low)
+	in.unread = true
 	s.check(in)
 }
 

@@ -115,25 +115,23 @@ func wordThenLiteral(re *syntax.Regexp) bool {
 }
 
 // first returns the first match of w.re in s, as w.re.FindStringIndex(s).
-// With w.word, it is the first match of w.word at a word boundary: w.word
-// opens with a literal, so none of its assertions looks before where it
-// is run from, and a match of w.re is one of w.word where \b holds.
+// With w.word: w.re matches only where w.word does, so if w.word does not,
+// or its first match is at a word boundary, that is the answer. A first
+// match inside a word is rare in text; then w.re runs, as it would
+// without w.word (looking again from that match on could read s once for
+// each such match).
 func (w *windowPlan) first(s string) []int {
 	if w.word == nil {
 		return w.re.FindStringIndex(s)
 	}
-	for at := 0; ; {
-		loc := w.word.FindStringIndex(s[at:])
-		if loc == nil {
-			return nil
-		}
-		loc[0] += at
-		loc[1] += at
-		if m := loc[0]; (m > 0 && isWordChar(s[m-1])) != isWordChar(s[m]) {
-			return loc
-		}
-		at = loc[0] + 1
+	loc := w.word.FindStringIndex(s)
+	if loc == nil {
+		return nil
 	}
+	if m := loc[0]; (m > 0 && isWordChar(s[m-1])) != isWordChar(s[m]) {
+		return loc
+	}
+	return w.re.FindStringIndex(s)
 }
 
 // isWordChar reports whether c is a word character to \b: ASCII only, so

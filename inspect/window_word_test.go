@@ -1,9 +1,11 @@
 package inspect
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 )
 
@@ -108,5 +110,26 @@ func TestEventCache(t *testing.T) {
 	copy(b, strings.Repeat("x", len(b)))
 	if c.hints(v) == first {
 		t.Error("other bytes at the same place read as the value before")
+	}
+}
+
+// TestWindowWordLinear checks that a plan run without its leading \b
+// stays linear when its rest matches inside words again and again, each
+// match running to the end of the value (afor(;; … afor(;; … )): looking
+// again after each would read the value once a match.
+func TestWindowWordLinear(t *testing.T) {
+	e := newTestEngine(t)
+	for _, tok := range []string{"afor(;;", "undo{", "xstyle="} {
+		var ts []time.Duration
+		for n := 32 << 10; n <= 128<<10; n *= 2 {
+			v := strings.Repeat(tok, n/len(tok)) + ")}"
+			r := &Request{Method: "POST", URI: "/p", Header: http.Header{"Content-Type": {"application/json"}},
+				Body: []byte(`{"a":"` + v + `"}`)}
+			took, _, _ := inspectCost(e, r, 3)
+			ts = append(ts, took)
+		}
+		if r1, r2 := float64(ts[1])/float64(ts[0]), float64(ts[2])/float64(ts[1]); r1 >= 3 && r2 >= 3 {
+			t.Errorf("%q repeated: times %v, ×%.1f and ×%.1f for each doubling, want < ×3", tok, ts, r1, r2)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"hash/maphash"
+	"math"
 	"math/bits"
 	"regexp"
 	"regexp/syntax"
@@ -409,6 +410,8 @@ type hintEvent struct {
 type eventCache struct {
 	ent  [4]eventEntry
 	next int
+	seen []uint32 // by index in the automaton's outputs: the read that last saw it
+	read uint32
 }
 
 type eventEntry struct {
@@ -448,11 +451,14 @@ func (c *eventCache) entry(v string) *eventEntry {
 	e.data, e.n, e.sum, e.indexed = data, len(v), sum, false
 	e.ev = hintEventsOf(v, e.ev[:0])
 	e.mask = alwaysRun
-	last := uint16(0)
+	if len(c.seen) != len(hintAC.out) || c.read == math.MaxUint32 {
+		c.seen, c.read = make([]uint32, len(hintAC.out)), 0
+	}
+	c.read++
 	for _, x := range e.ev {
-		if x.out != last {
+		if c.seen[x.out] != c.read {
+			c.seen[x.out] = c.read // each output once: a word repeats
 			e.mask.or(&hintAC.out[x.out])
-			last = x.out
 		}
 	}
 	return e

@@ -94,9 +94,14 @@ const minProse = 50
 // readsAsProse reports whether v, the prose of a value with its quoted code
 // removed, is mostly words: minTextWords words or more (two letters or
 // more, with sentence punctuation around them) making up minProse percent
-// of its bytes with the spaces between them.
+// of its bytes with the spaces between them. What frames prose in a
+// document is neither words nor symbols and left out of the share: the
+// target of a Markdown link, a bare http(s) URL, an HTML tag (its
+// attributes too), the pipes and rules of a Markdown table. The free-text
+// rules still read all of it (an event handler in a tag is an attack).
 func readsAsProse(v string) bool {
-	words, prose, links := 0, 0, 0
+	words, prose, framing := 0, 0, 0
+	inTag := false
 	for i := 0; i < len(v); {
 		c := v[i]
 		if c == ' ' || c == '\n' || c == '\t' || c == '\r' {
@@ -109,18 +114,101 @@ func readsAsProse(v string) bool {
 			j++
 		}
 		t := v[i:j]
+		i = j
+		if inTag || opensTag(t) {
+			if k := strings.IndexByte(t, '>'); k >= 0 {
+				// The tag ends here: what follows is read again.
+				t, i, inTag = t[:k+1], i-len(t)+k+1, false
+			} else {
+				inTag = true
+			}
+			if plainTag(t) {
+				framing += len(t)
+				continue
+			}
+		}
+		if isTableRule(t) || isBareURL(t) {
+			framing += len(t)
+			continue
+		}
 		if k := strings.Index(t, "]("); k >= 0 {
 			// A Markdown link: its text is prose, its target neither.
-			links += len(t) - k - 1
+			framing += len(t) - k - 1
 			t = t[:k+1]
 		}
 		if isWord(t) {
 			words++
 			prose += len(t)
 		}
-		i = j
 	}
-	return words >= minTextWords && prose*100 >= (len(v)-links)*minProse
+	return words >= minTextWords && prose*100 >= (len(v)-framing)*minProse
+}
+
+// opensTag reports whether token t opens a tag that documents and rich-text
+// editors write (<a, <img, </div>) or an HTML comment. Tags they do not
+// write (script, style, object, embed, meta, svg, form…) are not framing:
+// a value made of them is judged as a value.
+func opensTag(t string) bool {
+	if len(t) < 2 || t[0] != '<' {
+		return false
+	}
+	if strings.HasPrefix(t, "<!--") {
+		return true
+	}
+	name := strings.TrimPrefix(t[1:], "/")
+	end := 0
+	for end < len(name) && ('a' <= name[end] && name[end] <= 'z' || '0' <= name[end] && name[end] <= '9') {
+		end++
+	}
+	if end < len(name) && strings.IndexByte(">/", name[end]) < 0 {
+		return false
+	}
+	return documentTags[name[:end]]
+}
+
+// documentTags are the elements of documents and rich text: what Markdown
+// and HTML sanitizers let through.
+var documentTags = map[string]bool{
+	"a": true, "abbr": true, "b": true, "blockquote": true, "br": true, "caption": true, "cite": true,
+	"code": true, "dd": true, "del": true, "details": true, "div": true, "dl": true, "dt": true,
+	"em": true, "figcaption": true, "figure": true, "h1": true, "h2": true, "h3": true, "h4": true,
+	"h5": true, "h6": true, "hr": true, "i": true, "img": true, "ins": true, "kbd": true, "li": true,
+	"mark": true, "ol": true, "p": true, "picture": true, "pre": true, "q": true, "s": true,
+	"samp": true, "small": true, "source": true, "span": true, "strong": true, "sub": true,
+	"summary": true, "sup": true, "table": true, "tbody": true, "td": true, "tfoot": true, "th": true,
+	"thead": true, "tr": true, "u": true, "ul": true, "var": true,
+}
+
+// plainTag reports whether t, a tag or a piece of one, is plain markup: no
+// script URL, style URL or expression, binding, import, character
+// reference or escape that could hide one.
+func plainTag(t string) bool {
+	for _, w := range []string{"script:", "url(", "expression", "binding", "import", "&#", "\\"} {
+		if strings.Contains(t, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// isTableRule reports whether token t is a pipe or a rule of a Markdown
+// table: |, |---|, :---:.
+func isTableRule(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; c != '|' && c != '-' && c != ':' {
+			return false
+		}
+	}
+	return strings.IndexByte(t, '|') >= 0 || strings.Contains(t, "---")
+}
+
+// isBareURL reports whether token t is an http(s) URL and nothing else: no
+// quote, tag or shell metacharacter in it.
+func isBareURL(t string) bool {
+	if !strings.HasPrefix(t, "https://") && !strings.HasPrefix(t, "http://") {
+		return false
+	}
+	return !strings.ContainsAny(t, "'\"<>`|;$\\{}")
 }
 
 // isWord reports whether t, a token between spaces, is a word of prose:

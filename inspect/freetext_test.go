@@ -200,3 +200,59 @@ func TestNamesInTitles(t *testing.T) {
 		}
 	}
 }
+
+// TestReadsAsProseFraming checks what frames prose in a document and is
+// left out of its share — the markup of a README (links, images, a
+// centred block), a Markdown table, reference links and bare URLs — and
+// that markup documents do not write is not: a value made of it is judged
+// as a value. Counting the framing as symbols again fails the first cases.
+func TestReadsAsProseFraming(t *testing.T) {
+	for _, c := range []struct {
+		v     string
+		prose bool
+	}{
+		{`<div align="center"> <br/> <img src="https://example.com/logo.png" width="80" alt="the logo"> </div> a small library to read and write your files`, true},
+		{`<a href="https://example.com/sponsor"><img src="https://example.com/sponsor.svg" width="150" alt="sponsor"></a> thanks to the sponsors who keep this going`, true},
+		{"| Option | Default | What it does |\n|--------|---------|--------------|\n| `depth` | 2 | how far the walk goes |\n| `follow` | false | whether links are followed |", true},
+		{"[npm-image]: https://img.shields.io/npm/v/thing.svg?style=flat-square\n[npm-url]: https://npmjs.org/package/thing\nread the badges above for the state of the build", true},
+		{"see https://example.com/docs/getting-started/install?lang=en&v=2#linux for how to install it on your own machine", true},
+		{`<object data="https://example.com/x.swf"></object><embed src="https://example.com/x.swf"> these are the words around it`, false},
+		{`<div style="background-image:url(javascript:alert(1))"> <a href="java&#9;script:alert(1)">go</a> these six words make one sentence`, false},
+		{`<script>alert(1)</script><svg/onload=alert(1)><meta http-equiv=refresh content=0> a few words here now`, false},
+		{`https://example.com/a|sh;id https://example.com/b$(id) https://example.com/c` + "`id`" + ` more words to read here`, false},
+	} {
+		if got := readsAsProse(c.v); got != c.prose {
+			t.Errorf("readsAsProse(%q) = %v, want %v", c.v, got, c.prose)
+		}
+	}
+}
+
+// TestFreeTextREADME checks that a README's markup around its prose is no
+// attack, while an event handler or a script URL in the same markup is.
+func TestFreeTextREADME(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := "<div align=\"center\">\n  <br/>\n  <img src=\"https://example.com/logo.png\" width=\"80\" style=\"float: left; width: 25%\" alt=\"logo\">\n</div>\n\n" +
+		"| [index](../README.md) | [run-s](run-s.md) | [run-p](run-p.md) | Node API |\n|---|---|---|---|\n\n" + prose + "\n\n[npm-url]: https://npmjs.org/package/thing\n"
+	for _, c := range []struct {
+		body  string
+		block bool
+	}{
+		{readme, false},
+		{strings.Replace(readme, `alt="logo"`, `alt="logo" onerror="alert(1)"`, 1), true},
+		{strings.Replace(readme, `https://example.com/logo.png`, `javascript:alert(1)`, 1), true},
+		{strings.Replace(readme, `<br/>`, `<script>alert(1)</script>`, 1), true},
+		{strings.Replace(readme, `../README.md`, `../../../../srv/app/config.yml`, 1), true},
+		{strings.Replace(readme, `../README.md`, `....//....//srv/app/config.yml`, 1), true},
+		{strings.Replace(readme, `../README.md`, `..\\..\\srv\\app\\config.yml`, 1), true},
+	} {
+		for shape, r := range textRequests(c.body) {
+			v := e.Inspect(r)
+			if (v.Action == Block) != c.block {
+				t.Errorf("%q as a %s post: %v %v, want blocked %v", c.body, shape, v.Action, v.Findings, c.block)
+			}
+		}
+	}
+}

@@ -123,7 +123,11 @@ func TestPaddedAttacksCorpus(t *testing.T) {
 		floor    [3]int // before, after, around
 	}
 	lists := map[string]*tally{
-		"XSS-Injection":     {floor: [3]int{1464, 1554, 1432}},
+		// 1517 after: a README's own markup (<a>, <img>, <div>) frames prose
+		// since this change: html5sec's <a href="\xE2\x80\x80javascript:…"> (a
+		// literal backslash: no script URL) and <div style=…url()> vectors
+		// for old browsers, padded after, read as a post with links now.
+		"XSS-Injection":     {floor: [3]int{1464, 1517, 1432}},
 		"SQL-Injection":     {floor: [3]int{715, 840, 675}},
 		"Command-Injection": {floor: [3]int{328, 342, 330}},
 	}

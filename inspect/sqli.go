@@ -22,8 +22,9 @@ var (
 	reSQLUnion = pat(`\bunion[\s(]*(?:all|distinct|distinctrow)?[\s(]*select\b`, "union")
 	reSQLTime  = pat(anyOf(
 		// sleep(5), benchmark(1e7,md5(1)), pg_sleep(5), dbms_lock.sleep(5)
-		`\b(?:sleep|benchmark|pg_sleep|randomblob|dbms_lock\.sleep|dbms_pipe\.receive_message|sys\.dbms_session\.sleep)\s*\(`,
-		`\bwaitfor\s+(?:delay|time)\s*['"\d(@]`, // MS SQL: waitfor delay '0:0:5'
+		`\b(?:sleep|pg_sleep|randomblob|dbms_lock\.sleep|dbms_pipe\.receive_message|sys\.dbms_session\.sleep)\s*\(`,
+		`\bbenchmark\s*\(\s*(?:[\d@('"\x60-]|0x|select\b|$)`, // benchmark(1e7,md5(1)), benchmark( alone; not "Benchmark (for reference)"
+		`\bwaitfor\s+(?:delay|time)\s*['"\d(@]`,              // MS SQL: waitfor delay '0:0:5'
 	), "sleep", "benchmark", "randomblob", "dbms_", "waitfor")
 	reSQLTaut = pats(anyOf(
 		// ' or '1'='1, ') or x like y, " and 1 is null

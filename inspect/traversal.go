@@ -131,7 +131,7 @@ func (s *scan) traversal(in *input) {
 		return
 	}
 	low := in.low
-	if (in.has(cDot) || strings.Contains(low, "0x2e")) && s.matchRule(ruleTraversal, reDotDot, in, low) {
+	if (in.has(cDot) || strings.Contains(low, "0x2e")) && !relativeLinkOnly(s, in) && s.matchRule(ruleTraversal, reDotDot, in, low) {
 		return
 	}
 	if in.has(cBackslash | cSlash) {
@@ -157,6 +157,22 @@ func (s *scan) traversal(in *input) {
 	if strings.Contains(low, "resource=") || strings.Contains(low, "convert.") {
 		s.matchRule(ruleWrapper, reWrapper, in, low)
 	}
+}
+
+// relativeLinkOnly reports whether in is free text whose paths go up one
+// level each: documents link to their neighbours ([next](../run-s.md)); a
+// climb out of a directory tree takes two ../ in one path (../../,
+// ....//....//) or an operating system file, which the other rules see.
+func relativeLinkOnly(s *scan, in *input) bool {
+	if !in.text {
+		return false
+	}
+	for _, path := range strings.Fields(s.slashes(in.low)) {
+		if strings.Count(path, "../") >= 2 {
+			return false
+		}
+	}
+	return true
 }
 
 func hasEncodedNUL(v string) bool {

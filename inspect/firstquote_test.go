@@ -1,0 +1,44 @@
+package inspect
+
+import "testing"
+
+// TestFirstQuoteInCode checks that SQL quoted as code in free text is
+// content unless the value's first quote closes the app's literal into a
+// clause that works: a payload fenced, indented or in a code span still
+// breaks out, while SQL an article quotes opens its literals. Reading
+// every quote (as prose is read) fails the tutorials; skipping code fails
+// the payloads.
+func TestFirstQuoteInCode(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		body  string
+		block bool
+	}{
+		{"```\n' union select password from users where 'a'='a\n```\n\n" + prose, true},
+		{"```\n'; drop table users; select * from accounts where 'a'='a\n```\n\n" + prose, true},
+		{prose + "\n\n    ') or true--\n\n" + prose, true},
+		{prose + " Try `\" or 1=1--` here. " + prose, true},
+		{prose + "\n\n```\nx' or 'a'='a\n```\n", true},
+		{prose + "\n\n```\nx' and sleep(5) and 'a'='a\n```\n", true},
+		{"```\nSyntaxError: Unexpected token '='. Expected a ')' or a ','\nparseTitle(\"# Hello world\"); // \"Hello world\"\n```\n\n" + prose, false},
+		{prose + "\n\n```\nx' group by password having 1=1--\n```\n", true},
+		// Standard SQL: a backslash does not escape, the quote after it closes.
+		{prose + "\n\n```\nx\\' union select password from users--\n```\n", true},
+		// Tutorials: literals opened, doubled quotes, a quote closed first.
+		{prose + "\n\n```sql\nSELECT * FROM users WHERE name = '' OR '1'='1';\nDROP TABLE users; --\n```\n\n" + prose, false},
+		{prose + "\n\n```sql\nSELECT * FROM users WHERE name = 'bob' OR '1'='1';\n```\n\n" + prose, false},
+		{prose + "\n\n```sql\nDELETE FROM films WHERE kind <> 'Musical';\nSELECT * FROM t WHERE a = 'x' OR b = 'y';\n```\n\n" + prose, false},
+		{prose + "\n\n    UPDATE films SET kind = 'Dramatic' WHERE kind = 'Drama';\n    INSERT INTO films VALUES ('UA502', 'Bananas', 105);\n\n" + prose, false},
+		{"Here's what I tried:\n\n```\n') or true--\n```\n\nand it did not work, any idea why?", false},
+	} {
+		for shape, r := range textRequests(c.body) {
+			v := e.Inspect(r)
+			if (v.Action == Block) != c.block {
+				t.Errorf("%q as a %s post: %v %v, want blocked %v", c.body, shape, v.Action, v.Findings, c.block)
+			}
+		}
+	}
+}

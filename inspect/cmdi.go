@@ -79,6 +79,7 @@ var (
 	))
 	reCmdShell = pats(anyOf(
 		`/dev/(?:tcp|udp)/`,                                                        // bash /dev/tcp reverse shell
+		`<!--\s*#\s*exec\s+(?:cmd|cgi)\s*=`,                                        // server-side include: <!--#exec cmd="id"-->
 		`\bnc(?:at)?\b[^|;]{0,40}\s-[a-z]*[ec]\b`,                                  // nc -e, ncat -c: netcat with a program
 		`\b(?:ba|z|k|c|tc|da)?sh\s+-[a-z]*i\b`,                                     // interactive shell: bash -i, sh -i
 		`\bmkfifo\b`,                                                               // mkfifo named-pipe shell

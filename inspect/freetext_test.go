@@ -261,3 +261,38 @@ func TestFreeTextREADME(t *testing.T) {
 		}
 	}
 }
+
+// TestFreeTextSystemPaths checks that a system path named in a sentence is
+// documentation (a file API opens the whole value, which a sentence is
+// not), while a value that opens with one, or climbs out of a directory
+// tree, is still read as a path.
+func TestFreeTextSystemPaths(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		body  string
+		block bool
+	}{
+		{prose + " When bash starts as a login shell it reads /etc/profile, then ~/.bash_profile; redirect the input from /dev/null. " + prose, false},
+		{prose + " Keys are in /etc/ssh and the kernel shows them in /proc/self/status. " + prose, false},
+		{"/etc/passwd " + prose, true},
+		{"  ~/.ssh/id_rsa " + prose, true},
+		{`c:\windows\win.ini ` + prose, true},
+		{prose + " ../../../../etc/passwd " + prose, true},
+		// A shell reads a command and its argument at a line's start or
+		// after a separator.
+		{prose + "\ncat /etc/passwd; " + prose, true},
+		{prose + "; cat -n /etc/shadow " + prose, true},
+		{prose + " | head /etc/passwd " + prose, true},
+		{prose + " $(cat /proc/self/environ) " + prose, true},
+	} {
+		for shape, r := range textRequests(c.body) {
+			v := e.Inspect(r)
+			if (v.Action == Block) != c.block {
+				t.Errorf("%q as a %s post: %v %v, want blocked %v", c.body, shape, v.Action, v.Findings, c.block)
+			}
+		}
+	}
+}

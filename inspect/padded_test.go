@@ -127,9 +127,15 @@ func TestPaddedAttacksCorpus(t *testing.T) {
 		// since this change: html5sec's <a href="\xE2\x80\x80javascript:…"> (a
 		// literal backslash: no script URL) and <div style=…url()> vectors
 		// for old browsers, padded after, read as a post with links now.
-		"XSS-Injection":     {floor: [3]int{1464, 1517, 1432}},
-		"SQL-Injection":     {floor: [3]int{715, 840, 675}},
-		"Command-Injection": {floor: [3]int{328, 342, 330}},
+		"XSS-Injection": {floor: [3]int{1464, 1517, 1432}},
+		"SQL-Injection": {floor: [3]int{715, 840, 675}},
+		// 322 before, 324 around: a system path in free text is read where
+		// a file API (the value's start) or a shell (a command and its
+		// first argument at a line's start or after a separator) would
+		// read it; "… my thoughts here cat /etc/passwd" is words, and
+		// "& dir C:\Documents and Settings\*" a path past the first
+		// argument.
+		"Command-Injection": {floor: [3]int{322, 342, 324}},
 	}
 	seen := map[string]bool{}
 	for _, c := range cases {

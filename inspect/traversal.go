@@ -183,26 +183,26 @@ const (
 
 // shellHeads returns what a shell would run of free text v as commands:
 // from the start of each line and after each separator (; | & ` $( ), a
-// command and its first argument past any flags, one head a line. Heads
-// do not overlap and are at most maxHeadBytes long, so the view is no
-// longer than v.
+// command and its first argument past any flags, up to the next
+// separator, one head a line. Heads do not overlap and are at most
+// maxHeadBytes long, so the view is no longer than v.
 func (s *scan) shellHeads(v string) string {
 	start := len(s.buf)
 	for i := 0; i < len(v); i++ {
-		if i > 0 && v[i-1] != '\n' && strings.IndexByte(";|&`(", v[i-1]) < 0 {
+		if i > 0 && v[i-1] != '\n' && !isShellSeparator(v[i-1]) {
 			continue
 		}
 		j, words, args := i, 0, 0
-		for j < len(v) && strings.IndexByte(";|&`( \t", v[j]) >= 0 {
+		for j < len(v) && (isShellSeparator(v[j]) || v[j] == ' ' || v[j] == '\t') {
 			j++
 		}
 		end := min(len(v), j+maxHeadBytes)
-		for j < end && v[j] != '\n' && words < maxHeadWords && args < 2 {
-			for j < len(v) && (v[j] == ' ' || v[j] == '\t') {
+		for j < end && v[j] != '\n' && !isShellSeparator(v[j]) && words < maxHeadWords && args < 2 {
+			for j < end && (v[j] == ' ' || v[j] == '\t') {
 				j++
 			}
 			k := j
-			for k < end && v[k] != ' ' && v[k] != '\t' && v[k] != '\n' {
+			for k < end && v[k] != ' ' && v[k] != '\t' && v[k] != '\n' && !isShellSeparator(v[k]) {
 				k++
 			}
 			if k > j {
@@ -220,6 +220,12 @@ func (s *scan) shellHeads(v string) string {
 		}
 	}
 	return s.str(start)
+}
+
+// isShellSeparator reports whether c ends a command or starts another: ;
+// | & ` and the ( of $(.
+func isShellSeparator(c byte) bool {
+	return c == ';' || c == '|' || c == '&' || c == '`' || c == '('
 }
 
 // relativeLinkOnly reports whether in is free text whose paths go up one

@@ -25,16 +25,16 @@ func (s *scan) sqliFirstQuote(in *input) {
 		// both readings are tried.
 		i := firstClosingQuote(in.low, q, true)
 		j := firstClosingQuote(in.low, q, false)
-		if s.sqlAfterQuote(in, i) || j != i && s.sqlAfterQuote(in, j) {
+		if s.sqlAfterQuote(in, i, q) || j != i && s.sqlAfterQuote(in, j, q) {
 			return
 		}
 	}
 }
 
-// sqlAfterQuote reports an SQL clause right after the quote at i in the
+// sqlAfterQuote reports an SQL clause right after the quote q at i in the
 // value of in, reading to the end of its line, at most maxQuoteWindow
-// bytes, and reports whether it found one.
-func (s *scan) sqlAfterQuote(in *input, i int) bool {
+// bytes, with SQL comments as spaces, and reports whether it found one.
+func (s *scan) sqlAfterQuote(in *input, i int, q byte) bool {
 	if i < 0 {
 		return false
 	}
@@ -42,11 +42,27 @@ func (s *scan) sqlAfterQuote(in *input, i int) bool {
 	for e < len(in.low) && e-i < maxQuoteWindow && in.low[e] != '\n' {
 		e++
 	}
-	w := in.low[i:e]
-	lead := quoteLead(w)
+	// Is the quote's line the value's last? A comment then ends the query.
+	last := strings.TrimSpace(in.low[e:]) == "" || e-i == maxQuoteWindow && strings.IndexByte(in.low[e:], '\n') < 0
+	w := s.sqlForm(in.low[i:e])
+	lead := quoteLead(w, q)
+	// What follows the quote is SQL code up to the next quote, which opens
+	// a literal again: a delay, a union or a statement anywhere in it runs.
+	code := w
+	if k := strings.IndexByte(w[lead:], q); k >= 0 {
+		code = w[:lead+k+1] // with the quote: waitfor delay '0:0:5'
+	}
 	for _, c := range firstQuoteRules {
+		if c.last && !last {
+			continue
+		}
 		for _, p := range c.ps {
-			if m := p.re.FindStringIndex(w); m != nil && m[0] <= lead {
+			if c.inCode {
+				if m := p.re.FindString(code); m != "" {
+					s.report(c.r, in, m)
+					return true
+				}
+			} else if m := p.re.FindStringIndex(w); m != nil && m[0] <= lead {
 				s.report(c.r, in, w[m[0]:m[1]])
 				return true
 			}
@@ -56,24 +72,35 @@ func (s *scan) sqlAfterQuote(in *input, i int) bool {
 }
 
 // firstQuoteRules are the clauses read after the first quote: a union, a
-// delay, a tautology, a stacked query, the break-outs of free text. Not a
-// quote compared with a quote ('='. in an error message) nor a quote then
-// a comment ("# Hello") alone: a comment ends one line of a value that has
-// more.
+// delay or a stacked query anywhere in the code it opens, a tautology or a
+// break-out of free text right at it. A comment, or a statement with no
+// semicolon before it (SQL Server runs ' insert into t … --), works only
+// where it ends the value: in a value with more lines after it ("# Hello"
+// in code, query('DELETE FROM …') in a JavaScript sample) the query is
+// left broken.
 var firstQuoteRules = []struct {
-	r  *rule
-	ps []*pattern
+	r      *rule
+	ps     []*pattern
+	inCode bool // anywhere in the code after the quote, not only at it
+	last   bool // only on the value's last line
 }{
-	{ruleSQLiUnion, []*pattern{reSQLUnion}},
-	{ruleSQLiTime, []*pattern{reSQLTime}},
-	{ruleSQLiTaut, []*pattern{reSQLTaut[0], reSQLTaut[3], reSQLTaut[4]}}, // ' or 'a'='a, ' or 1--, ' or sleep(
-	{ruleSQLiStack, reSQLStack},
-	{ruleSQLiStack, reSQLStackMore},
-	{ruleSQLiTaut, reSQLBreakText},
+	{r: ruleSQLiUnion, ps: []*pattern{reSQLUnion}, inCode: true},
+	{r: ruleSQLiTime, ps: []*pattern{reSQLTime}, inCode: true},
+	{r: ruleSQLiStack, ps: reSQLStack, inCode: true},
+	{r: ruleSQLiStack, ps: reSQLStackMore, inCode: true},
+	{r: ruleSQLiTaut, ps: []*pattern{reSQLTaut[0], reSQLTaut[3], reSQLTaut[4]}}, // ' or 'a'='a, ' or 1--, ' or sleep(
+	{r: ruleSQLiTaut, ps: reSQLBreakText[:len(reSQLBreakText)-1]},
+	{r: ruleSQLiTaut, ps: reSQLBreakText[len(reSQLBreakText)-1:], last: true}, // ' insert into t(…) values(…
+	{r: ruleSQLiCmt, ps: []*pattern{reSQLCmtText}, last: true},                // admin'--
+	{r: ruleSQLiStack, ps: []*pattern{reSQLBatchText}, last: true},
 }
 
+// reSQLBatchText is a statement SQL Server runs after a quote with no
+// semicolon: ' exec sp_addlogin …, ' create user x identified by ….
+var reSQLBatchText = pat(`['"]\s*\)*\s*(?:exec(?:ute)?\s+(?:sp_|xp_|master\.)|create\s+(?:user|login)\s)`, "exec", "create")
+
 // firstClosingQuote returns the index in v of the first quote q that ends
-// a string literal v starts inside of, or -1: a doubled quote (”) is part
+// a string literal v starts inside of, or -1: a doubled quote (two q) is part
 // of the literal, and so is one after a backslash (\') if backslash
 // escapes.
 func firstClosingQuote(v string, q byte, backslash bool) int {
@@ -94,17 +121,29 @@ func firstClosingQuote(v string, q byte, backslash bool) int {
 	return -1
 }
 
-// quoteLead returns how many bytes of w, from its quote, come before the
-// clause: the quote, closing parentheses, a semicolon and spaces.
-func quoteLead(w string) int {
+// quoteLead returns how many bytes of w, from its quote q, come before the
+// clause: the quote, spaces, closing parentheses, string literals next to
+// it (SQL joins 'a' 'b' into one) and a semicolon.
+func quoteLead(w string, q byte) int {
 	n := 1
-	for n < len(w) && strings.IndexByte(" \t\r)", w[n]) >= 0 {
-		n++
-	}
-	if n < len(w) && w[n] == ';' {
-		n++
-		for n < len(w) && strings.IndexByte(" \t\r", w[n]) >= 0 {
+	for n < len(w) {
+		switch c := w[n]; {
+		case c == ' ' || c == '\t' || c == '\r' || c == ')':
 			n++
+		case c == q:
+			end := strings.IndexByte(w[n+1:], q)
+			if end < 0 {
+				return n
+			}
+			n += end + 2
+		case c == ';':
+			n++
+			for n < len(w) && (w[n] == ' ' || w[n] == '\t' || w[n] == '\r') {
+				n++
+			}
+			return n
+		default:
+			return n
 		}
 	}
 	return n

@@ -309,6 +309,8 @@ func TestFreeTextDocumentShapes(t *testing.T) {
 		"* <a href=\"#install\">Installing/upgrading</a>\n* <a href=\"#usage\">Usage</a>\n  * <a href=\"#querying\">Basic querying</a>\n  * <a href=\"#operators\">Operators ($lt, $gt, $in)</a>\n* <a href=\"#sorting\">Sorting and paginating</a>",
 		"| Syntax | Expands to |\n| --- | --- |\n| `npm:<script>` | `npm run <script>` |\n| `yarn:<script>` | `yarn run <script>` |",
 		"|  | npm | Yarn |\n| --- | --- | --- |\n| **Global** | `npm i -g thing` | `yarn global add thing` |\n| **Local**\\* | `npm i -D thing` | `yarn add -D thing` |",
+		// A README's own comments around its markup.
+		"<!-- sponsors:begin -->\n<div align=\"center\"><a href=\"https://example.com\"><img src=\"https://example.com/s.png\"></a></div>\n<!-- sponsors:end -->\n\nThanks to the sponsors who keep this project going.",
 		// MDN's technical summary: an article that is mostly an HTML table.
 		"## Technical summary\n\n<table class=\"properties\">\n  <tbody>\n    <tr>\n      <th scope=\"row\">" +
 			"<a href=\"#content_categories\">Content categories</a></th>\n      <td>Flow content</td>\n    </tr>\n  </tbody>\n</table>\n[x](#content_categories)",
@@ -317,6 +319,13 @@ func TestFreeTextDocumentShapes(t *testing.T) {
 			if v := e.Inspect(r); v.Action == Block {
 				t.Errorf("%q as a %s post: %v %v, want it allowed", body, shape, v.Action, v.Findings)
 			}
+		}
+	}
+	// A comment the app opened, closed, then a tag, is not.
+	closed := "--><a href=//evil.example/>more</a> " + prose
+	for shape, r := range textRequests(closed) {
+		if v := e.Inspect(r); v.Action != Block {
+			t.Errorf("%q as a %s post: %v, want it blocked", closed, shape, v.Action)
 		}
 	}
 	// The same table with a command after a separator in a cell is not.

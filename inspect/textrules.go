@@ -51,11 +51,15 @@ var (
 			`(?:alert|prompt|confirm|eval|settimeout|setinterval|fetch|import|atob|`+ // a script call
 			`document\s*\.\s*(?:write|cookie|location)|window\s*\.\s*(?:location|open)|location\s*=)`+
 			`\s*[(\x60=]`, // then its argument or assignment
-		`-->\s*<`,   // --><script>: an HTML comment closed, then a tag
-		`\]\]>\s*<`, // ]]><script>: a CDATA section closed, then a tag
 	),
 		"alert", "prompt", "confirm", "eval", "settimeout", "setinterval", "fetch", "import", "atob",
-		"document", "window", "location", "-->", "]]>")
+		"document", "window", "location")
+	// An HTML comment or CDATA section the app opened, closed, then a tag:
+	// read only before the value opens one of its own (see xssText).
+	reTextClose = pat(anyOf(
+		`-->\s*<`,   // --><script>: an HTML comment closed, then a tag
+		`\]\]>\s*<`, // ]]><script>: a CDATA section closed, then a tag
+	), "-->", "]]>")
 )
 
 // xssText detects markup that runs in free text.
@@ -82,7 +86,22 @@ func (s *scan) xssText(in *input) {
 	if in.has(cQuote|cGT) && s.matchRule(ruleXSSSink, reTextSink, in, low) {
 		return
 	}
+	if in.has(cGT) && s.matchRule(ruleXSSSink, reTextClose, in, beforeOwnComment(low)) {
+		return
+	}
 	s.xssBreakout(in)
+}
+
+// beforeOwnComment returns v up to the first HTML comment or CDATA section
+// it opens: a document's own <!-- … --> then a tag is markup, a --> before
+// any <!-- closes the app's.
+func beforeOwnComment(v string) string {
+	for _, open := range []string{"<!--", "<![cdata["} {
+		if i := strings.Index(v, open); i >= 0 {
+			v = v[:i]
+		}
+	}
+	return v
 }
 
 // textWindows calls f with the parts of v, free text, where a quote may

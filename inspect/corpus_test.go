@@ -29,7 +29,7 @@ var floors = map[string]struct {
 	"csic":    {72000, 2},      // 0 blocked
 	"prose":   {3600, 1},       // 0 blocked
 	"modern":  {2350, 6},       // 5 blocked
-	"content": {18232, 86},     // 82 blocked (0.45%; 1893 before free text was judged as such, issue 21)
+	"content": {18232, 84},     // 80 blocked (0.44%; 1893 before free text was judged as such, issue 21)
 }
 
 // TestCorpus measures recall on the attack corpora and false positives on

@@ -10,7 +10,8 @@ import (
 	"mime"
 	"net/http"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/bulwark-sec/bulwark/event"
 )
 
 // A Report is one CSP violation reported by a browser, from either the CSP
@@ -193,18 +194,7 @@ func clean(r Report) Report {
 	}
 	for _, s := range []*string{&r.DocumentURI, &r.Referrer, &r.ViolatedDirective, &r.EffectiveDirective,
 		&r.BlockedURI, &r.SourceFile, &r.Disposition, &r.Sample} {
-		*s = truncate(*s, maxReportField)
+		*s = event.Truncate(*s, maxReportField)
 	}
 	return r
-}
-
-// truncate cuts s to at most n bytes without splitting a character.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

@@ -77,7 +77,7 @@ func (w *Watch) serveAccount(rw http.ResponseWriter, r *http.Request, next http.
 	req := w.readBody(r)
 	a := attempt{
 		kind: route.Kind, heuristic: heuristic, ip: w.clientIP(r), ua: event.Truncate(r.UserAgent(), 512),
-		method: r.Method, path: r.URL.Path, requestID: rw.Header().Get("X-Request-Id"), linkBase: w.linkBase(r),
+		method: r.Method, path: r.URL.Path, requestID: rw.Header().Get(event.RequestIDHeader), linkBase: w.linkBase(r),
 	}
 	if heuristic {
 		for _, f := range []string{"username", "email", "user", "login"} {
@@ -234,7 +234,7 @@ func (w *Watch) refuseRevoked(rw http.ResponseWriter, r *http.Request) bool {
 	w.publish(event.Event{
 		Category: event.CategoryAuthentication, Type: "denied", Action: "revoked-session-refused",
 		Outcome: event.OutcomeFailure, Severity: event.SeverityMedium, SourceIP: w.clientIP(r),
-		RequestID: rw.Header().Get("X-Request-Id"), Method: r.Method, Path: r.URL.Path,
+		RequestID: rw.Header().Get(event.RequestIDHeader), Method: r.Method, Path: r.URL.Path,
 		UserAgent: event.Truncate(r.UserAgent(), 512), Status: http.StatusUnauthorized,
 		Message: "request with a revoked session refused",
 	})

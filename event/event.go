@@ -15,6 +15,10 @@ import (
 	"time"
 )
 
+// RequestIDHeader is the HTTP header carrying a request's id (an event's
+// RequestID): set by the gateway towards the app and back to the client.
+const RequestIDHeader = "X-Request-Id"
+
 // Kind is ECS event.kind: what sort of record an event is.
 type Kind string
 

@@ -6,11 +6,13 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/bulwark-sec/bulwark/event"
 )
 
 // RequestIDHeader is the header the block page takes the request id from,
 // on the response (where the gateway sets it) or else the request.
-const RequestIDHeader = "X-Request-Id"
+const RequestIDHeader = event.RequestIDHeader
 
 var ruleBodyTooLarge = newRule("bw-limit-003", Protocol, 0, "body larger than maxBody, or an upload larger than maxUpload (413)")
 

@@ -103,12 +103,11 @@ const minProse = 50
 // attributes too), the pipes and rules of a Markdown table. The free-text
 // rules still read all of it (an event handler in a tag is an attack).
 func readsAsProse(v string) bool {
-	words, prose, framing := 0, 0, 0
-	inTag := false
+	var r proseReader
 	for i := 0; i < len(v); {
 		c := v[i]
 		if c == ' ' || c == '\n' || c == '\t' || c == '\r' {
-			prose++
+			r.prose++
 			i++
 			continue
 		}
@@ -116,39 +115,60 @@ func readsAsProse(v string) bool {
 		for j < len(v) && v[j] != ' ' && v[j] != '\n' && v[j] != '\t' && v[j] != '\r' {
 			j++
 		}
-		t := v[i:j]
+		// The token v[i:j] is read in pieces, each once: "database</a>" is
+		// a word then a tag, and what follows a tag's > is read again.
+		for p := i; p < j; {
+			p += r.piece(v[p:j])
+		}
 		i = j
-		if k := strings.IndexByte(t, '<'); k > 0 && !inTag && opensTag(t[k:]) {
-			// A word then a tag, "database</a>": the tag is read next.
-			t, i = t[:k], i-len(t)+k
-		}
-		if inTag || opensTag(t) {
-			if k := strings.IndexByte(t, '>'); k >= 0 {
-				// The tag ends here: what follows is read again.
-				t, i, inTag = t[:k+1], i-len(t)+k+1, false
-			} else {
-				inTag = true
-			}
-			if plainTag(t) {
-				framing += len(t)
-				continue
-			}
-		}
-		if isTableRule(t) || isBareURL(t) {
-			framing += len(t)
-			continue
-		}
-		if k := strings.Index(t, "]("); k >= 0 {
-			// A Markdown link: its text is prose, its target neither.
-			framing += len(t) - k - 1
-			t = t[:k+1]
-		}
-		if isWord(t) {
-			words++
-			prose += len(t)
-		}
 	}
-	return words >= minTextWords && prose*100 >= (len(v)-framing)*minProse
+	return r.words >= minTextWords && r.prose*100 >= (len(v)-r.framing)*minProse
+}
+
+// proseReader counts the words, prose and framing bytes of a value.
+type proseReader struct {
+	words, prose, framing int
+	inTag                 bool
+}
+
+// piece reads the start of t, the rest of a token, and returns how many
+// bytes it read: a tag up to its >, a word up to a tag, or all of t.
+func (r *proseReader) piece(t string) int {
+	if k := strings.IndexByte(t, '<'); k > 0 && !r.inTag && opensTag(t[k:]) {
+		t = t[:k]
+	} else if r.inTag || opensTag(t) {
+		if k := strings.IndexByte(t, '>'); k >= 0 {
+			t, r.inTag = t[:k+1], false
+		} else {
+			r.inTag = true
+		}
+		if plainTag(t) {
+			r.framing += len(t)
+			return len(t)
+		}
+		r.count(t)
+		return len(t)
+	}
+	if isTableRule(t) || isBareURL(t) {
+		r.framing += len(t)
+		return len(t)
+	}
+	n := len(t)
+	if k := strings.Index(t, "]("); k >= 0 {
+		// A Markdown link: its text is prose, its target neither.
+		r.framing += len(t) - k - 1
+		t = t[:k+1]
+	}
+	r.count(t)
+	return n
+}
+
+// count counts t as prose if it is a word.
+func (r *proseReader) count(t string) {
+	if isWord(t) {
+		r.words++
+		r.prose += len(t)
+	}
 }
 
 // opensTag reports whether token t opens a tag that documents and rich-text

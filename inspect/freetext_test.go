@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // prose is a paragraph of an ordinary post, around what the tests put in
@@ -333,6 +334,35 @@ func TestFreeTextDocumentShapes(t *testing.T) {
 	for shape, r := range textRequests(attack) {
 		if v := e.Inspect(r); v.Action != Block {
 			t.Errorf("%q as a %s post: %v, want it blocked", attack, shape, v.Action)
+		}
+	}
+}
+
+// TestReadsAsProseLinear doubles a long token of words and tags in a
+// sentence: each piece of a token is read once, so the time doubles too
+// (reading the rest of the token again after each tag grew fourfold).
+func TestReadsAsProseLinear(t *testing.T) {
+	n := 16 << 10
+	if testing.Short() {
+		n = 4 << 10
+	}
+	cost := func(size int) time.Duration {
+		v := prose + " " + strings.Repeat("a<b>", size/4) + " " + prose
+		best := time.Duration(1 << 62)
+		for range 3 {
+			start := time.Now()
+			readsAsProse(v)
+			best = min(best, time.Since(start))
+		}
+		return best
+	}
+	var ts []time.Duration
+	for _, size := range []int{n, 2 * n, 4 * n, 8 * n} {
+		ts = append(ts, cost(size))
+	}
+	for i := 2; i < len(ts); i++ {
+		if r1, r2 := float64(ts[i-1])/float64(ts[i-2]), float64(ts[i])/float64(ts[i-1]); r1 >= 3 && r2 >= 3 {
+			t.Fatalf("times %v for %d bytes doubled: x%.1f and x%.1f a doubling, want linear", ts, n, r1, r2)
 		}
 	}
 }

@@ -50,6 +50,8 @@ var linearTokens = []string{
 	// The first quote of free text with quoted code (firstquote.go):
 	// escaped and doubled quotes, a fence then a quote.
 	"\\'", "''", "Words in a sentence ```\n' union select x``` here. ",
+	// Tags inside words (freetext.go): each piece of a token read once.
+	"a<b>", "x</a>", "w<a href=x>", "Words and a<b>c</b>d<i>e in a sentence here. ",
 	// System paths in free text (traversal.go): heads of commands.
 	"Words then ; cat /etc/passwd in a sentence. ", "A line\ncat -n -v /etc/passwd words. ", ";-", "\n-",
 }

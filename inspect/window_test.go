@@ -88,7 +88,7 @@ func TestWindowsFindWhatWholeFinds(t *testing.T) {
 			if seen[low] || len(low) < 4 {
 				continue
 			}
-			seen[low] = true
+			seen[strings.Clone(low)] = true // low lives in the arena, reused at the next reset
 			n++
 			if n%sampleEvery != 0 {
 				continue // the whole corpus takes minutes

@@ -39,7 +39,7 @@ func TestHintsComplete(t *testing.T) {
 			if seen[low] {
 				continue
 			}
-			seen[low] = true
+			seen[strings.Clone(low)] = true // low lives in the arena, reused at the next reset
 			m := scanHints(low)
 			for _, p := range patterns {
 				if !m.admits(p) && p.re.MatchString(low) {

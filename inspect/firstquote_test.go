@@ -45,11 +45,6 @@ func TestFirstQuoteInCode(t *testing.T) {
 		{"To delete rows:\n\n```js\nconnection.query('DELETE FROM posts WHERE title = \"wrong\"', function (error, results) {\n  if (error) throw error;\n});\n```\n\n" + prose, false},
 		{"Here's what I tried:\n\n```\n') or true--\n```\n\nand it did not work, any idea why?", false},
 	} {
-		for shape, r := range textRequests(c.body) {
-			v := e.Inspect(r)
-			if (v.Action == Block) != c.block {
-				t.Errorf("%q as a %s post: %v %v, want blocked %v", c.body, shape, v.Action, v.Findings, c.block)
-			}
-		}
+		wantPostBlocked(t, e, c.body, c.block)
 	}
 }

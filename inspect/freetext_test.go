@@ -23,6 +23,17 @@ func textRequests(body string) map[string]*Request {
 	}
 }
 
+// wantPostBlocked checks that e blocks body, or lets it through, posted as
+// an article in JSON and in a form.
+func wantPostBlocked(t *testing.T, e *Engine, body string, block bool) {
+	t.Helper()
+	for shape, r := range textRequests(body) {
+		if v := e.Inspect(r); (v.Action == Block) != block {
+			t.Errorf("%q as a %s post: %v %v, want blocked %v", body, shape, v.Action, v.Findings, block)
+		}
+	}
+}
+
 // TestFreeTextAttacks checks that each rule free text relaxes still blocks
 // its attacks in the prose of a post: stored XSS, a quote closed then SQL,
 // a separator then a command. A rule turned off fails its case.
@@ -99,12 +110,7 @@ func TestFreeTextCode(t *testing.T) {
 		{prose + " It's <pre>x' or '1'='1</pre> " + prose, false},
 		{prose + "\n\n```\n" + prose + "\n```\n\n<script>alert(1)</script>\n", true},
 	} {
-		for shape, r := range textRequests(c.body) {
-			v := e.Inspect(r)
-			if (v.Action == Block) != c.block {
-				t.Errorf("%q as a %s post: %v %v, want blocked %v", c.body, shape, v.Action, v.Findings, c.block)
-			}
-		}
+		wantPostBlocked(t, e, c.body, c.block)
 	}
 }
 
@@ -254,12 +260,7 @@ func TestFreeTextREADME(t *testing.T) {
 		{strings.Replace(readme, `../README.md`, `....//....//srv/app/config.yml`, 1), true},
 		{strings.Replace(readme, `../README.md`, `..\\..\\srv\\app\\config.yml`, 1), true},
 	} {
-		for shape, r := range textRequests(c.body) {
-			v := e.Inspect(r)
-			if (v.Action == Block) != c.block {
-				t.Errorf("%q as a %s post: %v %v, want blocked %v", c.body, shape, v.Action, v.Findings, c.block)
-			}
-		}
+		wantPostBlocked(t, e, c.body, c.block)
 	}
 }
 
@@ -289,12 +290,7 @@ func TestFreeTextSystemPaths(t *testing.T) {
 		{prose + " | head /etc/passwd " + prose, true},
 		{prose + " $(cat /proc/self/environ) " + prose, true},
 	} {
-		for shape, r := range textRequests(c.body) {
-			v := e.Inspect(r)
-			if (v.Action == Block) != c.block {
-				t.Errorf("%q as a %s post: %v %v, want blocked %v", c.body, shape, v.Action, v.Findings, c.block)
-			}
-		}
+		wantPostBlocked(t, e, c.body, c.block)
 	}
 }
 
@@ -316,26 +312,14 @@ func TestFreeTextDocumentShapes(t *testing.T) {
 		"## Technical summary\n\n<table class=\"properties\">\n  <tbody>\n    <tr>\n      <th scope=\"row\">" +
 			"<a href=\"#content_categories\">Content categories</a></th>\n      <td>Flow content</td>\n    </tr>\n  </tbody>\n</table>\n[x](#content_categories)",
 	} {
-		for shape, r := range textRequests(body) {
-			if v := e.Inspect(r); v.Action == Block {
-				t.Errorf("%q as a %s post: %v %v, want it allowed", body, shape, v.Action, v.Findings)
-			}
-		}
+		wantPostBlocked(t, e, body, false)
 	}
 	// A comment the app opened, closed, then a tag, is not.
 	closed := "--><a href=//evil.example/>more</a> " + prose
-	for shape, r := range textRequests(closed) {
-		if v := e.Inspect(r); v.Action != Block {
-			t.Errorf("%q as a %s post: %v, want it blocked", closed, shape, v.Action)
-		}
-	}
+	wantPostBlocked(t, e, closed, true)
 	// The same table with a command after a separator in a cell is not.
 	attack := "| Syntax | Expands to |\n| --- | --- |\n| x; cat /etc/passwd | y |\n" + prose
-	for shape, r := range textRequests(attack) {
-		if v := e.Inspect(r); v.Action != Block {
-			t.Errorf("%q as a %s post: %v, want it blocked", attack, shape, v.Action)
-		}
-	}
+	wantPostBlocked(t, e, attack, true)
 }
 
 // TestReadsAsProseLinear doubles a long token of words and tags in a

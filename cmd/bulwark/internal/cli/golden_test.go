@@ -64,8 +64,6 @@ func mustTarget(s string) blackbook.Target {
 // TestGoldenOutput pins what people and scripts read: every listing's
 // human form (plain and coloured) and its --json.
 func TestGoldenOutput(t *testing.T) {
-	defer func(l *time.Location) { time.Local = l }(time.Local)
-	time.Local = time.UTC
 	for _, colour := range []bool{false, true} {
 		p, suffix := palette{on: colour}, ".txt"
 		if colour {

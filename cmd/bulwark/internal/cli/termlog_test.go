@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/bulwark-sec/bulwark/config"
 )
@@ -14,8 +13,6 @@ import (
 // TestTermLogger: on a terminal, one short line per event with its facts;
 // a secret stays redacted; elsewhere slog's key=value lines.
 func TestTermLogger(t *testing.T) {
-	defer func(l *time.Location) { time.Local = l }(time.Local)
-	time.Local = time.UTC
 	var b bytes.Buffer
 	log := newLogger(&b, true, palette{})
 	log.LogAttrs(t.Context(), slog.LevelInfo, "guarding", slog.String("listen", "127.0.0.1:8080"), slog.String("upstream", "http://127.0.0.1:3000"))
@@ -46,8 +43,6 @@ func TestTermLogger(t *testing.T) {
 // TestEventLines: on a terminal with no events.output, an event is one
 // readable line, not its JSON.
 func TestEventLines(t *testing.T) {
-	defer func(l *time.Location) { time.Local = l }(time.Local)
-	time.Local = time.UTC
 	var b bytes.Buffer
 	eventLines(&b, palette{})(goldenEvents()[1])
 	if got, want := b.String(), "17:59:59  critical  attack-blocked    203.0.113.66  GET /search  bw-sqli-001  blocked sqli in query:q\n"; got != want {

@@ -104,6 +104,18 @@ mutant inspect/replay/http.go 'if te := h.Get("Transfer-Encoding"); te != "" {' 
 mutant inspect/replay/http.go 'min(max(2*cap(line), need), r.MaxLine+2)' 'need' \
 	./inspect/replay/ '^TestHugeLineBoundedMemory$'
 
+# --- issue 21: free text judged by the evidence an interpreter needs
+mutant inspect/freetext.go '		s.sqliFirstQuote(in)' '		_ = in' \
+	./inspect/ '^TestFirstQuoteInCode$'
+mutant inspect/traversal.go 'if strings.Count(path, "../") >= 2 {' 'if strings.Count(path, "../") >= 99 {' \
+	./inspect/ '^TestFreeTextSystemPaths$'
+mutant inspect/traversal.go 'low = s.shellHeads(low)' 'low = ""' \
+	./inspect/ '^TestFreeTextSystemPaths$'
+mutant inspect/textrules.go 'reTextClose, in, beforeOwnComment(low))' 'reTextClose, in, low)' \
+	./inspect/ '^TestFreeTextDocumentShapes$'
+mutant inspect/freetext.go 'if plainTag(t) {' 'if true {' \
+	./inspect/ '^TestReadsAsProseFraming$'
+
 # --- watch: the nftables firewall
 mutant watch/nft.go '	for _, bl := range blocks {
 		b.WriteString(n.element("add", bl))

@@ -136,6 +136,17 @@ func TestRedisSharedBudgetAndOutage(t *testing.T) {
 	}
 }
 
+// clientWithoutTimeouts is a client of srv with no read or write timeout of
+// its own: only the limiter's RedisTimeout brings a stalled call back.
+func clientWithoutTimeouts(t *testing.T, srv *testutil.Redis) *redis.Client {
+	c := redis.NewClient(&redis.Options{
+		Addr: srv.Addr(), ContextTimeoutEnabled: true, MaxRetries: -1,
+		DialTimeout: 200 * time.Millisecond, ReadTimeout: -1, WriteTimeout: -1,
+	})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
 // TestRedisStalls: a Redis that accepts but does not answer costs one
 // request the timeout, then requests are decided locally. The client
 // itself would wait for ever (no read timeout), so only RedisTimeout
@@ -143,11 +154,7 @@ func TestRedisSharedBudgetAndOutage(t *testing.T) {
 func TestRedisStalls(t *testing.T) {
 	srv := testutil.StartRedis(t)
 	var logs testutil.SyncBuffer
-	c := redis.NewClient(&redis.Options{
-		Addr: srv.Addr(), ContextTimeoutEnabled: true, MaxRetries: -1,
-		DialTimeout: 200 * time.Millisecond, ReadTimeout: -1, WriteTimeout: -1, // no timeouts of its own
-	})
-	t.Cleanup(func() { c.Close() })
+	c := clientWithoutTimeouts(t, srv)
 	l := newSharedLimiter(t, onlyPerIP("1/m", 3), c, &logs)
 	ip := netip.MustParseAddr("198.51.100.5")
 	if !l.Allow(ip, "GET", "/").Allowed {
@@ -460,11 +467,7 @@ func TestRedisQueueBounded(t *testing.T) {
 func TestRedisStallsGrouped(t *testing.T) {
 	srv := testutil.StartRedis(t)
 	var logs testutil.SyncBuffer
-	c := redis.NewClient(&redis.Options{
-		Addr: srv.Addr(), ContextTimeoutEnabled: true, MaxRetries: -1,
-		DialTimeout: 200 * time.Millisecond, ReadTimeout: -1, WriteTimeout: -1, // no timeouts of its own
-	})
-	t.Cleanup(func() { c.Close() })
+	c := clientWithoutTimeouts(t, srv)
 	l := newSharedLimiter(t, onlyPerIP("1/h", 100), c, &logs)
 	ip := netip.MustParseAddr("198.51.100.11")
 	if !l.Allow(ip, "GET", "/").Allowed {

@@ -32,19 +32,28 @@ func (s *scan) sqliFirstQuote(in *input) {
 }
 
 // sqlAfterQuote reports an SQL clause right after the quote q at i in the
-// value of in, reading to the end of its line, at most maxQuoteWindow
-// bytes, with SQL comments as spaces, and reports whether it found one.
+// value of in, and reports whether it found one. It reads past the spaces
+// and line breaks after the quote (SQL skips them, however many), then to
+// the end of that line, at most maxQuoteWindow bytes, with SQL comments as
+// spaces.
 func (s *scan) sqlAfterQuote(in *input, i int, q byte) bool {
 	if i < 0 {
 		return false
 	}
-	e := i + 1
-	for e < len(in.low) && e-i < maxQuoteWindow && in.low[e] != '\n' {
+	b := i + 1
+	for b < len(in.low) && strings.IndexByte(" \t\r\n\v\f", in.low[b]) >= 0 {
+		b++
+	}
+	e := b
+	for e < len(in.low) && e-b < maxQuoteWindow && in.low[e] != '\n' {
 		e++
 	}
 	// Is the quote's line the value's last? A comment then ends the query.
-	last := strings.TrimSpace(in.low[e:]) == "" || e-i == maxQuoteWindow && strings.IndexByte(in.low[e:], '\n') < 0
-	w := s.sqlForm(in.low[i:e])
+	last := strings.TrimSpace(in.low[e:]) == "" || e-b == maxQuoteWindow && strings.IndexByte(in.low[e:], '\n') < 0
+	start := len(s.buf)
+	s.buf = append(s.buf, q, ' ')
+	s.buf = append(s.buf, in.low[b:e]...)
+	w := s.sqlForm(s.str(start))
 	lead := quoteLead(w, q)
 	// What follows the quote is SQL code up to the next quote, which opens
 	// a literal again: a delay, a union or a statement anywhere in it runs.

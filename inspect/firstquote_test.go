@@ -1,6 +1,9 @@
 package inspect
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestFirstQuoteInCode checks that SQL quoted as code in free text is
 // content unless the value's first quote closes the app's literal into a
@@ -33,6 +36,9 @@ func TestFirstQuoteInCode(t *testing.T) {
 		{prose + "\n\n```\nx' '' or 1=1--\n```", true},
 		{prose + "\n\n```\nx'/**/union/**/select password from users--\n```", true},
 		{prose + "\n\n    ' exec sp_addlogin 'name', 'password' --", true},
+		// Spaces and line breaks after the quote, however many: SQL skips them.
+		{prose + "\n\n```\nx'\n\n\n      union select password from users--\n```", true},
+		{prose + " x'" + strings.Repeat(" ", 300) + "union select password from users-- " + prose, true},
 		// Standard SQL: a backslash does not escape, the quote after it closes.
 		{prose + "\n\n```\nx\\' union select password from users--\n```\n", true},
 		// Tutorials: literals opened, doubled quotes, a quote closed first.

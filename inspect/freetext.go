@@ -81,9 +81,8 @@ func (s *scan) judgeText(in *input) bool {
 		t.noXSS = true
 	}
 	s.check(t)
-	if prose != in.raw {
-		s.sqliFirstQuote(in)
-	}
+	// The database reads the whole value, quoted code and all.
+	s.sqliFirstQuote(in)
 	return true
 }
 

@@ -142,19 +142,11 @@ func TestPaddedAttacksCorpus(t *testing.T) {
 		// argument.
 		"Command-Injection": {floor: [3]int{322, 342, 324}},
 	}
-	seen := map[string]bool{}
-	for _, c := range cases {
-		g := lists[c.Group]
-		if g == nil || !strings.HasSuffix(c.ID, "/query") {
+	for _, c := range distinctQueryPayloads(cases) {
+		g, p := lists[c.group], c.payload
+		if g == nil {
 			continue
 		}
-		_, q, _ := strings.Cut(c.Path, "?")
-		vals, err := url.ParseQuery(q)
-		p := vals.Get("q")
-		if err != nil || p == "" || seen[c.Group+p] {
-			continue
-		}
-		seen[c.Group+p] = true
 		g.n++
 		if !postComment(e, p) {
 			continue
@@ -164,7 +156,7 @@ func TestPaddedAttacksCorpus(t *testing.T) {
 			if postComment(e, pad.pre+p+pad.post) {
 				g.padded[i]++
 			} else if testing.Verbose() && pad.name == "around" {
-				t.Logf("    %s passed padded around: %q", c.Group, p)
+				t.Logf("    %s passed padded around: %q", c.group, p)
 			}
 		}
 	}
@@ -176,4 +168,28 @@ func TestPaddedAttacksCorpus(t *testing.T) {
 			}
 		}
 	}
+}
+
+// queryPayload is a payload of the PayloadsAllTheThings corpus and its group.
+type queryPayload struct{ group, payload string }
+
+// distinctQueryPayloads returns the distinct payloads of cases sent as the
+// query parameter q, each once per group, in corpus order.
+func distinctQueryPayloads(cases []corpus.Case) []queryPayload {
+	var out []queryPayload
+	seen := map[queryPayload]bool{}
+	for _, c := range cases {
+		if !strings.HasSuffix(c.ID, "/query") {
+			continue
+		}
+		_, q, _ := strings.Cut(c.Path, "?")
+		vals, err := url.ParseQuery(q)
+		k := queryPayload{c.Group, vals.Get("q")}
+		if err != nil || k.payload == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, k)
+	}
+	return out
 }

@@ -39,6 +39,9 @@ func (a *Alerter) Flush(ctx context.Context) error {
 		}
 		select {
 		case <-ctx.Done():
+			if due {
+				return fmt.Errorf("alerts: notifications not yet stored, and %d stored but not delivered: %w", n, ctx.Err())
+			}
 			return fmt.Errorf("alerts: %d notification(s) not delivered yet: %w", n, ctx.Err())
 		case <-time.After(20 * time.Millisecond):
 		}
@@ -46,12 +49,14 @@ func (a *Alerter) Flush(ctx context.Context) error {
 }
 
 // dueGroups reports whether a group is still due at or before t, that is
-// not yet flushed by the loop.
+// not yet flushed by the loop, or flushed but its notification not yet in
+// the outbox (the loop stores it after letting go of the lock, or failed
+// to and will try again).
 func (a *Alerter) dueGroups(t time.Time) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, g := range a.groups {
-		if !g.nextFlush.After(t) {
+		if g.unstored || !g.nextFlush.After(t) {
 			return true
 		}
 	}

@@ -63,3 +63,50 @@ func TestFlushIgnoresOrphanedRows(t *testing.T) {
 		t.Errorf("Flush with only another notifier's row pending: %v", err)
 	}
 }
+
+// TestFlushWaitsForTheStore: the loop takes a due group under the lock and
+// stores its notification after letting go of it. A Flush that looks in
+// between sees no due group and an empty outbox; it must still wait, or a
+// short-lived command exits with its notification never stored (CI saw
+// bulwark audit --monitor exit 0 with the webhook told nothing). Another
+// connection holds the store's write lock, so the loop's store waits for
+// as long as the test wants.
+func TestFlushWaitsForTheStore(t *testing.T) {
+	db, _ := tempDB(t)
+	defer db.Close()
+	rec := newRecorder("rec")
+	frozen := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	a, err := New(context.Background(), recConfig(), Options{DB: db, Notifiers: map[string]Notifier{"rec": rec},
+		Clock: func() time.Time { return frozen }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close(context.Background())
+	a.Handle(event.Event{Kind: event.KindAlert, Category: event.CategoryVulnerability, Action: "advisory-new",
+		RuleID: "GHSA-lodash", Labels: map[string]string{"package": "lodash@4.17.20"}})
+	tx, err := db.BeginTx(context.Background(), nil) // immediate: the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := true
+	defer func() {
+		if held {
+			tx.Rollback()
+		}
+	}()
+	short, cancel := context.WithTimeout(context.Background(), time.Second) // well under the store's 5s busy timeout
+	defer cancel()
+	if err := a.Flush(short); err == nil {
+		t.Fatalf("Flush returned nil while the notification could not be stored (%d sent); want it to wait and fail with its context", len(rec.all()))
+	}
+	tx.Rollback()
+	held = false
+	ctx, cancel2 := context.WithTimeout(context.Background(), testutil.EventuallyLimit)
+	defer cancel2()
+	if err := a.Flush(ctx); err != nil {
+		t.Fatalf("Flush once the store is free: %v", err)
+	}
+	if got := rec.all(); len(got) != 1 || got[0].Rule != "advisory" {
+		t.Errorf("after Flush: %d notifications %+v, want one advisory notification", len(got), got)
+	}
+}

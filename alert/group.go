@@ -33,6 +33,7 @@ type group struct {
 	alerts       map[string]*alertState
 	nextFlush    time.Time
 	lastNotified time.Time // zero: never
+	unstored     bool      // flushed by the loop, its plan not yet stored
 }
 
 // A plan is what one flush of a group decided: the notification to store

@@ -42,6 +42,7 @@ func (a *Alerter) tick() time.Time {
 		if !now.Before(g.nextFlush) {
 			plans = append(plans, g.flush(now, a.inhibited))
 			g.nextFlush = now.Add(g.rule.Route.GroupInterval)
+			g.unstored = true
 		}
 	}
 	a.mu.Unlock()
@@ -74,6 +75,7 @@ func (a *Alerter) commit(p plan, now time.Time) {
 		}
 	}
 	a.mu.Lock()
+	p.g.unstored = false
 	before := len(p.g.alerts)
 	p.apply(now)
 	if rs := a.stateOf(r); rs != nil {

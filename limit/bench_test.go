@@ -184,7 +184,7 @@ func TestHeapBounded1M(t *testing.T) {
 // (per IP and per network) shared through a local redis-server, next to
 // the same check counted locally and one PING (the scale of a loopback
 // round trip). "grouped" is the Limiter as it runs (group commit: a lone
-// check goes at once, concurrent ones share a pipeline); "alone" sends each
+// check goes at once, concurrent ones share one script run); "alone" sends each
 // check in its own round trip, as before group commit. The parallel runs
 // keep 16 requests in flight per -cpu (RunParallel with SetParallelism
 // 16), as a gateway serving many connections does. trips/op is round trips

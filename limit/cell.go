@@ -16,6 +16,10 @@ func (c *cell) take(now, interval, tolerance int64) verdict {
 	}
 }
 
+func (c *cell) peek(now, interval, tolerance int64) verdict {
+	return gcra(c.tat.Load(), now, interval, tolerance)
+}
+
 func (c *cell) refund(interval int64) { c.tat.Add(-interval) }
 
 // set stores what Redis said.

@@ -184,6 +184,14 @@ func (r *rule) take(k key, now int64) verdict {
 	return r.table.take(k, now, r.interval, r.tolerance)
 }
 
+// peek is the verdict take would give, without charging.
+func (r *rule) peek(k key, now int64) verdict {
+	if r.table == nil {
+		return r.cell.peek(now, r.interval, r.tolerance)
+	}
+	return r.table.peek(k, now, r.interval, r.tolerance)
+}
+
 func (r *rule) refund(k key) {
 	if r.table == nil {
 		r.cell.refund(r.interval)
@@ -242,6 +250,9 @@ func (l *Limiter) allow(ctx context.Context, ip netip.Addr, method, path string)
 	}
 	now := l.clock().UnixNano()
 	if l.shared != nil && l.shared.up.Load() {
+		if d, refused := l.refusedLocally(checks, ip, now); refused {
+			return d
+		}
 		if d, ok := l.allowShared(ctx, checks, ip, now); ok {
 			return d
 		}
@@ -267,6 +278,22 @@ func (l *Limiter) allowLocal(checks []check, ip netip.Addr, now int64) Decision 
 	}
 	c := checks[closest]
 	return Decision{Allowed: true, Limit: c.rule.name, Key: l.prefix(c, ip), Remaining: int(remaining)}
+}
+
+// refusedLocally refuses, without asking Redis, a request that a limit's
+// local copy already refuses. The copy holds what Redis last answered for
+// the key, and a key's TAT in Redis only grows until it is paid off, so
+// Redis would refuse it too; a refusal charges nothing, so Redis has
+// nothing to learn from it. A flood past its limit is then refused at
+// local cost, with no round trip and no script run; only a request the
+// copy would let through goes to Redis, which decides.
+func (l *Limiter) refusedLocally(checks []check, ip netip.Addr, now int64) (Decision, bool) {
+	for _, c := range checks {
+		if v := c.rule.peek(c.key, now); !v.ok {
+			return Decision{Limit: c.rule.name, Key: l.prefix(c, ip), RetryAfter: time.Duration(v.retry)}, true
+		}
+	}
+	return Decision{}, false
 }
 
 // prefix is the Decision.Key of a check.

@@ -208,17 +208,18 @@ func TestRedisKeys(t *testing.T) {
 	}
 }
 
-// trips counts a client's round trips to Redis that carry checks: one per
-// script sent alone, one per pipeline of them (the client's own commands on
-// a new connection are not counted). While gate is set, the first round trip waits for it to
+// trips counts a client's round trips to Redis that carry checks: a script
+// run carrying one check (alone) or several (grouped, carrying them), or a
+// pipeline of scripts (the client's own commands on a new connection are
+// not counted). While gate is set, the first round trip waits for it to
 // close, ignoring the command's deadline as a stuck connection would
 // (bounded: countedClient releases it when the test ends), so a test can
 // hold a round trip in flight and watch checks queue behind it.
 type trips struct {
-	alone, pipelines, piped atomic.Int64 // piped: commands in pipelines
-	gate                    chan struct{}
-	once                    sync.Once
-	held                    atomic.Bool // the first round trip reached the gate
+	alone, grouped, carried, pipelines atomic.Int64
+	gate                               chan struct{}
+	once                               sync.Once
+	held                               atomic.Bool // the first round trip reached the gate
 }
 
 // release opens the gate.
@@ -229,7 +230,12 @@ func (c *trips) DialHook(next redis.DialHook) redis.DialHook { return next }
 func (c *trips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
 		if isScript(cmd) {
-			c.alone.Add(1)
+			if n := checksIn(cmd); n == 1 {
+				c.alone.Add(1)
+			} else {
+				c.grouped.Add(1)
+				c.carried.Add(int64(n))
+			}
 			c.wait()
 		}
 		return next(ctx, cmd)
@@ -240,7 +246,6 @@ func (c *trips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Proces
 	return func(ctx context.Context, cmds []redis.Cmder) error {
 		if len(cmds) > 0 && isScript(cmds[0]) {
 			c.pipelines.Add(1)
-			c.piped.Add(int64(len(cmds)))
 			c.wait()
 		}
 		return next(ctx, cmds)
@@ -249,13 +254,22 @@ func (c *trips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Proces
 
 func isScript(cmd redis.Cmder) bool { return cmd.Name() == "evalsha" || cmd.Name() == "eval" }
 
+// checksIn is the number of checks a run of checkScript carries: its
+// ARGV[1], after the script, the key count and the keys.
+func checksIn(cmd redis.Cmder) int {
+	args := cmd.Args()
+	nkeys, _ := args[2].(int)
+	n, _ := args[3+nkeys].(int)
+	return n
+}
+
 func (c *trips) wait() {
 	if c.gate != nil && c.held.CompareAndSwap(false, true) {
 		<-c.gate
 	}
 }
 
-func (c *trips) total() int64 { return c.alone.Load() + c.pipelines.Load() }
+func (c *trips) total() int64 { return c.alone.Load() + c.grouped.Load() + c.pipelines.Load() }
 
 // countedClient is redisClient with trips counted, the check script
 // already loaded (so no EVALSHA is sent twice) and a connection open.
@@ -327,8 +341,8 @@ func TestRedisGroupedExact(t *testing.T) {
 		t.Errorf("logins from 8 clients through two grouping gateways: %d allowed, want exactly the group's burst of 37", n)
 	}
 	checks := int64(goroutines * each)
-	t.Logf("%d checks, %d round trips (%d alone, %d pipelines carrying %d)", checks, ta.total()+tb.total(),
-		ta.alone.Load()+tb.alone.Load(), ta.pipelines.Load()+tb.pipelines.Load(), ta.piped.Load()+tb.piped.Load())
+	t.Logf("%d checks, %d round trips (%d alone, %d grouped carrying %d)", checks, ta.total()+tb.total(),
+		ta.alone.Load()+tb.alone.Load(), ta.grouped.Load()+tb.grouped.Load(), ta.carried.Load()+tb.carried.Load())
 	if ta.total()+tb.total() >= checks {
 		t.Errorf("%d concurrent checks took %d round trips: not grouped", checks, ta.total()+tb.total())
 	}
@@ -379,9 +393,9 @@ func TestRedisGroupCommit(t *testing.T) {
 		}
 		got = append(got, d.Remaining)
 	}
-	if n := rt.total(); n != 2 || rt.pipelines.Load() != 1 || rt.piped.Load() != k-1 {
-		t.Errorf("%d checks: %d round trips (%d alone, %d pipelines carrying %d); want 2: one alone, then one pipeline of %d",
-			k, n, rt.alone.Load(), rt.pipelines.Load(), rt.piped.Load(), k-1)
+	if n := rt.total(); n != 2 || rt.grouped.Load() != 1 || rt.carried.Load() != k-1 {
+		t.Errorf("%d checks: %d round trips (%d alone, %d grouped carrying %d); want 2: one alone, then one script run of %d",
+			k, n, rt.alone.Load(), rt.grouped.Load(), rt.carried.Load(), k-1)
 	}
 	slices.Sort(got)
 	for i, r := range got {
@@ -395,7 +409,7 @@ func TestRedisGroupCommit(t *testing.T) {
 }
 
 // TestRedisLoneCheck: with no concurrency each check goes at once, alone:
-// one round trip per request, never a pipeline, and nothing left waiting.
+// one round trip per request, never grouped, and nothing left waiting.
 func TestRedisLoneCheck(t *testing.T) {
 	srv := testutil.StartRedis(t)
 	c, rt := countedClient(t, srv, nil)
@@ -411,8 +425,8 @@ func TestRedisLoneCheck(t *testing.T) {
 			t.Fatalf("check %d left %d checks queued", i, q)
 		}
 	}
-	if rt.alone.Load() != 10 || rt.pipelines.Load() != 0 {
-		t.Errorf("10 sequential checks: %d sent alone, %d pipelines; want 10 alone, none grouped", rt.alone.Load(), rt.pipelines.Load())
+	if rt.alone.Load() != 10 || rt.grouped.Load()+rt.pipelines.Load() != 0 {
+		t.Errorf("10 sequential checks: %d sent alone, %d grouped; want 10 alone, none grouped", rt.alone.Load(), rt.grouped.Load()+rt.pipelines.Load())
 	}
 }
 
@@ -535,4 +549,50 @@ func TestRedisWaiterBounded(t *testing.T) {
 	}
 	rt.release()
 	<-first
+}
+
+// TestRedisRefusedLocally: a client past its shared limit is refused from
+// the gateway's copy of what Redis last said, with no round trip: a flood
+// costs Redis nothing. The other gateway, whose copy knows nothing of the
+// client yet, asks Redis once, is refused there and then refuses locally
+// too. Once the copy says the debt is paid down, the next request goes to
+// Redis again, which decides: here its clock has not moved, so it refuses.
+func TestRedisRefusedLocally(t *testing.T) {
+	srv := testutil.StartRedis(t)
+	ca, ta := countedClient(t, srv, nil)
+	cb, tb := countedClient(t, srv, nil)
+	var logs testutil.SyncBuffer
+	cfg := onlyPerIP("1/h", 5)
+	now := time.Date(2026, 12, 8, 12, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	a := newSharedLimiter(t, cfg, ca, &logs)
+	b := newSharedLimiter(t, cfg, cb, &logs)
+	a.clock, b.clock = clock, clock
+	ip := netip.MustParseAddr("198.51.100.20")
+	if n := count(a, ip, 5); n != 5 {
+		t.Fatalf("%d of the burst of 5 allowed on A", n)
+	}
+	if n := count(a, ip, 100); n != 0 {
+		t.Fatalf("%d of 100 requests past the burst allowed on A", n)
+	}
+	if got := ta.total(); got != 5 {
+		t.Errorf("A: 5 allowed and 100 refused took %d round trips; want 5, the charges (A's copy holds the fifth's TAT)", got)
+	}
+	if n := count(b, ip, 100); n != 0 {
+		t.Fatalf("%d of 100 requests allowed on B, which shares A's counts", n)
+	}
+	if got := tb.total(); got != 1 {
+		t.Errorf("B: 100 refused took %d round trips; want 1 (Redis refuses, B's copy learns)", got)
+	}
+	mu.Lock()
+	now = now.Add(time.Hour + time.Second) // one interval paid down on the gateway's clock only
+	mu.Unlock()
+	trips := ta.total()
+	if d := a.Allow(ip, "GET", "/"); d.Allowed {
+		t.Errorf("a request A's copy would let through was allowed without Redis: %+v", d)
+	}
+	if ta.total() != trips+1 {
+		t.Errorf("a request A's copy would let through took %d round trips; want 1: only Redis lets requests through", ta.total()-trips)
+	}
 }

@@ -29,50 +29,93 @@ func newShared(c redis.UniversalClient, timeout time.Duration) *shared {
 	return s
 }
 
-// checkScript runs the GCRA for every limit of one request at once: it
-// refuses if any limit refuses, and stores nothing then; otherwise it stores
-// every new TAT. Times are microseconds of the server's clock, so gateways
-// need not agree on the time. KEYS are the limits' keys; ARGV holds an
-// interval and a tolerance per key. It returns {allowed, index (1-based) of
-// the refusing limit or of the one closest to refusing, retry-after µs or
-// remaining, then each key's debt in µs}.
+// checkScript runs the GCRA for a group of requests, each with all its
+// limits at once, in order, as one atomic script run: a request is refused
+// if any of its limits refuses, and stores nothing then; otherwise every
+// new TAT of it is stored. Times are microseconds of the server's clock, so
+// gateways need not agree on the time. KEYS are the requests' keys, one
+// request after another; ARGV[1] is the number of requests, then for each
+// its number of keys n and an interval and a tolerance per key. The reply
+// holds, for each request, {allowed, index (1-based) of the refusing limit
+// or of the one closest to refusing, retry-after µs or remaining, then each
+// key's debt in µs}: 3+n integers.
+//
+// One run for the group, rather than one per request, pays Redis's cost of
+// starting a script and reading its clock once; what is left is a GET and a
+// SET per key.
 var checkScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local n = #KEYS
-local tats, nexts = {}, {}
-local deny, retry = 0, 0
-local closest, remaining = 1, -1
-for i = 1, n do
-  local interval = tonumber(ARGV[2*i-1])
-  local tolerance = tonumber(ARGV[2*i])
-  local tat = tonumber(redis.call('GET', KEYS[i]) or '0') or 0
-  if tat < now then tat = now end
-  tats[i] = tat
-  local nxt = tat + interval
-  local allowAt = nxt - tolerance
-  if now < allowAt then
-    if deny == 0 then deny = i; retry = allowAt - now end
-  else
-    nexts[i] = nxt
-    local rem = math.floor((now - allowAt) / interval)
-    if remaining < 0 or rem < remaining then closest = i; remaining = rem end
+local fmt, floor, ceil = string.format, math.floor, math.ceil
+local out, o, k, a = {}, 0, 0, 2
+for _ = 1, tonumber(ARGV[1]) do
+  local n = tonumber(ARGV[a])
+  a = a + 1
+  local tats, nexts = {}, {}
+  local deny, retry, closest, remaining = 0, 0, 1, -1
+  for i = 1, n do
+    local interval, tolerance = tonumber(ARGV[a]), tonumber(ARGV[a+1])
+    a = a + 2
+    local tat = tonumber(redis.call('GET', KEYS[k+i]) or '0') or 0
+    if tat < now then tat = now end
+    tats[i] = tat
+    local nxt = tat + interval
+    local allowAt = nxt - tolerance
+    if now < allowAt then
+      if deny == 0 then deny = i; retry = allowAt - now end
+    else
+      nexts[i] = nxt
+      local rem = floor((now - allowAt) / interval)
+      if remaining < 0 or rem < remaining then closest = i; remaining = rem end
+    end
   end
-end
-local out = {}
-if deny > 0 then
-  out[1] = 0; out[2] = deny; out[3] = math.ceil(retry)
-  for i = 1, n do out[3+i] = math.floor(tats[i] - now) end
-  return out
-end
-out[1] = 1; out[2] = closest; out[3] = remaining
-for i = 1, n do
-  local debt = nexts[i] - now
-  redis.call('SET', KEYS[i], string.format('%.0f', nexts[i]), 'PX', math.ceil(debt / 1000))
-  out[3+i] = math.floor(debt)
+  if deny > 0 then
+    out[o+1] = 0; out[o+2] = deny; out[o+3] = ceil(retry)
+    for i = 1, n do out[o+3+i] = floor(tats[i] - now) end
+  else
+    out[o+1] = 1; out[o+2] = closest; out[o+3] = remaining
+    for i = 1, n do
+      local debt = nexts[i] - now
+      redis.call('SET', KEYS[k+i], fmt('%.0f', nexts[i]), 'PX', ceil(debt / 1000))
+      out[o+3+i] = floor(debt)
+    end
+  end
+  o = o + 3 + n
+  k = k + n
 end
 return out
 `)
+
+// decide runs checkScript once for every check of batch, in order, and
+// sets each check's reply or error. A script Redis does not hold (after a
+// restart) is sent again with EVAL.
+func decide(ctx context.Context, c redis.Scripter, batch []*pending) {
+	nk, na := 0, 1
+	for _, p := range batch {
+		nk += len(p.keys)
+		na += 1 + len(p.args)
+	}
+	keys := make([]string, 0, nk)
+	args := make([]any, 1, na)
+	args[0] = len(batch)
+	for _, p := range batch {
+		keys = append(keys, p.keys...)
+		args = append(args, len(p.keys))
+		args = append(args, p.args...)
+	}
+	res, err := checkScript.Run(ctx, c, keys, args...).Int64Slice()
+	for _, p := range batch {
+		n := 3 + len(p.keys)
+		if err == nil && len(res) < n {
+			err = fmt.Errorf("unexpected reply: %d integers left for a check of %d keys", len(res), len(p.keys))
+		}
+		if err != nil {
+			p.err = err
+			continue
+		}
+		p.res, res = res[:n:n], res[n:]
+	}
+}
 
 // mergeScript raises each key's TAT to at least now + its debt (ARGV, µs):
 // what a gateway enforced alone while Redis was away is kept when it
@@ -115,14 +158,16 @@ func (l *Limiter) allowShared(ctx context.Context, checks []check, ip netip.Addr
 		keys[i] = l.redisKey(c, ip)
 		args = append(args, c.rule.args[0], c.rule.args[1])
 	}
+	p := &pending{keys: keys, args: args}
 	var res []int64
 	var err error
 	if b := l.shared.batch; b != nil {
-		res, err = b.run(ctx, &pending{keys: keys, args: args})
+		res, err = b.run(ctx, p)
 	} else {
 		rctx, cancel := context.WithTimeout(ctx, l.shared.timeout)
-		res, err = checkScript.Run(rctx, l.shared.client, keys, args...).Int64Slice()
+		decide(rctx, l.shared.client, []*pending{p})
 		cancel()
+		res, err = p.res, p.err
 	}
 	if err == errQueueFull {
 		return Decision{}, false // decided locally; Redis is not down

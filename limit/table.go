@@ -55,6 +55,15 @@ func (t *table) take(k key, now, interval, tolerance int64) verdict {
 	return v
 }
 
+// peek is the verdict take would give k at now, without storing it.
+func (t *table) peek(k key, now, interval, tolerance int64) verdict {
+	s := t.shard(k)
+	s.mu.Lock()
+	tat := s.m[k]
+	s.mu.Unlock()
+	return gcra(tat, now, interval, tolerance)
+}
+
 // refund gives back one interval taken by a request another limit refused.
 func (t *table) refund(k key, interval int64) {
 	s := t.shard(k)

@@ -188,9 +188,26 @@ func TestHeapBounded1M(t *testing.T) {
 // check in its own round trip, as before group commit. The parallel runs
 // keep 16 requests in flight per -cpu (RunParallel with SetParallelism
 // 16), as a gateway serving many connections does. trips/op is round trips
-// to Redis per request; refused/op shows the allow path is measured.
+// to Redis per request; refused/op shows the allow path is measured. The
+// flood runs send one client's requests past its limit: refused/op near
+// 1, and through Redis refused from the local copy of its counts.
 func BenchmarkAllowRedis(b *testing.B) {
 	srv := testutil.StartRedis(b)
+	for _, mode := range []string{"local", "grouped"} {
+		b.Run(mode+"/flood", func(b *testing.B) {
+			l, rt := benchRedisLimiter(b, srv, mode)
+			l.clock = time.Now // the local run's fast clock would pay the debt off
+			ip := spreadAddr(1 << 20)
+			refused := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				if !l.Allow(ip, "GET", "/").Allowed {
+					refused++
+				}
+			}
+			reportRedis(b, l, rt, refused)
+		})
+	}
 	for _, mode := range []string{"local", "alone", "grouped"} {
 		b.Run(mode+"/sequential", func(b *testing.B) {
 			l, rt := benchRedisLimiter(b, srv, mode)

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
@@ -55,17 +57,10 @@ func (c *Console) JoinFleet(ctx context.Context, sh *fleet.Shared, o FleetOption
 	if c.rec.fleet.Load() != nil {
 		return errors.New("console: joining the fleet: already joined")
 	}
-	inst, err := fleetState(ctx, c.db.DB, "instance")
+	owner := instanceOwner(c.db.Path())
+	inst, err := c.fleetInstance(ctx, sh, owner)
 	if err != nil {
 		return err
-	}
-	if inst == "" {
-		var b [12]byte
-		rand.Read(b[:])
-		inst = hex.EncodeToString(b[:])
-		if err := setFleetState(ctx, c.db.DB, "instance", inst); err != nil {
-			return err
-		}
 	}
 	from, err := fleetState(ctx, c.db.DB, "cursor")
 	if err != nil {
@@ -78,6 +73,12 @@ func (c *Console) JoinFleet(ctx context.Context, sh *fleet.Shared, o FleetOption
 	c.rec.fleet.Store(link)
 	go func() {
 		defer close(link.done)
+		held := make(chan struct{})
+		go func() {
+			defer close(held)
+			c.holdInstance(runCtx, sh, inst, owner)
+		}()
+		defer func() { <-held }()
 		st.Run(runCtx, from, func(ctx context.Context, entries []fleet.Entry, last string) error {
 			err := c.rec.mirror(ctx, entries, func(ctx context.Context) error {
 				return setFleetState(ctx, c.db.DB, "cursor", last)
@@ -127,6 +128,75 @@ func (r *Recorder) mirror(ctx context.Context, entries []fleet.Entry, commit fun
 }
 
 // fleetState reads one value of the console_fleet table, "" if unset.
+// instanceLease is how long a gateway's claim on its instance id outlives
+// its last renewal, which comes every third of it.
+const instanceLease = time.Minute
+
+// instanceOwner names who runs a gateway in its instance claim: the host
+// and the store's path, which a restart keeps and a copy of the store
+// (an image cloned with it) does not.
+func instanceOwner(store string) string {
+	host, _ := os.Hostname()
+	if abs, err := filepath.Abs(store); err == nil {
+		store = abs
+	}
+	return host + ":" + store
+}
+
+// fleetInstance returns this gateway's instance id, kept in the store so
+// that a restart never reads back its own entries. A store copied to
+// another gateway carries the same id, and the two would never read each
+// other's entries; so the id is claimed in Redis for its owner, and a
+// gateway that finds it held by another owner takes a new one and says
+// so. While Redis does not answer the stored id is kept unchecked.
+func (c *Console) fleetInstance(ctx context.Context, sh *fleet.Shared, owner string) (string, error) {
+	inst, err := fleetState(ctx, c.db.DB, "instance")
+	if err != nil {
+		return "", err
+	}
+	for range 3 {
+		if inst == "" {
+			var b [12]byte
+			rand.Read(b[:])
+			inst = hex.EncodeToString(b[:])
+			if err := setFleetState(ctx, c.db.DB, "instance", inst); err != nil {
+				return "", err
+			}
+		}
+		holder, err := sh.ClaimInstance(ctx, inst, owner, instanceLease)
+		if err != nil || holder == "" {
+			return inst, nil
+		}
+		c.log.LogAttrs(ctx, slog.LevelWarn, "fleet: this store's instance id is in use by another gateway (a copy of this store?); taking a new one",
+			slog.String("instance", inst), slog.String("holder", holder))
+		inst = ""
+	}
+	return "", errors.New("console: joining the fleet: every instance id tried is in use")
+}
+
+// holdInstance renews the claim on inst until ctx ends (taking it again
+// after a Redis outage let it lapse). If another owner took it meanwhile,
+// two gateways share the id and do not see each other's events: it says
+// so, once.
+func (c *Console) holdInstance(ctx context.Context, sh *fleet.Shared, inst, owner string) {
+	t := time.NewTicker(instanceLease / 3)
+	defer t.Stop()
+	warned := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		holder, err := sh.ClaimInstance(ctx, inst, owner, instanceLease)
+		if err == nil && holder != "" && !warned {
+			warned = true
+			c.log.LogAttrs(ctx, slog.LevelError, "fleet: another gateway took this gateway's instance id while Redis was away; restart one of them so it takes a new id",
+				slog.String("instance", inst), slog.String("holder", holder))
+		}
+	}
+}
+
 func fleetState(ctx context.Context, db *sql.DB, key string) (string, error) {
 	var v string
 	err := db.QueryRowContext(ctx, `SELECT value FROM console_fleet WHERE key = ?`, key).Scan(&v)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -148,5 +149,57 @@ func TestJoinFleetSeriesAddOthersTraffic(t *testing.T) {
 		if app != "" || s.Restarts[i] != nil {
 			t.Fatalf("a's series point %d shows app %q restarts %v: b's app, not a's (a supervises none)", i, app, deref(s.Restarts[i]))
 		}
+	}
+}
+
+// copyStore copies the SQLite store at from (and its write-ahead log) to
+// to, as cloning a machine's image with the store on it would.
+func copyStore(t *testing.T, from, to string) {
+	t.Helper()
+	for _, suffix := range []string{"", "-wal"} {
+		b, err := os.ReadFile(from + suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(to+suffix, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func instanceOf(t *testing.T, c *Console) string {
+	t.Helper()
+	inst, err := fleetState(context.Background(), c.db.DB, "instance")
+	if err != nil || inst == "" {
+		t.Fatalf("instance %q, %v", inst, err)
+	}
+	return inst
+}
+
+// A gateway started from a copy of another's store (an image cloned with
+// it) carries the other's instance id: it takes a new one, and the two
+// consoles then list each other's events. A restart on its own store keeps
+// its id.
+func TestJoinFleetCopiedStore(t *testing.T) {
+	srv := testutil.StartRedis(t)
+	pathA := filepath.Join(t.TempDir(), "a.db")
+	a := fleetConsole(t, pathA, srv.Addr(), "gw-a")
+	instA := instanceOf(t, a)
+	pathB := filepath.Join(t.TempDir(), "b.db")
+	copyStore(t, pathA, pathB)
+	b := fleetConsole(t, pathB, srv.Addr(), "gw-b")
+	if instB := instanceOf(t, b); instB == instA {
+		t.Fatalf("the copied store's gateway kept the instance id %s of the gateway it was copied from", instA)
+	}
+	a.Recorder().Record(fleetEvent("a1"))
+	b.Recorder().Record(fleetEvent("b1"))
+	want := "[gw-a/a1 gw-b/b1]"
+	for _, c := range []*Console{a, b} {
+		testutil.Eventually(t, "both consoles list both events", func() bool { return fmt.Sprint(listed(t, c)) == want })
+	}
+	a.Close()
+	a2 := fleetConsole(t, pathA, srv.Addr(), "gw-a")
+	if inst := instanceOf(t, a2); inst != instA {
+		t.Errorf("restarted on its own store, a took the instance id %s instead of keeping %s", inst, instA)
 	}
 }

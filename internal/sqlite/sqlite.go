@@ -92,6 +92,9 @@ func prepare(path string) ([]string, error) {
 	return tightened, nil
 }
 
+// Path is the store file's path as given to Open.
+func (db *DB) Path() string { return db.path }
+
 // Tightened returns the store files that Open found open to group or
 // others and made private, for the caller to log.
 func (db *DB) Tightened() []string { return db.tightened }

@@ -129,8 +129,18 @@ func (r *Recorder) mirror(ctx context.Context, entries []fleet.Entry, commit fun
 
 // fleetState reads one value of the console_fleet table, "" if unset.
 // instanceLease is how long a gateway's claim on its instance id outlives
-// its last renewal, which comes every third of it.
-const instanceLease = time.Minute
+// its last renewal, which comes every third of it; claimWait bounds one
+// claim (at start, or a renewal), which no request waits for.
+const (
+	instanceLease = time.Minute
+	claimWait     = 2 * time.Second
+)
+
+func claimInstance(ctx context.Context, sh *fleet.Shared, inst, owner string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, claimWait)
+	defer cancel()
+	return sh.ClaimInstance(ctx, inst, owner, instanceLease)
+}
 
 // instanceOwner names who runs a gateway in its instance claim: the host
 // and the store's path, which a restart keeps and a copy of the store
@@ -163,7 +173,7 @@ func (c *Console) fleetInstance(ctx context.Context, sh *fleet.Shared, owner str
 				return "", err
 			}
 		}
-		holder, err := sh.ClaimInstance(ctx, inst, owner, instanceLease)
+		holder, err := claimInstance(ctx, sh, inst, owner)
 		if err != nil || holder == "" {
 			return inst, nil
 		}
@@ -188,7 +198,7 @@ func (c *Console) holdInstance(ctx context.Context, sh *fleet.Shared, inst, owne
 			return
 		case <-t.C:
 		}
-		holder, err := sh.ClaimInstance(ctx, inst, owner, instanceLease)
+		holder, err := claimInstance(ctx, sh, inst, owner)
 		if err == nil && holder != "" && !warned {
 			warned = true
 			c.log.LogAttrs(ctx, slog.LevelError, "fleet: another gateway took this gateway's instance id while Redis was away; restart one of them so it takes a new id",

@@ -21,10 +21,9 @@ return ''
 // for owner (who runs it: a host and a store) for lease, renewing an
 // earlier claim of the same owner. It returns "" when owner holds the id
 // now, or the owner that holds it: then another gateway, running from a
-// copy of this one's store, already uses it. It neither waits for a link
-// that is down nor takes the link down.
+// copy of this one's store, already uses it. It is off the request's path:
+// ctx bounds it, not the link's timeout, and a failure does not take the
+// link down.
 func (s *Shared) ClaimInstance(ctx context.Context, id, owner string, lease time.Duration) (holder string, err error) {
-	rctx, cancel := s.Context(ctx)
-	defer cancel()
-	return claimScript.Run(rctx, s.c, []string{s.Key("view", "instance", id)}, owner, lease.Milliseconds()).Text()
+	return claimScript.Run(ctx, s.c, []string{s.Key("view", "instance", id)}, owner, lease.Milliseconds()).Text()
 }

@@ -320,6 +320,9 @@ func TestConsoleInChromium(t *testing.T) {
 			if got := eval(`(() => { const d = document.documentElement; return d.scrollWidth + ' ' + d.clientWidth; })()`); !fits(got) {
 				t.Errorf("%s scrolls sideways: scrollWidth clientWidth = %s", name, got)
 			}
+			if got := eval(clippedCells); got != "" {
+				t.Errorf("%s: cells whose text is cut off: %s", name, got)
+			}
 			if got := eval(menuReaches); got != strings.Join(consolePages, " ")+" logout" {
 				t.Errorf("%s: the menu reaches %q, want every page and log out", name, got)
 			}
@@ -371,6 +374,11 @@ func TestConsoleInChromium(t *testing.T) {
 	poll("the attack from before the restart", row(attacker)+` !== undefined`)
 	t.Logf("screenshots in %s", shots)
 }
+
+// clippedCells lists the visible table cells, and the elements directly in
+// them, whose content is wider than they are (text cut off, as a long IPv6
+// address was on a phone), or "".
+const clippedCells = `[...document.querySelectorAll('td, td > *')].filter(td => td.offsetParent !== null && td.scrollWidth > td.clientWidth + 1).map(td => JSON.stringify(td.textContent.slice(0, 40))).join(', ')`
 
 // fits reports whether "scrollWidth clientWidth" says the page does not
 // scroll sideways.

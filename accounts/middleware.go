@@ -100,6 +100,12 @@ func (w *Watch) serveAccount(rw http.ResponseWriter, r *http.Request, next http.
 		if !blocked && w.fleet.Up() {
 			if u, b, ok := w.blockedShared(r.Context(), a.user, a.ip, now); ok && b {
 				until, blocked = u, true
+				// Kept here too until it ends (nothing lifts a block
+				// early): the guesses that go on against it are refused
+				// without asking Redis again.
+				if err := w.pairs.block(r.Context(), a.user, a.ip, until); err != nil {
+					w.logError(r.Context(), "keeping a pair block another gateway set", err)
+				}
 			}
 		}
 		if blocked {

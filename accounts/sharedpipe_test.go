@@ -86,3 +86,38 @@ func TestSharedLoginPipeFallsBack(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// A pair blocked on one gateway is refused on another after one question
+// to Redis; the guesses that go on against it are refused there without
+// asking again, until the block ends on this gateway's clock.
+func TestSharedPairBlockKeptLocally(t *testing.T) {
+	srv := testutil.StartRedis(t)
+	clock := newClock()
+	a, _ := sharedWatch(t, srv, clock)
+	b, rt := sharedWatch(t, srv, clock)
+	ha, hb := a.Middleware()(&fakeApp{}), b.Middleware()(&fakeApp{})
+	for i := range 10 {
+		if code := login(ha, "192.0.2.30", "carol", "wrong"); code != http.StatusUnauthorized {
+			t.Fatalf("failure %d on A = %d, want 401", i+1, code)
+		}
+	}
+	before := rt.n.Load()
+	for i := range 5 {
+		if code := login(hb, "192.0.2.30", "carol", "correct horse battery staple"); code != http.StatusTooManyRequests {
+			t.Fatalf("attempt %d on B against the pair A blocked = %d, want 429", i+1, code)
+		}
+	}
+	if got := rt.n.Load() - before; got != 1 {
+		t.Errorf("5 attempts on B against a blocked pair: %d round trips to Redis, want 1 (the first asks, the rest are refused from B's copy)", got)
+	}
+	if !b.fleet.Up() {
+		t.Fatal("B's link went down: its refusals were local for another reason")
+	}
+	// Past the end of B's copy (on B's clock; Redis's own clock has not
+	// moved, so its block still holds): B asks Redis again.
+	clock.Add(2 * time.Hour)
+	before = rt.n.Load()
+	if code := login(hb, "192.0.2.30", "carol", "correct horse battery staple"); code != http.StatusTooManyRequests || rt.n.Load()-before != 1 {
+		t.Errorf("once B's copy ended: %d with %d round trips, want 429 after asking Redis once", code, rt.n.Load()-before)
+	}
+}

@@ -170,6 +170,11 @@ mutant limit/limiter.go 'if d, refused := l.refusedLocally(checks, ip, now); ref
 mutant limit/limiter.go '		if v := c.rule.peek(c.key, now); !v.ok {' '		if v := c.rule.peek(c.key, now); v.ok {' \
 	./limit/ '^TestRedisRefusedLocally$'
 
+# --- accounts: a pair block learnt from Redis is kept, so the guesses that
+# go on against it cost no round trip
+mutant accounts/middleware.go '				if err := w.pairs.block(r.Context(), a.user, a.ip, until); err != nil {' '				if err := error(nil); false {' \
+	./accounts/ '^TestSharedPairBlockKeptLocally$'
+
 # --- console: a copied store's gateway takes a new fleet instance id
 mutant console/fleet.go '		if err != nil || holder == "" {
 			return inst, nil' '		if err != nil || holder == "" || true {

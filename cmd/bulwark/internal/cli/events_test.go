@@ -41,6 +41,9 @@ events: {output: none}
 		if code := <-exit; code != 0 {
 			t.Errorf("guard exited %d: %s", code, guardErr.String())
 		}
+		// The client's kept-alive connections to the gateway end with the
+		// test, not in another test's time.
+		noRedirect.CloseIdleConnections()
 	}()
 	waitHTTP(t, "http://"+adm+"/healthz")
 

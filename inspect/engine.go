@@ -161,6 +161,7 @@ type scan struct {
 	jpath     []byte
 	in, sub   input
 	txt       input        // the prose of a free-text input
+	head      input        // the start of a free-text input, read as a value
 	runs      []tickRun    // scratch of withoutCodeSpans
 	fenced    bool         // the last proseView found a fenced code block
 	events    eventCache   // where hints end in the last long values
@@ -175,7 +176,7 @@ func (s *scan) release() {
 	s.score, s.force, s.inputs, s.stopped = 0, false, 0, false
 	s.work, s.budget, s.nextCheck, s.done = 0, 0, 0, nil
 	s.jpath = s.jpath[:0]
-	s.in, s.sub, s.txt = input{}, input{}, input{}
+	s.in, s.sub, s.txt, s.head = input{}, input{}, input{}, input{}
 	s.runs = s.runs[:0]
 	s.events.reset()
 	s.capture = nil

@@ -28,7 +28,9 @@ import "strings"
 // is command substitution) for the commands of an attack that
 // documentation does not quote in passing: a reverse shell, a system file
 // read by a command (reShellInCode). Other shell commands, paths, URLs and
-// templates in code stay content.
+// templates in code stay content. And the start of a value, up to a
+// comment mark on its first line, is read as a value (valueHead): padding
+// a payload with words after a comment mark does not make it prose.
 
 // Limits of what reads as free text.
 const (
@@ -97,6 +99,7 @@ func (s *scan) judgeText(in *input) bool {
 		s.readHints(in)
 		s.jndiCall(in)
 	}
+	s.valueHead(in)
 	// And a shell, to which a backtick (a code span, a fence) runs a
 	// command.
 	if strings.Contains(in.low, "/dev/") || strings.Contains(in.low, "/etc/") || strings.Contains(in.low, "/proc/") || strings.Contains(in.low, "/bin/") {
@@ -599,4 +602,59 @@ func containsByte(v string, c byte) bool {
 		}
 	}
 	return false
+}
+
+// maxHead bounds the start of a free-text value read as a value.
+const maxHead = 256
+
+// valueHead reads the start of free text in, up to a comment mark on its
+// first line, as a value, with every detector. An interpreter that reads
+// the value from its start runs that much and ignores the rest: "1; drop
+// table users -- and some words", "; sleep 10 # then words" or
+// "javascript:alert(1)// and words" pass as free text, but not their
+// start. The prose that opens an article holds no such start; a start
+// with a code span in it is Markdown and judged as free text is.
+func (s *scan) valueHead(in *input) {
+	line := in.low
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	line = line[:min(len(line), maxHead)]
+	end := commentMark(line)
+	if end <= 0 || isBlank(line[:end]) || len(in.dec) != len(in.low) || strings.IndexByte(line[:end], '`') >= 0 {
+		return // no start, or one with code spans: Markdown, judged as such
+	}
+	h := &s.head
+	*h = input{kind: in.kind, name: in.name, raw: in.dec[:end], dec: in.dec[:end], low: in.low[:end], unread: true}
+	h.cls = classes(h.low)
+	s.checkValue(h)
+}
+
+// commentMark returns where the first comment mark of line is, -1 if it
+// has none: -- not followed by a word (--my-var is a name), # after a
+// space, a digit, a quote, ) or ; (an anchor, page#top, is not), // not
+// after a colon (https:// is a URL), or /*.
+func commentMark(line string) int {
+	for i := 1; i < len(line); i++ {
+		switch line[i] {
+		case '-':
+			if line[i-1] == '-' && (i+1 == len(line) || !isWordByte(line[i+1])) {
+				return i - 1
+			}
+		case '#':
+			switch c := line[i-1]; {
+			case c == ' ' || c == '\t' || c == '\'' || c == '"' || c == ')' || c == ';' || '0' <= c && c <= '9':
+				return i
+			}
+		case '/':
+			if line[i-1] == '/' && (i < 2 || line[i-2] != ':') {
+				return i - 1
+			}
+		case '*':
+			if line[i-1] == '/' {
+				return i - 1
+			}
+		}
+	}
+	return -1
 }

@@ -111,6 +111,8 @@ mutant inspect/freetext.go '		s.jndiCall(in)' '		_ = in' \
 	./inspect/ '^TestCodeStillRead$'
 mutant inspect/freetext.go '		s.matchAny(ruleCmdShell, reShellInCode, in, in.low)' '		_ = in' \
 	./inspect/ '^TestCodeStillRead$'
+mutant inspect/freetext.go '	s.valueHead(in)' '	_ = in' \
+	./inspect/ '^TestFreeTextStartReadAsValue$'
 mutant inspect/traversal.go 'if strings.Count(path, "../") >= 2 {' 'if strings.Count(path, "../") >= 99 {' \
 	./inspect/ '^TestFreeTextSystemPaths$'
 mutant inspect/traversal.go 'low = s.shellHeads(low)' 'low = ""' \

@@ -132,15 +132,20 @@ func TestPaddedAttacksCorpus(t *testing.T) {
 		// value opens a comment of its own ("<!-- injection --><svg
 		// height=50px>" is markup; an XML island splitting javascript:
 		// across CDATA sections runs nowhere today).
-		"XSS-Injection": {floor: [3]int{1462, 1512, 1432}},
-		"SQL-Injection": {floor: [3]int{715, 840, 675}},
+		// 2026-12-08: the start of a value up to a comment mark on its
+		// first line is read as a value (valueHead), so a payload ended by
+		// --, #, // or /* then words is judged by its start: XSS 1462,
+		// 1512, 1432 -> 1508, 1547, 1483; SQL 715, 840, 675 -> 1074,
+		// 1115, 1057; commands 322, 342, 324 -> 324, 346, 326.
+		"XSS-Injection": {floor: [3]int{1508, 1547, 1483}},
+		"SQL-Injection": {floor: [3]int{1074, 1115, 1057}},
 		// 322 before, 324 around: a system path in free text is read where
 		// a file API (the value's start) or a shell (a command and its
 		// first argument at a line's start or after a separator) would
 		// read it; "… my thoughts here cat /etc/passwd" is words, and
 		// "& dir C:\Documents and Settings\*" a path past the first
 		// argument.
-		"Command-Injection": {floor: [3]int{322, 342, 324}},
+		"Command-Injection": {floor: [3]int{324, 346, 326}},
 	}
 	for _, c := range distinctQueryPayloads(cases) {
 		g, p := lists[c.group], c.payload

@@ -82,3 +82,26 @@ func TestFreeTextStartReadAsValue(t *testing.T) {
 		t.Run("prose", func(t *testing.T) { wantPostBlocked(t, e, prose, false) })
 	}
 }
+
+// TestFreeTextDelayCommand checks a blind injection's delay in prose: sleep
+// and ping are English words, which the rule for commands after a
+// separator skips, but a number of seconds between separators, or
+// substituted, is a command. Sentences about sleep and ping pass.
+func TestFreeTextDelayCommand(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pad = " and here are some more words for you to read"
+	for _, p := range []string{"; sleep 10;", "Hello, | sleep 10 ;", "$(sleep 10)", "&& sleep 5 &&", "| ping -c 10 127.0.0.1 |"} {
+		t.Run(p, func(t *testing.T) { wantPostBlocked(t, e, p+pad, true) })
+	}
+	for _, prose := range []string{
+		"I could not sleep; 10 hours of work will do that to anyone, I think.",
+		"Babies sleep 14 hours a day; adults need about 8 of them to stay well.",
+		"If the host is down, ping -c 3 example.com from the shell tells you so quickly.",
+		"Ping me on chat; I will sleep early tonight & answer in the morning.",
+	} {
+		t.Run("prose", func(t *testing.T) { wantPostBlocked(t, e, prose, false) })
+	}
+}

@@ -136,7 +136,8 @@ func TestPaddedAttacksCorpus(t *testing.T) {
 		// first line is read as a value (valueHead), so a payload ended by
 		// --, #, // or /* then words is judged by its start: XSS 1462,
 		// 1512, 1432 -> 1508, 1547, 1483; SQL 715, 840, 675 -> 1074,
-		// 1115, 1057; commands 322, 342, 324 -> 324, 346, 326.
+		// 1115, 1057; commands 322, 342, 324 -> 324, 346, 326, and a
+		// delay between separators in prose (reCmdDelayText) -> 342 before.
 		"XSS-Injection": {floor: [3]int{1508, 1547, 1483}},
 		"SQL-Injection": {floor: [3]int{1074, 1115, 1057}},
 		// 322 before, 324 around: a system path in free text is read where
@@ -145,7 +146,7 @@ func TestPaddedAttacksCorpus(t *testing.T) {
 		// read it; "… my thoughts here cat /etc/passwd" is words, and
 		// "& dir C:\Documents and Settings\*" a path past the first
 		// argument.
-		"Command-Injection": {floor: [3]int{324, 346, 326}},
+		"Command-Injection": {floor: [3]int{342, 346, 326}},
 	}
 	for _, c := range distinctQueryPayloads(cases) {
 		g, p := lists[c.group], c.payload

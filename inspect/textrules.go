@@ -213,6 +213,9 @@ func (s *scan) cmdiText(in *input) {
 	if !in.has(cSemi|cPipe|cAmp|cDollar) || !s.spend(3*len(low)) {
 		return
 	}
+	if s.matchRule(ruleCmdSep, reCmdDelayText, in, low) {
+		return
+	}
 	form := s.textLines(low)
 	if m, ok := commandAfterSeparator(form); ok {
 		w, _ := commandWord(strings.TrimLeft(m, ";|&`$(<> \t"))
@@ -224,6 +227,12 @@ func (s *scan) cmdiText(in *input) {
 }
 
 var (
+	// reCmdDelayText is a blind injection's delay as a command of its own,
+	// between separators or substituted: "; sleep 10;", "$(sleep 10)",
+	// "| ping -c 10 127.0.0.1 |". Sleep and ping are English words, so the
+	// rule for other commands after a separator skips them; a number of
+	// seconds and a separator after it is what no sentence writes.
+	reCmdDelayText = pat(`(?:[;|&]|\$\()\s*(?:sleep\s+\d+(?:\.\d+)?|ping\s+-[nc]\s*\d+\s+\S+)\s*(?:$|[;|&#)])`, "sleep", "ping")
 	// reCmdProtoText are the mail protocol lines no sentence starts: an
 	// IMAP tag and command, SMTP's envelope commands.
 	reCmdProtoText = pat(`[\r\n]\s*(?:` + anyOf( // a line that starts with

@@ -113,6 +113,8 @@ mutant inspect/freetext.go '		s.matchAny(ruleCmdShell, reShellInCode, in, in.low
 	./inspect/ '^TestCodeStillRead$'
 mutant inspect/freetext.go '	s.valueHead(in)' '	_ = in' \
 	./inspect/ '^TestFreeTextStartReadAsValue$'
+mutant inspect/textrules.go '	if s.matchRule(ruleCmdSep, reCmdDelayText, in, low) {' '	if false {' \
+	./inspect/ '^TestFreeTextDelayCommand$'
 mutant inspect/traversal.go 'if strings.Count(path, "../") >= 2 {' 'if strings.Count(path, "../") >= 99 {' \
 	./inspect/ '^TestFreeTextSystemPaths$'
 mutant inspect/traversal.go 'low = s.shellHeads(low)' 'low = ""' \

@@ -6,17 +6,16 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/event"
+	"github.com/bulwark-sec/bulwark/internal/sqlite"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
-// TestFlushSendsBeforeGroupWait: a short-lived command's advisories leave
-// before it exits, without waiting the 30s group wait. The alerter's clock
-// stands still, so the group wait never ends by itself: only Flush can
-// send the group. The context bounds a Flush that waits anyway, which then
-// fails by its error rather than by hanging.
-func TestFlushSendsBeforeGroupWait(t *testing.T) {
+// frozenAlerter is an alerter on a new store whose clock stands still at
+// the first alert, so a group's wait never ends by itself, with a recorder
+// as its notifier; it is closed when the test ends.
+func frozenAlerter(t *testing.T) (*Alerter, *sqlite.DB, *recorder) {
+	t.Helper()
 	db, _ := tempDB(t)
-	defer db.Close()
 	rec := newRecorder("rec")
 	frozen := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	a, err := New(context.Background(), recConfig(), Options{DB: db, Notifiers: map[string]Notifier{"rec": rec},
@@ -24,7 +23,17 @@ func TestFlushSendsBeforeGroupWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Close(context.Background())
+	t.Cleanup(func() { a.Close(context.Background()); db.Close() })
+	return a, db, rec
+}
+
+// TestFlushSendsBeforeGroupWait: a short-lived command's advisories leave
+// before it exits, without waiting the 30s group wait. The alerter's clock
+// stands still, so the group wait never ends by itself: only Flush can
+// send the group. The context bounds a Flush that waits anyway, which then
+// fails by its error rather than by hanging.
+func TestFlushSendsBeforeGroupWait(t *testing.T) {
+	a, _, rec := frozenAlerter(t)
 	for _, pkg := range []string{"lodash@4.17.20", "minimist@1.2.5"} {
 		a.Handle(event.Event{Kind: event.KindAlert, Category: event.CategoryVulnerability, Action: "advisory-new",
 			RuleID: "GHSA-" + pkg, Labels: map[string]string{"package": pkg}})
@@ -72,16 +81,7 @@ func TestFlushIgnoresOrphanedRows(t *testing.T) {
 // connection holds the store's write lock, so the loop's store waits for
 // as long as the test wants.
 func TestFlushWaitsForTheStore(t *testing.T) {
-	db, _ := tempDB(t)
-	defer db.Close()
-	rec := newRecorder("rec")
-	frozen := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	a, err := New(context.Background(), recConfig(), Options{DB: db, Notifiers: map[string]Notifier{"rec": rec},
-		Clock: func() time.Time { return frozen }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close(context.Background())
+	a, db, rec := frozenAlerter(t)
 	a.Handle(event.Event{Kind: event.KindAlert, Category: event.CategoryVulnerability, Action: "advisory-new",
 		RuleID: "GHSA-lodash", Labels: map[string]string{"package": "lodash@4.17.20"}})
 	tx, err := db.BeginTx(context.Background(), nil) // immediate: the write lock

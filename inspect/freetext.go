@@ -99,13 +99,14 @@ func (s *scan) judgeText(in *input) bool {
 		s.readHints(in)
 		s.jndiCall(in)
 	}
-	s.valueHead(in)
 	// And a shell, to which a backtick (a code span, a fence) runs a
 	// command.
 	if strings.Contains(in.low, "/dev/") || strings.Contains(in.low, "/etc/") || strings.Contains(in.low, "/proc/") || strings.Contains(in.low, "/bin/") {
 		s.readHints(in)
 		s.matchAny(ruleCmdShell, reShellInCode, in, in.low)
 	}
+	// Words after a comment mark do not make what comes before it prose.
+	s.valueHead(in)
 	return true
 }
 
@@ -642,8 +643,7 @@ func commentMark(line string) int {
 				return i - 1
 			}
 		case '#':
-			switch c := line[i-1]; {
-			case c == ' ' || c == '\t' || c == '\'' || c == '"' || c == ')' || c == ';' || '0' <= c && c <= '9':
+			if c := line[i-1]; c == ' ' || c == '\t' || c == '\'' || c == '"' || c == ')' || c == ';' || '0' <= c && c <= '9' {
 				return i
 			}
 		case '/':

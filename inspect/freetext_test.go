@@ -293,6 +293,10 @@ func TestFreeTextSystemPaths(t *testing.T) {
 		{prose + "; cat -n /etc/shadow " + prose, true},
 		{prose + " | head /etc/passwd " + prose, true},
 		{prose + " $(cat /proc/self/environ) " + prose, true},
+		// Commands no other rule reads in free text (those a shell runs
+		// from code too, cat /etc/passwd, are in reShellInCode).
+		{prose + "\ncp /etc/shadow /tmp/s; " + prose, true},
+		{prose + " && vi ~/.ssh/id_rsa " + prose, true},
 	} {
 		wantPostBlocked(t, e, c.body, c.block)
 	}

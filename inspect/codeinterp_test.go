@@ -14,10 +14,7 @@ import (
 // opening /etc/passwd, template literals, an installer piped into sh)
 // still passes. Removing either whole-value reading fails the payloads.
 func TestCodeStillRead(t *testing.T) {
-	e, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := defaultEngine(t)
 	const prose = "Here is what I tried on the server, it did not work for me at all."
 	wrap := map[string]func(string) string{
 		"fenced":    func(p string) string { return "```\n" + p + "\n```\n" + prose },
@@ -53,10 +50,7 @@ func TestCodeStillRead(t *testing.T) {
 // whose first line holds an em dash, a URL, an anchor or C# passes.
 // Removing the start's reading fails the payloads.
 func TestFreeTextStartReadAsValue(t *testing.T) {
-	e, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := defaultEngine(t)
 	const pad = " and here are some more words for you to read"
 	for _, p := range []string{
 		"1; drop table users --",
@@ -88,10 +82,7 @@ func TestFreeTextStartReadAsValue(t *testing.T) {
 // separator skips, but a number of seconds between separators, or
 // substituted, is a command. Sentences about sleep and ping pass.
 func TestFreeTextDelayCommand(t *testing.T) {
-	e, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := defaultEngine(t)
 	const pad = " and here are some more words for you to read"
 	for _, p := range []string{"; sleep 10;", "Hello, | sleep 10 ;", "$(sleep 10)", "&& sleep 5 &&", "| ping -c 10 127.0.0.1 |"} {
 		t.Run(p, func(t *testing.T) { wantPostBlocked(t, e, p+pad, true) })

@@ -12,14 +12,7 @@ import (
 // every quote (as prose is read) fails the tutorials; skipping code fails
 // the payloads.
 func TestFirstQuoteInCode(t *testing.T) {
-	e, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		body  string
-		block bool
-	}{
+	wantPosts(t, []textPost{
 		{"```\n' union select password from users where 'a'='a\n```\n\n" + prose, true},
 		{"```\n'; drop table users; select * from accounts where 'a'='a\n```\n\n" + prose, true},
 		{prose + "\n\n    ') or true--\n\n" + prose, true},
@@ -50,7 +43,5 @@ func TestFirstQuoteInCode(t *testing.T) {
 		// after the quote has no semicolon and the value goes on.
 		{"To delete rows:\n\n```js\nconnection.query('DELETE FROM posts WHERE title = \"wrong\"', function (error, results) {\n  if (error) throw error;\n});\n```\n\n" + prose, false},
 		{"Here's what I tried:\n\n```\n') or true--\n```\n\nand it did not work, any idea why?", false},
-	} {
-		wantPostBlocked(t, e, c.body, c.block)
-	}
+	})
 }

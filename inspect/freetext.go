@@ -634,8 +634,10 @@ func (s *scan) valueHead(in *input) {
 // commentMark returns where the first comment mark of line is, -1 if it
 // has none: -- not followed by a word (--my-var is a name), # after a
 // space, a digit, a quote, ) or ; (an anchor, page#top, is not), // not
-// after a colon (https:// is a URL), or /*.
+// after a colon (https:// is a URL), or /* not closed on the line; a /**/
+// closed on it (a space to SQL) only when no other mark follows.
 func commentMark(line string) int {
+	inline := -1 // the first /* closed on the line, if no other mark follows
 	for i := 1; i < len(line); i++ {
 		switch line[i] {
 		case '-':
@@ -652,9 +654,17 @@ func commentMark(line string) int {
 			}
 		case '*':
 			if line[i-1] == '/' {
-				return i - 1
+				// /**/ closed on the line is a space to SQL, not the end.
+				k := strings.Index(line[i+1:], "*/")
+				if k < 0 {
+					return i - 1
+				}
+				if inline < 0 {
+					inline = i - 1
+				}
+				i += k + 2
 			}
 		}
 	}
-	return -1
+	return inline
 }

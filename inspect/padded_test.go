@@ -135,10 +135,10 @@ func TestPaddedAttacksCorpus(t *testing.T) {
 		// 2026-12-08: the start of a value up to a comment mark on its
 		// first line is read as a value (valueHead), so a payload ended by
 		// --, #, // or /* then words is judged by its start: XSS 1462,
-		// 1512, 1432 -> 1508, 1547, 1483; SQL 715, 840, 675 -> 1074,
+		// 1512, 1432 -> 1512, 1548, 1487; SQL 715, 840, 675 -> 1074,
 		// 1115, 1057; commands 322, 342, 324 -> 324, 346, 326, and a
 		// delay between separators in prose (reCmdDelayText) -> 342 before.
-		"XSS-Injection": {floor: [3]int{1508, 1547, 1483}},
+		"XSS-Injection": {floor: [3]int{1512, 1548, 1487}},
 		"SQL-Injection": {floor: [3]int{1074, 1115, 1057}},
 		// 322 before, 324 around: a system path in free text is read where
 		// a file API (the value's start) or a shell (a command and its
